@@ -1,0 +1,2 @@
+/** The `studio` command: the example CLI over the AI Model Studio packages. */
+export const packageName = '@model-studio/cli';

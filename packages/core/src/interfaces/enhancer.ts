@@ -1,0 +1,20 @@
+import type { ProviderJob, ProviderJobResult, WaitOptions } from './provider-job.js';
+import type { CallOptions } from './shared.js';
+
+/** What to enhance. */
+export interface EnhanceRequest {
+  /** Storage key of the image to enhance. */
+  imageKey: string;
+}
+
+/** Enhances (upscales) images. Submit returns a job handle that can be reattached by id after a restart. */
+export interface Enhancer {
+  readonly specificationVersion: 'v1';
+  readonly provider: string;
+  /** Units charged per enhance. */
+  readonly price: { units: number; unit: string };
+  /** Submits a paid enhance. Throws `ProviderError` with reason `uncertain` when the response was lost. */
+  submitEnhance(request: EnhanceRequest, options?: CallOptions): Promise<ProviderJob>;
+  /** Waits for a job (new or reattached by id) and returns its output bytes. */
+  waitForEnhance(job: ProviderJob, options?: WaitOptions): Promise<ProviderJobResult>;
+}

@@ -1,0 +1,24 @@
+import type { ProviderJob, ProviderJobResult, WaitOptions } from './provider-job.js';
+import type { BoundingBox, CallOptions } from './shared.js';
+
+/** What to swap: the target image and, for each face in it to replace, the source face. */
+export interface SwapRequest {
+  /** Storage key of the target image (the body/scene). */
+  targetKey: string;
+  /** Storage key of the source face image. */
+  sourceKey: string;
+  /** Boxes of the target's faces to replace. When omitted, the adapter detects them. */
+  faces?: BoundingBox[];
+}
+
+/** Swaps faces. Submit returns a job handle that can be reattached by id after a restart. */
+export interface FaceSwapper {
+  readonly specificationVersion: 'v1';
+  readonly provider: string;
+  /** Units charged per swap, e.g. `{ units: 10, unit: 'credits' }`. */
+  readonly price: { units: number; unit: string };
+  /** Submits a paid swap. Throws `ProviderError` with reason `uncertain` when the response was lost. */
+  submitSwap(request: SwapRequest, options?: CallOptions): Promise<ProviderJob>;
+  /** Waits for a job (new or reattached by id) and returns its output bytes. */
+  waitForSwap(job: ProviderJob, options?: WaitOptions): Promise<ProviderJobResult>;
+}
