@@ -1,1 +1,23 @@
-export {};
+export { assertImageNumber, padTargetNumber } from './image-number.js';
+export { assertModelName, isModelName, MODEL_NAME_MAX_LENGTH, parseModelName, suggestModelName } from './model-name.js';
+export {
+  assertRating,
+  assertVersionName,
+  isRating,
+  isVersionName,
+  SAFE_RATING,
+} from './rating-and-version.js';
+export {
+  assertResultNameParts,
+  assertResultStage,
+  compareResultNames,
+  formatResultName,
+  parseResultName,
+  type ResultNameParts,
+  type ResultStage,
+  resultStages,
+} from './result-name.js';
+export { windowsDeviceNames } from './slug-rules.js';
+export { formatSourceName, formatTargetName, parseSourceName, parseTargetName } from './source-and-target-names.js';
+export { assertRelativeFilePath, storageKeys } from './storage-keys.js';
+export { parseUnitId, unitId } from './unit-id.js';

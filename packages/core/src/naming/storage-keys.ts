@@ -1,0 +1,123 @@
+import { ValidationError } from '../errors/index.js';
+import { assertImageNumber } from './image-number.js';
+import { assertModelName } from './model-name.js';
+import { assertRating, assertVersionName } from './rating-and-version.js';
+import { assertResultStage, type ResultNameParts, type ResultStage, resultBaseName } from './result-name.js';
+import { quoteValue } from './slug-rules.js';
+import { formatSourceName, formatTargetName } from './source-and-target-names.js';
+
+/**
+ * Checks a file path inside a dataset or LoRA version folder, such as `manifest.json` or `10_ohwx person/a.jpg`:
+ * `/`-separated, relative, no empty, `.` or `..` segments, no `\` or NUL. Throws a `ValidationError`.
+ */
+export function assertRelativeFilePath(file: unknown): asserts file is string {
+  let problem: string | undefined;
+  if (typeof file !== 'string' || file.length === 0) problem = 'it is empty or not a string';
+  else if (file.includes('\0')) problem = 'it contains a NUL character';
+  else if (file.includes('\\')) problem = 'it contains "\\" (use "/" between folders)';
+  else if (file.startsWith('/') || /^[a-zA-Z]:/.test(file)) problem = 'it is an absolute path';
+  else if (file.split('/').some((segment) => segment === '' || segment === '.' || segment === '..'))
+    problem = 'it has an empty, "." or ".." segment';
+  if (problem === undefined) return;
+  throw new ValidationError(
+    `Invalid file path ${quoteValue(file)}: ${problem}. File paths inside a version folder are relative and ` +
+      '"/"-separated; for example "manifest.json" or "images/andie-s1-t001-sfw-enhanced.jpg".',
+    { field: 'file', value: file },
+  );
+}
+
+function modelPrefix(model: string): string {
+  assertModelName(model);
+  return `models/${model}/`;
+}
+
+function resultFolder(parts: { model: string; rating: string; source: number; stage: ResultStage }): string {
+  assertRating(parts.rating);
+  assertImageNumber(parts.source, 'source');
+  assertResultStage(parts.stage);
+  return `${modelPrefix(parts.model)}results/${parts.rating}/source_${parts.source}/${parts.stage}/`;
+}
+
+/**
+ * Storage keys for every file of the workspace layout (the same tree for LocalStorage and S3). Every builder checks
+ * its parts and throws a `ValidationError` for a part that breaks its rule, so no key built here leaves the
+ * workspace. Prefixes end with `/` so `models/andie/` never matches `models/andie-2/`.
+ *
+ * ```
+ * models.json
+ * models/<model>/config.json
+ * models/<model>/source/<model>-source-<n>.jpg
+ * models/<model>/targets/<rating>/<model>-t<ttt>.jpg
+ * models/<model>/results/<rating>/source_<n>/swapped/<model>-s<n>-t<ttt>-<rating>-swapped.jpg
+ * models/<model>/results/<rating>/source_<n>/enhanced/<model>-s<n>-t<ttt>-<rating>-enhanced.jpg (+ .txt caption)
+ * models/<model>/datasets/<version>/...
+ * models/<model>/loras/<version>/...
+ * models/<model>/progress.jsonl
+ * models/<model>/costs.jsonl
+ * ```
+ *
+ * @example
+ * ```ts
+ * storageKeys.result({ model: 'andie', source: 2, target: 3, rating: 'sfw', stage: 'enhanced' });
+ * // 'models/andie/results/sfw/source_2/enhanced/andie-s2-t003-sfw-enhanced.jpg'
+ * ```
+ */
+export const storageKeys = Object.freeze({
+  /** The model registry: `models.json`. */
+  registry: (): string => 'models.json',
+  /** Everything of one model: `models/<model>/`. */
+  modelPrefix,
+  /** The model's settings and consent record: `models/<model>/config.json`. */
+  config: (model: string): string => `${modelPrefix(model)}config.json`,
+  /** Folder of source photos: `models/<model>/source/`. */
+  sourcePrefix: (model: string): string => `${modelPrefix(model)}source/`,
+  /** One source photo: `models/<model>/source/<model>-source-<n>.jpg`. */
+  source: (model: string, source: number): string => `${modelPrefix(model)}source/${formatSourceName(model, source)}`,
+  /** Folder of target photos of one rating: `models/<model>/targets/<rating>/`. */
+  targetPrefix: (model: string, rating: string): string => {
+    assertRating(rating);
+    return `${modelPrefix(model)}targets/${rating}/`;
+  },
+  /** One target photo: `models/<model>/targets/<rating>/<model>-t<ttt>.jpg`. */
+  target: (model: string, rating: string, target: number): string =>
+    `${storageKeys.targetPrefix(model, rating)}${formatTargetName(model, target)}`,
+  /** All results of a model: `models/<model>/results/`. */
+  resultsPrefix: (model: string): string => `${modelPrefix(model)}results/`,
+  /** Results of one rating, source and stage: `models/<model>/results/<rating>/source_<n>/<stage>/`. */
+  resultPrefix: resultFolder,
+  /** One result image: `models/<model>/results/<rating>/source_<n>/<stage>/<model>-s<n>-t<ttt>-<rating>-<stage>.jpg`. */
+  result: (parts: ResultNameParts): string => `${resultFolder(parts)}${resultBaseName(parts)}.jpg`,
+  /** The caption beside an enhanced result: `.../enhanced/<model>-s<n>-t<ttt>-<rating>-enhanced.txt`. */
+  caption: (parts: Omit<ResultNameParts, 'stage'>): string => {
+    const enhanced: ResultNameParts = { ...parts, stage: 'enhanced' };
+    return `${resultFolder(enhanced)}${resultBaseName(enhanced)}.txt`;
+  },
+  /** All dataset versions: `models/<model>/datasets/`. */
+  datasetsPrefix: (model: string): string => `${modelPrefix(model)}datasets/`,
+  /** One dataset version: `models/<model>/datasets/<version>/`. */
+  datasetPrefix: (model: string, version: string): string => {
+    assertVersionName(version);
+    return `${modelPrefix(model)}datasets/${version}/`;
+  },
+  /** A file inside a dataset version, e.g. `manifest.json`: `models/<model>/datasets/<version>/<file>`. */
+  dataset: (model: string, version: string, file: string): string => {
+    assertRelativeFilePath(file);
+    return `${storageKeys.datasetPrefix(model, version)}${file}`;
+  },
+  /** All LoRA versions: `models/<model>/loras/`. */
+  lorasPrefix: (model: string): string => `${modelPrefix(model)}loras/`,
+  /** One LoRA version: `models/<model>/loras/<version>/`. */
+  loraPrefix: (model: string, version: string): string => {
+    assertVersionName(version);
+    return `${modelPrefix(model)}loras/${version}/`;
+  },
+  /** A file inside a LoRA version, e.g. `lora.safetensors`: `models/<model>/loras/<version>/<file>`. */
+  lora: (model: string, version: string, file: string): string => {
+    assertRelativeFilePath(file);
+    return `${storageKeys.loraPrefix(model, version)}${file}`;
+  },
+  /** The append-only progress journal: `models/<model>/progress.jsonl`. */
+  progress: (model: string): string => `${modelPrefix(model)}progress.jsonl`,
+  /** The append-only cost ledger: `models/<model>/costs.jsonl`. */
+  costs: (model: string): string => `${modelPrefix(model)}costs.jsonl`,
+});
