@@ -11,6 +11,12 @@ export interface EnhanceRequest {
 export interface Enhancer {
   readonly specificationVersion: 'v1';
   readonly provider: string;
+  /**
+   * True when the provider fetches images by URL from the internet, so storage must give public URLs
+   * (`Storage.publicUrls`). A sandbox on loopback sets it to false. The orchestrator refuses to pair a provider
+   * that needs public URLs with storage that cannot give them. @default false
+   */
+  readonly requiresPublicUrls?: boolean;
   /** Units charged per enhance. */
   readonly price: { units: number; unit: string };
   /** Submits a paid enhance. Throws `ProviderError` with reason `uncertain` when the response was lost. */

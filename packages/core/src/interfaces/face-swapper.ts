@@ -15,6 +15,12 @@ export interface SwapRequest {
 export interface FaceSwapper {
   readonly specificationVersion: 'v1';
   readonly provider: string;
+  /**
+   * True when the provider fetches images by URL from the internet, so storage must give public URLs
+   * (`Storage.publicUrls`). A sandbox on loopback sets it to false. The orchestrator refuses to pair a provider
+   * that needs public URLs with storage that cannot give them. @default false
+   */
+  readonly requiresPublicUrls?: boolean;
   /** Units charged per swap, e.g. `{ units: 10, unit: 'credits' }`. */
   readonly price: { units: number; unit: string };
   /** Submits a paid swap. Throws `ProviderError` with reason `uncertain` when the response was lost. */

@@ -1,0 +1,222 @@
+import type { Enhancer } from '../interfaces/enhancer.js';
+import type { FaceChecker } from '../interfaces/face-checker.js';
+import type { FaceDetector } from '../interfaces/face-detector.js';
+import type { FaceSwapper } from '../interfaces/face-swapper.js';
+import type { ImageProcessor } from '../interfaces/image-processor.js';
+import type { Storage } from '../interfaces/storage.js';
+
+/** A stage of a unit of work. */
+export type UnitStage = 'swapped' | 'enhanced';
+
+/** One unit of work: swap source `source` onto target `target` for `rating`, then verify and enhance. */
+export interface PlannedUnit {
+  /** Stable id, `<model>:s<n>:t<ttt>:<rating>` (stage ids append `:swapped` / `:enhanced`). */
+  id: string;
+  model: string;
+  source: number;
+  target: number;
+  rating: string;
+  sourceKey: string;
+  targetKey: string;
+  swappedKey: string;
+  enhancedKey: string;
+}
+
+/** What {@link Studio.plan} returns: every unit for the chosen sources, targets and ratings, in name order. */
+export interface Plan {
+  model: string;
+  ratings: string[];
+  units: PlannedUnit[];
+}
+
+/** Options for {@link Studio.plan}. */
+export interface PlanOptions {
+  /** Ratings to process; each must be covered by the model's consent record. */
+  ratings: string[];
+  /** Source numbers to use. @default every imported source */
+  sources?: number[];
+  /** Target numbers to use per rating. @default every imported target of the rating */
+  targets?: number[];
+}
+
+/** Estimated cost of a plan, from the model's price table. */
+export interface CostEstimate {
+  /** Per operation: how many paid calls and what they cost. */
+  perOp: Record<string, { count: number; amount: number; unit: string }>;
+  /** Sum over operations, per unit of account (e.g. `{ credits: 1200 }`). */
+  total: Record<string, number>;
+  /** Units already done that the run will skip. */
+  alreadyDone: number;
+  /** Where the prices come from (the MaxStudio API reports no charges: they come from the price table). */
+  note: string;
+}
+
+/** A budget for a run: it stops before reserved plus actual spend would exceed `limit`. */
+export interface RunBudget {
+  limit: number;
+  /** @default 'credits' */
+  unit?: string;
+}
+
+/** Options for {@link Studio.run} and {@link Studio.resume}. */
+export interface RunOptions {
+  /** Stops the run cleanly: nothing new is submitted; in-flight jobs are left reattachable. */
+  signal?: AbortSignal;
+  /** Receives every {@link StudioEvent}. */
+  onEvent?: (event: StudioEvent) => void;
+  /** Overrides the studio's budget for this run. */
+  budget?: RunBudget;
+  /**
+   * Resubmit units whose earlier submission is uncertain (the response was lost, so it may have been charged).
+   * Counted as possible double payment. @default false
+   */
+  resubmitUncertain?: boolean;
+}
+
+/** Why a unit failed, for the summary. */
+export interface UnitFailure {
+  unitId: string;
+  stage: 'consent' | 'target-check' | 'swap' | 'verify' | 'enhance' | 'store';
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
+/** What a run did. */
+export interface RunSummary {
+  model: string;
+  /** `completed`, or why it stopped early. */
+  outcome: 'completed' | 'aborted' | 'budget-exceeded' | 'insufficient-credits' | 'consent-revoked' | 'failed';
+  total: number;
+  succeeded: number;
+  /** Units done in an earlier run and skipped. */
+  skipped: number;
+  failed: UnitFailure[];
+  /** Units whose submission is uncertain and was not resubmitted. */
+  uncertain: string[];
+  /** Units reattached to a job recorded before a restart. */
+  reattached: number;
+  /** Spend recorded in this run, per unit of account. */
+  spent: Record<string, number>;
+  /** Storage keys of the enhanced results. */
+  outputs: string[];
+  /** Copies made to result stores (mirrors). */
+  mirrored: number;
+  durationMs: number;
+  /** Where prices come from (see {@link CostEstimate.note}). */
+  costNote: string;
+}
+
+/** Events a run emits, named noun-verb, with what a progress bar and a summary need. */
+export type StudioEvent =
+  | { type: 'run-start'; model: string; total: number; alreadyDone: number; estimate: CostEstimate }
+  | { type: 'unit-start'; unitId: string; fileName: string; index: number; total: number }
+  | { type: 'stage-start'; unitId: string; stage: UnitFailure['stage'] }
+  | { type: 'stage-end'; unitId: string; stage: UnitFailure['stage']; ok: boolean; jobId?: string; reattached?: boolean; detail?: string }
+  | { type: 'cost-recorded'; unitId: string; op: string; amount: number; unit: string; kind: 'reserved' | 'actual' | 'uncertain' | 'released' }
+  | { type: 'unit-end'; unitId: string; ok: boolean; outputKey?: string; failure?: UnitFailure; done: number; total: number }
+  | { type: 'result-mirrored'; unitId: string; key: string; store: string }
+  | { type: 'run-end'; summary: RunSummary };
+
+/** A logger; `console` works. */
+export interface StudioLogger {
+  debug?(message: string, data?: Record<string, unknown>): void;
+  info?(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+/** An image to import: its original file name (for reports) and bytes. */
+export interface ImportInput {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** What happened to one imported file. */
+export interface ImportResult {
+  /** The original file name. */
+  name: string;
+  accepted: boolean;
+  /** The storage key it was stored under, when accepted. */
+  key?: string;
+  /** Its number (`<model>-source-<n>` / `<model>-t<ttt>`), when accepted. */
+  number?: number;
+  /** Faces found. */
+  faces?: number;
+  width?: number;
+  height?: number;
+  /** Why it was refused: a code and a sentence a person understands. */
+  reason?: { code: string; message: string };
+}
+
+/** Provenance a user states for imported targets (DESIGN.md "Responsible use"). */
+export interface TargetProvenance {
+  /** Where the images came from (a folder, URL, collection name). */
+  origin: string;
+  /** The user's statement that they hold the rights to use them. */
+  rightsStatement: string;
+  /** For ratings other than `sfw`: the people shown are adults who consented. */
+  adultsConsented?: boolean;
+}
+
+/** Options for {@link Studio.importTargets} and {@link Studio.importSources}. */
+export interface ImportOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: { done: number; total: number; name: string }) => void;
+}
+
+/** The pipeline orchestrator: plans, estimates, runs and resumes Phase 1 (swap, verify, enhance). */
+export interface Studio {
+  /** Validates, normalises to JPEG, checks (exactly one face) and stores source photos as `<model>-source-<n>.jpg`. */
+  importSources(model: string, inputs: ImportInput[], options?: ImportOptions): Promise<ImportResult[]>;
+  /** Validates, normalises, face-checks and stores target photos as `targets/<rating>/<model>-t<ttt>.jpg`. */
+  importTargets(
+    model: string,
+    rating: string,
+    inputs: ImportInput[],
+    provenance: TargetProvenance,
+    options?: ImportOptions,
+  ): Promise<ImportResult[]>;
+  /** Units of work (source x target x rating), named by the naming rules. Checks consent for every rating. */
+  plan(model: string, options: PlanOptions): Promise<Plan>;
+  /** Credits per operation and in total, from the model's price table; done units are not counted. */
+  estimate(plan: Plan): Promise<CostEstimate>;
+  /** Runs a plan: bounded concurrency, journal and ledger for every step, clean stop on abort/budget/credits. */
+  run(plan: Plan, options?: RunOptions): Promise<RunSummary>;
+  /** Re-plans the model's last run from its journal and runs what is left (reattaching recorded jobs). */
+  resume(model: string, options?: RunOptions): Promise<RunSummary>;
+  /** Journal-derived status of a model: done, pending, in-flight, uncertain and failed unit ids. */
+  status(model: string): Promise<ModelStatus>;
+  /** Stops any run of the model, records the revocation and optionally deletes the model's data everywhere. */
+  revokeConsent(model: string, options: { reason: string; deleteData?: boolean }): Promise<void>;
+  /** Closes journals and ledgers. */
+  close(): Promise<void>;
+}
+
+/** Status of a model's Phase 1 work, from its journal. */
+export interface ModelStatus {
+  model: string;
+  done: string[];
+  pending: string[];
+  inFlight: { unitId: string; jobId: string; op: string }[];
+  uncertain: string[];
+  failed: UnitFailure[];
+}
+
+/** Settings for {@link createStudio}. */
+export interface StudioSettings {
+  /** The workspace (see `openWorkspace`). */
+  workspace: import('../workspace/index.js').Workspace;
+  faceDetector?: FaceDetector;
+  swapper: FaceSwapper;
+  enhancer: Enhancer;
+  faceChecker: FaceChecker;
+  imageProcessor: ImageProcessor;
+  /** More storages results are copied to as they finish (e.g. S3). */
+  resultStores?: Storage[];
+  /** Units in flight at once. @default the model's `concurrency` setting */
+  concurrency?: number;
+  /** Default budget for runs. */
+  budget?: RunBudget;
+  logger?: StudioLogger;
+}
