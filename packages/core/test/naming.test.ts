@@ -22,6 +22,7 @@ import {
 } from '@model-studio/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { assertStorageKey } from '../src/storage/storage-key.js';
 
 const slugChar = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789');
 const devices = new Set([
@@ -209,6 +210,8 @@ describe('result names', () => {
         expect(parseResultName(name)).toEqual(value);
         expect(formatResultName(parseResultName(name)!)).toBe(name);
         expect(parseUnitId(unitId(value))).toEqual(value);
+        const { stage: _stage, ...unit } = value;
+        expect(parseUnitId(unitId(unit))).toEqual(unit);
       }),
       { numRuns: 2000 },
     );
@@ -275,7 +278,10 @@ describe('unit ids', () => {
     expect(unitId({ model: 'andie', source: 2, target: 3, rating: 'sfw', stage: 'enhanced' })).toBe(
       'andie:s2:t003:sfw:enhanced',
     );
+    expect(unitId({ model: 'andie', source: 2, target: 3, rating: 'sfw' })).toBe('andie:s2:t003:sfw');
+    expect(parseUnitId('andie:s2:t003:sfw')).toEqual({ model: 'andie', source: 2, target: 3, rating: 'sfw' });
     expect(parseUnitId('andie:s2:t0003:sfw:enhanced')).toBeUndefined();
+    expect(parseUnitId('andie:s2:t003:sfw:resized')).toBeUndefined();
     expect(parseUnitId('../x:s2:t003:sfw:enhanced')).toBeUndefined();
   });
 });
@@ -319,7 +325,7 @@ describe('storage keys', () => {
     expect(() => storageKeys.targetPrefix('andie', '../../x')).toThrow(ValidationError);
     expect(() => storageKeys.datasetPrefix('andie', '..')).toThrow(ValidationError);
     for (const file of ['', '../x', 'a/../../b', '/etc/passwd', 'a\\b', 'a//b', './a', 'a\0b', 'C:/x']) {
-      expect(refusal(() => assertRelativeFilePath(file)).message, file).toContain('for example "manifest.json"');
+      expect(refusal(() => assertRelativeFilePath(file)).field, file).toBe('file');
       expect(() => storageKeys.lora('andie', 'v1', file)).toThrow(ValidationError);
     }
   });
@@ -353,6 +359,7 @@ describe('storage keys', () => {
         ];
         for (const key of keys) {
           expect(path.resolve(root, key).startsWith(modelDir), key).toBe(true);
+          assertStorageKey(key);
         }
       }),
       { numRuns: 1000 },

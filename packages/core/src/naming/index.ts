@@ -20,4 +20,4 @@ export {
 export { windowsDeviceNames } from './slug-rules.js';
 export { formatSourceName, formatTargetName, parseSourceName, parseTargetName } from './source-and-target-names.js';
 export { assertRelativeFilePath, storageKeys } from './storage-keys.js';
-export { parseUnitId, unitId } from './unit-id.js';
+export { parseUnitId, type UnitIdParts, unitId } from './unit-id.js';

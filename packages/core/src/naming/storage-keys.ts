@@ -1,29 +1,17 @@
-import { ValidationError } from '../errors/index.js';
+import { assertStorageKey } from '../storage/storage-key.js';
 import { assertImageNumber } from './image-number.js';
 import { assertModelName } from './model-name.js';
 import { assertRating, assertVersionName } from './rating-and-version.js';
 import { assertResultStage, type ResultNameParts, type ResultStage, resultBaseName } from './result-name.js';
-import { quoteValue } from './slug-rules.js';
 import { formatSourceName, formatTargetName } from './source-and-target-names.js';
 
 /**
- * Checks a file path inside a dataset or LoRA version folder, such as `manifest.json` or `10_ohwx person/a.jpg`:
- * `/`-separated, relative, no empty, `.` or `..` segments, no `\` or NUL. Throws a `ValidationError`.
+ * Checks a file path inside a dataset or LoRA version folder, such as `manifest.json` or `10_ohwx person/a.jpg`,
+ * by the storage key rules (`assertStorageKey`): `/`-separated, relative, no empty, `.`, `..` or hidden segments,
+ * no `\`, NUL, Windows-reserved characters or device names. Throws a `ValidationError`.
  */
 export function assertRelativeFilePath(file: unknown): asserts file is string {
-  let problem: string | undefined;
-  if (typeof file !== 'string' || file.length === 0) problem = 'it is empty or not a string';
-  else if (file.includes('\0')) problem = 'it contains a NUL character';
-  else if (file.includes('\\')) problem = 'it contains "\\" (use "/" between folders)';
-  else if (file.startsWith('/') || /^[a-zA-Z]:/.test(file)) problem = 'it is an absolute path';
-  else if (file.split('/').some((segment) => segment === '' || segment === '.' || segment === '..'))
-    problem = 'it has an empty, "." or ".." segment';
-  if (problem === undefined) return;
-  throw new ValidationError(
-    `Invalid file path ${quoteValue(file)}: ${problem}. File paths inside a version folder are relative and ` +
-      '"/"-separated; for example "manifest.json" or "images/andie-s1-t001-sfw-enhanced.jpg".',
-    { field: 'file', value: file },
-  );
+  assertStorageKey(file, 'file');
 }
 
 function modelPrefix(model: string): string {
