@@ -66,6 +66,8 @@ export interface RunOptions {
   onEvent?: (event: StudioEvent) => void;
   /** Overrides the studio's budget for this run. */
   budget?: RunBudget;
+  /** Units in flight at once for this run. @default the studio's, else the model's `concurrency` setting */
+  concurrency?: number;
   /**
    * Resubmit units whose earlier submission is uncertain (the response was lost, so it may have been charged).
    * Counted as possible double payment. @default false

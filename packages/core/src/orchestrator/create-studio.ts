@@ -1,0 +1,374 @@
+import pLimit from 'p-limit';
+import { assertConsent } from '../consent/index.js';
+import { ConsentError, ProviderError, ValidationError } from '../errors/index.js';
+import { parseSourceName, parseTargetName, parseUnitId, storageKeys, unitId as stageIdOf } from '../naming/index.js';
+import { readAll } from './read-all.js';
+import { assertSourceConsent, importImages } from './import-images.js';
+import { openRunRecorder } from './open-run-recorder.js';
+import type { RunRecorder } from './run-recorder.js';
+import { runUnit, stageIds, unitFileName, type UnitContext } from './run-unit.js';
+import type {
+  CostEstimate,
+  ImportInput,
+  ImportOptions,
+  ImportResult,
+  ModelStatus,
+  Plan,
+  PlannedUnit,
+  PlanOptions,
+  RunOptions,
+  RunSummary,
+  Studio,
+  StudioEvent,
+  StudioSettings,
+  TargetProvenance,
+} from './studio-types.js';
+
+/** Where prices come from, shown with every estimate and summary. */
+export const priceTableNote =
+  'Costs come from the model\'s price table: the MaxStudio API reports no charges, so "actual" means price-table figures for accepted jobs.';
+
+/**
+ * Creates the pipeline orchestrator over a workspace and the adapters of your choice.
+ *
+ * @example
+ * ```ts
+ * const studio = createStudio({ workspace, swapper, enhancer, faceChecker, imageProcessor });
+ * const plan = await studio.plan('andie', { ratings: ['sfw'] });
+ * console.log(await studio.estimate(plan));
+ * const summary = await studio.run(plan, { onEvent: (event) => console.log(event.type) });
+ * ```
+ */
+export function createStudio(settings: StudioSettings): Studio {
+  assertReachableUrls(settings);
+  const { workspace } = settings;
+  const storage = workspace.storage;
+  const recorders = new Map<string, Promise<RunRecorder>>();
+  const runs = new Map<string, AbortController>();
+
+  const recorderFor = (model: string): Promise<RunRecorder> => {
+    let recorder = recorders.get(model);
+    if (!recorder) {
+      recorder = openRunRecorder({ dir: workspace.localModelDir(model), model, budget: settings.budget });
+      recorders.set(model, recorder);
+    }
+    return recorder;
+  };
+
+  async function numbersUnder(prefix: string, parse: (name: string) => number | undefined): Promise<number[]> {
+    const numbers: number[] = [];
+    for await (const object of storage.list({ prefix })) {
+      const n = parse(object.key.slice(prefix.length));
+      if (n !== undefined) numbers.push(n);
+    }
+    return numbers.sort((a, b) => a - b);
+  }
+  const sourceNumbers = (model: string) =>
+    numbersUnder(storageKeys.sourcePrefix(model), (name) => parseSourceName(name)?.source);
+  const targetNumbers = (model: string, rating: string) =>
+    numbersUnder(storageKeys.targetPrefix(model, rating), (name) => parseTargetName(name)?.target);
+  const nextNumber = (numbers: number[]) => (numbers.length === 0 ? 1 : numbers[numbers.length - 1]! + 1);
+
+  function unitOf(model: string, source: number, target: number, rating: string): PlannedUnit {
+    const parts = { model, source, target, rating };
+    return {
+      id: stageIdOf({ ...parts, stage: 'enhanced' }).replace(/:enhanced$/, ''),
+      ...parts,
+      sourceKey: storageKeys.source(model, source),
+      targetKey: storageKeys.target(model, rating, target),
+      swappedKey: storageKeys.result({ ...parts, stage: 'swapped' }),
+      enhancedKey: storageKeys.result({ ...parts, stage: 'enhanced' }),
+    };
+  }
+
+  const studio: Studio = {
+    async importSources(model: string, inputs: ImportInput[], options?: ImportOptions): Promise<ImportResult[]> {
+      const config = await workspace.getModel(model);
+      assertSourceConsent(config);
+      return importImages(
+        {
+          storage,
+          faceChecker: settings.faceChecker,
+          imageProcessor: settings.imageProcessor,
+          config,
+          firstNumber: nextNumber(await sourceNumbers(model)),
+          keyOf: (n) => storageKeys.source(model, n),
+          checkFaces: (faces) =>
+            faces === 1
+              ? undefined
+              : faces === 0
+                ? { code: 'no-face', message: 'No face found: a source photo must show exactly one face.' }
+                : { code: 'multiple-faces', message: `${faces} faces found: a source photo must show exactly one face.` },
+        },
+        inputs,
+        options,
+      );
+    },
+
+    async importTargets(model, rating, inputs, provenance: TargetProvenance, options) {
+      const config = await workspace.getModel(model);
+      assertConsent(config, { rating, use: 'swap' });
+      const minFaces = config.settings.thresholds.minTargetFaces;
+      const results = await importImages(
+        {
+          storage,
+          faceChecker: settings.faceChecker,
+          imageProcessor: settings.imageProcessor,
+          config,
+          firstNumber: nextNumber(await targetNumbers(model, rating)),
+          keyOf: (n) => storageKeys.target(model, rating, n),
+          checkFaces: (faces) =>
+            faces >= minFaces
+              ? undefined
+              : { code: 'no-face', message: `${faces} faces found: a target needs at least ${minFaces}.` },
+        },
+        inputs,
+        options,
+      );
+      const accepted = results.filter((result) => result.accepted);
+      if (accepted.length > 0) {
+        await workspace.recordTargets(
+          model,
+          rating,
+          accepted.map((result) => ({ n: result.number!, origin: `${provenance.origin}/${result.name}`, ...provenance, })),
+        );
+      }
+      return results;
+    },
+
+    async plan(model: string, options: PlanOptions): Promise<Plan> {
+      const config = await workspace.getModel(model);
+      if (options.ratings.length === 0) throw new ValidationError('Choose at least one rating to plan, e.g. ["sfw"].', { field: 'ratings' });
+      for (const rating of options.ratings) assertConsent(config, { rating, use: 'swap' });
+      const sources = options.sources ?? (await sourceNumbers(model));
+      if (sources.length === 0) {
+        throw new ValidationError(`Model "${model}" has no source photos: import some first (\`studio sources add ${model} <files>\`).`, { field: 'sources' });
+      }
+      const units: PlannedUnit[] = [];
+      for (const rating of options.ratings) {
+        const targets = options.targets ?? (await targetNumbers(model, rating));
+        for (const source of sources) for (const target of targets) units.push(unitOf(model, source, target, rating));
+      }
+      const recorder = await recorderFor(model);
+      await recorder.planned(units.flatMap((unit) => Object.values(stageIds(unit))));
+      return { model, ratings: [...options.ratings], units };
+    },
+
+    async estimate(plan: Plan): Promise<CostEstimate> {
+      const config = await workspace.getModel(plan.model);
+      const recorder = await recorderFor(plan.model);
+      const perOp: CostEstimate['perOp'] = {};
+      const total: Record<string, number> = {};
+      let alreadyDone = 0;
+      const add = (op: 'swap' | 'enhance') => {
+        const price = config.settings.prices[op];
+        const entry = (perOp[op] ??= { count: 0, amount: 0, unit: price.unit });
+        entry.count += 1;
+        entry.amount += price.units;
+        total[price.unit] = (total[price.unit] ?? 0) + price.units;
+      };
+      for (const unit of plan.units) {
+        const ids = stageIds(unit);
+        if (recorder.state(ids.enhanced).status === 'done') {
+          alreadyDone += 1;
+          continue;
+        }
+        if (recorder.state(ids.swapped).status !== 'done') add('swap');
+        add('enhance');
+      }
+      return { perOp, total, alreadyDone, note: priceTableNote };
+    },
+
+    async run(plan: Plan, options: RunOptions = {}): Promise<RunSummary> {
+      return runPlan(plan, options);
+    },
+
+    async resume(model: string, options: RunOptions = {}): Promise<RunSummary> {
+      const recorder = await recorderFor(model);
+      const seen = new Map<string, PlannedUnit>();
+      for (const stageId of recorder.plannedStages()) {
+        const parts = parseUnitId(stageId);
+        if (!parts || parts.model !== model) continue;
+        const unit = unitOf(model, parts.source, parts.target, parts.rating);
+        if (!seen.has(unit.id)) seen.set(unit.id, unit);
+      }
+      if (seen.size === 0) throw new ValidationError(`Model "${model}" has no planned run to resume: plan and run one first.`, { field: 'model' });
+      const units = [...seen.values()];
+      return runPlan({ model, ratings: [...new Set(units.map((unit) => unit.rating))], units }, options);
+    },
+
+    async status(model: string): Promise<ModelStatus> {
+      await workspace.getModel(model);
+      const recorder = await recorderFor(model);
+      const status: ModelStatus = { model, done: [], pending: [], inFlight: [], uncertain: [], failed: [] };
+      for (const stageId of recorder.plannedStages()) {
+        const state = recorder.state(stageId);
+        if (state.status === 'done') status.done.push(stageId);
+        else if (state.status === 'pending') status.pending.push(stageId);
+        else if (state.status === 'in-flight') status.inFlight.push({ unitId: stageId, jobId: state.jobId, op: stageId.endsWith(':swapped') ? 'swap' : 'enhance' });
+        else if (state.status === 'uncertain') status.uncertain.push(stageId);
+        else status.failed.push({ unitId: stageId, stage: stageId.endsWith(':swapped') ? 'swap' : 'enhance', code: state.code, message: state.message, retryable: state.retryable });
+      }
+      return status;
+    },
+
+    async revokeConsent(model: string, options: { reason: string; deleteData?: boolean }): Promise<void> {
+      runs.get(model)?.abort(new ConsentError(`Consent for model "${model}" was revoked: the run stopped.`, { model, missing: ['revoked'] }));
+      const recorder = recorders.get(model);
+      if (options.deleteData && recorder) {
+        recorders.delete(model);
+        await (await recorder).close();
+      }
+      await workspace.revokeConsent(model, options);
+      if (options.deleteData) {
+        for (const store of settings.resultStores ?? []) {
+          const keys: string[] = [];
+          for await (const object of store.list({ prefix: storageKeys.modelPrefix(model) })) keys.push(object.key);
+          if (keys.length > 0) await store.delete(keys);
+        }
+      }
+    },
+
+    async close(): Promise<void> {
+      for (const controller of runs.values()) controller.abort();
+      const open = [...recorders.values()];
+      recorders.clear();
+      await Promise.all(open.map(async (recorder) => (await recorder).close()));
+    },
+  };
+
+  async function runPlan(plan: Plan, options: RunOptions): Promise<RunSummary> {
+    const started = Date.now();
+    const config = await workspace.getModel(plan.model);
+    const recorder = await recorderFor(plan.model);
+    if (options.budget) recorder.setBudget(options.budget);
+    const controller = new AbortController();
+    const stopOnUser = () => controller.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', stopOnUser, { once: true });
+    if (options.signal?.aborted) stopOnUser();
+    if (runs.has(plan.model)) throw new ValidationError(`Model "${plan.model}" already has a run in progress in this studio.`, { field: 'model' });
+    runs.set(plan.model, controller);
+    const emit = (event: StudioEvent) => {
+      try {
+        options.onEvent?.(event);
+      } catch (error) {
+        settings.logger?.warn('onEvent handler threw', { error: String(error) });
+      }
+    };
+    const estimate = await studio.estimate(plan);
+    const spentBefore = recorder.spentThisRun();
+    const summary: RunSummary = {
+      model: plan.model,
+      outcome: 'completed',
+      total: plan.units.length,
+      succeeded: 0,
+      skipped: estimate.alreadyDone,
+      failed: [],
+      uncertain: [],
+      reattached: 0,
+      spent: {},
+      outputs: [],
+      mirrored: 0,
+      durationMs: 0,
+      costNote: priceTableNote,
+    };
+    emit({ type: 'run-start', model: plan.model, total: plan.units.length, alreadyDone: estimate.alreadyDone, estimate });
+
+    const embeddings = new Map<number, Promise<Float32Array>>();
+    const context: UnitContext = {
+      settings,
+      storage,
+      config,
+      recorder,
+      signal: controller.signal,
+      resubmitUncertain: options.resubmitUncertain ?? false,
+      emit,
+      sourceEmbedding: (source) => {
+        let embedding = embeddings.get(source);
+        if (!embedding) {
+          embedding = sourceEmbedding(source);
+          embeddings.set(source, embedding);
+        }
+        return embedding;
+      },
+    };
+    async function sourceEmbedding(source: number): Promise<Float32Array> {
+      const bytes = await readAll(await storage.get(storageKeys.source(plan.model, source), { signal: controller.signal }));
+      const faces = await settings.faceChecker.embeddings({ bytes }, { signal: controller.signal });
+      if (!faces[0]) throw new ValidationError(`Source ${source} of model "${plan.model}" shows no face: re-import it.`, { field: 'source' });
+      return faces[0].embedding;
+    }
+
+    let done = estimate.alreadyDone;
+    let stopError: unknown;
+    const limit = pLimit(Math.max(1, options.concurrency ?? settings.concurrency ?? config.settings.concurrency));
+    const pendingUnits = plan.units.filter((unit) => recorder.state(stageIds(unit).enhanced).status !== 'done');
+    await Promise.all(
+      pendingUnits.map((unit, index) =>
+        limit(async () => {
+          if (controller.signal.aborted) return;
+          emit({ type: 'unit-start', unitId: unit.id, fileName: unitFileName(unit), index, total: plan.units.length });
+          try {
+            const outcome = await runUnit(context, unit);
+            done += 1;
+            if (outcome.kind === 'succeeded') {
+              summary.succeeded += 1;
+              summary.reattached += outcome.reattached;
+              summary.mirrored += outcome.mirrored;
+              summary.outputs.push(outcome.outputKey);
+              emit({ type: 'unit-end', unitId: unit.id, ok: true, outputKey: outcome.outputKey, done, total: plan.units.length });
+            } else if (outcome.kind === 'failed') {
+              summary.failed.push(outcome.failure);
+              emit({ type: 'unit-end', unitId: unit.id, ok: false, failure: outcome.failure, done, total: plan.units.length });
+            } else {
+              summary.uncertain.push(outcome.stageId);
+              emit({ type: 'unit-end', unitId: unit.id, ok: false, done, total: plan.units.length });
+            }
+          } catch (error) {
+            if (!controller.signal.aborted) {
+              stopError = error;
+              controller.abort(error);
+            }
+          }
+        }),
+      ),
+    );
+    options.signal?.removeEventListener('abort', stopOnUser);
+    runs.delete(plan.model);
+    const reason = stopError ?? (controller.signal.aborted ? controller.signal.reason : undefined);
+    if (reason !== undefined || controller.signal.aborted) summary.outcome = outcomeOf(reason);
+    summary.outputs.sort();
+    const spentAfter = recorder.spentThisRun();
+    for (const [unit, amount] of Object.entries(spentAfter)) {
+      const delta = amount - (spentBefore[unit] ?? 0);
+      if (delta) summary.spent[unit] = delta;
+    }
+    summary.durationMs = Date.now() - started;
+    emit({ type: 'run-end', summary });
+    if (summary.outcome === 'failed') throw reason;
+    return summary;
+  }
+
+  return studio;
+}
+
+function outcomeOf(reason: unknown): RunSummary['outcome'] {
+  if (ProviderError.isInstance(reason) && reason.reason === 'insufficient-credits') return 'insufficient-credits';
+  if (ConsentError.isInstance(reason)) return 'consent-revoked';
+  if ((reason as { code?: string } | undefined)?.code === 'budget-exceeded') return 'budget-exceeded';
+  if (reason === undefined || (reason as { name?: string }).name === 'AbortError') return 'aborted';
+  return 'failed';
+}
+
+function assertReachableUrls(settings: StudioSettings): void {
+  const storage = settings.workspace.storage;
+  if (storage.publicUrls) return;
+  const needy = [settings.faceDetector, settings.swapper, settings.enhancer].filter((provider) => provider?.requiresPublicUrls);
+  if (needy.length > 0) {
+    throw new ValidationError(
+      `The ${needy[0]!.provider} provider fetches images by URL from the internet, but the workspace storage "${storage.provider}" only gives loopback URLs. ` +
+        'Use storage with public URLs (e.g. S3Storage from @model-studio/storage-s3) or run against the sandbox.',
+      { field: 'storage' },
+    );
+  }
+}

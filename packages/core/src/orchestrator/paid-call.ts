@@ -1,0 +1,96 @@
+import { ProviderError } from '../errors/index.js';
+import type { ProviderJob, ProviderJobResult, WaitOptions } from '../interfaces/provider-job.js';
+import type { RunRecorder } from './run-recorder.js';
+import type { StudioEvent } from './studio-types.js';
+
+/** A submission whose earlier response was lost: skipped unless the user asked to resubmit. */
+export class UncertainSubmission extends Error {
+  constructor(readonly stageId: string) {
+    super(`The earlier submission of ${stageId} is uncertain (it may have been charged); resubmit only when you choose to.`);
+  }
+}
+
+/** One paid provider call: reserve, journal, submit (or reattach), wait, record the charge. */
+export interface PaidCall {
+  stageId: string;
+  unitId: string;
+  op: 'swap' | 'enhance';
+  rating: string;
+  provider: string;
+  price: { units: number; unit: string };
+  submit: () => Promise<ProviderJob>;
+  wait: (job: ProviderJob, options: WaitOptions) => Promise<ProviderJobResult>;
+}
+
+/** Dependencies of {@link runPaidCall}. */
+export interface PaidCallContext {
+  recorder: RunRecorder;
+  signal: AbortSignal;
+  resubmitUncertain: boolean;
+  emit: (event: StudioEvent) => void;
+}
+
+/**
+ * Runs one paid call exactly once across crashes: a recorded job id is reattached instead of paying again; a submission
+ * whose response was lost is marked uncertain and not re-sent unless the user says so.
+ */
+export async function runPaidCall(
+  context: PaidCallContext,
+  call: PaidCall,
+): Promise<{ result: ProviderJobResult; reattached: boolean }> {
+  const { recorder } = context;
+  const charge = { stageId: call.stageId, op: call.op, provider: call.provider, amount: call.price.units, unit: call.price.unit, rating: call.rating };
+  const state = recorder.state(call.stageId);
+  let job: ProviderJob;
+  let reattached = false;
+  if (state.status === 'in-flight') {
+    job = { id: state.jobId, provider: state.provider, operation: call.op };
+    reattached = true;
+  } else {
+    if (state.status === 'uncertain' && !context.resubmitUncertain) throw new UncertainSubmission(call.stageId);
+    context.signal.throwIfAborted();
+    await recorder.reserve(charge);
+    context.emit({ type: 'cost-recorded', unitId: call.unitId, op: call.op, amount: charge.amount, unit: charge.unit, kind: 'reserved' });
+    await recorder.submitting(call.stageId, call.op);
+    try {
+      job = await call.submit();
+    } catch (error) {
+      if (ProviderError.isInstance(error) && error.reason === 'uncertain') {
+        await recorder.uncertain(call.stageId, call.op, error.message);
+        await recorder.uncertainCharge(charge);
+        context.emit({ type: 'cost-recorded', unitId: call.unitId, op: call.op, amount: charge.amount, unit: charge.unit, kind: 'uncertain' });
+        throw new UncertainSubmission(call.stageId);
+      }
+      // Refused before acceptance (or aborted before sending): nothing was charged.
+      await recorder.release(charge);
+      context.emit({ type: 'cost-recorded', unitId: call.unitId, op: call.op, amount: charge.amount, unit: charge.unit, kind: 'released' });
+      await recordFailure(recorder, call, error);
+      throw error;
+    }
+    await recorder.submitted(call.stageId, call.op, job.id, job.provider);
+  }
+  let result: ProviderJobResult;
+  try {
+    result = await call.wait(job, { signal: context.signal });
+  } catch (error) {
+    // An aborted or timed-out wait leaves the job in flight: resume reattaches it by id.
+    if (!context.signal.aborted && !(ProviderError.isInstance(error) && error.reason === 'timeout')) {
+      await recordFailure(recorder, call, error);
+      // The provider accepted the job, so it is charged even though it failed.
+      await recorder.actual({ ...charge, jobId: job.id });
+    }
+    throw error;
+  }
+  await recorder.actual({ ...charge, amount: result.units, unit: result.unit, jobId: job.id });
+  context.emit({ type: 'cost-recorded', unitId: call.unitId, op: call.op, amount: result.units, unit: result.unit, kind: 'actual' });
+  return { result, reattached };
+}
+
+async function recordFailure(recorder: RunRecorder, call: PaidCall, error: unknown): Promise<void> {
+  const isProvider = ProviderError.isInstance(error);
+  await recorder.failed(call.stageId, call.op, {
+    code: isProvider ? error.reason : ((error as { code?: string }).code ?? 'error'),
+    message: (error as Error).message,
+    retryable: isProvider ? error.isRetryable : false,
+  });
+}

@@ -1,0 +1,47 @@
+/**
+ * The orchestrator's view of the progress journal and cost ledger (it is their only writer).
+ * Stage ids are `<model>:s<n>:t<ttt>:<rating>:<stage>`; ops are `swap` and `enhance`.
+ */
+export type StageState =
+  | { status: 'pending' }
+  | { status: 'done'; outputKeys: string[] }
+  | { status: 'in-flight'; jobId: string; provider: string }
+  | { status: 'uncertain' }
+  | { status: 'failed'; code: string; message: string; retryable: boolean };
+
+/** A charge to record. */
+export interface Charge {
+  stageId: string;
+  op: string;
+  provider: string;
+  amount: number;
+  unit: string;
+  rating: string;
+  jobId?: string;
+}
+
+/** Writes every step of a run to the journal and ledger, and answers what is already done. */
+export interface RunRecorder {
+  state(stageId: string): StageState;
+  /** Stage ids planned for the model, in plan order. */
+  plannedStages(): string[];
+  planned(stageIds: string[]): Promise<void>;
+  submitting(stageId: string, op: string): Promise<void>;
+  submitted(stageId: string, op: string, jobId: string, provider: string): Promise<void>;
+  completed(stageId: string, op: string, outputKeys: string[]): Promise<void>;
+  failed(stageId: string, op: string, failure: { code: string; message: string; retryable: boolean }): Promise<void>;
+  uncertain(stageId: string, op: string, reason: string): Promise<void>;
+  /** Reserves the charge against the budget; throws `BudgetExceededError` before anything is sent. */
+  reserve(charge: Charge): Promise<void>;
+  /** Releases a reservation whose submission was refused before acceptance. */
+  release(charge: Charge): Promise<void>;
+  /** Records an actual charge (once per stage, op and job id however often it is called). */
+  actual(charge: Charge & { jobId: string }): Promise<void>;
+  /** Records a possible charge of a submission whose response was lost. */
+  uncertainCharge(charge: Charge): Promise<void>;
+  /** Sets (or replaces) the budget that {@link RunRecorder.reserve} enforces. */
+  setBudget(budget: { limit: number; unit?: string }): void;
+  /** Spend per unit of account recorded since this recorder was opened. */
+  spentThisRun(): Record<string, number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,193 @@
+import { assertConsent } from '../consent/index.js';
+import { ModelStudioError, ProviderError } from '../errors/index.js';
+import { digitalSourceType } from '../interfaces/image-processor.js';
+import type { Storage } from '../interfaces/storage.js';
+import { formatResultName, unitId as stageIdOf } from '../naming/index.js';
+import type { ModelConfig } from '../workspace/index.js';
+import { readAll } from './read-all.js';
+import { runPaidCall, UncertainSubmission } from './paid-call.js';
+import type { RunRecorder } from './run-recorder.js';
+import type { PlannedUnit, StudioEvent, StudioSettings, UnitFailure } from './studio-types.js';
+
+/** Everything one unit needs. */
+export interface UnitContext {
+  settings: StudioSettings;
+  storage: Storage;
+  config: ModelConfig;
+  recorder: RunRecorder;
+  signal: AbortSignal;
+  resubmitUncertain: boolean;
+  emit: (event: StudioEvent) => void;
+  /** The identity embedding of source `n` (computed once per run). */
+  sourceEmbedding: (source: number) => Promise<Float32Array>;
+}
+
+/** How a unit ended. Run-stopping errors (budget, credits, abort, consent) are thrown instead. */
+export type UnitOutcome =
+  | { kind: 'succeeded'; outputKey: string; reattached: number; mirrored: number }
+  | { kind: 'failed'; failure: UnitFailure }
+  | { kind: 'uncertain'; stageId: string };
+
+/** The stage ids of a unit: `<model>:s<n>:t<ttt>:<rating>:swapped` and `...:enhanced`. */
+export function stageIds(unit: PlannedUnit): { swapped: string; enhanced: string } {
+  const parts = { model: unit.model, source: unit.source, target: unit.target, rating: unit.rating };
+  return { swapped: stageIdOf({ ...parts, stage: 'swapped' }), enhanced: stageIdOf({ ...parts, stage: 'enhanced' }) };
+}
+
+/** The result file name shown in progress (the enhanced output's name). */
+export function unitFileName(unit: PlannedUnit): string {
+  return formatResultName({ model: unit.model, source: unit.source, target: unit.target, rating: unit.rating, stage: 'enhanced' });
+}
+
+/**
+ * Consent, target check, swap, verify, enhance, store with the AI-generated mark, copy to result stores.
+ * Every step goes to the journal; every paid call is reserved before and recorded after.
+ */
+export async function runUnit(context: UnitContext, unit: PlannedUnit): Promise<UnitOutcome> {
+  const ids = stageIds(unit);
+  let current: UnitFailure['stage'] = 'consent';
+  const stage = (name: UnitFailure['stage']) => {
+    current = name;
+    context.emit({ type: 'stage-start', unitId: unit.id, stage: name });
+  };
+  const end = (name: UnitFailure['stage'], ok: boolean, extra: Partial<Extract<StudioEvent, { type: 'stage-end' }>> = {}) =>
+    context.emit({ type: 'stage-end', unitId: unit.id, stage: name, ok, ...extra });
+  let reattached = 0;
+  try {
+    stage('consent');
+    assertConsent(context.config, { rating: unit.rating, use: 'swap' });
+    end('consent', true);
+
+    let swapped: Uint8Array;
+    const swappedState = context.recorder.state(ids.swapped);
+    if (swappedState.status === 'done') {
+      swapped = await readAll(await context.storage.get(unit.swappedKey, { signal: context.signal }));
+    } else {
+      const faces = await checkTarget(context, unit, ids.swapped);
+      if ('failure' in faces) return faces;
+      stage('swap');
+      const { swapper, imageProcessor } = context.settings;
+      const { result, reattached: again } = await runPaidCall(context, {
+        stageId: ids.swapped,
+        unitId: unit.id,
+        op: 'swap',
+        rating: unit.rating,
+        provider: swapper.provider,
+        price: context.config.settings.prices.swap,
+        submit: () => swapper.submitSwap({ targetKey: unit.targetKey, sourceKey: unit.sourceKey, faces: faces.boxes }, { signal: context.signal }),
+        wait: (job, options) => swapper.waitForSwap(job, options),
+      });
+      reattached += again ? 1 : 0;
+      swapped = await imageProcessor.writeMetadata(result.bytes, { digitalSourceType: digitalSourceType.composite }, { signal: context.signal });
+      await context.storage.put(unit.swappedKey, swapped, { contentType: 'image/jpeg', signal: context.signal });
+      await context.recorder.completed(ids.swapped, 'swap', [unit.swappedKey]);
+      end('swap', true, { jobId: result.job.id, reattached: again });
+    }
+
+    const enhancedState = context.recorder.state(ids.enhanced);
+    if (enhancedState.status !== 'done') {
+      stage('verify');
+      const verdict = await verifySwap(context, unit, swapped);
+      if (verdict) {
+        await context.recorder.failed(ids.enhanced, 'verify', verdict);
+        end('verify', false, { detail: verdict.message });
+        return { kind: 'failed', failure: { unitId: unit.id, stage: 'verify', ...verdict } };
+      }
+      end('verify', true);
+
+      stage('enhance');
+      const { enhancer, imageProcessor } = context.settings;
+      const { result, reattached: again } = await runPaidCall(context, {
+        stageId: ids.enhanced,
+        unitId: unit.id,
+        op: 'enhance',
+        rating: unit.rating,
+        provider: enhancer.provider,
+        price: context.config.settings.prices.enhance,
+        submit: () => enhancer.submitEnhance({ imageKey: unit.swappedKey }, { signal: context.signal }),
+        wait: (job, options) => enhancer.waitForEnhance(job, options),
+      });
+      reattached += again ? 1 : 0;
+      const enhanced = await imageProcessor.writeMetadata(result.bytes, { digitalSourceType: digitalSourceType.composite }, { signal: context.signal });
+      await context.storage.put(unit.enhancedKey, enhanced, { contentType: 'image/jpeg', signal: context.signal });
+      await context.recorder.completed(ids.enhanced, 'enhance', [unit.enhancedKey]);
+      end('enhance', true, { jobId: result.job.id, reattached: again });
+    }
+
+    const mirrored = await mirrorResults(context, unit);
+    return { kind: 'succeeded', outputKey: unit.enhancedKey, reattached, mirrored };
+  } catch (error) {
+    if (error instanceof UncertainSubmission) return { kind: 'uncertain', stageId: error.stageId };
+    if (isRunStopping(error, context.signal)) throw error;
+    return { kind: 'failed', failure: toFailure(unit, current, error) };
+  }
+}
+
+/** Errors that stop the whole run rather than fail one unit. */
+export function isRunStopping(error: unknown, signal: AbortSignal): boolean {
+  if (signal.aborted) return true;
+  if (!ModelStudioError.isInstance(error)) return false;
+  if (error.code === 'budget-exceeded' || error.code === 'consent') return true;
+  return ProviderError.isInstance(error) && (error.reason === 'insufficient-credits' || error.reason === 'authentication');
+}
+
+function toFailure(unit: PlannedUnit, stage: UnitFailure['stage'], error: unknown): UnitFailure {
+  const provider = ProviderError.isInstance(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const code = provider ? error.reason : ModelStudioError.isInstance(error) ? error.code : 'error';
+  return { unitId: unit.id, stage, code, message, retryable: provider ? error.isRetryable : false };
+}
+
+async function checkTarget(context: UnitContext, unit: PlannedUnit, stageId: string) {
+  context.emit({ type: 'stage-start', unitId: unit.id, stage: 'target-check' });
+  const { thresholds } = context.config.settings;
+  const bytes = await readAll(await context.storage.get(unit.targetKey, { signal: context.signal }));
+  let problem: { code: string; message: string } | undefined;
+  let boxes: NonNullable<Awaited<ReturnType<typeof context.settings.faceChecker.faces>>>[number]['box'][] = [];
+  if (bytes.byteLength > thresholds.maxBytes) {
+    problem = { code: 'too-large', message: `Target ${unit.targetKey} is ${bytes.byteLength} bytes; the limit is ${thresholds.maxBytes}.` };
+  } else {
+    const faces = await context.settings.faceChecker.faces({ bytes }, { signal: context.signal });
+    boxes = faces.map((face) => face.box);
+    if (faces.length < thresholds.minTargetFaces) {
+      problem = { code: 'no-face', message: `No face found in target ${unit.targetKey}: nothing to swap, nothing paid.` };
+    }
+  }
+  context.emit({ type: 'stage-end', unitId: unit.id, stage: 'target-check', ok: !problem, detail: problem?.message });
+  if (!problem) return { boxes };
+  await context.recorder.failed(stageId, 'target-check', { ...problem, retryable: false });
+  return { failure: { unitId: unit.id, stage: 'target-check' as const, ...problem, retryable: false }, kind: 'failed' as const };
+}
+
+/** A swap is verified when a face in the result is the source person. Returns the refusal, or undefined. */
+async function verifySwap(context: UnitContext, unit: PlannedUnit, swapped: Uint8Array) {
+  const { faceChecker } = context.settings;
+  const faces = await faceChecker.embeddings({ bytes: swapped }, { signal: context.signal });
+  if (faces.length === 0) {
+    return { code: 'swap-no-face', message: 'The swap result shows no face: the swap did not take, so it was not enhanced.', retryable: false };
+  }
+  const source = await context.sourceEmbedding(unit.source);
+  const threshold = context.config.settings.thresholds.identityThreshold;
+  const best = Math.min(...faces.map((face) => faceChecker.distance(face.embedding, source)));
+  if (best > threshold) {
+    return {
+      code: 'swap-identity-mismatch',
+      message: `The swap result does not show the source person (identity distance ${best.toFixed(3)} > threshold ${threshold}): not enhanced.`,
+      retryable: false,
+    };
+  }
+  return undefined;
+}
+
+async function mirrorResults(context: UnitContext, unit: PlannedUnit): Promise<number> {
+  let copies = 0;
+  for (const store of context.settings.resultStores ?? []) {
+    for (const key of [unit.swappedKey, unit.enhancedKey]) {
+      const bytes = await readAll(await context.storage.get(key, { signal: context.signal }));
+      await store.put(key, bytes, { contentType: 'image/jpeg', signal: context.signal });
+      context.emit({ type: 'result-mirrored', unitId: unit.id, key, store: store.provider });
+      copies += 1;
+    }
+  }
+  return copies;
+}
