@@ -1,2 +1,29 @@
-/** Typed MaxStudio API client, its face detector/swapper/enhancer adapters, and a sandbox emulator. */
-export const packageName = '@model-studio/maxstudio';
+/**
+ * `@model-studio/maxstudio`: a typed MaxStudio API client, core's FaceDetector/FaceSwapper/Enhancer adapters on it,
+ * and (under `@model-studio/maxstudio/testing`) a sandbox emulator.
+ *
+ * @packageDocumentation
+ */
+export {
+  createMaxStudio,
+  maxstudio,
+  type MaxStudioClient,
+  type MaxStudioEnhanceJobState,
+  type MaxStudioEnhanceRequest,
+  type MaxStudioJob,
+  type MaxStudioOperation,
+  type MaxStudioRequestOptions,
+  type MaxStudioSwapFace,
+  type MaxStudioSwapJobState,
+  type MaxStudioSwapRequest,
+  type MaxStudioWaitOptions,
+} from './maxstudio-client.js';
+export { defaultMaxStudioBaseURL, type MaxStudioRetrySettings, type MaxStudioSettings } from './maxstudio-settings.js';
+export type { MaxStudioFace, MaxStudioJobState } from './response-schemas.js';
+export { createMaxStudioProvider, type MaxStudioProvider, type MaxStudioProviderOptions } from './maxstudio-provider.js';
+export { defaultMaxStudioPrices, isLoopbackURL, type MaxStudioPrice, type MaxStudioPrices } from './provider-support.js';
+export { maxImageBytes } from './image-limits.js';
+export { maxStudioProvider } from './maxstudio-errors.js';
+export { RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
+export { RetryBudget, type RetryBudgetOptions } from './retry-budget.js';
+export { parseRetryAfter } from './retry-after.js';

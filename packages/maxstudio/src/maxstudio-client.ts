@@ -1,0 +1,182 @@
+import { ProviderError, type ProviderJobStatus, ValidationError } from '@model-studio/core';
+import { maxStudioProvider } from './maxstudio-errors.js';
+import { type MaxStudioSettings, resolveSettings } from './maxstudio-settings.js';
+import { createTransport } from './maxstudio-transport.js';
+import { base64DecodedLength, maxImageBytes } from './image-limits.js';
+import {
+  type MaxStudioFace,
+  type MaxStudioJobState,
+  parseDetectedFaces,
+  parseEnhanceJob,
+  parseJobAccepted,
+  parseSwapJob,
+} from './response-schemas.js';
+import { pollJob } from './wait-for-job.js';
+
+/** Options every client method accepts. */
+export interface MaxStudioRequestOptions {
+  /** Cancels the call; it rejects with a `ProviderError` of reason `aborted`. */
+  signal?: AbortSignal;
+}
+
+/** One face to replace: its box in the target and the URL of the new face (a flat string, not an object). */
+export interface MaxStudioSwapFace {
+  originalFace: MaxStudioFace;
+  newFace: string;
+}
+
+/** The body of `POST /swap-image`. */
+export interface MaxStudioSwapRequest {
+  /** URL of the target image; MaxStudio downloads it. */
+  mediaUrl: string;
+  faces: MaxStudioSwapFace[];
+}
+
+/** The body of `POST /image-enhancer`: the image as raw base64 (no `data:` prefix), or its bytes (encoded for you). */
+export interface MaxStudioEnhanceRequest {
+  image: string | Uint8Array;
+}
+
+/** What MaxStudio job kinds this client knows. */
+export type MaxStudioOperation = 'swap' | 'enhance';
+
+/** A submitted job. It has the shape of core's `ProviderJob`: persist `id` and reattach after a restart. */
+export interface MaxStudioJob {
+  id: string;
+  provider: 'maxstudio';
+  operation: MaxStudioOperation;
+}
+
+/** A swap job's state; `result.mediaUrl` is the output image's URL. */
+export type MaxStudioSwapJobState = MaxStudioJobState<{ mediaUrl: string }>;
+/** An enhance job's state; `result` is the output image as base64. */
+export type MaxStudioEnhanceJobState = MaxStudioJobState<string>;
+
+/** Options of {@link MaxStudioClient.waitForJob}. */
+export interface MaxStudioWaitOptions extends MaxStudioRequestOptions {
+  /** Give up after this many ms with reason `timeout` (the job may still finish). @default the client's waitTimeout (10 min) */
+  timeout?: number;
+  /** Called when the job's status changes. Unknown MaxStudio statuses arrive as `running`. */
+  onStatus?: (status: ProviderJobStatus, providerStatus: string) => void;
+  /** First delay between polls in ms. @default the client's pollInterval (500) */
+  pollInterval?: number;
+}
+
+/** A typed MaxStudio API client. Create one with {@link createMaxStudio}. */
+export interface MaxStudioClient {
+  /** The base URL requests go to (resolved at each call). */
+  readonly baseURL: string;
+  /** `POST /detect-face-image`: the faces in the image at `imageUrl` (synchronous). */
+  detectFaces(imageUrl: string, options?: MaxStudioRequestOptions): Promise<MaxStudioFace[]>;
+  /** `POST /swap-image`: submits a paid swap. Never re-sent once it may have been accepted (reason `uncertain`). */
+  submitSwap(request: MaxStudioSwapRequest, options?: MaxStudioRequestOptions): Promise<MaxStudioJob>;
+  /** `GET /swap-image/{jobId}`. */
+  getSwapJob(jobId: string, options?: MaxStudioRequestOptions): Promise<MaxStudioSwapJobState>;
+  /** `POST /image-enhancer`: submits a paid 2x enhance. Images over 5 MB are refused before anything is sent. */
+  submitEnhance(request: MaxStudioEnhanceRequest, options?: MaxStudioRequestOptions): Promise<MaxStudioJob>;
+  /** `GET /image-enhancer/{jobId}`. */
+  getEnhanceJob(jobId: string, options?: MaxStudioRequestOptions): Promise<MaxStudioEnhanceJobState>;
+  /** Polls a job (new, or reattached from a stored id) until it completes; `failed` throws reason `job-failed`. */
+  waitForJob(job: { id: string; operation: 'swap' }, options?: MaxStudioWaitOptions): Promise<MaxStudioSwapJobState & { result: { mediaUrl: string } }>;
+  waitForJob(job: { id: string; operation: 'enhance' }, options?: MaxStudioWaitOptions): Promise<MaxStudioEnhanceJobState & { result: string }>;
+  waitForJob(
+    job: { id: string; operation: string },
+    options?: MaxStudioWaitOptions,
+  ): Promise<(MaxStudioSwapJobState & { result: { mediaUrl: string } }) | (MaxStudioEnhanceJobState & { result: string })>;
+  /** Downloads a result URL (no API key is sent to it). */
+  downloadResult(url: string, job: { id: string; operation: string }, options?: MaxStudioRequestOptions): Promise<{ bytes: Uint8Array; contentType: string | undefined }>;
+}
+
+const encodeSegment = (jobId: string) => {
+  if (jobId === '') throw new ValidationError('A MaxStudio job id must not be empty.', { field: 'jobId' });
+  return encodeURIComponent(jobId);
+};
+
+/**
+ * Creates a MaxStudio client. All calls of one client share a rate limiter (max concurrency, requests per second,
+ * adaptive slowdown on 429) and a retry budget.
+ *
+ * @example
+ * ```ts no-run
+ * import { createMaxStudio } from '@model-studio/maxstudio';
+ * const client = createMaxStudio(); // reads MAXSTUDIO_API_KEY at each request
+ * const faces = await client.detectFaces('https://example.com/photo.jpg');
+ * ```
+ */
+export function createMaxStudio(settings: MaxStudioSettings = {}): MaxStudioClient {
+  const resolved = resolveSettings(settings);
+  const transport = createTransport(settings, resolved);
+
+  const getSwapJob = (jobId: string, options: MaxStudioRequestOptions = {}) =>
+    transport.send({ method: 'get', path: `swap-image/${encodeSegment(jobId)}`, operation: 'swap poll', paid: false, jobId, read: parseSwapJob, signal: options.signal });
+  const getEnhanceJob = (jobId: string, options: MaxStudioRequestOptions = {}) =>
+    transport.send({ method: 'get', path: `image-enhancer/${encodeSegment(jobId)}`, operation: 'enhance poll', paid: false, jobId, read: parseEnhanceJob, signal: options.signal });
+
+  const client: MaxStudioClient = {
+    get baseURL() {
+      return transport.baseURL;
+    },
+    detectFaces(imageUrl, options = {}) {
+      // Detection is synchronous and creates no job, so it is safe to retry.
+      return transport.send({ method: 'post', path: 'detect-face-image', json: { imageUrl }, operation: 'face detection', paid: false, read: parseDetectedFaces, signal: options.signal });
+    },
+    async submitSwap(request, options = {}) {
+      if (request.faces.length === 0) throw new ValidationError('A MaxStudio swap needs at least one face to replace.', { field: 'faces' });
+      for (const face of request.faces) {
+        if (typeof face.newFace !== 'string') {
+          throw new ValidationError('newFace must be the source face image URL as a plain string (MaxStudio answers 400 to an object).', { field: 'faces.newFace' });
+        }
+      }
+      const body = { mediaUrl: request.mediaUrl, faces: request.faces.map(({ originalFace: { x, y, width, height }, newFace }) => ({ originalFace: { x, y, width, height }, newFace })) };
+      const id = await transport.send({ method: 'post', path: 'swap-image', json: body, operation: 'swap submission', paid: true, read: parseJobAccepted, signal: options.signal });
+      return { id, provider: maxStudioProvider, operation: 'swap' };
+    },
+    getSwapJob,
+    async submitEnhance(request, options = {}) {
+      const image = typeof request.image === 'string' ? request.image : Buffer.from(request.image).toString('base64');
+      if (image.startsWith('data:')) {
+        throw new ValidationError('MaxStudio wants raw base64 for enhance, without a data: prefix.', { field: 'image' });
+      }
+      const size = base64DecodedLength(image);
+      if (size > maxImageBytes) {
+        throw new ProviderError(`The image is ${(size / 1048576).toFixed(2)} MB; MaxStudio accepts at most 5 MB. Resize or recompress it first (nothing was sent).`, {
+          provider: maxStudioProvider, reason: 'input', isRetryable: false,
+        });
+      }
+      const id = await transport.send({ method: 'post', path: 'image-enhancer', json: { image }, operation: 'enhance submission', paid: true, read: parseJobAccepted, signal: options.signal });
+      return { id, provider: maxStudioProvider, operation: 'enhance' };
+    },
+    getEnhanceJob,
+    // biome-ignore lint/suspicious/noExplicitAny: the overloads above give callers precise types
+    waitForJob(job: { id: string; operation: string }, options: MaxStudioWaitOptions = {}): Promise<any> {
+      const poll = {
+        jobId: job.id,
+        operation: job.operation,
+        signal: options.signal,
+        timeout: options.timeout ?? resolved.waitTimeout,
+        pollInterval: options.pollInterval ?? resolved.pollInterval,
+        maxPollInterval: Math.max(resolved.maxPollInterval, options.pollInterval ?? 0),
+        onStatus: options.onStatus,
+      };
+      if (job.operation === 'swap') return pollJob((signal) => getSwapJob(job.id, { signal }), poll);
+      if (job.operation === 'enhance') return pollJob((signal) => getEnhanceJob(job.id, { signal }), poll);
+      return Promise.reject(new ValidationError(`Unknown MaxStudio job operation "${job.operation}": expected "swap" or "enhance".`, { field: 'operation', value: job.operation }));
+    },
+    downloadResult(url, job, options = {}) {
+      return transport.download(url, `${job.operation} result download`, job.id, options.signal);
+    },
+  };
+  return client;
+}
+
+/**
+ * The default client: reads `MAXSTUDIO_API_KEY` (and `MAXSTUDIO_BASE_URL`) from the environment at each request.
+ *
+ * @example
+ * ```ts no-run
+ * import { maxstudio } from '@model-studio/maxstudio';
+ * const job = await maxstudio.submitEnhance({ image: bytes });
+ * const done = await maxstudio.waitForJob(job);
+ * ```
+ */
+export const maxstudio: MaxStudioClient = createMaxStudio();

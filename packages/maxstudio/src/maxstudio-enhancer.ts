@@ -1,0 +1,43 @@
+import { type CallOptions, type Enhancer, type EnhanceRequest, ProviderError, type ProviderJob, type ProviderJobResult, type WaitOptions } from '@model-studio/core';
+import { abortIfNeeded } from './abort-if-needed.js';
+import { maxStudioProvider } from './maxstudio-errors.js';
+import { maxImageBytes, sniffImageType } from './image-limits.js';
+import { checkJob, type MaxStudioPrice, type ProviderContext, readStorageBytes } from './provider-support.js';
+
+/**
+ * Core's `Enhancer` on MaxStudio's `/image-enhancer` (2x): reads the image from storage, refuses it over 5 MB before
+ * sending, sends it as raw base64 and decodes the base64 result. Works with any storage (no URLs needed).
+ */
+export function createMaxStudioEnhancer(context: ProviderContext, price: MaxStudioPrice): Enhancer {
+  return {
+    specificationVersion: 'v1',
+    provider: maxStudioProvider,
+    price,
+    async submitEnhance(request: EnhanceRequest, options: CallOptions = {}): Promise<ProviderJob> {
+      abortIfNeeded(options.signal, 'enhance submission');
+      const { bytes, tooLarge } = await readStorageBytes(context.storage, request.imageKey, maxImageBytes, options.signal);
+      if (tooLarge) {
+        throw new ProviderError(`"${request.imageKey}" is larger than 5 MB, MaxStudio's limit. Recompress or resize it before enhancing (nothing was sent).`, {
+          provider: maxStudioProvider, reason: 'input', isRetryable: false,
+        });
+      }
+      abortIfNeeded(options.signal, 'enhance submission');
+      return context.client.submitEnhance({ image: bytes }, { signal: options.signal });
+    },
+    async waitForEnhance(job: ProviderJob, options: WaitOptions = {}): Promise<ProviderJobResult> {
+      checkJob(job, 'enhance');
+      abortIfNeeded(options.signal, 'enhance wait');
+      const done = await context.client.waitForJob(
+        { id: job.id, operation: 'enhance' },
+        { signal: options.signal, timeout: options.timeout, onStatus: options.onStatus && ((status) => options.onStatus?.(status)) },
+      );
+      const bytes = new Uint8Array(Buffer.from(done.result, 'base64'));
+      if (bytes.byteLength === 0) {
+        throw new ProviderError(`MaxStudio's enhance job ${job.id} completed with an empty result. Reattach later or report it.`, {
+          provider: maxStudioProvider, reason: 'invalid-response', isRetryable: false, jobId: job.id,
+        });
+      }
+      return { job: { id: job.id, provider: job.provider, operation: job.operation }, bytes, contentType: sniffImageType(bytes), units: price.units, unit: price.unit };
+    },
+  };
+}

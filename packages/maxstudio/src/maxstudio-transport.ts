@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import { ProviderError } from '@model-studio/core';
+import ky, { type KyInstance } from 'ky';
+import pRetry from 'p-retry';
+import {
+  type AttemptDescription,
+  abortedError,
+  errorFromInvalidBody,
+  errorFromNetworkFailure,
+  errorFromResponse,
+  missingKeyError,
+} from './maxstudio-errors.js';
+import { defaultMaxStudioBaseURL, type MaxStudioSettings, type ResolvedMaxStudioSettings } from './maxstudio-settings.js';
+import { RateLimiter } from './rate-limiter.js';
+import { RetryBudget } from './retry-budget.js';
+
+/** One API call: path, body, and how to read the answer. */
+export interface TransportCall<T> extends AttemptDescription {
+  method: 'get' | 'post';
+  /** Path relative to the base URL, without a leading slash. */
+  path: string;
+  json?: unknown;
+  /** Reads the parsed JSON body; `undefined` means it did not have the expected shape. */
+  read: (body: unknown) => T | undefined;
+  signal?: AbortSignal;
+}
+
+/** Sends API calls through one shared limiter, retry budget and p-retry policy. Holds the key only in closures. */
+export interface Transport {
+  readonly baseURL: string;
+  send<T>(call: TransportCall<T>): Promise<T>;
+  /** Downloads a result URL (no API key is sent to it). */
+  download(url: string, operation: string, jobId: string, signal?: AbortSignal): Promise<{ bytes: Uint8Array; contentType: string | undefined }>;
+}
+
+const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+/** Builds the transport of one client. */
+export function createTransport(settings: MaxStudioSettings, resolved: ResolvedMaxStudioSettings): Transport {
+  const limiter = new RateLimiter({ maxConcurrency: settings.maxConcurrency, requestsPerSecond: settings.requestsPerSecond });
+  const budget = new RetryBudget(settings.retry === false ? {} : settings.retry?.budget);
+  const provenKeys = new Set<string>();
+  const timeouts = new WeakSet<object>();
+  const fetchImpl = settings.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+  let http: KyInstance | undefined;
+  let httpBase: string | undefined;
+
+  const baseURL = () => (settings.baseURL ?? process.env.MAXSTUDIO_BASE_URL ?? defaultMaxStudioBaseURL).replace(/\/+$/, '');
+  const client = () => {
+    const base = baseURL();
+    if (!http || httpBase !== base) {
+      http = ky.create({ prefixUrl: base, retry: 0, timeout: false, throwHttpErrors: false, fetch: fetchImpl, headers: settings.headers });
+      httpBase = base;
+    }
+    return http;
+  };
+
+  /** Runs `attempt` under p-retry: only retryable errors, each retry paid from the shared budget; 429s slow everyone down. */
+  async function withRetries<T>(description: AttemptDescription, signal: AbortSignal | undefined, attempt: (state: { sent: boolean }) => Promise<T>): Promise<T> {
+    let spent = 0;
+    const state = { sent: false };
+    try {
+      const result = await pRetry(() => attempt(state), {
+        retries: resolved.retries,
+        minTimeout: resolved.minDelay,
+        maxTimeout: resolved.maxDelay,
+        factor: 2,
+        randomize: true,
+        signal,
+        onFailedAttempt: ({ error }) => {
+          if (ProviderError.isInstance(error) && error.reason === 'rate-limited') limiter.onThrottle(error.retryAfterMs);
+        },
+        shouldRetry: ({ error }) => {
+          if (!ProviderError.isInstance(error) || !error.isRetryable || signal?.aborted) return false;
+          const cost = budget.tryTake(timeouts.has(error) ? 'timeout' : 'retry');
+          if (cost === undefined) return false;
+          spent += cost;
+          return true;
+        },
+      });
+      budget.onSuccess(spent);
+      limiter.onSuccess();
+      return result;
+    } catch (error) {
+      if (signal?.aborted) throw abortedError(description, signal.reason, state.sent);
+      throw error;
+    }
+  }
+
+  async function send<T>(call: TransportCall<T>): Promise<T> {
+    const apiKey = settings.apiKey ?? process.env.MAXSTUDIO_API_KEY;
+    if (apiKey === undefined || apiKey === '') throw missingKeyError();
+    const keyHash = hashKey(apiKey);
+    return withRetries(call, call.signal, async (state) => {
+      const release = await limiter.acquire(call.signal);
+      const timer = new AbortController();
+      const timeout = setTimeout(() => timer.abort(), resolved.timeout);
+      const signal = call.signal ? AbortSignal.any([call.signal, timer.signal]) : timer.signal;
+      let status: number;
+      let headers: Headers;
+      let text: string;
+      try {
+        state.sent = true;
+        const response = await client()(call.path, { method: call.method, json: call.json, headers: { 'x-api-key': apiKey }, signal });
+        status = response.status;
+        headers = response.headers;
+        text = await response.text();
+      } catch (raw) {
+        if (call.signal?.aborted) throw abortedError(call, call.signal.reason, true);
+        const failure = errorFromNetworkFailure(call, raw, apiKey, timer.signal.aborted ? resolved.timeout : undefined);
+        if (timer.signal.aborted) timeouts.add(failure);
+        throw failure;
+      } finally {
+        clearTimeout(timeout);
+        release();
+      }
+      if (status < 200 || status > 299) throw errorFromResponse(call, { status, headers }, text, apiKey, provenKeys.has(keyHash));
+      provenKeys.add(keyHash);
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = undefined;
+      }
+      const value = body === undefined ? undefined : call.read(body);
+      if (value === undefined) throw errorFromInvalidBody(call, status, headers.get('x-request-id') ?? undefined);
+      return value;
+    });
+  }
+
+  async function download(url: string, operation: string, jobId: string, signal?: AbortSignal) {
+    const description: AttemptDescription = { operation, paid: false, jobId };
+    if (!/^https?:\/\//i.test(url)) {
+      throw new ProviderError(`MaxStudio's result for job ${jobId} is not an http(s) URL, so it cannot be downloaded.`, {
+        provider: 'maxstudio', reason: 'invalid-response', isRetryable: false, jobId,
+      });
+    }
+    return withRetries(description, signal, async (state) => {
+      const timer = new AbortController();
+      const timeout = setTimeout(() => timer.abort(), resolved.timeout);
+      const combined = signal ? AbortSignal.any([signal, timer.signal]) : timer.signal;
+      try {
+        state.sent = true;
+        const response = await fetchImpl(url, { signal: combined });
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        if (!response.ok) throw errorFromResponse(description, response, new TextDecoder().decode(bytes.subarray(0, 300)), '', true);
+        if (bytes.byteLength === 0) throw errorFromInvalidBody(description, response.status, undefined);
+        return { bytes, contentType: response.headers.get('content-type') ?? undefined };
+      } catch (raw) {
+        if (ProviderError.isInstance(raw)) throw raw;
+        if (signal?.aborted) throw abortedError(description, signal.reason, false);
+        throw errorFromNetworkFailure(description, raw, '', timer.signal.aborted ? resolved.timeout : undefined);
+      } finally {
+        clearTimeout(timeout);
+      }
+    });
+  }
+
+  return {
+    get baseURL() {
+      return baseURL();
+    },
+    send,
+    download,
+  };
+}

@@ -1,0 +1,98 @@
+import type { ProviderJobStatus } from '@model-studio/core';
+
+/** A face box as MaxStudio sends it, in pixels of the image. */
+export interface MaxStudioFace {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** A job's state as read from a poll. */
+export interface MaxStudioJobState<Result> {
+  /** The status mapped to core's statuses (unknown statuses are `running`). */
+  status: ProviderJobStatus;
+  /** The status string MaxStudio sent. */
+  providerStatus: string;
+  /** The output, when completed. */
+  result: Result | undefined;
+  /** The failure message, when MaxStudio sent one. */
+  error: string | undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isBox(value: unknown): value is MaxStudioFace {
+  if (!isRecord(value)) return false;
+  return ['x', 'y', 'width', 'height'].every((name) => typeof value[name] === 'number' && Number.isFinite(value[name]));
+}
+
+/** `{"jobId": "..."}` (a number is accepted too). */
+export function parseJobAccepted(body: unknown): string | undefined {
+  if (!isRecord(body)) return undefined;
+  const id = body.jobId;
+  if (typeof id === 'string' && id !== '') return id;
+  if (typeof id === 'number' && Number.isFinite(id)) return String(id);
+  return undefined;
+}
+
+/** `{"detectedFaces": [...]}` or, as the docs say, `{"faces": [...]}`. */
+export function parseDetectedFaces(body: unknown): MaxStudioFace[] | undefined {
+  if (!isRecord(body)) return undefined;
+  const faces = body.detectedFaces ?? body.faces;
+  if (!Array.isArray(faces) || !faces.every(isBox)) return undefined;
+  return faces.map(({ x, y, width, height }) => ({ x, y, width, height }));
+}
+
+/** Maps MaxStudio's status strings to core's: `completed`, `failed`; `creating`/`pending`/`queued` are pending; anything else is running. */
+export function mapJobStatus(status: string): ProviderJobStatus {
+  switch (status) {
+    case 'completed':
+    case 'failed':
+    case 'pending':
+      return status;
+    case 'creating':
+    case 'queued':
+      return 'pending';
+    default:
+      return 'running';
+  }
+}
+
+function parseJobState<Result>(body: unknown, readResult: (result: unknown) => Result | undefined): MaxStudioJobState<Result> | undefined {
+  if (!isRecord(body) || typeof body.status !== 'string') return undefined;
+  const status = mapJobStatus(body.status);
+  const result = status === 'completed' ? readResult(body.result) : undefined;
+  if (status === 'completed' && result === undefined) return undefined;
+  const error = typeof body.error === 'string' ? body.error : typeof body.message === 'string' ? body.message : undefined;
+  return { status, providerStatus: body.status, result, error };
+}
+
+/** `GET /swap-image/{id}`: `{"status", "result": {"mediaUrl"}}`. */
+export function parseSwapJob(body: unknown): MaxStudioJobState<{ mediaUrl: string }> | undefined {
+  return parseJobState(body, (result) =>
+    isRecord(result) && typeof result.mediaUrl === 'string' ? { mediaUrl: result.mediaUrl } : undefined,
+  );
+}
+
+/** `GET /image-enhancer/{id}`: `{"status", "result": "<base64>"}`. */
+export function parseEnhanceJob(body: unknown): MaxStudioJobState<string> | undefined {
+  return parseJobState(body, (result) => (typeof result === 'string' && result !== '' ? result : undefined));
+}
+
+/** The provider's error message from an error body: `{"error"}` or `{"message"}`, else the raw text (shortened). */
+export function readProviderMessage(text: string): string | undefined {
+  try {
+    const body: unknown = JSON.parse(text);
+    if (isRecord(body)) {
+      if (typeof body.error === 'string') return body.error;
+      if (typeof body.message === 'string') return body.message;
+    }
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  const trimmed = text.trim();
+  return trimmed === '' ? undefined : trimmed.slice(0, 300);
+}
