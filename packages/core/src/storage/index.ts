@@ -1,1 +1,8 @@
-export {};
+/**
+ * Storage: the embedded {@link LocalStorage} and the key rules every storage shares.
+ *
+ * @packageDocumentation
+ */
+export { LocalStorage } from './local-storage.js';
+export type { LocalStorageOptions, LocalStorageSignedUrlOptions } from './local-storage-options.js';
+export { assertStorageKey } from './storage-key.js';

@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import { type FileHandle, open, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ChunkSource } from './chunk-source.js';
+import { isFsError } from './fs-error.js';
+
+/**
+ * Prefix of the temporary files a write creates beside its target. It starts with `.`, which no storage key segment
+ * may, so temp files can never collide with a key and `list` never shows them.
+ *
+ * @internal
+ */
+export const tempFilePrefix = '.ms-tmp-';
+
+/** Small chunks are gathered into a buffer this large before writing, to keep system calls few. */
+const coalesceBytes = 256 * 1024;
+const smallChunkBytes = 64 * 1024;
+
+/** Options for {@link writeFileAtomic}. @internal */
+export interface AtomicWriteOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: { loaded: number; total?: number }) => void;
+  /** The total size, when known, for progress reports. */
+  total?: number;
+}
+
+async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.byteLength) {
+    const { bytesWritten } = await handle.write(bytes, offset, bytes.byteLength - offset, position + offset);
+    offset += bytesWritten;
+  }
+}
+
+/** Flushes a directory entry change (a rename) to disk. Platforms that cannot fsync a directory (Windows) skip it. */
+async function syncDirectory(dir: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch (error) {
+    if (!isFsError(error) || !['EISDIR', 'EPERM', 'EINVAL', 'EBADF', 'EACCES'].includes(error.code)) throw error;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** Creates a new temporary file in the directory `resolveDir` returns, retrying if the directory vanished meanwhile. */
+async function openTempFile(resolveDir: () => Promise<string>): Promise<{ dir: string; path: string; handle: FileHandle }> {
+  for (let attempt = 1; ; attempt++) {
+    const dir = await resolveDir();
+    const path = join(dir, tempFilePrefix + randomBytes(8).toString('hex'));
+    try {
+      return { dir, path, handle: await open(path, 'wx') };
+    } catch (error) {
+      // A concurrent delete may prune the (empty) directory between creating it and opening the file in it.
+      if (attempt >= 5 || !isFsError(error) || error.code !== 'ENOENT') throw error;
+    }
+  }
+}
+
+/**
+ * Writes `source` to `name` inside a directory, atomically: the bytes go to a new temporary file in the same
+ * directory, which is fsynced, renamed over the target, and the directory fsynced. Readers see the old content or the
+ * new, never a mix. On any failure or abort the temporary file is removed, the source cancelled and the old content
+ * kept; an abort rejects with the signal's reason.
+ *
+ * @param resolveDir - Creates (if needed) and returns the real directory to write in.
+ * @returns The path the content now lives at.
+ * @internal
+ */
+export async function writeFileAtomic(
+  resolveDir: () => Promise<string>,
+  name: string,
+  source: ChunkSource,
+  options: AtomicWriteOptions = {},
+): Promise<string> {
+  const { signal, onProgress, total } = options;
+  let stage: 'preparing' | 'writing' | 'done' = 'preparing';
+  let temp: { dir: string; path: string; handle: FileHandle } | undefined;
+  let handleOpen = false;
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => {}); // The rejection is observed through Promise.race; never unhandled.
+  try {
+    signal?.throwIfAborted();
+    temp = await openTempFile(resolveDir);
+    handleOpen = true;
+    stage = 'writing';
+    const pending = new Uint8Array(coalesceBytes);
+    let pendingBytes = 0;
+    let position = 0;
+    let loaded = 0;
+    const flush = async () => {
+      if (pendingBytes === 0) return;
+      await writeAll(temp!.handle, pending.subarray(0, pendingBytes), position);
+      position += pendingBytes;
+      pendingBytes = 0;
+    };
+    for (;;) {
+      const chunk = signal ? await Promise.race([source.next(), aborted]) : await source.next();
+      if (chunk === undefined) break;
+      if (chunk.byteLength < smallChunkBytes) {
+        if (pendingBytes + chunk.byteLength > coalesceBytes) await flush();
+        pending.set(chunk, pendingBytes);
+        pendingBytes += chunk.byteLength;
+      } else {
+        await flush();
+        await writeAll(temp.handle, chunk, position);
+        position += chunk.byteLength;
+      }
+      loaded += chunk.byteLength;
+      signal?.throwIfAborted();
+      onProgress?.(total === undefined ? { loaded } : { loaded, total });
+    }
+    await flush();
+    await temp.handle.sync();
+    handleOpen = false;
+    await temp.handle.close();
+    signal?.throwIfAborted();
+    const target = join(temp.dir, name);
+    await rename(temp.path, target);
+    stage = 'done';
+    await syncDirectory(temp.dir);
+    return target;
+  } catch (error) {
+    if (stage !== 'done') {
+      source.cancel(error);
+      if (handleOpen) await temp?.handle.close().catch(() => {});
+      if (temp) await rm(temp.path, { force: true }).catch(() => {});
+    }
+    throw error;
+  } finally {
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  }
+}

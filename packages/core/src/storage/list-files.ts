@@ -1,0 +1,91 @@
+import type { Dirent } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { join, sep } from 'node:path';
+import { isMissing } from './fs-error.js';
+import { compareStorageKeys, storageKeySegmentProblem } from './storage-key.js';
+
+/** True when `path` is strictly inside `root` (both real, absolute paths). @internal */
+export function isInside(root: string, path: string): boolean {
+  return path.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+/** A file found by {@link listFilesSorted}: its key and its real path. @internal */
+export interface ListedFile {
+  key: string;
+  path: string;
+}
+
+interface Entry {
+  name: string;
+  /** The name as it sorts among keys: a directory sorts as `name/`, since every key below it starts so. */
+  sortName: string;
+  directory: boolean;
+  path: string;
+}
+
+/** Classifies a directory entry; symbolic links count only when they lead to a file inside the root. */
+async function toEntry(dirPath: string, dirent: Dirent, realRoot: string): Promise<Entry | undefined> {
+  const { name } = dirent;
+  const path = join(dirPath, name);
+  if (dirent.isDirectory()) return { name, sortName: `${name}/`, directory: true, path };
+  if (dirent.isFile()) return { name, sortName: name, directory: false, path };
+  if (!dirent.isSymbolicLink()) return undefined;
+  try {
+    const real = await realpath(path);
+    if (!isInside(realRoot, real) || !(await stat(real)).isFile()) return undefined;
+    return { name, sortName: name, directory: false, path: real };
+  } catch (error) {
+    if (isMissing(error) || (error as { code?: string }).code === 'ELOOP') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Walks `dirPath` depth-first and yields the files whose key starts with `prefix`, in key order (code point order),
+ * reading one directory at a time. Names that cannot be keys (temp files, hidden files, Windows device names) are
+ * skipped, and so are symbolic links to directories and links leading outside the root.
+ *
+ * @param dirKey - The key prefix of `dirPath`: `''` for the root, else ending in `/`.
+ * @internal
+ */
+export async function* listFilesSorted(
+  dirPath: string,
+  dirKey: string,
+  prefix: string,
+  realRoot: string,
+): AsyncGenerator<ListedFile> {
+  let dirents: Dirent[];
+  try {
+    dirents = await readdir(dirPath, { withFileTypes: true });
+  } catch (error) {
+    if (isMissing(error)) return; // Removed while listing.
+    throw error;
+  }
+  const candidates = dirents.filter((dirent) => storageKeySegmentProblem(dirent.name) === undefined);
+  const entries = (await Promise.all(candidates.map((dirent) => toEntry(dirPath, dirent, realRoot)))).filter(
+    (entry): entry is Entry => entry !== undefined,
+  );
+  entries.sort((a, b) => compareStorageKeys(a.sortName, b.sortName));
+  for (const entry of entries) {
+    const key = dirKey + entry.sortName;
+    if (entry.directory) {
+      if (key.startsWith(prefix) || prefix.startsWith(key)) yield* listFilesSorted(entry.path, key, prefix, realRoot);
+    } else if (key.startsWith(prefix)) {
+      yield { key, path: entry.path };
+    }
+  }
+}
+
+/** Maps `items` through `fn` with at most `limit` calls in flight, keeping order. @internal */
+export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
