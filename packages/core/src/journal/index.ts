@@ -1,1 +1,29 @@
-export {};
+export type {
+  CompletedEventInput,
+  FailedEventInput,
+  JournalEvent,
+  JournalEventInput,
+  JournalEventMeta,
+  JournalEventType,
+  PlannedEventInput,
+  ResubmitApprovedEventInput,
+  SnapshotEvent,
+  SubmittedEventInput,
+  SubmittingEventInput,
+  UncertainEventInput,
+} from './journal-event.js';
+export {
+  INTERRUPTED_SUBMISSION_REASON,
+  type OpState,
+  type OpStatus,
+  type UnitState,
+  type UnitStatus,
+} from './journal-state.js';
+export type { CorruptLine, TailRepair } from './json-lines-file.js';
+export {
+  type InFlightOp,
+  type JournalOptions,
+  openJournal,
+  type ProgressJournal,
+  type UncertainOp,
+} from './progress-journal.js';

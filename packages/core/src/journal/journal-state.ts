@@ -1,0 +1,220 @@
+import type { JournalEvent, JournalEventInput } from './journal-event.js';
+
+/**
+ * Where one operation of a unit stands:
+ * `planned` → `submitting` (request about to be sent) → `submitted` (job id known) → `completed` | `failed` |
+ * `uncertain` (may have been charged). After a restart an op left in `submitting` is reported as `uncertain`.
+ */
+export type OpStatus = 'planned' | 'submitting' | 'submitted' | 'completed' | 'failed' | 'uncertain';
+
+/**
+ * Where a unit stands, from its ops: `done` (a unit-level `completed` was recorded), else `uncertain` (an op may have
+ * been charged; a person decides), else `in-flight` (an op is submitting or submitted), else `failed` (an op failed;
+ * see its `error.retryable`), else `pending`.
+ */
+export type UnitStatus = 'pending' | 'in-flight' | 'uncertain' | 'failed' | 'done';
+
+/** Why an op recorded as `submitting` without a job id is uncertain after a restart. */
+export const INTERRUPTED_SUBMISSION_REASON =
+  'The process stopped after recording "submitting" and before recording a job id: the request may have reached ' +
+  'the provider and been charged.';
+
+/** The folded state of one operation of a unit. */
+export interface OpState {
+  readonly op: string;
+  readonly status: OpStatus;
+  /** Submissions so far (0 before the first). */
+  readonly attempt: number;
+  /** The provider's job id, once `submitted`. */
+  readonly jobId?: string;
+  /** The provider's id, once `submitted`. */
+  readonly provider?: string;
+  /** Storage keys written, once `completed`. */
+  readonly outputKeys?: readonly string[];
+  /** Why it failed, when `failed`. */
+  readonly error?: { readonly code: string; readonly message: string; readonly retryable: boolean };
+  /** Why it is uncertain, when `uncertain`. */
+  readonly reason?: string;
+  /** When it last changed, ISO 8601. */
+  readonly updatedAt: string;
+}
+
+/** The folded state of one unit of work. */
+export interface UnitState {
+  readonly unitId: string;
+  readonly status: UnitStatus;
+  /** Per operation name. */
+  readonly ops: Readonly<Record<string, OpState>>;
+  /** Storage keys from the unit-level `completed` event. */
+  readonly outputKeys: readonly string[];
+  /** When it last changed, ISO 8601. */
+  readonly updatedAt: string;
+  /** `seq` of its last event. */
+  readonly seq: number;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** @internal */
+export type MutableUnitState = Mutable<Omit<UnitState, 'ops'>> & { ops: Record<string, OpState> };
+
+/** @internal Applies one event to the unit map. Lenient: events are facts already on disk. */
+export function applyJournalEvent(units: Map<string, MutableUnitState>, event: JournalEvent): void {
+  if (event.type === 'snapshot') {
+    const state = event.state;
+    units.set(event.unitId, {
+      unitId: event.unitId,
+      status: state.status,
+      ops: { ...state.ops },
+      outputKeys: state.outputKeys,
+      updatedAt: state.updatedAt,
+      seq: event.seq,
+    });
+    return;
+  }
+  let unit = units.get(event.unitId);
+  if (!unit) {
+    unit = { unitId: event.unitId, status: 'pending', ops: {}, outputKeys: [], updatedAt: event.at, seq: event.seq };
+    units.set(event.unitId, unit);
+  }
+  unit.updatedAt = event.at;
+  unit.seq = event.seq;
+  const at = event.at;
+  switch (event.type) {
+    case 'planned':
+      for (const op of event.ops ?? []) {
+        if (!unit.ops[op]) unit.ops[op] = { op, status: 'planned', attempt: 0, updatedAt: at };
+      }
+      break;
+    case 'submitting':
+      unit.ops[event.op] = { op: event.op, status: 'submitting', attempt: event.attempt, updatedAt: at };
+      break;
+    case 'submitted': {
+      const prev = unit.ops[event.op];
+      unit.ops[event.op] = {
+        op: event.op,
+        status: 'submitted',
+        attempt: prev?.attempt || 1,
+        jobId: event.jobId,
+        provider: event.provider,
+        updatedAt: at,
+      };
+      break;
+    }
+    case 'completed':
+      if (event.op === undefined) {
+        unit.outputKeys = event.outputKeys ?? [];
+        unit.status = 'done';
+        return;
+      } else {
+        const prev = unit.ops[event.op];
+        unit.ops[event.op] = {
+          ...withoutProblem(prev),
+          op: event.op,
+          status: 'completed',
+          attempt: prev?.attempt ?? 0,
+          outputKeys: event.outputKeys ?? [],
+          updatedAt: at,
+        };
+      }
+      break;
+    case 'failed': {
+      const prev = unit.ops[event.op];
+      unit.ops[event.op] = {
+        op: event.op,
+        status: 'failed',
+        attempt: prev?.attempt ?? 0,
+        ...(prev?.jobId ? { jobId: prev.jobId, provider: prev.provider } : {}),
+        error: { code: event.code, message: event.message, retryable: event.retryable },
+        updatedAt: at,
+      };
+      break;
+    }
+    case 'uncertain': {
+      const prev = unit.ops[event.op];
+      unit.ops[event.op] = {
+        op: event.op,
+        status: 'uncertain',
+        attempt: prev?.attempt || 1,
+        reason: event.reason,
+        updatedAt: at,
+      };
+      break;
+    }
+    case 'resubmit-approved': {
+      const prev = unit.ops[event.op];
+      unit.ops[event.op] = { op: event.op, status: 'planned', attempt: prev?.attempt ?? 0, updatedAt: at };
+      break;
+    }
+  }
+  if (unit.status !== 'done') unit.status = unitStatus(unit.ops);
+}
+
+/** @internal After loading: ops left in `submitting` by a stopped process become `uncertain`. */
+export function markInterruptedSubmissions(units: Map<string, MutableUnitState>): void {
+  for (const unit of units.values()) {
+    let changed = false;
+    for (const [name, op] of Object.entries(unit.ops)) {
+      if (op.status !== 'submitting') continue;
+      unit.ops[name] = { ...op, status: 'uncertain', reason: INTERRUPTED_SUBMISSION_REASON };
+      changed = true;
+    }
+    if (changed && unit.status !== 'done') unit.status = unitStatus(unit.ops);
+  }
+}
+
+/**
+ * @internal Checks that `event` is a legal next step for its unit; returns why not, or undefined.
+ * The important refusals: a second `submitting` while a submission is in flight or uncertain (that would pay twice).
+ */
+export function checkTransition(unit: UnitState | undefined, event: JournalEventInput): string | undefined {
+  if (event.type === 'planned' || event.op === undefined) return undefined;
+  const op = unit?.ops[event.op];
+  const where = `unit ${event.unitId} op ${event.op}`;
+  switch (event.type) {
+    case 'submitting':
+      if (unit?.status === 'done') return `${where}: the unit is already done; nothing to submit.`;
+      if (op?.status === 'submitting' || op?.status === 'submitted') {
+        return `${where} is already in flight${op.jobId ? ` as job ${op.jobId}: reattach to it` : ''} instead of paying again.`;
+      }
+      if (op?.status === 'uncertain') {
+        return `${where}: the last submission is uncertain (it may have been charged). Append "resubmit-approved" once a person has decided to send it again.`;
+      }
+      if (op?.status === 'completed') return `${where} is already completed; nothing to submit.`;
+      if (event.attempt !== undefined && (!Number.isInteger(event.attempt) || event.attempt < 1)) {
+        return `${where}: attempt must be a whole number from 1.`;
+      }
+      return undefined;
+    case 'submitted':
+      if (op?.status === 'submitting' || op?.status === 'uncertain') return undefined;
+      return `${where}: "submitted" must follow "submitting" (or "uncertain", when the job id was found later); it is ${op?.status ?? 'not started'}.`;
+    case 'uncertain':
+      if (op?.status === 'submitting' || op?.status === 'submitted' || op?.status === 'uncertain') return undefined;
+      return `${where}: only a submission can be uncertain; it is ${op?.status ?? 'not started'}.`;
+    case 'resubmit-approved':
+      if (op?.status === 'uncertain') return undefined;
+      return `${where}: "resubmit-approved" resolves an uncertain submission; it is ${op?.status ?? 'not started'}.`;
+    case 'failed':
+      if (op?.status === 'completed') return `${where} is already completed; it cannot fail now.`;
+      return undefined;
+    case 'completed':
+      return undefined;
+  }
+}
+
+function withoutProblem(op: OpState | undefined): Partial<OpState> {
+  if (!op) return {};
+  const { error: _error, reason: _reason, ...rest } = op;
+  return rest;
+}
+
+function unitStatus(ops: Record<string, OpState>): UnitStatus {
+  let inFlight = false;
+  let failed = false;
+  for (const name in ops) {
+    const status = ops[name]!.status;
+    if (status === 'uncertain') return 'uncertain';
+    if (status === 'submitting' || status === 'submitted') inFlight = true;
+    else if (status === 'failed') failed = true;
+  }
+  return inFlight ? 'in-flight' : failed ? 'failed' : 'pending';
+}

@@ -1,0 +1,348 @@
+import { type FileHandle, lstat, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { StorageError } from '../errors/storage-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+
+/** A line that could not be read as a record, reported to `onCorruptLine`. */
+export interface CorruptLine {
+  /** The file it is in. */
+  path: string;
+  /** 1-based line number. */
+  line: number;
+  /** The line's text (first 200 characters). */
+  text: string;
+  /** Why it was refused. */
+  reason: string;
+}
+
+/** What loading found at the end of the file (a crash while writing leaves a torn last line). */
+export type TailRepair = 'none' | 'truncated' | 'terminated';
+
+/** @internal Options for {@link openJsonLinesFile}. */
+export interface JsonLinesFileOptions<T> {
+  /** Human name for messages, e.g. `Progress journal`. */
+  label: string;
+  /** Turns a parsed line into a record, or returns a reason string when it is not one. */
+  decode: (value: unknown) => T | string;
+  /** Receives every record in file order. */
+  onRecord: (record: T) => void;
+  /** When given, corrupt lines in the middle of the file are skipped and reported here instead of thrown. */
+  onCorruptLine?: ((info: CorruptLine) => void) | undefined;
+  /** fsync (fdatasync) after each batch of appended lines. */
+  fsync: boolean;
+}
+
+type QueueItem =
+  | { kind: 'line'; text: string; resolve: () => void; reject: (error: unknown) => void }
+  | { kind: 'task'; run: () => Promise<void>; resolve: () => void; reject: (error: unknown) => void };
+
+const CHUNK_SIZE = 1 << 20;
+const TEMP_SUFFIX = '.tmp';
+
+/**
+ * @internal An append-only JSON-lines file: loads records (ignoring a torn last line), appends lines with
+ * group commit (each caller's line is written and fsynced before its promise resolves; lines queued meanwhile share
+ * the next write and fsync), and replaces the whole file by write-then-rename. Not exported from the package.
+ */
+export class JsonLinesFile {
+  /** What loading repaired at the end of the file. */
+  readonly repaired: TailRepair;
+  /** Number of lines read at open (including skipped ones). */
+  readonly linesRead: number;
+  private handle: FileHandle;
+  private readonly queue: QueueItem[] = [];
+  private draining = false;
+  private broken: StorageError | undefined;
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly label: string,
+    private readonly fsync: boolean,
+    handle: FileHandle,
+    repaired: TailRepair,
+    linesRead: number,
+  ) {
+    this.handle = handle;
+    this.repaired = repaired;
+    this.linesRead = linesRead;
+  }
+
+  /** Opens (creating it and its directory when missing), loads every record, repairs a torn tail. */
+  static async open<T>(path: string, options: JsonLinesFileOptions<T>): Promise<JsonLinesFile> {
+    const dir = dirname(path);
+    let created = false;
+    try {
+      await mkdir(dir, { recursive: true });
+      created = !(await exists(path));
+      await removeStaleTemps(path);
+    } catch (error) {
+      throw storageError(`${options.label} ${path} could not be prepared`, 'open', path, error);
+    }
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'a+');
+    } catch (error) {
+      throw storageError(`${options.label} ${path} could not be opened`, 'open', path, error);
+    }
+    try {
+      if (created && options.fsync) await syncDirectory(dir);
+      const { repair, lines, keepBytes } = await readRecords(handle, path, options);
+      if (repair === 'truncated') {
+        await handle.truncate(keepBytes);
+        if (options.fsync) await handle.datasync();
+      } else if (repair === 'terminated') {
+        await writeAll(handle, Buffer.from('\n'));
+        if (options.fsync) await handle.datasync();
+      }
+      return new JsonLinesFile(path, options.label, options.fsync, handle, repair, lines);
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      if (error instanceof ValidationError || error instanceof StorageError) throw error;
+      throw storageError(`${options.label} ${path} could not be read`, 'get', path, error);
+    }
+  }
+
+  /** Appends one line (`text` must end with `\n`); resolves once it is written (and fsynced). */
+  append(text: string): Promise<void> {
+    return this.enqueue((resolve, reject) => ({ kind: 'line', text, resolve, reject }));
+  }
+
+  /** Resolves once every line queued before this call is durable. */
+  barrier(): Promise<void> {
+    return this.enqueue((resolve, reject) => ({ kind: 'task', run: async () => undefined, resolve, reject }));
+  }
+
+  /**
+   * Replaces the file's contents with `lines` by write-then-rename: a temp file beside it is written and fsynced,
+   * renamed over the file, and the directory fsynced. Runs after every line queued before it; lines appended after
+   * the call go to the new file. A crash at any point leaves either the old or the new file whole.
+   */
+  replace(lines: readonly string[]): Promise<void> {
+    return this.enqueue((resolve, reject) => ({
+      kind: 'task',
+      resolve,
+      reject,
+      run: async () => {
+        const temp = `${this.path}.${process.pid}.${Date.now().toString(36)}${TEMP_SUFFIX}`;
+        const next = await open(temp, 'a+');
+        try {
+          const chunk: string[] = [];
+          let size = 0;
+          for (const line of lines) {
+            chunk.push(line);
+            size += line.length;
+            if (size >= CHUNK_SIZE) {
+              await writeAll(next, Buffer.from(chunk.join('')));
+              chunk.length = 0;
+              size = 0;
+            }
+          }
+          if (chunk.length > 0) await writeAll(next, Buffer.from(chunk.join('')));
+          await next.sync();
+          await rename(temp, this.path);
+          await syncDirectory(dirname(this.path));
+        } catch (error) {
+          await next.close().catch(() => undefined);
+          await unlink(temp).catch(() => undefined);
+          throw error;
+        }
+        const previous = this.handle;
+        this.handle = next;
+        await previous.close().catch(() => undefined);
+      },
+    }));
+  }
+
+  /** Waits for queued writes, then closes the file. Further appends are refused. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.barrier().catch(() => undefined);
+    this.closed = true;
+    await this.handle.close().catch(() => undefined);
+  }
+
+  private enqueue(make: (resolve: () => void, reject: (error: unknown) => void) => QueueItem): Promise<void> {
+    if (this.closed) {
+      return Promise.reject(
+        new StorageError(`${this.label} ${this.path} is closed; open it again to write.`, {
+          operation: 'append',
+          key: this.path,
+        }),
+      );
+    }
+    if (this.broken) return Promise.reject(this.broken);
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push(make(resolve, reject));
+      if (!this.draining) {
+        this.draining = true;
+        void this.drain();
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const first = this.queue[0]!;
+      if (first.kind === 'task') {
+        this.queue.shift();
+        try {
+          await first.run();
+          first.resolve();
+        } catch (error) {
+          this.fail(error, 'replace', [first]);
+        }
+        continue;
+      }
+      let end = 0;
+      while (end < this.queue.length && this.queue[end]!.kind === 'line') end++;
+      const batch = this.queue.splice(0, end);
+      try {
+        const text = batch.length === 1 ? first.text : batch.map((item) => (item as { text: string }).text).join('');
+        await writeAll(this.handle, Buffer.from(text));
+        if (this.fsync) await this.handle.datasync();
+        for (const item of batch) item.resolve();
+      } catch (error) {
+        this.fail(error, 'append', batch);
+      }
+    }
+    this.draining = false;
+  }
+
+  /** After a failed write the file's state on disk is unknown: refuse everything until it is reopened. */
+  private fail(error: unknown, operation: string, items: QueueItem[]): void {
+    this.broken = storageError(
+      `${this.label} ${this.path}: a write failed, so what reached the disk is unknown. Nothing more is written; ` +
+        'fix the cause (disk full? permissions?) and open it again, which reloads what was saved.',
+      operation,
+      this.path,
+      error,
+    );
+    const pending = [...items, ...this.queue.splice(0)];
+    for (const item of pending) item.reject(this.broken);
+  }
+}
+
+async function readRecords<T>(
+  handle: FileHandle,
+  path: string,
+  options: JsonLinesFileOptions<T>,
+): Promise<{ repair: TailRepair; lines: number; keepBytes: number }> {
+  const chunk = Buffer.allocUnsafe(CHUNK_SIZE);
+  let carry: Buffer | undefined;
+  let position = 0;
+  let lineNumber = 0;
+  let bad: CorruptLine & { start: number } = { path, line: 0, text: '', reason: '', start: -1 };
+  let lastEnd = 0;
+  let lastTerminated = true;
+
+  const reportBad = () => {
+    if (bad.start < 0) return;
+    const { start: _start, ...info } = bad;
+    if (options.onCorruptLine) options.onCorruptLine(info);
+    else {
+      throw new ValidationError(
+        `${options.label} ${path} line ${info.line} is not a valid record (${info.reason}). The file was not ` +
+          `changed. Restore it from a backup, or remove line ${info.line} (keep a copy), or open it with ` +
+          '`onCorruptLine` to skip bad lines.',
+        { field: 'line', value: info.line },
+      );
+    }
+    bad = { path, line: 0, text: '', reason: '', start: -1 };
+  };
+
+  const processLine = (data: Buffer, from: number, to: number, offset: number, terminated: boolean) => {
+    lineNumber++;
+    const text = data.toString('utf8', from, to);
+    if (text.trim() === '') return;
+    reportBad();
+    let record: T | string;
+    try {
+      record = options.decode(JSON.parse(text));
+    } catch (error) {
+      record = error instanceof Error ? error.message : String(error);
+    }
+    if (typeof record === 'string') {
+      bad = { path, line: lineNumber, text: text.slice(0, 200), reason: record, start: offset };
+      return;
+    }
+    options.onRecord(record);
+    lastEnd = offset + (to - from) + (terminated ? 1 : 0);
+    lastTerminated = terminated;
+  };
+
+  for (;;) {
+    const { bytesRead } = await handle.read(chunk, 0, CHUNK_SIZE, position);
+    if (bytesRead === 0) break;
+    const data = carry ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+    const dataStart = position - (carry ? carry.length : 0);
+    position += bytesRead;
+    let start = 0;
+    for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
+      processLine(data, start, nl, dataStart + start, true);
+      start = nl + 1;
+    }
+    carry = start < data.length ? Buffer.from(data.subarray(start)) : undefined;
+  }
+  if (carry) processLine(carry, 0, carry.length, position - carry.length, false);
+
+  // A bad line with nothing valid after it is the torn tail of a write cut short by a crash: drop it.
+  if (bad.start >= 0) return { repair: 'truncated', lines: lineNumber, keepBytes: bad.start };
+  if (!lastTerminated) return { repair: 'terminated', lines: lineNumber, keepBytes: lastEnd };
+  if (lastEnd < position) {
+    // Only blank space after the last record: keep it, but make sure the file ends with a newline.
+    return { repair: 'none', lines: lineNumber, keepBytes: position };
+  }
+  return { repair: 'none', lines: lineNumber, keepBytes: lastEnd };
+}
+
+async function writeAll(handle: FileHandle, buffer: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < buffer.length) {
+    const { bytesWritten } = await handle.write(buffer, offset, buffer.length - offset);
+    offset += bytesWritten;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+/** Removes temp files a crash during {@link JsonLinesFile.replace} left behind (the real file is intact). */
+async function removeStaleTemps(path: string): Promise<void> {
+  const prefix = `${basename(path)}.`;
+  const dir = dirname(path);
+  for (const name of await readdir(dir)) {
+    if (name.startsWith(prefix) && name.endsWith(TEMP_SUFFIX)) await unlink(join(dir, name)).catch(() => undefined);
+  }
+}
+
+/** fsyncs a directory so a created or renamed entry survives a power loss. Not supported on Windows: skipped. */
+async function syncDirectory(dir: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL') throw error;
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+function storageError(message: string, operation: string, path: string, cause: unknown): StorageError {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  return new StorageError(code ? `${message} (${code}).` : `${message}.`, {
+    operation,
+    key: path,
+    ...(code ? { backendCode: code } : {}),
+    cause,
+  });
+}

@@ -1,0 +1,259 @@
+import { ValidationError } from '../errors/validation-error.js';
+import { decodeJournalEvent, type JournalEvent, type JournalEventInput } from './journal-event.js';
+import {
+  applyJournalEvent,
+  checkTransition,
+  type MutableUnitState,
+  markInterruptedSubmissions,
+  type UnitState,
+  type UnitStatus,
+} from './journal-state.js';
+import { type CorruptLine, JsonLinesFile, type TailRepair } from './json-lines-file.js';
+
+/** Options for {@link openJournal}. */
+export interface JournalOptions {
+  /**
+   * fsync after every append (appends made while one is being written share the next fsync). Turn off only for
+   * throwaway data: a power loss could then lose acknowledged events.
+   * @default true
+   */
+  fsync?: boolean;
+  /**
+   * Called for each corrupt line in the middle of the file; the line is skipped. Without it, such a line is a
+   * {@link ValidationError} naming its line number. (A torn LAST line, from a crash mid-write, is always dropped.)
+   */
+  onCorruptLine?: (info: CorruptLine) => void;
+  /** Clock for `at` timestamps. @default () => new Date() */
+  now?: () => Date;
+}
+
+/** A submitted op whose job id is known: after a restart, poll this job instead of submitting again. */
+export interface InFlightOp {
+  unitId: string;
+  op: string;
+  jobId: string;
+  provider: string;
+  attempt: number;
+}
+
+/** A submission that may or may not have been charged: a person decides (see `resubmit-approved`). */
+export interface UncertainOp {
+  unitId: string;
+  op: string;
+  attempt: number;
+  reason: string;
+  /** When it became uncertain, ISO 8601. */
+  at: string;
+}
+
+/**
+ * The append-only progress journal of one model (`<workspace>/models/<model>/progress.jsonl`). One process writes
+ * it (the orchestrator). Queries read the in-memory state, which already includes appends still being written.
+ */
+export interface ProgressJournal {
+  /** The file. */
+  readonly path: string;
+  /** What opening repaired: `truncated` (a torn last line was dropped), `terminated` (a newline was added) or `none`. */
+  readonly repaired: TailRepair;
+  /**
+   * Appends an event and resolves once it is on disk (fsynced), with the `seq` and `at` it was given. Safe with many
+   * concurrent callers: events are written in call order. Refuses an illegal step with a {@link ValidationError}
+   * before writing anything, e.g. a second `submitting` while the op is in flight or uncertain (that would pay
+   * twice).
+   * @example
+   * ```ts no-run
+   * await journal.append({ type: 'submitting', unitId, op: 'swap' }); // BEFORE the paid request
+   * const job = await swapper.swap(input);
+   * await journal.append({ type: 'submitted', unitId, op: 'swap', jobId: job.id, provider: job.provider });
+   * ```
+   */
+  append(event: JournalEventInput): Promise<JournalEvent>;
+  /** The folded state of a unit, or undefined when the journal has never seen it. */
+  state(unitId: string): UnitState | undefined;
+  /** Every unit, in first-seen order. */
+  units(): UnitState[];
+  /** Units with status `pending`: planned, maybe partly done, nothing in flight, failed or uncertain. */
+  pending(): UnitState[];
+  /** Ops submitted with a known job id: reattach to these after a restart. */
+  inFlight(): InFlightOp[];
+  /** Ops that may or may not have been charged (including those left `submitting` by a stopped process). */
+  uncertain(): UncertainOp[];
+  /** Units with status `done`. */
+  done(): UnitState[];
+  /** Units with status `failed` (see each failed op's `error.retryable`). */
+  failed(): UnitState[];
+  /** How many units have each status. */
+  counts(): Record<UnitStatus, number>;
+  /**
+   * Rewrites the file as one `snapshot` line per unit (write-then-rename, fsynced), keeping every unit's state and
+   * the `seq` counter. A crash during compaction leaves the old file whole; its temp file is removed on next open.
+   */
+  compact(): Promise<void>;
+  /** Waits for pending appends, then closes the file. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (or creates) a progress journal and loads it. A torn last line is dropped (and truncated away, so later
+ * appends stay line-aligned); ops left `submitting` by a stopped process load as `uncertain`; ops `submitted` load as
+ * {@link ProgressJournal.inFlight}, to be reattached by job id.
+ *
+ * @throws {ValidationError} when a line in the middle is corrupt (unless `onCorruptLine` is given).
+ * @throws {StorageError} when the file cannot be read or created.
+ * @example
+ * ```ts no-run
+ * const journal = await openJournal('workspace/models/andie/progress.jsonl');
+ * for (const job of journal.inFlight()) await reattach(job.jobId);
+ * for (const op of journal.uncertain()) console.warn(`${op.unitId} ${op.op}: ${op.reason}`);
+ * ```
+ */
+export async function openJournal(path: string, options: JournalOptions = {}): Promise<ProgressJournal> {
+  const units = new Map<string, MutableUnitState>();
+  let lastSeq = 0;
+  const file = await JsonLinesFile.open<JournalEvent>(path, {
+    label: 'Progress journal',
+    fsync: options.fsync ?? true,
+    onCorruptLine: options.onCorruptLine,
+    decode: decodeJournalEvent,
+    onRecord: (event) => {
+      applyJournalEvent(units, event);
+      if (event.seq > lastSeq) lastSeq = event.seq;
+    },
+  });
+  markInterruptedSubmissions(units);
+  return new FileProgressJournal(file, units, lastSeq, options.now ?? (() => new Date()));
+}
+
+class FileProgressJournal implements ProgressJournal {
+  constructor(
+    private readonly file: JsonLinesFile,
+    private readonly byId: Map<string, MutableUnitState>,
+    private lastSeq: number,
+    private readonly now: () => Date,
+  ) {}
+
+  get path(): string {
+    return this.file.path;
+  }
+
+  get repaired(): TailRepair {
+    return this.file.repaired;
+  }
+
+  append(input: JournalEventInput): Promise<JournalEvent> {
+    // Everything up to the write runs synchronously, so concurrent callers see each other's events.
+    try {
+      const event = this.toEvent(input);
+      applyJournalEvent(this.byId, event);
+      this.lastSeq = event.seq;
+      return this.file.append(`${JSON.stringify(event)}\n`).then(() => event);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  state(unitId: string): UnitState | undefined {
+    return this.byId.get(unitId);
+  }
+
+  units(): UnitState[] {
+    return [...this.byId.values()];
+  }
+
+  pending(): UnitState[] {
+    return this.withStatus('pending');
+  }
+
+  done(): UnitState[] {
+    return this.withStatus('done');
+  }
+
+  failed(): UnitState[] {
+    return this.withStatus('failed');
+  }
+
+  inFlight(): InFlightOp[] {
+    const result: InFlightOp[] = [];
+    for (const unit of this.byId.values()) {
+      if (unit.status === 'done') continue;
+      for (const name in unit.ops) {
+        const op = unit.ops[name]!;
+        if (op.status === 'submitted' && op.jobId !== undefined) {
+          result.push({
+            unitId: unit.unitId,
+            op: name,
+            jobId: op.jobId,
+            provider: op.provider ?? '',
+            attempt: op.attempt,
+          });
+        }
+      }
+    }
+    return result;
+  }
+
+  uncertain(): UncertainOp[] {
+    const result: UncertainOp[] = [];
+    for (const unit of this.byId.values()) {
+      if (unit.status !== 'uncertain') continue;
+      for (const name in unit.ops) {
+        const op = unit.ops[name]!;
+        if (op.status === 'uncertain') {
+          result.push({
+            unitId: unit.unitId,
+            op: name,
+            attempt: op.attempt,
+            reason: op.reason ?? '',
+            at: op.updatedAt,
+          });
+        }
+      }
+    }
+    return result;
+  }
+
+  counts(): Record<UnitStatus, number> {
+    const counts: Record<UnitStatus, number> = { pending: 0, 'in-flight': 0, uncertain: 0, failed: 0, done: 0 };
+    for (const unit of this.byId.values()) counts[unit.status]++;
+    return counts;
+  }
+
+  compact(): Promise<void> {
+    // The snapshot is taken now, so it holds exactly the events appended before this call.
+    const snapshots = [...this.byId.values()].sort((a, b) => a.seq - b.seq);
+    const lines = snapshots.map((unit) => {
+      const { seq, ...state } = unit;
+      return `${JSON.stringify({ seq, at: unit.updatedAt, type: 'snapshot', unitId: unit.unitId, state })}\n`;
+    });
+    return this.file.replace(lines);
+  }
+
+  close(): Promise<void> {
+    return this.file.close();
+  }
+
+  private withStatus(status: UnitStatus): UnitState[] {
+    const result: UnitState[] = [];
+    for (const unit of this.byId.values()) if (unit.status === status) result.push(unit);
+    return result;
+  }
+
+  private toEvent(input: JournalEventInput): JournalEvent {
+    if (typeof input !== 'object' || input === null || typeof input.unitId !== 'string' || input.unitId === '') {
+      throw new ValidationError('A journal event needs a non-empty unitId.', { field: 'unitId' });
+    }
+    const unit = this.byId.get(input.unitId);
+    const problem = checkTransition(unit, input);
+    if (problem) throw new ValidationError(problem, { field: 'type', value: input.type });
+    const meta = { seq: this.lastSeq + 1, at: this.now().toISOString() };
+    if (input.type === 'submitting') {
+      const attempt = input.attempt ?? (unit?.ops[input.op]?.attempt ?? 0) + 1;
+      return { ...meta, type: 'submitting', unitId: input.unitId, op: input.op, attempt };
+    }
+    const event = decodeJournalEvent({ ...meta, ...input });
+    if (typeof event === 'string') {
+      throw new ValidationError(`Invalid ${input.type} event for unit ${input.unitId}: ${event}.`, { field: 'type' });
+    }
+    return event;
+  }
+}

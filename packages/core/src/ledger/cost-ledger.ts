@@ -1,0 +1,279 @@
+import { ValidationError } from '../errors/validation-error.js';
+import { type CorruptLine, JsonLinesFile } from '../journal/json-lines-file.js';
+import {
+  decodeLedgerEntry,
+  type LedgerEntry,
+  type LedgerEntryInput,
+  ledgerEntryProblem,
+  toLedgerEntry,
+} from './ledger-entry.js';
+import {
+  type LedgerSlot,
+  type LedgerSummary,
+  type LedgerSummaryOptions,
+  type LedgerTotals,
+  roundAmount,
+  summarize,
+} from './ledger-summary.js';
+
+/** Options for {@link openLedger}. */
+export interface LedgerOptions {
+  /** fsync after every record (records made meanwhile share the next fsync). @default true */
+  fsync?: boolean;
+  /** Skip corrupt lines in the middle of the file and report them here, instead of throwing a ValidationError. */
+  onCorruptLine?: (info: CorruptLine) => void;
+  /** Clock for `at` timestamps. @default () => new Date() */
+  now?: () => Date;
+}
+
+/** What {@link CostLedger.record} did. */
+export interface LedgerRecordResult {
+  /**
+   * False when the entry changed nothing and was not written: an `actual` already recorded for the same
+   * (itemId, op, jobId), an `uncertain` already recorded for the same (itemId, op, attempt), a `reserved` identical
+   * to the open one, or a `release` with nothing open to release.
+   */
+  recorded: boolean;
+  /** The entry written, or (when not recorded) the earlier entry it duplicates, or the refused one. */
+  entry: LedgerEntry;
+}
+
+/**
+ * The append-only cost ledger of one model (`<workspace>/models/<model>/costs.jsonl`). One process writes it
+ * (the orchestrator). It is never compacted: it is the audit trail of what was spent.
+ */
+export interface CostLedger {
+  /** The file. */
+  readonly path: string;
+  /** Number of entries loaded and recorded. */
+  readonly size: number;
+  /**
+   * Records an entry and resolves once it is on disk. Idempotent where it matters (see
+   * {@link LedgerRecordResult.recorded}): recording the same actual charge after a crash and a reattach never counts
+   * it twice. The in-memory totals change synchronously, before the write, so concurrent callers see each other.
+   * @throws {ValidationError} for a malformed entry (nothing is written).
+   * @example
+   * ```ts no-run
+   * await ledger.record({ kind: 'actual', model: 'andie', itemId, op: 'swap', provider: 'maxstudio',
+   *   amount: 10, unitOfAccount: 'credits', source: 'price-table', jobId: job.id, attempt: 1 });
+   * ```
+   */
+  record(entry: LedgerEntryInput): Promise<LedgerRecordResult>;
+  /** The open reservation of an item's op, if any (release it with `{ ...it, kind: 'release' }`). */
+  openReservation(itemId: string, op: string): LedgerEntry | undefined;
+  /** Unresolved uncertain entries of an item's op. */
+  openUncertain(itemId: string, op: string): LedgerEntry[];
+  /** Whether an actual charge for (itemId, op, jobId) is recorded. */
+  hasActual(itemId: string, op: string, jobId?: string): boolean;
+  /** Amounts in one unit of account (zeros when there are none). */
+  totals(unitOfAccount: string): LedgerTotals;
+  /**
+   * Totals grouped by model, op, rating, provider or item (and always unit of account), with where the actual
+   * amounts come from and, when any come from the price table, a `note` to show beside them.
+   */
+  summary(options?: LedgerSummaryOptions): LedgerSummary;
+  /** Waits for pending records, then closes the file. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (or creates) a cost ledger and loads it. A torn last line is dropped; a corrupt line in the middle is a
+ * {@link ValidationError} naming the line (unless `onCorruptLine` is given).
+ * @example
+ * ```ts no-run
+ * const ledger = await openLedger('workspace/models/andie/costs.jsonl');
+ * console.log(ledger.totals('credits').committed);
+ * ```
+ */
+export async function openLedger(path: string, options: LedgerOptions = {}): Promise<CostLedger> {
+  const state = new LedgerState();
+  let lastSeq = 0;
+  const file = await JsonLinesFile.open<LedgerEntry>(path, {
+    label: 'Cost ledger',
+    fsync: options.fsync ?? true,
+    onCorruptLine: options.onCorruptLine,
+    decode: decodeLedgerEntry,
+    onRecord: (entry) => {
+      state.apply(entry);
+      if (entry.seq > lastSeq) lastSeq = entry.seq;
+    },
+  });
+  return new FileCostLedger(file, state, lastSeq, options.now ?? (() => new Date()));
+}
+
+interface MutableTotals {
+  actual: number;
+  reserved: number;
+  uncertain: number;
+  estimate: number;
+}
+
+/** @internal The folded ledger: per (item, op) slots, idempotency keys and running totals per unit of account. */
+class LedgerState {
+  readonly slots = new Map<string, LedgerSlot>();
+  readonly actualKeys = new Map<string, LedgerEntry>();
+  readonly uncertainKeys = new Map<string, LedgerEntry>();
+  readonly totals = new Map<string, MutableTotals>();
+  size = 0;
+
+  /** Applies an entry; returns the earlier entry it duplicates (or the entry itself when it changes nothing). */
+  apply(entry: LedgerEntry): LedgerEntry | undefined {
+    const slotKey = `${entry.itemId}\u0000${entry.op}`;
+    let slot = this.slots.get(slotKey);
+    if (!slot) {
+      slot = { uncertain: [], actual: [] };
+      this.slots.set(slotKey, slot);
+    }
+    switch (entry.kind) {
+      case 'estimate':
+        if (slot.estimate) this.add(slot.estimate, 'estimate', -1);
+        slot.estimate = entry;
+        this.add(entry, 'estimate', 1);
+        break;
+      case 'reserved': {
+        const open = slot.reserved;
+        if (
+          open &&
+          open.amount === entry.amount &&
+          open.attempt === entry.attempt &&
+          open.unitOfAccount === entry.unitOfAccount
+        ) {
+          return open;
+        }
+        if (open) this.add(open, 'reserved', -1);
+        slot.reserved = entry;
+        this.add(entry, 'reserved', 1);
+        break;
+      }
+      case 'release':
+        if (entry.releases === 'uncertain') {
+          const index = slot.uncertain.findIndex((u) => u.attempt === entry.attempt);
+          if (index < 0) return entry;
+          this.add(slot.uncertain[index]!, 'uncertain', -1);
+          slot.uncertain.splice(index, 1);
+        } else {
+          if (!slot.reserved) return entry;
+          this.add(slot.reserved, 'reserved', -1);
+          slot.reserved = undefined;
+        }
+        break;
+      case 'actual': {
+        const key = `${slotKey}\u0000${entry.jobId ?? ''}`;
+        const earlier = this.actualKeys.get(key);
+        if (earlier) return earlier;
+        this.actualKeys.set(key, entry);
+        slot.actual.push(entry);
+        this.add(entry, 'actual', 1);
+        this.closeReservation(slot);
+        const index = slot.uncertain.findIndex((u) => u.attempt === entry.attempt);
+        if (index >= 0) {
+          this.add(slot.uncertain[index]!, 'uncertain', -1);
+          slot.uncertain.splice(index, 1);
+        }
+        break;
+      }
+      case 'uncertain': {
+        const key = `${slotKey}\u0000${entry.attempt}`;
+        const earlier = this.uncertainKeys.get(key);
+        if (earlier) return earlier;
+        this.uncertainKeys.set(key, entry);
+        slot.uncertain.push(entry);
+        this.add(entry, 'uncertain', 1);
+        this.closeReservation(slot);
+        break;
+      }
+    }
+    this.size++;
+    return undefined;
+  }
+
+  private closeReservation(slot: LedgerSlot): void {
+    if (!slot.reserved) return;
+    this.add(slot.reserved, 'reserved', -1);
+    slot.reserved = undefined;
+  }
+
+  private add(entry: LedgerEntry, field: keyof MutableTotals, sign: 1 | -1): void {
+    let totals = this.totals.get(entry.unitOfAccount);
+    if (!totals) {
+      totals = { actual: 0, reserved: 0, uncertain: 0, estimate: 0 };
+      this.totals.set(entry.unitOfAccount, totals);
+    }
+    totals[field] += sign * entry.amount;
+  }
+}
+
+class FileCostLedger implements CostLedger {
+  constructor(
+    private readonly file: JsonLinesFile,
+    private readonly state: LedgerState,
+    private lastSeq: number,
+    private readonly now: () => Date,
+  ) {}
+
+  get path(): string {
+    return this.file.path;
+  }
+
+  get size(): number {
+    return this.state.size;
+  }
+
+  record(input: LedgerEntryInput): Promise<LedgerRecordResult> {
+    // Validation and the in-memory change run synchronously (a budget's check-and-reserve relies on it).
+    try {
+      if (typeof input !== 'object' || input === null) throw new ValidationError('A ledger entry must be an object.');
+      const entry = toLedgerEntry(input, this.lastSeq + 1, this.now().toISOString());
+      const problem = ledgerEntryProblem(entry as unknown as Record<string, unknown>);
+      if (problem) {
+        throw new ValidationError(
+          `Invalid ${String(input.kind)} ledger entry for ${String(input.itemId)}: ${problem}.`,
+          {
+            field: 'entry',
+          },
+        );
+      }
+      const duplicate = this.state.apply(entry);
+      if (duplicate) return this.file.barrier().then(() => ({ recorded: false, entry: duplicate }));
+      this.lastSeq = entry.seq;
+      return this.file.append(`${JSON.stringify(entry)}\n`).then(() => ({ recorded: true, entry }));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  openReservation(itemId: string, op: string): LedgerEntry | undefined {
+    return this.state.slots.get(`${itemId}\u0000${op}`)?.reserved;
+  }
+
+  openUncertain(itemId: string, op: string): LedgerEntry[] {
+    return [...(this.state.slots.get(`${itemId}\u0000${op}`)?.uncertain ?? [])];
+  }
+
+  hasActual(itemId: string, op: string, jobId?: string): boolean {
+    return this.state.actualKeys.has(`${itemId}\u0000${op}\u0000${jobId ?? ''}`);
+  }
+
+  totals(unitOfAccount: string): LedgerTotals {
+    const t = this.state.totals.get(unitOfAccount) ?? { actual: 0, reserved: 0, uncertain: 0, estimate: 0 };
+    const actual = roundAmount(t.actual);
+    const reserved = roundAmount(t.reserved);
+    const uncertain = roundAmount(t.uncertain);
+    return {
+      unitOfAccount,
+      actual,
+      reserved,
+      uncertain,
+      estimate: roundAmount(t.estimate),
+      committed: roundAmount(actual + reserved + uncertain),
+    };
+  }
+
+  summary(options: LedgerSummaryOptions = {}): LedgerSummary {
+    return summarize(this.state.slots.values(), options.by ?? ['model', 'op', 'rating']);
+  }
+
+  close(): Promise<void> {
+    return this.file.close();
+  }
+}
