@@ -1,1 +1,28 @@
-export {};
+export {
+  type MigrateModelConfigOptions,
+  MODEL_CONFIG_VERSION,
+  type ModelConfig,
+  type ModelConfigV0,
+  migrateModelConfig,
+  modelConfigSchema,
+} from './model-config.js';
+export { type ModelRegistry, type ModelSummary, modelRegistrySchema } from './model-registry.js';
+export {
+  defaultModelSettings,
+  type ModelBudget,
+  type ModelSettings,
+  type ModelSettingsInput,
+  type ModelThresholds,
+  modelSettingsSchema,
+  type Price,
+  type PriceTable,
+} from './model-settings.js';
+export { type OpenWorkspaceOptions, openWorkspace } from './open-workspace.js';
+export {
+  type DeleteModelOptions,
+  type ModelConfigPatch,
+  type RevokeConsentOptions,
+  type RevokeConsentResult,
+  Workspace,
+  type WorkspaceInit,
+} from './workspace.js';

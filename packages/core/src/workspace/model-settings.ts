@@ -1,0 +1,191 @@
+import { z } from 'zod';
+import type { ProviderOptions } from '../interfaces/shared.js';
+
+/** Limits every imported photo and every result is checked against. */
+export interface ModelThresholds {
+  /**
+   * Largest accepted image file, in bytes. MaxStudio refuses images of 5 MB or more.
+   * @default 5_000_000
+   */
+  maxBytes: number;
+  /**
+   * Smallest accepted shorter side, in pixels.
+   * @default 800
+   */
+  minShortSide: number;
+  /**
+   * Minimum identity similarity (0-1) between a result's face and the source's face for the swap to count as the
+   * same person. The quality package documents how it scores similarity; tune per model.
+   * @default 0.5
+   */
+  identityThreshold: number;
+  /**
+   * Fewest faces a target photo must show to be usable for a swap.
+   * @default 1
+   */
+  minTargetFaces: number;
+}
+
+/** A price in a unit of account. */
+export interface Price {
+  /** How many units one call costs. */
+  units: number;
+  /**
+   * The unit of account.
+   * @default 'credits'
+   */
+  unit: string;
+}
+
+/**
+ * What each paid operation costs, used for estimates, budgets and the cost ledger (the MaxStudio API does not report
+ * charges). Extra operations (e.g. `detect`) may be added by name.
+ *
+ * The defaults, 10 credits per swap and 2 per enhance, are the product brief's figures: no MaxStudio price page
+ * confirms them. Set your own from your account's pricing.
+ */
+export interface PriceTable {
+  /** @default { units: 10, unit: 'credits' } */
+  swap: Price;
+  /** @default { units: 2, unit: 'credits' } */
+  enhance: Price;
+  [operation: string]: Price;
+}
+
+/** A spending limit for a model's runs; the orchestrator stops before reserved plus actual spend would exceed it. */
+export interface ModelBudget {
+  limit: number;
+  /** @default 'credits' */
+  unit: string;
+}
+
+/** Per-model settings stored in `models/<model>/config.json`. */
+export interface ModelSettings {
+  /**
+   * The token that names the subject in captions and prompts.
+   * @default the model name
+   */
+  triggerWord: string;
+  /**
+   * The class the subject belongs to, used in captions and kohya folder names (`10_<trigger> <class>`).
+   * @default 'person'
+   */
+  classWord: string;
+  thresholds: ModelThresholds;
+  prices: PriceTable;
+  /**
+   * Units of work in flight at once.
+   * @default 4
+   */
+  concurrency: number;
+  /** Spending limit for runs. No limit when absent. */
+  budget?: ModelBudget;
+  /**
+   * Non-secret options passed to adapters, keyed by provider id (`{ maxstudio: { ... } }`). Never put API keys here:
+   * keys that look like secrets (`apiKey`, `token`, `password`, ...) are refused.
+   */
+  providerOptions?: ProviderOptions;
+}
+
+/**
+ * What callers may pass when creating or updating a model: any subset, nested objects merged field by field.
+ * Every `Partial<ModelSettings>` fits.
+ */
+export interface ModelSettingsInput {
+  triggerWord?: string;
+  classWord?: string;
+  thresholds?: Partial<ModelThresholds>;
+  prices?: Partial<Record<string, Partial<Price>>>;
+  concurrency?: number;
+  /** `null` removes the budget. */
+  budget?: (Omit<ModelBudget, 'unit'> & { unit?: string }) | null;
+  /** Replaces the provider options as a whole; `null` removes them. */
+  providerOptions?: ProviderOptions | null;
+}
+
+/**
+ * The default settings (the trigger word defaults to the model name, so it is not here).
+ * Prices are the product brief's figures, unconfirmed by any MaxStudio price page.
+ */
+export const defaultModelSettings: Readonly<Omit<ModelSettings, 'triggerWord'>> = Object.freeze({
+  classWord: 'person',
+  thresholds: Object.freeze({ maxBytes: 5_000_000, minShortSide: 800, identityThreshold: 0.5, minTargetFaces: 1 }),
+  prices: Object.freeze({
+    swap: Object.freeze({ units: 10, unit: 'credits' }),
+    enhance: Object.freeze({ units: 2, unit: 'credits' }),
+  }),
+  concurrency: 4,
+});
+
+const word = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .refine((value) => !/[\u0000-\u001f\u007f,]/.test(value), { message: 'no commas or control characters' });
+const priceSchema = z.object({ units: z.number().finite().min(0), unit: z.string().trim().min(1).max(32) });
+const secretLike = /key|secret|token|password|passwd|credential|authorization/i;
+
+/** Zod schema of {@link ModelSettings}, as stored in config.json version 1. */
+export const modelSettingsSchema = z.object({
+  triggerWord: word,
+  classWord: word,
+  thresholds: z.object({
+    maxBytes: z.number().int().min(1),
+    minShortSide: z.number().int().min(1),
+    identityThreshold: z.number().min(0).max(1),
+    minTargetFaces: z.number().int().min(1),
+  }),
+  prices: z.object({ swap: priceSchema, enhance: priceSchema }).catchall(priceSchema),
+  concurrency: z.number().int().min(1).max(64),
+  budget: z.object({ limit: z.number().finite().positive(), unit: z.string().trim().min(1).max(32) }).optional(),
+  providerOptions: z
+    .record(z.string(), z.record(z.string(), z.unknown()))
+    .superRefine((options, context) => {
+      for (const [provider, values] of Object.entries(options)) {
+        for (const name of Object.keys(values)) {
+          if (secretLike.test(name)) {
+            context.addIssue({
+              code: 'custom',
+              path: [provider, name],
+              message: 'looks like a secret; pass secrets through the environment, never store them in config.json',
+            });
+          }
+        }
+      }
+    })
+    .optional(),
+});
+
+/** A copy of `value` without the properties whose value is `undefined`, so they do not override defaults. */
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+}
+
+/**
+ * Merges `input` over `base` field by field (thresholds and prices per entry). The result is not validated yet:
+ * the caller validates it with {@link modelSettingsSchema}.
+ */
+export function mergeModelSettings(base: ModelSettings, input: ModelSettingsInput = {}): ModelSettings {
+  const prices: Record<string, Price> = { ...base.prices };
+  for (const [operation, price] of Object.entries(input.prices ?? {})) {
+    if (price) prices[operation] = { unit: 'credits', ...prices[operation], ...definedOnly(price) } as Price;
+  }
+  const merged: ModelSettings = {
+    triggerWord: input.triggerWord ?? base.triggerWord,
+    classWord: input.classWord ?? base.classWord,
+    thresholds: { ...base.thresholds, ...definedOnly(input.thresholds ?? {}) },
+    prices: prices as PriceTable,
+    concurrency: input.concurrency ?? base.concurrency,
+  };
+  const budget = input.budget === undefined ? base.budget : input.budget;
+  if (budget) merged.budget = { unit: 'credits', ...definedOnly(budget) } as ModelBudget;
+  const providerOptions = input.providerOptions === undefined ? base.providerOptions : input.providerOptions;
+  if (providerOptions) merged.providerOptions = providerOptions;
+  return merged;
+}
+
+/** The settings a new model `model` gets: {@link defaultModelSettings} with the trigger word set to the model name. */
+export function initialModelSettings(model: string): ModelSettings {
+  return structuredClone({ ...defaultModelSettings, triggerWord: model }) as ModelSettings;
+}

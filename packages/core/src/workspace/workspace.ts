@@ -1,0 +1,439 @@
+import { mkdirSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { assertConsent, type ConsentRequest } from '../consent/assert-consent.js';
+import { type ConsentRecord, consentRecordSchema } from '../consent/consent-record.js';
+import {
+  checkTargetProvenance,
+  type TargetProvenanceEntry,
+  type TargetProvenanceRecord,
+} from '../consent/target-provenance.js';
+import { NotFoundError, ValidationError } from '../errors/index.js';
+import type { Storage } from '../interfaces/storage.js';
+import { assertModelName, assertRating, parseSourceName, parseTargetName, storageKeys } from '../naming/index.js';
+import { KeyedLock } from './keyed-lock.js';
+import { MODEL_CONFIG_VERSION, type ModelConfig, migrateModelConfig, modelConfigSchema } from './model-config.js';
+import { type ModelSummary, readModelRegistry, writeModelRegistry } from './model-registry.js';
+import { initialModelSettings, type ModelSettingsInput, mergeModelSettings } from './model-settings.js';
+import { describeKey, readJson, writeJson } from './storage-json.js';
+import { validationErrorFromZod } from './zod-issues.js';
+
+/**
+ * What an `updateModel` updater may return: a whole config (as received, changed) or only the fields to change.
+ * `settings` is merged field by field; `name`, `version` and `createdAt` cannot change; `updatedAt` is set on write.
+ */
+export interface ModelConfigPatch {
+  settings?: ModelSettingsInput;
+  /** Replaces the consent record (`undefined` removes it). Prefer `Workspace.setConsent`, which keeps history. */
+  consent?: ConsentRecord | undefined;
+  consentHistory?: ConsentRecord[];
+  targets?: Record<string, TargetProvenanceRecord[]>;
+  name?: string;
+  version?: number;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+/** Options for {@link Workspace.deleteModel}. */
+export interface DeleteModelOptions {
+  /** Stops between batches; what was deleted stays deleted and the model stays listed, so the call can be repeated. */
+  signal?: AbortSignal;
+}
+
+/** Options for {@link Workspace.revokeConsent}. */
+export interface RevokeConsentOptions {
+  /** Why consent was revoked (kept in the record). */
+  reason: string;
+  /**
+   * Also delete the model's data everywhere: every object under `models/<model>/` in the storage and every mirror,
+   * and every file in the local model folder, except `config.json` (which keeps the revoked consent record as
+   * evidence that revocation was honoured) and `costs.jsonl` (the cost ledger: unit ids and credits, no images).
+   * Target provenance records are cleared. Call `deleteModel` afterwards to remove those too.
+   * @default false
+   */
+  deleteData?: boolean;
+  signal?: AbortSignal;
+}
+
+/** What {@link Workspace.revokeConsent} did. */
+export interface RevokeConsentResult {
+  config: ModelConfig;
+  /** Objects deleted across the storage and mirrors (0 without `deleteData`). */
+  deletedKeys: number;
+}
+
+/** Settings the workspace was opened with (see `openWorkspace`). Internal. */
+export interface WorkspaceInit {
+  root: string;
+  storage: Storage;
+  mirrors: readonly Storage[];
+  clock: () => Date;
+  /** Closed by `Workspace.close` (the default LocalStorage the workspace created itself). */
+  owned?: { close(): Promise<void> };
+}
+
+const keptOnRevocation = new Set(['config.json', 'costs.jsonl']);
+
+/**
+ * A workspace: the model registry (`models.json`), each model's `config.json` (settings, consent record, target
+ * provenance) and its files, in a storage (LocalStorage by default) plus optional mirrors that results are copied to.
+ * Open one with `openWorkspace`. Writes within one process are serialised per model; two processes writing the same
+ * model's config at the same time are not coordinated (the last write wins).
+ *
+ * @example
+ * ```ts
+ * const ws = await openWorkspace({ root: './studio' });
+ * await ws.createModel('andie', { classWord: 'woman' });
+ * ```
+ */
+export class Workspace {
+  /** Absolute path of the local workspace folder (journals, ledgers and, by default, all files). */
+  readonly root: string;
+  /** Where models.json, config.json, photos and results are stored. */
+  readonly storage: Storage;
+  /** Extra storages results are copied to (by the orchestrator); `deleteModel` deletes from them too. */
+  readonly mirrors: readonly Storage[];
+  readonly #clock: () => Date;
+  readonly #owned: { close(): Promise<void> } | undefined;
+  readonly #lock = new KeyedLock();
+
+  /** Use `openWorkspace` instead. */
+  constructor(init: WorkspaceInit) {
+    this.root = init.root;
+    this.storage = init.storage;
+    this.mirrors = Object.freeze([...new Set(init.mirrors)].filter((mirror) => mirror !== init.storage));
+    this.#clock = init.clock;
+    this.#owned = init.owned;
+  }
+
+  /**
+   * The absolute local folder of a model, `<root>/models/<model>`, where the progress journal and cost ledger live.
+   * Created (with parents) if missing. Throws a `ValidationError` for an invalid model name.
+   */
+  localModelDir(model: string): string {
+    assertModelName(model);
+    const dir = path.join(this.root, 'models', model);
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
+  /**
+   * Creates a model with default settings overridden by `settings`, writes its `config.json`, then registers it in
+   * `models.json`. Throws a `ValidationError` when the name is invalid, the model exists, or a setting is invalid
+   * (the message names the field; nothing is written).
+   */
+  async createModel(name: string, settings?: ModelSettingsInput): Promise<ModelConfig> {
+    assertModelName(name);
+    return this.#lock.run(['registry', `model:${name}`], async () => {
+      const registry = await readModelRegistry(this.storage);
+      const existing = registry.models.find((model) => model.name === name);
+      if (existing) {
+        throw new ValidationError(
+          `Model "${name}" already exists (created ${existing.createdAt}). Choose another name, or delete it first ` +
+            `with workspace.deleteModel("${name}") / \`studio model delete ${name}\`.`,
+          { field: 'model name', value: name },
+        );
+      }
+      const configKey = storageKeys.config(name);
+      if (await this.storage.head(configKey)) {
+        throw new ValidationError(
+          `${describeKey(this.storage, configKey)} already exists but models.json does not list "${name}" ` +
+            `(an interrupted create or delete). Remove it with workspace.deleteModel("${name}"), then create it again.`,
+          { field: 'model name', value: name },
+        );
+      }
+      const now = this.#clock().toISOString();
+      const config = this.#validate(name, {
+        version: MODEL_CONFIG_VERSION,
+        name,
+        createdAt: now,
+        updatedAt: now,
+        settings: mergeModelSettings(initialModelSettings(name), settings),
+        consentHistory: [],
+        targets: {},
+      });
+      await writeJson(this.storage, configKey, config);
+      registry.models.push({ name, createdAt: now });
+      await writeModelRegistry(this.storage, registry);
+      return config;
+    });
+  }
+
+  /** Every registered model, sorted by name. */
+  async listModels(): Promise<ModelSummary[]> {
+    const registry = await readModelRegistry(this.storage);
+    return [...registry.models].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /**
+   * Reads a model's `config.json`, upgrading older versions in memory (they are written back on the next update).
+   * Throws `NotFoundError` when the model does not exist and `ValidationError` (naming the file and field) when the
+   * file is corrupt.
+   */
+  async getModel(name: string): Promise<ModelConfig> {
+    assertModelName(name);
+    const key = storageKeys.config(name);
+    const raw = await readJson(this.storage, key);
+    if (raw === undefined) {
+      const names = (await this.listModels()).map((model) => model.name);
+      throw new NotFoundError(
+        `Model "${name}" does not exist in workspace ${this.root}` +
+          (names.length > 0 ? ` (models: ${names.join(', ')})` : ' (it has no models yet)') +
+          `. Create it with workspace.createModel("${name}") / \`studio model create ${name}\`.`,
+        { kind: 'model', name },
+      );
+    }
+    const config = migrateModelConfig(raw, { now: this.#clock(), source: describeKey(this.storage, key) });
+    if (config.name !== name) {
+      throw new ValidationError(
+        `${describeKey(this.storage, key)}: name is "${config.name}" but the file is in the folder of "${name}". ` +
+          `Set "name" to "${name}" in the file.`,
+        { field: 'name', value: config.name },
+      );
+    }
+    return config;
+  }
+
+  /**
+   * Reads, changes and writes a model's config. `updater` gets a copy and returns the new config or a
+   * {@link ModelConfigPatch}; it may be async. The result is validated before anything is written
+   * (`ValidationError` naming the field otherwise). Calls for the same model run one after another.
+   *
+   * @example
+   * ```ts
+   * await ws.updateModel('andie', () => ({ settings: { concurrency: 2, thresholds: { minShortSide: 1024 } } }));
+   * ```
+   */
+  async updateModel(
+    name: string,
+    updater: (config: ModelConfig) => ModelConfig | ModelConfigPatch | Promise<ModelConfig | ModelConfigPatch>,
+  ): Promise<ModelConfig> {
+    assertModelName(name);
+    return this.#lock.run([`model:${name}`], () => this.#update(name, updater));
+  }
+
+  /**
+   * Deletes a model everywhere: every object under `models/<model>/` in the storage and in every mirror, the local
+   * folder `<root>/models/<model>`, and its registry entry (removed last, so an interrupted delete can be repeated).
+   * Throws `NotFoundError` when there is nothing of that model anywhere.
+   */
+  async deleteModel(name: string, options: DeleteModelOptions = {}): Promise<{ deletedKeys: number }> {
+    assertModelName(name);
+    return this.#lock.run(['registry', `model:${name}`], async () => {
+      const registry = await readModelRegistry(this.storage);
+      const listed = registry.models.some((model) => model.name === name);
+      const deletedKeys = await this.#deleteEverywhere(name, () => true, options.signal);
+      const localDir = path.join(this.root, 'models', name);
+      const hadLocal = (await readdir(localDir).catch(() => undefined)) !== undefined;
+      await rm(localDir, { recursive: true, force: true });
+      if (!listed && deletedKeys === 0 && !hadLocal) {
+        throw new NotFoundError(`Model "${name}" does not exist in workspace ${this.root}; nothing was deleted.`, {
+          kind: 'model',
+          name,
+        });
+      }
+      if (listed) {
+        registry.models = registry.models.filter((model) => model.name !== name);
+        await writeModelRegistry(this.storage, registry);
+      }
+      return { deletedKeys };
+    });
+  }
+
+  /**
+   * Sets the model's consent record (validated; `ValidationError` naming the field otherwise). A record it replaces
+   * is appended to `consentHistory`. Use it also to record new consent after a revocation.
+   */
+  async setConsent(model: string, record: ConsentRecord): Promise<ModelConfig> {
+    const parsed = consentRecordSchema.safeParse(record);
+    if (!parsed.success) {
+      throw validationErrorFromZod(
+        `The consent record for model "${model}" is invalid`,
+        parsed.error,
+        'Nothing was written; correct the record and retry.',
+      );
+    }
+    return this.updateModel(model, (config) => ({
+      consent: parsed.data as ConsentRecord,
+      consentHistory: config.consent ? [...config.consentHistory, config.consent] : config.consentHistory,
+    }));
+  }
+
+  /**
+   * Loads the model's config and checks that its consent covers `request` (see the standalone `assertConsent`).
+   * Returns the config; throws `ConsentError` naming what is missing, or `NotFoundError`.
+   */
+  async assertConsent(model: string, request: ConsentRequest): Promise<ModelConfig> {
+    const config = await this.getModel(model);
+    assertConsent(config, request);
+    return config;
+  }
+
+  /**
+   * Records that the subject revoked consent (`revokedAt` = now, `revokedReason`), which blocks all further work
+   * (`assertConsent` fails). Revoking an already revoked record keeps the first revocation time. With
+   * `deleteData: true`, also deletes the model's data everywhere, keeping only `config.json` and `costs.jsonl`
+   * (see {@link RevokeConsentOptions.deleteData}). Throws `ValidationError` when the model has no consent record or
+   * no reason is given.
+   */
+  async revokeConsent(model: string, options: RevokeConsentOptions): Promise<RevokeConsentResult> {
+    assertModelName(model);
+    if (typeof options?.reason !== 'string' || options.reason.trim() === '') {
+      throw new ValidationError(
+        'Give a reason for revoking consent, e.g. { reason: "subject withdrew consent by email on 2026-02-01" }.',
+        { field: 'reason' },
+      );
+    }
+    return this.#lock.run([`model:${model}`], async () => {
+      let config = await this.#update(model, (current) => {
+        if (!current.consent) {
+          throw new ValidationError(
+            `Model "${model}" has no consent record to revoke; no work runs without one. ` +
+              `To delete its data, use workspace.deleteModel("${model}").`,
+            { field: 'consent' },
+          );
+        }
+        if (current.consent.revokedAt !== undefined) return {};
+        const revokedAt = this.#clock().toISOString();
+        return { consent: { ...current.consent, revokedAt, revokedReason: options.reason.trim() } };
+      });
+      let deletedKeys = 0;
+      if (options.deleteData) {
+        const prefix = storageKeys.modelPrefix(model);
+        const keep = (key: string) => !keptOnRevocation.has(key.slice(prefix.length));
+        deletedKeys = await this.#deleteEverywhere(model, keep, options.signal);
+        const localDir = path.join(this.root, 'models', model);
+        for (const entry of (await readdir(localDir).catch(() => [])) as string[]) {
+          if (!keptOnRevocation.has(entry)) await rm(path.join(localDir, entry), { recursive: true, force: true });
+        }
+        config = await this.#update(model, () => ({ targets: {} }));
+      }
+      return { config, deletedKeys };
+    });
+  }
+
+  /**
+   * Records where imported targets of `rating` came from and the user's rights statement; entries with a target
+   * number already recorded replace the old entry. For any rating but `sfw`, every entry needs
+   * `adultsConsented: true`, else a `ConsentError` lists the targets lacking it and nothing is recorded.
+   * Returns all records of the rating, sorted by number.
+   */
+  async recordTargets(
+    model: string,
+    rating: string,
+    entries: readonly TargetProvenanceEntry[],
+  ): Promise<TargetProvenanceRecord[]> {
+    const records = checkTargetProvenance(model, rating, entries, this.#clock());
+    const config = await this.updateModel(model, (current) => {
+      const byNumber = new Map((current.targets[rating] ?? []).map((record) => [record.n, record]));
+      for (const record of records) byNumber.set(record.n, record);
+      const merged = [...byNumber.values()].sort((a, b) => a.n - b.n);
+      return { targets: { ...current.targets, [rating]: merged } };
+    });
+    return config.targets[rating] ?? [];
+  }
+
+  /** Provenance records of the model's targets of `rating`, sorted by number (empty when none). */
+  async getTargets(model: string, rating: string): Promise<TargetProvenanceRecord[]> {
+    assertRating(rating);
+    const config = await this.getModel(model);
+    return [...(config.targets[rating] ?? [])].sort((a, b) => a.n - b.n);
+  }
+
+  /** The number the next imported source photo gets: one more than the highest stored (1 when none). */
+  async nextSourceNumber(model: string, options: { signal?: AbortSignal } = {}): Promise<number> {
+    let highest = 0;
+    for await (const object of this.storage.list({ prefix: storageKeys.sourcePrefix(model), signal: options.signal })) {
+      const parsed = parseSourceName(object.key.slice(object.key.lastIndexOf('/') + 1));
+      if (parsed?.model === model) highest = Math.max(highest, parsed.source);
+    }
+    return highest + 1;
+  }
+
+  /**
+   * The number the next imported target of `rating` gets: one more than the highest stored or recorded in the
+   * provenance records (1 when none), so imports append and never overwrite.
+   */
+  async nextTargetNumber(model: string, rating: string, options: { signal?: AbortSignal } = {}): Promise<number> {
+    const prefix = storageKeys.targetPrefix(model, rating);
+    let highest = 0;
+    for await (const object of this.storage.list({ prefix, signal: options.signal })) {
+      const parsed = parseTargetName(object.key.slice(prefix.length));
+      if (parsed?.model === model) highest = Math.max(highest, parsed.target);
+    }
+    const config = await this.getModel(model).catch((error: unknown) => {
+      if (NotFoundError.isInstance(error)) return undefined;
+      throw error;
+    });
+    for (const record of config?.targets[rating] ?? []) highest = Math.max(highest, record.n);
+    return highest + 1;
+  }
+
+  /** Closes the storage the workspace created itself (the default LocalStorage). Storages you passed stay open. */
+  async close(): Promise<void> {
+    await this.#owned?.close();
+  }
+
+  #validate(name: string, candidate: unknown): ModelConfig {
+    const parsed = modelConfigSchema.safeParse(candidate);
+    if (!parsed.success) {
+      throw validationErrorFromZod(
+        `Invalid config for model "${name}"`,
+        parsed.error,
+        'Nothing was written; correct that value and retry.',
+      );
+    }
+    return parsed.data as ModelConfig;
+  }
+
+  async #update(
+    name: string,
+    updater: (config: ModelConfig) => ModelConfig | ModelConfigPatch | Promise<ModelConfig | ModelConfigPatch>,
+  ): Promise<ModelConfig> {
+    const current = await this.getModel(name);
+    const patch: ModelConfigPatch = await updater(structuredClone(current));
+    for (const field of ['name', 'version', 'createdAt'] as const) {
+      if (patch[field] !== undefined && patch[field] !== current[field]) {
+        throw new ValidationError(
+          `The ${field} of model "${name}" cannot change (got ${JSON.stringify(patch[field])}). ` +
+            'To rename a model, create a new one and import its photos again.',
+          { field, value: patch[field] },
+        );
+      }
+    }
+    const next: Record<string, unknown> = {
+      ...current,
+      updatedAt: this.#clock().toISOString(),
+      settings: mergeModelSettings(current.settings, patch.settings as ModelSettingsInput | undefined),
+      consentHistory: patch.consentHistory ?? current.consentHistory,
+      targets: patch.targets ?? current.targets,
+    };
+    if ('consent' in patch) {
+      if (patch.consent === undefined) delete next.consent;
+      else next.consent = patch.consent;
+    }
+    const config = this.#validate(name, next);
+    await writeJson(this.storage, storageKeys.config(name), config);
+    return config;
+  }
+
+  /** Deletes the model's objects for which `shouldDelete(key)` holds from the storage and every mirror. */
+  async #deleteEverywhere(name: string, shouldDelete: (key: string) => boolean, signal?: AbortSignal): Promise<number> {
+    const prefix = storageKeys.modelPrefix(name);
+    let deleted = 0;
+    for (const storage of [this.storage, ...this.mirrors]) {
+      // List everything first: deleting while a listing is paged could make a backend skip keys.
+      const keys: string[] = [];
+      for await (const object of storage.list({ prefix, signal })) {
+        if (shouldDelete(object.key)) keys.push(object.key);
+      }
+      for (let start = 0; start < keys.length; start += 500) {
+        signal?.throwIfAborted();
+        const batch = keys.slice(start, start + 500);
+        await storage.delete(batch, { signal });
+        deleted += batch.length;
+      }
+    }
+    return deleted;
+  }
+}

@@ -1,0 +1,381 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  ConsentError,
+  defaultModelSettings,
+  LocalStorage,
+  migrateModelConfig,
+  NotFoundError,
+  openWorkspace,
+  storageKeys,
+  ValidationError,
+} from '@model-studio/core';
+import { describe, expect, it } from 'vitest';
+import { bytes, rejection, steppingClock, useTempDirs } from './workspace-helpers.js';
+
+const tempDir = useTempDirs();
+
+async function open() {
+  const root = await tempDir();
+  const ws = await openWorkspace({ root, clock: steppingClock() });
+  return { root, ws };
+}
+
+async function readJsonFile(file: string): Promise<Record<string, unknown>> {
+  return JSON.parse(await readFile(file, 'utf8'));
+}
+
+describe('workspace: models', () => {
+  it('creates a model with defaults and overrides, stored as versioned JSON files', async () => {
+    const { root, ws } = await open();
+    const config = await ws.createModel('andie', { classWord: 'woman', thresholds: { minShortSide: 1024 } });
+    expect(config).toMatchObject({
+      version: 1,
+      name: 'andie',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      settings: {
+        triggerWord: 'andie',
+        classWord: 'woman',
+        thresholds: { maxBytes: 5_000_000, minShortSide: 1024, identityThreshold: 0.5, minTargetFaces: 1 },
+        prices: { swap: { units: 10, unit: 'credits' }, enhance: { units: 2, unit: 'credits' } },
+        concurrency: 4,
+      },
+      consentHistory: [],
+      targets: {},
+    });
+    expect(config.consent).toBeUndefined();
+    expect(await readJsonFile(path.join(root, 'models/andie/config.json'))).toEqual(config);
+    expect(await readJsonFile(path.join(root, 'models.json'))).toEqual({
+      version: 1,
+      models: [{ name: 'andie', createdAt: '2026-01-01T00:00:00.000Z' }],
+    });
+    expect(await ws.getModel('andie')).toEqual(config);
+    expect(defaultModelSettings.prices.swap.units).toBe(10);
+    await ws.close();
+  });
+
+  it('lists models sorted by name', async () => {
+    const { ws } = await open();
+    await ws.createModel('zoe');
+    await ws.createModel('andie');
+    expect((await ws.listModels()).map((model) => model.name)).toEqual(['andie', 'zoe']);
+    await ws.close();
+  });
+
+  it('parallel creates all land in the registry', async () => {
+    const { ws } = await open();
+    const names = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'];
+    await Promise.all(names.map((name) => ws.createModel(name)));
+    expect((await ws.listModels()).map((model) => model.name)).toEqual(names);
+    await ws.close();
+  });
+
+  it('refuses a duplicate and leaves the existing model unchanged', async () => {
+    const { root, ws } = await open();
+    await ws.createModel('andie', { concurrency: 2 });
+    const before = await readFile(path.join(root, 'models/andie/config.json'), 'utf8');
+    const error = await rejection(ws.createModel('andie'));
+    expect(ValidationError.isInstance(error)).toBe(true);
+    expect(error.message).toContain('Model "andie" already exists');
+    expect(error.message).toContain('deleteModel("andie")');
+    expect(await readFile(path.join(root, 'models/andie/config.json'), 'utf8')).toBe(before);
+    await ws.close();
+  });
+
+  it('refuses a config.json left without a registry entry', async () => {
+    const { root, ws } = await open();
+    await mkdir(path.join(root, 'models/ghost'), { recursive: true });
+    await writeFile(path.join(root, 'models/ghost/config.json'), '{}');
+    const error = await rejection(ws.createModel('ghost'));
+    expect(error.message).toContain('models.json does not list "ghost"');
+    expect((await ws.deleteModel('ghost')).deletedKeys).toBe(1);
+    await ws.createModel('ghost');
+    await ws.close();
+  });
+
+  it('refuses invalid names everywhere and writes nothing outside the workspace', async () => {
+    const { root, ws } = await open();
+    for (const name of ['../evil', '/tmp/evil', 'Evil', 'con', '.evil', 'a\\b', '']) {
+      for (const call of [() => ws.createModel(name), () => ws.getModel(name), () => ws.deleteModel(name)]) {
+        const error = await rejection(call());
+        expect(ValidationError.isInstance(error), name).toBe(true);
+        expect(error.message).toContain('for example "andie"');
+      }
+      expect(() => ws.localModelDir(name)).toThrow(ValidationError);
+    }
+    expect(existsSync(path.join(root, '..', 'evil'))).toBe(false);
+    expect(await readdir(root)).toEqual([]);
+    await ws.close();
+  });
+
+  it('refuses invalid settings, naming the field, and writes nothing', async () => {
+    const { root, ws } = await open();
+    const error = await rejection(ws.createModel('andie', { concurrency: 0 }));
+    expect(ValidationError.isInstance(error)).toBe(true);
+    expect(error.field).toBe('settings.concurrency');
+    expect(error.message).toContain('settings.concurrency');
+    const secret = await rejection(ws.createModel('andie', { providerOptions: { maxstudio: { apiKey: 'sk-x' } } }));
+    expect(secret.field).toBe('settings.providerOptions.maxstudio.apiKey');
+    expect(secret.message).toContain('never store them in config.json');
+    expect(secret.message).not.toContain('sk-x');
+    expect(await readdir(root)).toEqual([]);
+    await ws.close();
+  });
+
+  it('gets a missing model as NotFoundError listing the models there are', async () => {
+    const { ws } = await open();
+    await ws.createModel('andie');
+    const error = await rejection(ws.getModel('zoe'));
+    expect(NotFoundError.isInstance(error)).toBe(true);
+    expect(error.message).toContain('(models: andie)');
+    expect(error.message).toContain('createModel("zoe")');
+    await ws.close();
+  });
+
+  it('updates with a patch or a whole config, merging settings field by field', async () => {
+    const { root, ws } = await open();
+    await ws.createModel('andie');
+    const patched = await ws.updateModel('andie', () => ({
+      settings: {
+        concurrency: 2,
+        thresholds: { minShortSide: 1024 },
+        prices: { swap: { units: 12 } },
+        budget: { limit: 500 },
+      },
+    }));
+    expect(patched.settings.concurrency).toBe(2);
+    expect(patched.settings.thresholds).toEqual({ ...defaultModelSettings.thresholds, minShortSide: 1024 });
+    expect(patched.settings.prices.swap).toEqual({ units: 12, unit: 'credits' });
+    expect(patched.settings.prices.enhance).toEqual({ units: 2, unit: 'credits' });
+    expect(patched.settings.budget).toEqual({ limit: 500, unit: 'credits' });
+    expect(patched.updatedAt > patched.createdAt).toBe(true);
+    const whole = await ws.updateModel('andie', async (config) => {
+      config.settings.triggerWord = 'ohwx';
+      return config;
+    });
+    expect(whole.settings.triggerWord).toBe('ohwx');
+    expect(whole.settings.concurrency).toBe(2);
+    const noBudget = await ws.updateModel('andie', () => ({ settings: { budget: null } }));
+    expect(noBudget.settings.budget).toBeUndefined();
+    expect(await readJsonFile(path.join(root, 'models/andie/config.json'))).toEqual(noBudget);
+    await ws.close();
+  });
+
+  it('refuses an update that breaks a rule or renames, leaving the file as it was', async () => {
+    const { root, ws } = await open();
+    await ws.createModel('andie');
+    const file = path.join(root, 'models/andie/config.json');
+    const before = await readFile(file, 'utf8');
+    const bad = await rejection(
+      ws.updateModel('andie', () => ({ settings: { thresholds: { identityThreshold: 3 } } })),
+    );
+    expect(bad.field).toBe('settings.thresholds.identityThreshold');
+    const rename = await rejection(ws.updateModel('andie', (config) => ({ ...config, name: 'zoe' })));
+    expect(rename.message).toContain('cannot change');
+    const thrown = await rejection(
+      ws.updateModel('andie', () => {
+        throw new Error('updater failed');
+      }),
+    );
+    expect(thrown.message).toBe('updater failed');
+    expect(await readFile(file, 'utf8')).toBe(before);
+    await ws.close();
+  });
+
+  it('serialises parallel updates of one model (no lost writes)', async () => {
+    const { ws } = await open();
+    await ws.createModel('andie');
+    await Promise.all(
+      Array.from({ length: 12 }, (_, index) =>
+        ws.recordTargets('andie', 'sfw', [
+          { n: index + 1, origin: `/photos/${index}.jpg`, rightsStatement: 'own photo' },
+        ]),
+      ),
+    );
+    expect((await ws.getTargets('andie', 'sfw')).map((record) => record.n)).toEqual(
+      Array.from({ length: 12 }, (_, index) => index + 1),
+    );
+    await ws.close();
+  });
+
+  it('creates the local model folder on demand', async () => {
+    const { root, ws } = await open();
+    const dir = ws.localModelDir('andie');
+    expect(dir).toBe(path.join(root, 'models', 'andie'));
+    expect(existsSync(dir)).toBe(true);
+    await ws.close();
+  });
+});
+
+describe('workspace: delete', () => {
+  it('deletes the model from the storage, every mirror, the local folder and the registry; neighbours stay', async () => {
+    const { root, ws: plain } = await open();
+    await plain.close();
+    const mirrorRoot = await tempDir();
+    const mirror = new LocalStorage({ root: mirrorRoot });
+    const ws = await openWorkspace({ root, mirrors: [mirror], clock: steppingClock() });
+    await ws.createModel('andie');
+    await ws.createModel('andie-2');
+    const result = { model: 'andie', source: 1, target: 3, rating: 'sfw', stage: 'enhanced' } as const;
+    for (const storage of [ws.storage, mirror]) {
+      await storage.put(storageKeys.result(result), bytes('jpeg'));
+      await storage.put(storageKeys.caption(result), bytes('a photo of andie'));
+      await storage.put(storageKeys.result({ ...result, model: 'andie-2' }), bytes('jpeg'));
+    }
+    await ws.storage.put(storageKeys.source('andie', 1), bytes('jpeg'));
+    await writeFile(path.join(ws.localModelDir('andie'), 'progress.jsonl'), '{}\n');
+
+    const { deletedKeys } = await ws.deleteModel('andie');
+    // primary: config, result, caption, source, progress.jsonl; mirror: result, caption
+    expect(deletedKeys).toBe(7);
+    expect(existsSync(path.join(root, 'models/andie'))).toBe(false);
+    for (const storage of [ws.storage, mirror]) {
+      const left = [];
+      for await (const object of storage.list({ prefix: 'models/' })) left.push(object.key);
+      expect(left.every((key) => key.startsWith('models/andie-2/'))).toBe(true);
+      expect(left).toContain(storageKeys.result({ ...result, model: 'andie-2' }));
+    }
+    expect((await ws.listModels()).map((model) => model.name)).toEqual(['andie-2']);
+    expect(NotFoundError.isInstance(await rejection(ws.getModel('andie')))).toBe(true);
+    expect(NotFoundError.isInstance(await rejection(ws.deleteModel('andie')))).toBe(true);
+    await ws.close();
+    await mirror.close();
+  });
+
+  it('an aborted delete keeps the model listed so it can be repeated', async () => {
+    const { ws } = await open();
+    await ws.createModel('andie');
+    await ws.storage.put(storageKeys.source('andie', 1), bytes('jpeg'));
+    const controller = new AbortController();
+    controller.abort(new Error('stop'));
+    await rejection(ws.deleteModel('andie', { signal: controller.signal }));
+    expect((await ws.listModels()).map((model) => model.name)).toEqual(['andie']);
+    expect((await ws.deleteModel('andie')).deletedKeys).toBe(2);
+    expect(await ws.listModels()).toEqual([]);
+    await ws.close();
+  });
+});
+
+describe('workspace: corrupt files and migration', () => {
+  it('a config.json that is not JSON is a ValidationError naming the file', async () => {
+    const { root, ws } = await open();
+    await ws.createModel('andie');
+    const file = path.join(root, 'models/andie/config.json');
+    await writeFile(file, '{"version": 1, "name": ');
+    const error = await rejection(ws.getModel('andie'));
+    expect(ValidationError.isInstance(error)).toBe(true);
+    expect(error.message).toContain(file);
+    expect(error.message).toContain('not valid JSON');
+    await ws.close();
+  });
+
+  it('a config.json with a bad field is a ValidationError naming the file and the field', async () => {
+    const { root, ws } = await open();
+    const config = await ws.createModel('andie');
+    const file = path.join(root, 'models/andie/config.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        ...config,
+        settings: { ...config.settings, thresholds: { ...config.settings.thresholds, maxBytes: 'big' } },
+      }),
+    );
+    const error = await rejection(ws.getModel('andie'));
+    expect(ValidationError.isInstance(error)).toBe(true);
+    expect(error.field).toBe('settings.thresholds.maxBytes');
+    expect(error.message).toContain(file);
+    expect(error.message).toContain('settings.thresholds.maxBytes');
+    await ws.close();
+  });
+
+  it('a config from a newer release is refused with an upgrade hint', async () => {
+    const { root, ws } = await open();
+    const config = await ws.createModel('andie');
+    await writeFile(path.join(root, 'models/andie/config.json'), JSON.stringify({ ...config, version: 7 }));
+    const error = await rejection(ws.getModel('andie'));
+    expect(error.message).toContain('has version 7');
+    expect(error.message).toContain('Upgrade @model-studio/core');
+    await ws.close();
+  });
+
+  it('a corrupt models.json stops openWorkspace with the file and field', async () => {
+    const root = await tempDir();
+    await writeFile(
+      path.join(root, 'models.json'),
+      JSON.stringify({ version: 1, models: [{ name: '../x', createdAt: 'now' }] }),
+    );
+    const error = await rejection(openWorkspace({ root }));
+    expect(ValidationError.isInstance(error)).toBe(true);
+    expect(error.message).toContain(path.join(root, 'models.json'));
+    expect(error.field).toBe('models[0].name');
+  });
+
+  it('migrates a prototype (v0) config on read and writes version 1 on the next update', async () => {
+    const root = await tempDir();
+    const v0 = {
+      name: 'andie',
+      created: '2025-06-01T00:00:00Z',
+      trigger: 'ohwx',
+      class: 'woman',
+      maxFileSizeMb: 4.5,
+      minShortSide: 1024,
+      creditsPerSwap: 9,
+      consent: { subject: 'Andie', adult: true, ratings: ['sfw'], date: '2025-06-01T00:00:00Z', evidence: 'x.pdf' },
+    };
+    await mkdir(path.join(root, 'models/andie'), { recursive: true });
+    await writeFile(path.join(root, 'models/andie/config.json'), JSON.stringify(v0));
+    await writeFile(
+      path.join(root, 'models.json'),
+      JSON.stringify({ version: 1, models: [{ name: 'andie', createdAt: '2025-06-01T00:00:00Z' }] }),
+    );
+    const ws = await openWorkspace({ root, clock: steppingClock() });
+    const config = await ws.getModel('andie');
+    expect(config).toMatchObject({
+      version: 1,
+      createdAt: '2025-06-01T00:00:00Z',
+      settings: {
+        triggerWord: 'ohwx',
+        classWord: 'woman',
+        thresholds: { maxBytes: 4_500_000, minShortSide: 1024, identityThreshold: 0.5, minTargetFaces: 1 },
+        prices: { swap: { units: 9, unit: 'credits' }, enhance: { units: 2, unit: 'credits' } },
+      },
+      consent: { subject: 'Andie', adultAttested: true, allowedRatings: ['sfw'], allowedUses: [] },
+    });
+    // The prototype never recorded what the subject agreed to: the migrated record covers nothing.
+    const refused = await rejection(ws.assertConsent('andie', { rating: 'sfw', use: 'swap' }));
+    expect(ConsentError.isInstance(refused)).toBe(true);
+    expect(refused.missing).toEqual(['use "swap" not allowed (allowed uses: [])']);
+    expect((await readJsonFile(path.join(root, 'models/andie/config.json'))).version).toBeUndefined();
+    await ws.updateModel('andie', () => ({}));
+    expect((await readJsonFile(path.join(root, 'models/andie/config.json'))).version).toBe(1);
+    await ws.close();
+  });
+
+  it('migrateModelConfig names the file in errors for a broken v0 config', () => {
+    expect(() => migrateModelConfig({ trigger: 'x' }, { source: 'old.json' })).toThrow(
+      /old\.json has no "version" field/,
+    );
+    expect(() => migrateModelConfig([], { source: 'old.json' })).toThrow(/not a JSON object/);
+    expect(() => migrateModelConfig({ version: 'one' })).toThrow(ValidationError);
+  });
+});
+
+describe('workspace: numbering', () => {
+  it('next source and target numbers follow what is stored and recorded', async () => {
+    const { ws } = await open();
+    await ws.createModel('andie');
+    expect(await ws.nextSourceNumber('andie')).toBe(1);
+    expect(await ws.nextTargetNumber('andie', 'sfw')).toBe(1);
+    for (const n of [1, 2, 10]) await ws.storage.put(storageKeys.source('andie', n), bytes('jpeg'));
+    await ws.storage.put('models/andie/source/holiday.jpg', bytes('stray'));
+    expect(await ws.nextSourceNumber('andie')).toBe(11);
+    await ws.storage.put(storageKeys.target('andie', 'sfw', 999), bytes('jpeg'));
+    expect(await ws.nextTargetNumber('andie', 'sfw')).toBe(1000);
+    await ws.recordTargets('andie', 'nsfw', [
+      { n: 7, origin: '/photos/x.jpg', rightsStatement: 'licensed', adultsConsented: true },
+    ]);
+    expect(await ws.nextTargetNumber('andie', 'nsfw')).toBe(8);
+    await ws.close();
+  });
+});
