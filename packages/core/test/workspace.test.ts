@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   ConsentError,
+  type ConsentRecord,
   defaultModelSettings,
   LocalStorage,
   migrateModelConfig,
@@ -11,8 +13,42 @@ import {
   storageKeys,
   ValidationError,
 } from '@model-studio/core';
-import { describe, expect, it } from 'vitest';
-import { bytes, rejection, steppingClock, useTempDirs } from './workspace-helpers.js';
+import { afterEach, describe, expect, it } from 'vitest';
+
+/** A clock that starts at 2026-01-01T00:00:00Z and moves one second per call, so timestamps are predictable. */
+function steppingClock(start = Date.parse('2026-01-01T00:00:00Z')): () => Date {
+  let now = start;
+  return () => {
+    const date = new Date(now);
+    now += 1000;
+    return date;
+  };
+}
+
+/** Makes temporary folders that are removed after each test. */
+function useTempDirs(): () => Promise<string> {
+  const made: string[] = [];
+  afterEach(async () => {
+    await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+  return async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ms-workspace-'));
+    made.push(dir);
+    return dir;
+  };
+}
+
+/** Catches what `promise` rejects with; fails when it resolves. */
+async function rejection(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & Record<string, unknown>;
+  }
+  throw new Error('expected a rejection, but the promise resolved');
+}
+
+const bytes = (text: string) => new TextEncoder().encode(text);
 
 const tempDir = useTempDirs();
 
@@ -376,6 +412,181 @@ describe('workspace: numbering', () => {
       { n: 7, origin: '/photos/x.jpg', rightsStatement: 'licensed', adultsConsented: true },
     ]);
     expect(await ws.nextTargetNumber('andie', 'nsfw')).toBe(8);
+    await ws.close();
+  });
+});
+
+const consent: ConsentRecord = {
+  subject: 'Andie Example',
+  adultAttested: true,
+  attestedBy: 'operator, ID checked in person',
+  allowedRatings: ['sfw'],
+  allowedUses: ['swap', 'train'],
+  obtainedAt: '2026-01-15T10:00:00Z',
+  evidenceRef: 'contracts/andie-2026-01-15.pdf',
+};
+
+describe('workspace: consent', () => {
+  it('blocks work until consent is set, then allows what it covers', async () => {
+    const { root, ws } = await open();
+    await ws.createModel('andie');
+    const none = await rejection(ws.assertConsent('andie', { rating: 'sfw', use: 'swap' }));
+    expect(ConsentError.isInstance(none)).toBe(true);
+    expect(none.missing).toEqual(['no consent record']);
+    await ws.setConsent('andie', consent);
+    expect((await ws.assertConsent('andie', { rating: 'sfw', use: 'swap' })).consent).toEqual(consent);
+    const nsfw = await rejection(ws.assertConsent('andie', { rating: 'nsfw', use: 'swap' }));
+    expect(nsfw.missing).toEqual(['rating "nsfw" not in allowed ratings [sfw]']);
+    expect((await readJsonFile(path.join(root, 'models/andie/config.json'))).consent).toEqual(consent);
+    await ws.close();
+  });
+
+  it('refuses an invalid record, naming the field, and keeps history of replaced records', async () => {
+    const { ws } = await open();
+    await ws.createModel('andie');
+    const bad = await rejection(ws.setConsent('andie', { ...consent, evidenceRef: '  ' }));
+    expect(ValidationError.isInstance(bad)).toBe(true);
+    expect(bad.field).toBe('evidenceRef');
+    const badDate = await rejection(ws.setConsent('andie', { ...consent, obtainedAt: 'last tuesday' }));
+    expect(badDate.field).toBe('obtainedAt');
+    await ws.setConsent('andie', consent);
+    const wider = { ...consent, allowedRatings: ['sfw', 'nsfw'], obtainedAt: '2026-02-01T09:00:00Z' };
+    const config = await ws.setConsent('andie', wider);
+    expect(config.consent).toEqual(wider);
+    expect(config.consentHistory).toEqual([consent]);
+    await ws.close();
+  });
+
+  it('revocation is recorded, blocks further work, and keeps its first time', async () => {
+    const { ws } = await open();
+    await ws.createModel('andie');
+    await ws.setConsent('andie', consent);
+    const noReason = await rejection(ws.revokeConsent('andie', { reason: ' ' }));
+    expect(noReason.field).toBe('reason');
+    const { config, deletedKeys } = await ws.revokeConsent('andie', { reason: 'withdrawn by email' });
+    expect(deletedKeys).toBe(0);
+    expect(config.consent?.revokedReason).toBe('withdrawn by email');
+    const revokedAt = config.consent?.revokedAt;
+    expect(revokedAt).toMatch(/^2026-01-01T00:00:0\d\.000Z$/);
+    const blocked = await rejection(ws.assertConsent('andie', { rating: 'sfw', use: 'swap' }));
+    expect(ConsentError.isInstance(blocked)).toBe(true);
+    expect(blocked.missing).toEqual([`revoked at ${revokedAt} (reason: "withdrawn by email")`]);
+    expect(blocked.message).toContain('Revoked consent blocks all work');
+    const again = await ws.revokeConsent('andie', { reason: 'second call' });
+    expect(again.config.consent?.revokedAt).toBe(revokedAt);
+    expect(again.config.consent?.revokedReason).toBe('withdrawn by email');
+    await ws.close();
+  });
+
+  it('revoking without a record is refused', async () => {
+    const { ws } = await open();
+    await ws.createModel('andie');
+    const error = await rejection(ws.revokeConsent('andie', { reason: 'x' }));
+    expect(ValidationError.isInstance(error)).toBe(true);
+    expect(error.message).toContain('has no consent record to revoke');
+    await ws.close();
+  });
+
+  it('revocation with deleteData removes the data everywhere but keeps config.json and costs.jsonl', async () => {
+    const root = await tempDir();
+    const mirror = new LocalStorage({ root: await tempDir() });
+    const ws = await openWorkspace({ root, mirrors: [mirror], clock: steppingClock() });
+    await ws.createModel('andie');
+    await ws.setConsent('andie', consent);
+    await ws.recordTargets('andie', 'sfw', [{ n: 1, origin: '/photos/beach.jpg', rightsStatement: 'own photo' }]);
+    const result = { model: 'andie', source: 1, target: 1, rating: 'sfw', stage: 'enhanced' } as const;
+    await ws.storage.put(storageKeys.source('andie', 1), bytes('jpeg'));
+    await ws.storage.put(storageKeys.target('andie', 'sfw', 1), bytes('jpeg'));
+    await ws.storage.put(storageKeys.dataset('andie', 'v1', 'manifest.json'), bytes('{}'));
+    for (const storage of [ws.storage, mirror]) await storage.put(storageKeys.result(result), bytes('jpeg'));
+    await writeFile(path.join(ws.localModelDir('andie'), 'progress.jsonl'), '{}\n');
+    await writeFile(path.join(ws.localModelDir('andie'), 'costs.jsonl'), '{"credits":10}\n');
+
+    const { config, deletedKeys } = await ws.revokeConsent('andie', { reason: 'withdrawn', deleteData: true });
+    expect(deletedKeys).toBe(6); // source, target, manifest, result, progress.jsonl; mirror result
+    expect((await readdir(path.join(root, 'models/andie'))).sort()).toEqual(['config.json', 'costs.jsonl']);
+    const mirrored = [];
+    for await (const object of mirror.list({ prefix: 'models/' })) mirrored.push(object.key);
+    expect(mirrored).toEqual([]);
+    expect(config.targets).toEqual({});
+    expect(config.consent?.revokedAt).toBeDefined();
+    expect((await ws.listModels()).map((model) => model.name)).toEqual(['andie']);
+    expect(ConsentError.isInstance(await rejection(ws.assertConsent('andie', { rating: 'sfw', use: 'train' })))).toBe(
+      true,
+    );
+    // Only new documented consent unblocks the model; the revoked record stays in history.
+    const renewed = await ws.setConsent('andie', { ...consent, obtainedAt: '2026-03-01T00:00:00Z' });
+    expect(renewed.consentHistory[0]?.revokedReason).toBe('withdrawn');
+    await ws.assertConsent('andie', { rating: 'sfw', use: 'swap' });
+    await ws.close();
+    await mirror.close();
+  });
+});
+
+describe('workspace: target provenance', () => {
+  it('records provenance per rating, replacing an entry with the same number', async () => {
+    const { root, ws } = await open();
+    await ws.createModel('andie');
+    await ws.recordTargets('andie', 'sfw', [
+      { n: 2, origin: '/photos/b.jpg', rightsStatement: 'own photo' },
+      { n: 1, origin: 'https://user:pw@example.com/a.jpg?X-Amz-Signature=abc&size=2', rightsStatement: 'licensed' },
+    ]);
+    const records = await ws.recordTargets('andie', 'sfw', [
+      { n: 2, origin: '/photos/b2.jpg', rightsStatement: 'own' },
+    ]);
+    expect(records.map((record) => [record.n, record.origin])).toEqual([
+      [1, 'https://example.com/a.jpg?X-Amz-Signature=REDACTED&size=2'],
+      [2, '/photos/b2.jpg'],
+    ]);
+    expect(records[0]?.recordedAt).toMatch(/^2026-01-01T/);
+    expect(await ws.getTargets('andie', 'sfw')).toEqual(records);
+    expect(await ws.getTargets('andie', 'nsfw')).toEqual([]);
+    const stored = await readFile(path.join(root, 'models/andie/config.json'), 'utf8');
+    expect(stored).not.toContain('abc');
+    expect(stored).not.toContain('pw@');
+    await ws.close();
+  });
+
+  it('refuses nsfw targets without the adults-consented statement and records nothing', async () => {
+    const { ws } = await open();
+    await ws.createModel('andie');
+    const error = await rejection(
+      ws.recordTargets('andie', 'nsfw', [
+        { n: 1, origin: '/p/1.jpg', rightsStatement: 'licensed', adultsConsented: true },
+        { n: 2, origin: '/p/2.jpg', rightsStatement: 'licensed' },
+        { n: 3, origin: '/p/3.jpg', rightsStatement: 'licensed', adultsConsented: false },
+      ]),
+    );
+    expect(ConsentError.isInstance(error)).toBe(true);
+    expect(error.missing).toEqual([
+      'target 2: adults-consented statement for rating "nsfw"',
+      'target 3: adults-consented statement for rating "nsfw"',
+    ]);
+    expect(error.message).toContain('targets 2, 3');
+    expect(await ws.getTargets('andie', 'nsfw')).toEqual([]);
+    const ok = await ws.recordTargets('andie', 'nsfw', [
+      { n: 1, origin: '/p/1.jpg', rightsStatement: 'licensed', adultsConsented: true },
+    ]);
+    expect(ok[0]?.adultsConsented).toBe(true);
+    await ws.close();
+  });
+
+  it('refuses entries without origin or rights statement, and bad ratings or numbers', async () => {
+    const { ws } = await open();
+    await ws.createModel('andie');
+    const noRights = await rejection(
+      ws.recordTargets('andie', 'sfw', [{ n: 1, origin: '/p.jpg', rightsStatement: '' }]),
+    );
+    expect(noRights.field).toBe('rightsStatement');
+    const noOrigin = await rejection(ws.recordTargets('andie', 'sfw', [{ n: 1, origin: ' ', rightsStatement: 'own' }]));
+    expect(noOrigin.field).toBe('origin');
+    const badNumber = await rejection(
+      ws.recordTargets('andie', 'sfw', [{ n: 0, origin: '/p', rightsStatement: 'own' }]),
+    );
+    expect(badNumber.field).toBe('target');
+    const badRating = await rejection(ws.getTargets('andie', 'NSFW'));
+    expect(badRating.field).toBe('rating');
+    expect(NotFoundError.isInstance(await rejection(ws.recordTargets('zoe', 'sfw', [])))).toBe(true);
     await ws.close();
   });
 });
