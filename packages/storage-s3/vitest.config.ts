@@ -1,3 +1,4 @@
 import { packageProject } from '../../vitest.shared.js';
 
-export default packageProject('storage-s3');
+// globalSetup starts the local Swift S3 server (scripts/s3-server/start.sh) unless S3_TEST_ENDPOINT is set.
+export default packageProject('storage-s3', { globalSetup: ['./test/global-setup.ts'] });

@@ -1,2 +1,8 @@
-/** S3 storage adapter for AI Model Studio (AWS, R2, MinIO, Swift). */
-export const packageName = '@model-studio/storage-s3';
+/**
+ * `@model-studio/storage-s3`: core's storage interface on Amazon S3 and S3-compatible servers (R2, MinIO, Swift,
+ * RunPod volumes), and a helper that mirrors a local workspace folder to a bucket prefix and back.
+ *
+ * @packageDocumentation
+ */
+export { MAX_SIGNED_URL_EXPIRES_IN, S3Storage, type S3ObjectInfo, type S3PutProviderOptions } from './s3-storage.js';
+export type { S3StorageCredentials, S3StorageOptions } from './s3-storage-options.js';
