@@ -1,0 +1,246 @@
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type CorruptLine,
+  INTERRUPTED_SUBMISSION_REASON,
+  openJournal,
+  type ProgressJournal,
+  StorageError,
+  ValidationError,
+} from '@model-studio/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+let dir: string;
+let path: string;
+const open: ProgressJournal[] = [];
+
+async function journalAt(options: Parameters<typeof openJournal>[1] = {}) {
+  const journal = await openJournal(path, options);
+  open.push(journal);
+  return journal;
+}
+
+async function lines(): Promise<string[]> {
+  return (await readFile(path, 'utf8')).split('\n').filter((line) => line !== '');
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'journal-'));
+  path = join(dir, 'models', 'andie', 'progress.jsonl');
+});
+
+afterEach(async () => {
+  for (const journal of open.splice(0)) await journal.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Unit a: done. b: submitted (job-b). c: submitting. d: failed (retryable). e: planned only. */
+async function fill(journal: ProgressJournal) {
+  for (const unitId of ['a', 'b', 'c', 'd', 'e']) await journal.append({ type: 'planned', unitId, ops: ['swap'] });
+  await journal.append({ type: 'submitting', unitId: 'a', op: 'swap' });
+  await journal.append({ type: 'submitted', unitId: 'a', op: 'swap', jobId: 'job-a', provider: 'maxstudio' });
+  await journal.append({ type: 'completed', unitId: 'a', op: 'swap', outputKeys: ['a-swapped.jpg'] });
+  await journal.append({ type: 'completed', unitId: 'a', outputKeys: ['a-enhanced.jpg'] });
+  await journal.append({ type: 'submitting', unitId: 'b', op: 'swap' });
+  await journal.append({ type: 'submitted', unitId: 'b', op: 'swap', jobId: 'job-b', provider: 'maxstudio' });
+  await journal.append({ type: 'submitting', unitId: 'c', op: 'swap' });
+  await journal.append({ type: 'submitting', unitId: 'd', op: 'swap' });
+  await journal.append({ type: 'failed', unitId: 'd', op: 'swap', code: 'provider', message: '503', retryable: true });
+}
+
+describe('progress journal', () => {
+  it('folds events into unit states and answers the queries', async () => {
+    const journal = await journalAt({ now: () => new Date('2026-01-02T03:04:05.000Z') });
+    await fill(journal);
+
+    expect(journal.state('a')).toMatchObject({ status: 'done', outputKeys: ['a-enhanced.jpg'] });
+    expect(journal.state('a')?.ops.swap).toMatchObject({ status: 'completed', jobId: 'job-a', attempt: 1 });
+    expect(journal.done().map((u) => u.unitId)).toEqual(['a']);
+    expect(journal.inFlight()).toEqual([{ unitId: 'b', op: 'swap', jobId: 'job-b', provider: 'maxstudio', attempt: 1 }]);
+    // Live, c is being submitted by this process: in flight, not uncertain.
+    expect(journal.state('c')?.status).toBe('in-flight');
+    expect(journal.uncertain()).toEqual([]);
+    expect(journal.failed().map((u) => u.unitId)).toEqual(['d']);
+    expect(journal.state('d')?.ops.swap?.error).toEqual({ code: 'provider', message: '503', retryable: true });
+    expect(journal.pending().map((u) => u.unitId)).toEqual(['e']);
+    expect(journal.counts()).toEqual({ pending: 1, 'in-flight': 2, uncertain: 0, failed: 1, done: 1 });
+    expect(journal.state('zzz')).toBeUndefined();
+    expect(journal.state('e')?.updatedAt).toBe('2026-01-02T03:04:05.000Z');
+  });
+
+  it('after a restart, a submission without a job id is uncertain and one with a job id is reattachable', async () => {
+    await fill(await journalAt());
+    await open.pop()?.close();
+    const journal = await journalAt();
+
+    expect(journal.inFlight().map((op) => op.jobId)).toEqual(['job-b']);
+    expect(journal.uncertain()).toEqual([
+      { unitId: 'c', op: 'swap', attempt: 1, reason: INTERRUPTED_SUBMISSION_REASON, at: expect.any(String) },
+    ]);
+    expect(journal.counts()).toEqual({ pending: 1, 'in-flight': 1, uncertain: 1, failed: 1, done: 1 });
+    // seq continues where the file left off.
+    const next = await journal.append({ type: 'planned', unitId: 'f' });
+    expect(next.seq).toBe(15);
+    expect(next.at).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+
+  it('refuses steps that could pay twice, before writing anything', async () => {
+    const journal = await journalAt();
+    await fill(journal);
+    const before = await lines();
+
+    const again = journal.append({ type: 'submitting', unitId: 'b', op: 'swap' });
+    await expect(again).rejects.toThrow(ValidationError);
+    await expect(again).rejects.toThrow(/already in flight as job job-b: reattach/);
+    await expect(journal.append({ type: 'submitted', unitId: 'e', op: 'swap', jobId: 'x', provider: 'p' })).rejects.toThrow(
+      /must follow "submitting"/,
+    );
+    await expect(journal.append({ type: 'submitting', unitId: 'a', op: 'swap' })).rejects.toThrow(/already done/);
+    await expect(journal.append({ type: 'resubmit-approved', unitId: 'e', op: 'swap' })).rejects.toThrow(
+      /resolves an uncertain submission/,
+    );
+    await expect(journal.append({ type: 'planned', unitId: '' })).rejects.toThrow(/non-empty unitId/);
+    expect(await lines()).toEqual(before);
+  });
+
+  it('an uncertain op needs resubmit-approved before a new attempt; a found job id reattaches it', async () => {
+    const journal = await journalAt();
+    await journal.append({ type: 'submitting', unitId: 'u', op: 'swap' });
+    await journal.append({ type: 'uncertain', unitId: 'u', op: 'swap', reason: 'socket hang up' });
+    expect(journal.uncertain()).toMatchObject([{ unitId: 'u', op: 'swap', attempt: 1, reason: 'socket hang up' }]);
+    await expect(journal.append({ type: 'submitting', unitId: 'u', op: 'swap' })).rejects.toThrow(/resubmit-approved/);
+
+    await journal.append({ type: 'resubmit-approved', unitId: 'u', op: 'swap', note: 'checked the account: no charge' });
+    expect(journal.state('u')?.ops.swap).toMatchObject({ status: 'planned', attempt: 1 });
+    const second = await journal.append({ type: 'submitting', unitId: 'u', op: 'swap' });
+    expect(second).toMatchObject({ type: 'submitting', attempt: 2 });
+
+    await journal.append({ type: 'submitting', unitId: 'v', op: 'swap' });
+    await journal.append({ type: 'uncertain', unitId: 'v', op: 'swap', reason: 'timeout' });
+    await journal.append({ type: 'submitted', unitId: 'v', op: 'swap', jobId: 'found-in-dashboard', provider: 'm' });
+    expect(journal.inFlight()).toEqual([
+      { unitId: 'v', op: 'swap', jobId: 'found-in-dashboard', provider: 'm', attempt: 1 },
+    ]);
+  });
+
+  it('serialises many concurrent appends in call order, each durable when it resolves', async () => {
+    const journal = await journalAt();
+    const events = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => journal.append({ type: 'planned', unitId: `u${i}`, ops: ['swap'] })),
+    );
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    const written = (await lines()).map((line) => JSON.parse(line) as { seq: number; unitId: string });
+    expect(written.map((e) => e.seq)).toEqual(events.map((e) => e.seq));
+    expect(written[199]?.unitId).toBe('u199');
+  });
+
+  it('drops a torn last line and truncates it so later appends stay line-aligned', async () => {
+    await fill(await journalAt());
+    await open.pop()?.close();
+    const whole = await readFile(path, 'utf8');
+    await appendFile(path, '{"seq":15,"at":"2026-01-0');
+
+    const journal = await journalAt();
+    expect(journal.repaired).toBe('truncated');
+    expect(await readFile(path, 'utf8')).toBe(whole);
+    expect(journal.counts()).toMatchObject({ done: 1, failed: 1 });
+    await journal.append({ type: 'planned', unitId: 'f' });
+    await open.pop()?.close();
+
+    const reopened = await journalAt();
+    expect(reopened.repaired).toBe('none');
+    expect(reopened.state('f')?.status).toBe('pending');
+  });
+
+  it('keeps a complete last event whose newline was lost, and adds the newline', async () => {
+    const journal = await journalAt();
+    await journal.append({ type: 'submitting', unitId: 'a', op: 'swap' });
+    await journal.close();
+    open.pop();
+    await appendFile(path, JSON.stringify({ seq: 2, at: 'x', type: 'submitted', unitId: 'a', op: 'swap', jobId: 'j', provider: 'p' }));
+
+    const reopened = await journalAt();
+    expect(reopened.repaired).toBe('terminated');
+    expect(reopened.inFlight().map((op) => op.jobId)).toEqual(['j']);
+    expect((await readFile(path, 'utf8')).endsWith('}\n')).toBe(true);
+  });
+
+  it('a corrupt line in the middle is a ValidationError naming the line, or skipped with onCorruptLine', async () => {
+    await fill(await journalAt());
+    await open.pop()?.close();
+    const original = await lines();
+    original.splice(3, 0, '{"seq": 99, "type": "planned"');
+    await writeFile(path, `${original.join('\n')}\n`);
+
+    await expect(openJournal(path)).rejects.toThrow(ValidationError);
+    await expect(openJournal(path)).rejects.toThrow(/line 4 is not a valid record .*The file was not changed/);
+    expect(await lines()).toEqual(original);
+
+    const skipped: CorruptLine[] = [];
+    const journal = await journalAt({ onCorruptLine: (info) => skipped.push(info) });
+    expect(skipped).toEqual([{ path, line: 4, text: '{"seq": 99, "type": "planned"', reason: expect.any(String) }]);
+    expect(journal.counts().done).toBe(1);
+  });
+
+  it('an unknown event type is reported, not silently dropped', async () => {
+    const journal = await journalAt();
+    await journal.append({ type: 'planned', unitId: 'a' });
+    await journal.close();
+    open.pop();
+    await appendFile(path, '{"seq":2,"at":"x","type":"teleported","unitId":"a"}\n{"seq":3,"at":"x","type":"planned","unitId":"b"}\n');
+    await expect(openJournal(path)).rejects.toThrow(/line 2 .*unknown event type "teleported"/);
+  });
+
+  it('compaction keeps every unit state and the seq counter, and appends continue after it', async () => {
+    const journal = await journalAt();
+    await fill(journal);
+    await journal.append({ type: 'submitting', unitId: 'u', op: 'swap' });
+    await journal.append({ type: 'uncertain', unitId: 'u', op: 'swap', reason: 'lost' });
+    const before = journal.units();
+
+    await journal.compact();
+    expect(journal.units()).toEqual(before);
+    const compacted = await lines();
+    expect(compacted).toHaveLength(6);
+    expect(compacted.every((line) => JSON.parse(line).type === 'snapshot')).toBe(true);
+
+    const next = await journal.append({ type: 'completed', unitId: 'b', op: 'swap', outputKeys: ['b.jpg'] });
+    expect(next.seq).toBe(17);
+    await journal.close();
+    open.pop();
+
+    // Reloading the compacted file gives what reloading the full history would.
+    const reloaded = await journalAt();
+    expect(reloaded.state('b')?.ops.swap).toMatchObject({ status: 'completed', jobId: 'job-b', outputKeys: ['b.jpg'] });
+    expect(reloaded.state('c')?.ops.swap).toMatchObject({ status: 'uncertain', reason: INTERRUPTED_SUBMISSION_REASON });
+    expect(reloaded.uncertain().map((op) => op.unitId)).toEqual(['c', 'u']);
+    expect(reloaded.state('a')).toEqual(before.find((unit) => unit.unitId === 'a'));
+    expect(reloaded.state('d')).toEqual(before.find((unit) => unit.unitId === 'd'));
+    expect((await reloaded.append({ type: 'planned', unitId: 'g' })).seq).toBe(18);
+  });
+
+  it('a temp file left by a crash during compaction is ignored and removed; the journal is intact', async () => {
+    await fill(await journalAt());
+    await open.pop()?.close();
+    const whole = await readFile(path, 'utf8');
+    const temp = `${path}.4242.lost.tmp`;
+    await writeFile(temp, '{"seq":1,"at":"x","type":"snaps');
+
+    const journal = await journalAt();
+    expect(journal.counts()).toEqual({ pending: 1, 'in-flight': 1, uncertain: 1, failed: 1, done: 1 });
+    expect(await readFile(path, 'utf8')).toBe(whole);
+    expect(await readdir(join(dir, 'models', 'andie'))).toEqual(['progress.jsonl']);
+  });
+
+  it('refuses appends after close with a StorageError', async () => {
+    const journal = await journalAt();
+    await journal.close();
+    await expect(journal.append({ type: 'planned', unitId: 'a' })).rejects.toThrow(StorageError);
+  });
+
+  it('a journal path that cannot be a file is a StorageError', async () => {
+    await writeFile(join(dir, 'blocker'), 'not a directory');
+    await expect(openJournal(join(dir, 'blocker', 'progress.jsonl'))).rejects.toThrow(StorageError);
+  });
+});
