@@ -14,8 +14,8 @@ export {
   type ModelSettingsInput,
   type ModelThresholds,
   modelSettingsSchema,
-  type Price,
-  type PriceTable,
+  type ModelPrice,
+  type ModelPriceTable,
 } from './model-settings.js';
 export { type OpenWorkspaceOptions, openWorkspace } from './open-workspace.js';
 export {

@@ -27,7 +27,7 @@ export interface ModelThresholds {
 }
 
 /** A price in a unit of account. */
-export interface Price {
+export interface ModelPrice {
   /** How many units one call costs. */
   units: number;
   /**
@@ -44,12 +44,12 @@ export interface Price {
  * The defaults, 10 credits per swap and 2 per enhance, are the product brief's figures: no MaxStudio price page
  * confirms them. Set your own from your account's pricing.
  */
-export interface PriceTable {
+export interface ModelPriceTable {
   /** @default { units: 10, unit: 'credits' } */
-  swap: Price;
+  swap: ModelPrice;
   /** @default { units: 2, unit: 'credits' } */
-  enhance: Price;
-  [operation: string]: Price;
+  enhance: ModelPrice;
+  [operation: string]: ModelPrice;
 }
 
 /** A spending limit for a model's runs; the orchestrator stops before reserved plus actual spend would exceed it. */
@@ -72,7 +72,7 @@ export interface ModelSettings {
    */
   classWord: string;
   thresholds: ModelThresholds;
-  prices: PriceTable;
+  prices: ModelPriceTable;
   /**
    * Units of work in flight at once.
    * @default 4
@@ -95,7 +95,7 @@ export interface ModelSettingsInput {
   triggerWord?: string;
   classWord?: string;
   thresholds?: Partial<ModelThresholds>;
-  prices?: Partial<Record<string, Partial<Price>>>;
+  prices?: Partial<Record<string, Partial<ModelPrice>>>;
   concurrency?: number;
   /** `null` removes the budget. */
   budget?: (Omit<ModelBudget, 'unit'> & { unit?: string }) | null;
@@ -167,15 +167,15 @@ function definedOnly<T extends object>(value: T): Partial<T> {
  * the caller validates it with {@link modelSettingsSchema}.
  */
 export function mergeModelSettings(base: ModelSettings, input: ModelSettingsInput = {}): ModelSettings {
-  const prices: Record<string, Price> = { ...base.prices };
+  const prices: Record<string, ModelPrice> = { ...base.prices };
   for (const [operation, price] of Object.entries(input.prices ?? {})) {
-    if (price) prices[operation] = { unit: 'credits', ...prices[operation], ...definedOnly(price) } as Price;
+    if (price) prices[operation] = { unit: 'credits', ...prices[operation], ...definedOnly(price) } as ModelPrice;
   }
   const merged: ModelSettings = {
     triggerWord: input.triggerWord ?? base.triggerWord,
     classWord: input.classWord ?? base.classWord,
     thresholds: { ...base.thresholds, ...definedOnly(input.thresholds ?? {}) },
-    prices: prices as PriceTable,
+    prices: prices as ModelPriceTable,
     concurrency: input.concurrency ?? base.concurrency,
   };
   const budget = input.budget === undefined ? base.budget : input.budget;
