@@ -38,7 +38,7 @@ function storageKeyProblem(key: unknown): string | undefined {
   if (key === '') return 'is empty';
   if (loneSurrogate.test(key)) return 'contains an unpaired UTF-16 surrogate';
   if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) return `is longer than ${MAX_KEY_BYTES} bytes`;
-  if (key.startsWith('/') || /^[a-z]:/i.test(key)) return 'is an absolute path; keys are relative, such as "models/andie/config.json"';
+  if (key.startsWith('/') || /^[a-z]:/i.test(key)) return 'is an absolute path (or starts with a drive letter)';
   for (const segment of key.split('/')) {
     const problem = storageKeySegmentProblem(segment);
     if (problem) return problem;
