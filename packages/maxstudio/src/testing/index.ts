@@ -1,1 +1,19 @@
-export {};
+/**
+ * `@model-studio/maxstudio/testing`: a MaxStudio sandbox (emulator) for your own tests and demos. It speaks the
+ * documented wire format on loopback, downloads the URLs it is given, produces real (SANDBOX-marked) images, keeps a
+ * credit balance, a billing record and a request log, and injects scripted faults from a seed.
+ *
+ * @packageDocumentation
+ */
+export { startMaxStudioSandbox } from './start-maxstudio-sandbox.js';
+export type {
+  MaxStudioSandbox,
+  MaxStudioSandboxOptions,
+  SandboxBilling,
+  SandboxCharge,
+  SandboxJobDuration,
+  SandboxRequestRecord,
+} from './sandbox-options.js';
+export type { FaultKind, FaultPlan, FaultRule, SandboxRoute } from './fault-plan.js';
+export { createHeuristicFaceDetector, heuristicFaceBox } from './heuristic-face-detector.js';
+export { sandboxMarkSvg } from './sandbox-mark.js';

@@ -1,0 +1,103 @@
+import { seededRandom } from './seeded-random.js';
+
+/** The sandbox's API routes, for matching faults and reading the request log. */
+export type SandboxRoute = 'detect' | 'swap' | 'swap-status' | 'enhance' | 'enhance-status' | 'result' | 'other';
+
+/**
+ * What a fault does to one request:
+ * - `rate-limit`: 429 `{"status":429,"error":"Rate limit exceeded. Please try again later."}` (with `Retry-After` when `retryAfter` is set).
+ * - `server-error`: a 5xx (`status`, default 503) with `{"status":503,"error":"Service Unavailable"}`.
+ * - `drop-before-accept`: the socket is destroyed before the request is handled: nothing is created or charged.
+ * - `drop-after-accept`: the request is handled (a submission's job is created and charged), then the socket is destroyed before the answer.
+ * - `malformed-json`: the request is handled, then the answer is cut-off JSON with status 200.
+ * - `job-fails`: the submitted job ends with status `failed`.
+ * - `job-never-finishes`: the submitted job stays `running` forever.
+ */
+export type FaultKind =
+  | 'rate-limit'
+  | 'server-error'
+  | 'drop-before-accept'
+  | 'drop-after-accept'
+  | 'malformed-json'
+  | 'job-fails'
+  | 'job-never-finishes';
+
+/** One scripted fault. Rules are checked in order; the first that fires applies. */
+export interface FaultRule {
+  kind: FaultKind;
+  /** Routes it applies to. @default every API route (not results or admin paths) */
+  on?: SandboxRoute | SandboxRoute[];
+  /** Chance in [0, 1] that a matching request gets the fault, drawn from the plan's seed. @default 1 */
+  probability?: number;
+  /** Let this many matching requests through first. @default 0 */
+  skip?: number;
+  /** Fire at most this many times. @default unlimited */
+  times?: number;
+  /** For `rate-limit`: the `Retry-After` header value (seconds, e.g. `"1"`, or an HTTP-date). Omitted: no header. */
+  retryAfter?: string;
+  /** For `server-error`: the status. @default 503 */
+  status?: number;
+}
+
+/**
+ * Faults scripted per request from a seed: the same plan and the same request order give the same faults.
+ *
+ * @example
+ * ```ts no-run
+ * sandbox.setFaults({ seed: 7, latency: { minMs: 5, maxMs: 50 }, rules: [{ kind: 'rate-limit', on: 'swap', times: 2, retryAfter: '1' }] });
+ * ```
+ */
+export interface FaultPlan {
+  /** Seed of the random draws (probabilities and latency). @default 1 */
+  seed?: number;
+  /** Extra latency on every API request, uniform in [minMs, maxMs]. */
+  latency?: { minMs: number; maxMs: number };
+  rules?: FaultRule[];
+  /** After this many charges, every paid submission answers 402 "Insufficient credits". */
+  insufficientCreditsAfter?: number;
+}
+
+/** A fault decided for one request. */
+export interface FaultDecision {
+  rule: FaultRule | undefined;
+  latencyMs: number;
+}
+
+const apiRoutes: SandboxRoute[] = ['detect', 'swap', 'swap-status', 'enhance', 'enhance-status'];
+
+/** Applies a {@link FaultPlan} to requests one by one, deterministically. */
+export class FaultInjector {
+  readonly plan: FaultPlan;
+  private readonly random: () => number;
+  private readonly latencyRandom: () => number;
+  private readonly matched: number[];
+  private readonly fired: number[];
+
+  constructor(plan: FaultPlan = {}) {
+    this.plan = plan;
+    const seed = plan.seed ?? 1;
+    this.random = seededRandom(seed);
+    this.latencyRandom = seededRandom(seed ^ 0x9e3779b9);
+    this.matched = (plan.rules ?? []).map(() => 0);
+    this.fired = (plan.rules ?? []).map(() => 0);
+  }
+
+  /** Decides the fault and latency for the next request on `route`. */
+  next(route: SandboxRoute): FaultDecision {
+    const latency = this.plan.latency;
+    const latencyMs = latency && apiRoutes.includes(route) ? latency.minMs + this.latencyRandom() * Math.max(0, latency.maxMs - latency.minMs) : 0;
+    const rules = this.plan.rules ?? [];
+    for (const [index, rule] of rules.entries()) {
+      const routes = rule.on === undefined ? apiRoutes : Array.isArray(rule.on) ? rule.on : [rule.on];
+      if (!routes.includes(route)) continue;
+      const matched = (this.matched[index] ?? 0) + 1;
+      this.matched[index] = matched;
+      if (matched <= (rule.skip ?? 0)) continue;
+      if (rule.times !== undefined && (this.fired[index] ?? 0) >= rule.times) continue;
+      if (this.random() >= (rule.probability ?? 1)) continue;
+      this.fired[index] = (this.fired[index] ?? 0) + 1;
+      return { rule, latencyMs };
+    }
+    return { rule: undefined, latencyMs };
+  }
+}

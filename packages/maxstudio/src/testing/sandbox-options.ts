@@ -1,0 +1,84 @@
+import type { FaceDetector } from '@model-studio/core';
+import type { FaultKind, FaultPlan, SandboxRoute } from './fault-plan.js';
+
+/** How long a job stays in each status. */
+export interface SandboxJobDuration {
+  /** Time in `pending`, ms. */
+  pendingMs: number;
+  /** Time in `running` after that, ms (the job stays `running` until its output is ready). */
+  runningMs: number;
+}
+
+/** Options of {@link startMaxStudioSandbox}. */
+export interface MaxStudioSandboxOptions {
+  /** Port to listen on; 0 picks a free one. @default 0 */
+  port?: number;
+  /** Interface to listen on. Keep it on loopback. @default '127.0.0.1' */
+  host?: string;
+  /** Keys the sandbox accepts in `x-api-key`; any other key answers 500, as the real API does. @default ['sandbox-key'] */
+  apiKeys?: string[];
+  /** Finds faces for `/detect-face-image` and in swap sources. @default the heuristic detector (see `heuristicFaceBox`) */
+  faceDetector?: FaceDetector;
+  /** Credits charged per accepted job. @default { swap: 10, enhance: 2 } */
+  prices?: { swap?: number; enhance?: number };
+  /** Starting credit balance. @default 10000 */
+  credits?: number;
+  /** Scripted faults (replace later with `setFaults`). */
+  faults?: FaultPlan;
+  /** Time jobs spend pending and running. @default { swap: { pendingMs: 300, runningMs: 1500 }, enhance: { pendingMs: 500, runningMs: 3000 } } */
+  jobDurations?: { swap?: SandboxJobDuration; enhance?: SandboxJobDuration };
+  /** Timeout of each download of an image URL the sandbox is given, ms. @default 10000 */
+  downloadTimeout?: number;
+}
+
+/** One request the sandbox received (admin paths excluded). The API key itself is never recorded. */
+export interface SandboxRequestRecord {
+  /** 1, 2, 3, ... in arrival order. */
+  seq: number;
+  /** Arrival time, ms since the epoch (sub-millisecond precision). */
+  at: number;
+  method: string;
+  path: string;
+  route: SandboxRoute;
+  /** Whether `x-api-key` was missing, valid or invalid. */
+  apiKey: 'missing' | 'valid' | 'invalid';
+  /** The status answered, or `null` when the connection was dropped. */
+  status: number | null;
+  /** The fault applied, if any. */
+  fault?: FaultKind;
+  /** The job created or polled, if any. */
+  jobId?: string;
+}
+
+/** One charge: a job accepted and billed. */
+export interface SandboxCharge {
+  jobId: string;
+  operation: 'swap' | 'enhance';
+  credits: number;
+  /** ISO time of the charge. */
+  at: string;
+  balanceAfter: number;
+}
+
+/** The sandbox's billing record. */
+export interface SandboxBilling {
+  initialCredits: number;
+  balance: number;
+  charges: SandboxCharge[];
+}
+
+/** A running sandbox. */
+export interface MaxStudioSandbox {
+  /** Base URL to give the client as `baseURL`, e.g. `http://127.0.0.1:54321`. */
+  readonly url: string;
+  /** The first accepted API key. */
+  readonly apiKey: string;
+  /** Every charge so far (also at `GET /__sandbox/billing`). */
+  billing(): SandboxBilling;
+  /** Every API request so far (also at `GET /__sandbox/requests`). */
+  requests(): SandboxRequestRecord[];
+  /** Replaces the fault plan and resets its counters (also `PUT /__sandbox/faults`). */
+  setFaults(plan: FaultPlan): void;
+  /** Stops the server and drops open connections. */
+  close(): Promise<void>;
+}
