@@ -7,6 +7,7 @@ import {
   type ConsentRecord,
   defaultModelSettings,
   LocalStorage,
+  type ModelConfig,
   migrateModelConfig,
   NotFoundError,
   openWorkspace,
@@ -294,45 +295,43 @@ describe('workspace: delete', () => {
 });
 
 describe('workspace: corrupt files and migration', () => {
-  it('a config.json that is not JSON is a ValidationError naming the file', async () => {
+  /** Creates "andie", overwrites its config.json with what `contents` returns, and reads it back. */
+  async function readCorrupted(contents: (config: ModelConfig) => string) {
     const { root, ws } = await open();
-    await ws.createModel('andie');
     const file = path.join(root, 'models/andie/config.json');
-    await writeFile(file, '{"version": 1, "name": ');
+    await writeFile(file, contents(await ws.createModel('andie')));
     const error = await rejection(ws.getModel('andie'));
+    await ws.close();
     expect(ValidationError.isInstance(error)).toBe(true);
+    return { error, file };
+  }
+
+  it('a config.json that is not JSON is a ValidationError naming the file', async () => {
+    const { error, file } = await readCorrupted(() => '{"version": 1, "name": ');
     expect(error.message).toContain(file);
     expect(error.message).toContain('not valid JSON');
-    await ws.close();
   });
 
   it('a config.json with a bad field is a ValidationError naming the file and the field', async () => {
-    const { root, ws } = await open();
-    const config = await ws.createModel('andie');
-    const file = path.join(root, 'models/andie/config.json');
-    await writeFile(
-      file,
-      JSON.stringify({
-        ...config,
-        settings: { ...config.settings, thresholds: { ...config.settings.thresholds, maxBytes: 'big' } },
-      }),
-    );
-    const error = await rejection(ws.getModel('andie'));
-    expect(ValidationError.isInstance(error)).toBe(true);
+    const { error, file } = await readCorrupted((config) => {
+      const thresholds = { ...config.settings.thresholds, maxBytes: 'big' };
+      return JSON.stringify({ ...config, settings: { ...config.settings, thresholds } });
+    });
     expect(error.field).toBe('settings.thresholds.maxBytes');
     expect(error.message).toContain(file);
     expect(error.message).toContain('settings.thresholds.maxBytes');
-    await ws.close();
   });
 
   it('a config from a newer release is refused with an upgrade hint', async () => {
-    const { root, ws } = await open();
-    const config = await ws.createModel('andie');
-    await writeFile(path.join(root, 'models/andie/config.json'), JSON.stringify({ ...config, version: 7 }));
-    const error = await rejection(ws.getModel('andie'));
+    const { error } = await readCorrupted((config) => JSON.stringify({ ...config, version: 7 }));
     expect(error.message).toContain('has version 7');
     expect(error.message).toContain('Upgrade @model-studio/core');
-    await ws.close();
+  });
+
+  it('a config.json in the wrong folder is refused', async () => {
+    const { error } = await readCorrupted((config) => JSON.stringify({ ...config, name: 'zoe' }));
+    expect(error.field).toBe('name');
+    expect(error.message).toContain('Set "name" to "andie"');
   });
 
   it('a corrupt models.json stops openWorkspace with the file and field', async () => {

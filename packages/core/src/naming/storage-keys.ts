@@ -26,6 +26,13 @@ function resultFolder(parts: { model: string; rating: string; source: number; st
   return `${modelPrefix(parts.model)}results/${parts.rating}/source_${parts.source}/${parts.stage}/`;
 }
 
+/** `models/<model>/<kind>/<version>/` plus `file` when given, every part checked. */
+function versionKey(model: string, kind: 'datasets' | 'loras', version: string, file = ''): string {
+  assertVersionName(version);
+  if (file !== '') assertRelativeFilePath(file);
+  return `${modelPrefix(model)}${kind}/${version}/${file}`;
+}
+
 /**
  * Storage keys for every file of the workspace layout (the same tree for LocalStorage and S3). Every builder checks
  * its parts and throws a `ValidationError` for a part that breaks its rule, so no key built here leaves the
@@ -83,27 +90,15 @@ export const storageKeys = Object.freeze({
   /** All dataset versions: `models/<model>/datasets/`. */
   datasetsPrefix: (model: string): string => `${modelPrefix(model)}datasets/`,
   /** One dataset version: `models/<model>/datasets/<version>/`. */
-  datasetPrefix: (model: string, version: string): string => {
-    assertVersionName(version);
-    return `${modelPrefix(model)}datasets/${version}/`;
-  },
+  datasetPrefix: (model: string, version: string): string => versionKey(model, 'datasets', version),
   /** A file inside a dataset version, e.g. `manifest.json`: `models/<model>/datasets/<version>/<file>`. */
-  dataset: (model: string, version: string, file: string): string => {
-    assertRelativeFilePath(file);
-    return `${storageKeys.datasetPrefix(model, version)}${file}`;
-  },
+  dataset: (model: string, version: string, file: string): string => versionKey(model, 'datasets', version, file),
   /** All LoRA versions: `models/<model>/loras/`. */
   lorasPrefix: (model: string): string => `${modelPrefix(model)}loras/`,
   /** One LoRA version: `models/<model>/loras/<version>/`. */
-  loraPrefix: (model: string, version: string): string => {
-    assertVersionName(version);
-    return `${modelPrefix(model)}loras/${version}/`;
-  },
+  loraPrefix: (model: string, version: string): string => versionKey(model, 'loras', version),
   /** A file inside a LoRA version, e.g. `lora.safetensors`: `models/<model>/loras/<version>/<file>`. */
-  lora: (model: string, version: string, file: string): string => {
-    assertRelativeFilePath(file);
-    return `${storageKeys.loraPrefix(model, version)}${file}`;
-  },
+  lora: (model: string, version: string, file: string): string => versionKey(model, 'loras', version, file),
   /** The append-only progress journal: `models/<model>/progress.jsonl`. */
   progress: (model: string): string => `${modelPrefix(model)}progress.jsonl`,
   /** The append-only cost ledger: `models/<model>/costs.jsonl`. */

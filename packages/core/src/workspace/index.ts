@@ -10,12 +10,12 @@ export { type ModelRegistry, type ModelSummary, modelRegistrySchema } from './mo
 export {
   defaultModelSettings,
   type ModelBudget,
+  type ModelPrice,
+  type ModelPriceTable,
   type ModelSettings,
   type ModelSettingsInput,
   type ModelThresholds,
   modelSettingsSchema,
-  type ModelPrice,
-  type ModelPriceTable,
 } from './model-settings.js';
 export { type OpenWorkspaceOptions, openWorkspace } from './open-workspace.js';
 export {
