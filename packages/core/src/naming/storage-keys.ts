@@ -27,10 +27,10 @@ function resultFolder(parts: { model: string; rating: string; source: number; st
 }
 
 /** `models/<model>/<kind>/<version>/` plus `file` when given, every part checked. */
-function versionKey(model: string, kind: 'datasets' | 'loras', version: string, file = ''): string {
+function versionKey(model: string, kind: 'datasets' | 'loras', version: string, file?: string): string {
   assertVersionName(version);
-  if (file !== '') assertRelativeFilePath(file);
-  return `${modelPrefix(model)}${kind}/${version}/${file}`;
+  if (file !== undefined) assertRelativeFilePath(file);
+  return `${modelPrefix(model)}${kind}/${version}/${file ?? ''}`;
 }
 
 /**
