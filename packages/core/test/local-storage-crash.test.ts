@@ -25,7 +25,9 @@ async function killMidWrite(storageRoot: string, key: string): Promise<NodeJS.Si
   child.stderr.on('data', (data: Buffer) => {
     stderr += data.toString();
   });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (_code, signal) => resolve(signal)),
+  );
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (data: Buffer) => {
       if (data.toString().includes('writing')) resolve();

@@ -205,9 +205,9 @@ describe('LocalStorage on disk', () => {
 
   it('validates list options and put bodies', async () => {
     expect(ValidationError.isInstance(await errorOf(() => keysOf(storage, '../')))).toBe(true);
-    expect(ValidationError.isInstance(await errorOf(() => storage.list({ pageSize: 0 })[Symbol.asyncIterator]().next()))).toBe(
-      true,
-    );
+    expect(
+      ValidationError.isInstance(await errorOf(() => storage.list({ pageSize: 0 })[Symbol.asyncIterator]().next())),
+    ).toBe(true);
     const error = await errorOf(() => storage.put('a.txt', 'text' as unknown as Uint8Array));
     expect(ValidationError.isInstance(error)).toBe(true);
     expect((error as Error).message).toContain('Uint8Array');
@@ -263,7 +263,9 @@ describe('LocalStorage on disk', () => {
 
     it('refuses to write or delete through a directory link leading outside the root', async () => {
       for (const key of ['escape/new.txt', 'escape/sub/new.txt']) {
-        expect(await errorOf(() => storage.put(key, encoder.encode('x')))).toMatchObject({ backendCode: 'EOUTSIDEROOT' });
+        expect(await errorOf(() => storage.put(key, encoder.encode('x')))).toMatchObject({
+          backendCode: 'EOUTSIDEROOT',
+        });
       }
       expect(await readdir(outside)).toEqual(['secret.txt']);
       expect(await errorOf(() => storage.delete('escape/secret.txt'))).toMatchObject({ backendCode: 'EOUTSIDEROOT' });

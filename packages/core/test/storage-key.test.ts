@@ -94,8 +94,8 @@ describe('no accepted key resolves outside the storage root (property)', () => {
   });
 
   const piece = fc.constantFrom(
-    'a', 'b', 'x.jpg', '..', '.', '/', '//', '\\', '\u0000', '\n', 'CON', 'nul.txt', ' ', '%2e%2e', '~', ':', 'C:',
-    'é', '😀', '\uD800', '-', '_', '.hidden', '...', 'com1', 'LPT3.log', '\u202e', '\t',
+    ...'a b x.jpg .. . / // ~ : C: é - _ ... .hidden com1 LPT3.log CON nul.txt %2e%2e'.split(' '),
+    ...[' ', '\\', '\u0000', '\n', '\t', '😀', '\uD800', '\u202e'],
   );
   const candidate = fc.oneof(
     fc.array(piece, { minLength: 1, maxLength: 10 }).map((pieces) => pieces.join('')),

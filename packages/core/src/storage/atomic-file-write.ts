@@ -46,7 +46,9 @@ async function syncDirectory(dir: string): Promise<void> {
 }
 
 /** Creates a new temporary file in the directory `resolveDir` returns, retrying if the directory vanished meanwhile. */
-async function openTempFile(resolveDir: () => Promise<string>): Promise<{ dir: string; path: string; handle: FileHandle }> {
+async function openTempFile(
+  resolveDir: () => Promise<string>,
+): Promise<{ dir: string; path: string; handle: FileHandle }> {
   for (let attempt = 1; ; attempt++) {
     const dir = await resolveDir();
     const path = join(dir, tempFilePrefix + randomBytes(8).toString('hex'));

@@ -77,7 +77,11 @@ export async function* listFilesSorted(
 }
 
 /** Maps `items` through `fn` with at most `limit` calls in flight, keeping order. @internal */
-export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapConcurrent<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

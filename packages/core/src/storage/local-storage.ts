@@ -1,7 +1,7 @@
-import { constants, type BigIntStats } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { type BigIntStats, constants } from 'node:fs';
 import { lstat, mkdir, open, realpath, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { StorageError, ValidationError } from '../errors/index.js';
 import type {
   BinaryInput,
@@ -19,7 +19,7 @@ import { fileReadStream } from './file-read-stream.js';
 import { isFsError, isMissing, keyNotFound, outsideRoot, toStorageError } from './fs-error.js';
 import { isInside, listFilesSorted, mapConcurrent } from './list-files.js';
 import type { LocalStorageOptions, LocalStorageSignedUrlOptions } from './local-storage-options.js';
-import { type SignedUrlSettings, SignedUrlServer } from './signed-url-server.js';
+import { SignedUrlServer, type SignedUrlSettings } from './signed-url-server.js';
 import { assertStorageKey } from './storage-key.js';
 
 const defaultPageSize = 1000;
@@ -66,9 +66,12 @@ function resolveSignedUrlSettings(options: LocalStorageSignedUrlOptions): Signed
         : options.secret;
   if (!(secret instanceof Uint8Array) || secret.byteLength < 16) {
     // Never echo the secret itself.
-    throw new ValidationError('signedUrls.secret must be a string or bytes of at least 16 bytes (e.g. 64 hex digits).', {
-      field: 'signedUrls.secret',
-    });
+    throw new ValidationError(
+      'signedUrls.secret must be a string or bytes of at least 16 bytes (e.g. 64 hex digits).',
+      {
+        field: 'signedUrls.secret',
+      },
+    );
   }
   return { host, port, secret, defaultExpiresIn, maxExpiresIn };
 }
@@ -146,9 +149,12 @@ export class LocalStorage implements Storage {
    */
   constructor(options: LocalStorageOptions) {
     if (typeof options?.root !== 'string' || options.root === '') {
-      throw new ValidationError('LocalStorage needs a root directory, e.g. new LocalStorage({ root: "./workspace" }).', {
-        field: 'root',
-      });
+      throw new ValidationError(
+        'LocalStorage needs a root directory, e.g. new LocalStorage({ root: "./workspace" }).',
+        {
+          field: 'root',
+        },
+      );
     }
     this.root = resolve(options.root);
     if (options.signedUrls) {
@@ -464,7 +470,11 @@ export class LocalStorage implements Storage {
     } catch (error) {
       if (isMissing(error)) return;
       // A directory is not a key: nothing to delete.
-      if (isFsError(error) && (error.code === 'EISDIR' || error.code === 'EPERM') && (await lstat(file)).isDirectory()) {
+      if (
+        isFsError(error) &&
+        (error.code === 'EISDIR' || error.code === 'EPERM') &&
+        (await lstat(file)).isDirectory()
+      ) {
         return;
       }
       throw error;

@@ -37,7 +37,9 @@ export interface SignedGrant {
 
 /** HMAC-SHA256 (hex) over everything a URL grants. Changing any part of the URL invalidates it. @internal */
 export function signGrant(secret: Uint8Array, grant: SignedGrant): string {
-  const payload = ['model-studio-local-v1', grant.method, grant.key, String(grant.expires), grant.contentType].join('\n');
+  const payload = ['model-studio-local-v1', grant.method, grant.key, String(grant.expires), grant.contentType].join(
+    '\n',
+  );
   return createHmac('sha256', secret).update(payload).digest('hex');
 }
 

@@ -25,10 +25,12 @@ export function storageKeySegmentProblem(segment: string): string | undefined {
   if (segment.startsWith('.')) return `has a segment starting with "." ("${segment}"); hidden names are reserved`;
   if (segment.includes('\\')) return 'contains a backslash; use "/" to separate segments';
   if (controlCharacter.test(segment)) return 'contains a NUL or other control character';
-  if (windowsReservedCharacter.test(segment)) return 'contains one of < > : " | ? *, which Windows refuses in file names';
+  if (windowsReservedCharacter.test(segment))
+    return 'contains one of < > : " | ? *, which Windows refuses in file names';
   if (windowsDeviceName.test(segment)) return `has the Windows device name "${segment}" as a segment`;
   if (segment.endsWith(' ') || segment.endsWith('.')) return `has a segment ending in a space or "." ("${segment}")`;
-  if (Buffer.byteLength(segment, 'utf8') > MAX_SEGMENT_BYTES) return `has a segment longer than ${MAX_SEGMENT_BYTES} bytes`;
+  if (Buffer.byteLength(segment, 'utf8') > MAX_SEGMENT_BYTES)
+    return `has a segment longer than ${MAX_SEGMENT_BYTES} bytes`;
   return undefined;
 }
 

@@ -92,7 +92,11 @@ function largeChunk(block: Uint8Array, index: number, total: number): Uint8Array
 }
 
 /** A large body, produced one chunk per pull: never held in memory whole. */
-function largeStream(block: Uint8Array, total: number, onPull?: (pulledBytes: number) => void): ReadableStream<Uint8Array> {
+function largeStream(
+  block: Uint8Array,
+  total: number,
+  onPull?: (pulledBytes: number) => void,
+): ReadableStream<Uint8Array> {
   let index = 0;
   let pulled = 0;
   return new ReadableStream<Uint8Array>({
@@ -136,7 +140,8 @@ function compareCodePoints(a: string, b: string): number {
 
 async function keysUnder(storage: Storage, prefix: string, pageSize?: number): Promise<string[]> {
   const keys: string[] = [];
-  for await (const info of storage.list(pageSize === undefined ? { prefix } : { prefix, pageSize })) keys.push(info.key);
+  for await (const info of storage.list(pageSize === undefined ? { prefix } : { prefix, pageSize }))
+    keys.push(info.key);
   return keys;
 }
 
@@ -283,7 +288,8 @@ export function storageContractTests(api: StorageContractTestApi, options: Stora
           await storage.put(key, encoder.encode(key));
         });
         const listed: { key: string; size: number }[] = [];
-        for await (const info of storage.list({ prefix, pageSize: 128 })) listed.push({ key: info.key, size: info.size });
+        for await (const info of storage.list({ prefix, pageSize: 128 }))
+          listed.push({ key: info.key, size: info.size });
         const expected = [...keys].sort(compareCodePoints);
         expect(listed.map((info) => info.key)).toEqual(expected);
         expect(listed.every((info) => info.size === Buffer.byteLength(info.key))).toBe(true);
@@ -301,7 +307,11 @@ export function storageContractTests(api: StorageContractTestApi, options: Stora
           await storage.put(prefix + key, encoder.encode(key));
         }
         expect(await keysUnder(storage, `${prefix}a/b/`)).toEqual([`${prefix}a/b/1`]);
-        expect(await keysUnder(storage, `${prefix}a/b`)).toEqual([`${prefix}a/b-x`, `${prefix}a/b/1`, `${prefix}a/bc/2`]);
+        expect(await keysUnder(storage, `${prefix}a/b`)).toEqual([
+          `${prefix}a/b-x`,
+          `${prefix}a/b/1`,
+          `${prefix}a/bc/2`,
+        ]);
         expect(await keysUnder(storage, `${prefix}a`)).toEqual(
           ['a.txt', 'a/b-x', 'a/b/1', 'a/bc/2', 'ab/3'].map((key) => prefix + key),
         );
