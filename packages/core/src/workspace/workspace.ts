@@ -23,14 +23,21 @@ import { validationErrorFromZod } from './zod-issues.js';
  * `settings` is merged field by field; `name`, `version` and `createdAt` cannot change; `updatedAt` is set on write.
  */
 export interface ModelConfigPatch {
+  /** Settings to change, merged field by field (thresholds and prices per entry). */
   settings?: ModelSettingsInput;
   /** Replaces the consent record (`undefined` removes it). Prefer `Workspace.setConsent`, which keeps history. */
   consent?: ConsentRecord | undefined;
+  /** Replaces the consent history. */
   consentHistory?: ConsentRecord[];
+  /** Replaces the target provenance records (per rating). */
   targets?: Record<string, TargetProvenanceRecord[]>;
+  /** Must equal the current name when present. */
   name?: string;
+  /** Must equal the current version when present. */
   version?: number;
+  /** Must equal the current value when present. */
   createdAt?: string;
+  /** Ignored: set on write. */
   updatedAt?: string;
 }
 
@@ -64,9 +71,13 @@ export interface RevokeConsentResult {
 
 /** Settings the workspace was opened with (see `openWorkspace`). Internal. */
 export interface WorkspaceInit {
+  /** Absolute path of the local workspace folder. */
   root: string;
+  /** Where models.json, configs, photos and results are stored. */
   storage: Storage;
+  /** Extra storages results are copied to. */
   mirrors: readonly Storage[];
+  /** Time source for timestamps. */
   clock: () => Date;
   /** Closed by `Workspace.close` (the default LocalStorage the workspace created itself). */
   owned?: { close(): Promise<void> };
