@@ -1,2 +1,20 @@
-/** The `studio` command: the example CLI over the AI Model Studio packages. */
+/**
+ * `@model-studio/cli`: the `studio` command. The package's main use is the `studio` binary; this entry exposes its
+ * program (for embedding and tests) and the exit-code table.
+ *
+ * @packageDocumentation
+ */
+export { type ExitCode, exitCodeForError, exitCodeForOutcome, exitCodes } from './exit-codes.js';
+export { createProgram, main } from './program.js';
+export {
+  type CliSettings,
+  isLoopbackUrl,
+  loadSettings,
+  type S3Settings,
+  scrubSecrets,
+  secretNames,
+  settingNames,
+} from './settings.js';
+
+/** The package's name. */
 export const packageName = '@model-studio/cli';

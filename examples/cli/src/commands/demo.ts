@@ -1,0 +1,111 @@
+import { join } from 'node:path';
+import type { ConsentRecord, ImportResult, RunSummary } from '@model-studio/core';
+import pc from 'picocolors';
+import type { CliContext } from '../cli-context.js';
+import { exitCodes } from '../exit-codes.js';
+import { readInputFiles } from '../input-files.js';
+import { faceCheckSummary, printImportResults, verifiedLine } from '../report.js';
+import { samplesDir } from '../samples-dir.js';
+import { openCliStudio } from '../studio-factory.js';
+import { executePlan } from './run.js';
+
+/** The demo model's minimum shortest side: the bundled samples are 512-682 px. */
+export const DEMO_MIN_SHORT_SIDE = 512;
+
+/** The consent record of the demo model, marked as a demo (public-domain photo, no real consent process). */
+export function demoConsentRecord(now: Date = new Date()): ConsentRecord {
+  return {
+    subject: 'Grace Hopper (DEMO: public-domain US Navy portrait)',
+    adultAttested: true,
+    attestedBy: 'DEMO record: public-domain photograph of an adult; no real consent was collected',
+    allowedRatings: ['sfw'],
+    allowedUses: ['swap'],
+    obtainedAt: now.toISOString(),
+    evidenceRef: 'DEMO: examples/cli/samples/README.md (licence notes of the bundled public-domain samples)',
+  };
+}
+
+/** `demo`, or `demo-2`, `demo-3`, ... when earlier demos exist (earlier demo models are kept, never overwritten). */
+export function nextDemoName(existing: readonly string[]): string {
+  if (!existing.includes('demo')) return 'demo';
+  let n = 2;
+  while (existing.includes(`demo-${n}`)) n += 1;
+  return `demo-${n}`;
+}
+
+/**
+ * `studio demo`: creates a demo model with a demo consent record, imports the bundled samples (one source, four sfw
+ * targets, one of which has no face), estimates, and runs swap, verify and enhance against an in-process MaxStudio
+ * sandbox, then prints the summary. Needs no keys and no terminal.
+ */
+export async function demoCommand(context: CliContext): Promise<number> {
+  const { out } = context;
+  const cli = await openCliStudio(context, 'in-process-sandbox');
+  try {
+    const sandboxTag = pc.yellow('[SANDBOX]');
+    out.line(
+      pc.bold('AI Model Studio demo') + ` ${sandboxTag} bundled public-domain samples, no keys, no real credits`,
+    );
+    const name = nextDemoName((await cli.workspace.listModels()).map((model) => model.name));
+    await cli.workspace.createModel(name, { thresholds: { minShortSide: DEMO_MIN_SHORT_SIDE } });
+    out.line(
+      `${sandboxTag} Created model "${name}" in ${cli.root} (minimum shortest side ${DEMO_MIN_SHORT_SIDE} px for the samples)`,
+    );
+    await cli.workspace.setConsent(name, demoConsentRecord());
+    out.line(`${sandboxTag} Consent record (marked DEMO) set: ratings [sfw], uses [swap]`);
+
+    const samples = samplesDir();
+    const [sourceFiles, targetFiles] = await Promise.all([
+      readInputFiles([join(samples, 'grace_hopper.jpg')]),
+      readInputFiles([join(samples, 'targets')]),
+    ]);
+    out.line(`${sandboxTag} Source photo (exactly one face required):`);
+    const sources: ImportResult[] = await cli.studio.importSources(name, sourceFiles, { signal: context.signal });
+    printImportResults(out, sources);
+    out.line(`${sandboxTag} Target photos (sfw):`);
+    const targets: ImportResult[] = await cli.studio.importTargets(
+      name,
+      'sfw',
+      targetFiles,
+      {
+        origin: 'bundled demo samples (examples/cli/samples)',
+        rightsStatement: 'public domain / CC0, see samples/README.md',
+      },
+      { signal: context.signal },
+    );
+    printImportResults(out, targets);
+    const faceSummary = faceCheckSummary(targets);
+    out.line(`${sandboxTag} ${faceSummary}`);
+
+    const plan = await cli.studio.plan(name, { ratings: ['sfw'] });
+    const notes = [
+      `Note: the demo samples are 512-682 px, so model "${name}" accepts a shortest side of ${DEMO_MIN_SHORT_SIDE} px (the default is 800 px).`,
+      pc.yellow('SANDBOX run: results carry a visible SANDBOX mark and no real credits were spent.'),
+    ];
+    const execution = await executePlan(context, cli, plan, { confirmed: true, notes });
+    const summary = execution.summary as RunSummary;
+    out.line();
+    out.line(`${sandboxTag} ${pc.bold(verifiedLine(summary))}`);
+    out.line(
+      `Next: open the results under ${join(cli.root, 'models', name, 'results')}, or run \`studio\` for the menu.`,
+    );
+    out.result(
+      {
+        model: name,
+        workspace: cli.root,
+        provider: cli.providerLabel,
+        faceSummary,
+        sources,
+        targets,
+        estimate: execution.estimate,
+        summary,
+        verified: verifiedLine(summary),
+        minShortSide: DEMO_MIN_SHORT_SIDE,
+      },
+      () => {},
+    );
+    return execution.exitCode === exitCodes.ok ? exitCodes.ok : execution.exitCode;
+  } finally {
+    await cli.close();
+  }
+}

@@ -1,0 +1,199 @@
+import { assertConsent, type CostEstimate, type Plan, type RunSummary, SAFE_RATING } from '@model-studio/core';
+import pc from 'picocolors';
+import type { CliContext } from '../cli-context.js';
+import { confirmOrYes } from '../confirm.js';
+import { exitCodeForOutcome, exitCodes } from '../exit-codes.js';
+import { modelOverview } from '../model-overview.js';
+import { createProgressReporter } from '../progress-reporter.js';
+import { printEstimate, printSummary, verifiedLine } from '../report.js';
+import { type CliStudio, openCliStudio } from '../studio-factory.js';
+import { UsageError } from '../usage-error.js';
+
+/** Options of `studio estimate` and `studio run`. */
+export interface PlanCommandOptions {
+  ratings?: string[];
+  sources?: number[];
+  targets?: number[];
+}
+
+/**
+ * The ratings to process: those given, else every rating that has targets and that the consent record covers.
+ * Without a usable consent record it throws the same `ConsentError` the orchestrator would.
+ */
+export async function chooseRatings(
+  cli: CliStudio,
+  model: string,
+  requested: readonly string[] | undefined,
+): Promise<string[]> {
+  if (requested && requested.length > 0) return [...requested];
+  const overview = await modelOverview(cli.workspace, model);
+  const withTargets = Object.keys(overview.targets).sort();
+  if (overview.consent !== 'recorded') {
+    assertConsent(await cli.workspace.getModel(model), { rating: withTargets[0] ?? SAFE_RATING, use: 'swap' });
+  }
+  const ratings = withTargets.filter((rating) => overview.allowedRatings.includes(rating));
+  if (ratings.length === 0) {
+    throw new UsageError(
+      withTargets.length === 0
+        ? `Model "${model}" has no target photos: add some with \`studio targets add ${model} <files> --rating sfw ...\`.`
+        : `Model "${model}" has targets for [${withTargets.join(', ')}] but its consent covers only [${overview.allowedRatings.join(', ')}].`,
+    );
+  }
+  return ratings;
+}
+
+async function planFor(cli: CliStudio, model: string, options: PlanCommandOptions): Promise<Plan> {
+  const ratings = await chooseRatings(cli, model, options.ratings);
+  const planOptions: Parameters<CliStudio['studio']['plan']>[1] = { ratings };
+  if (options.sources) planOptions.sources = options.sources;
+  if (options.targets) planOptions.targets = options.targets;
+  return cli.studio.plan(model, planOptions);
+}
+
+/** `studio estimate <model>`. */
+export async function estimateCommand(
+  context: CliContext,
+  model: string,
+  options: PlanCommandOptions,
+): Promise<number> {
+  const cli = await openCliStudio(context, 'none');
+  try {
+    const plan = await planFor(cli, model, options);
+    const estimate = await cli.studio.estimate(plan);
+    context.out.result({ model, ratings: plan.ratings, units: plan.units.length, estimate }, () => {
+      context.out.line(`${plan.units.length} unit(s) for model "${model}" (${plan.ratings.join(', ')})`);
+      printEstimate(context.out, estimate);
+    });
+    return exitCodes.ok;
+  } finally {
+    await cli.close();
+  }
+}
+
+/** Extra facts for the summary screen. */
+export interface RunScreenOptions {
+  notes?: string[];
+  /** Skip the "Continue? [Y/n]" question (already answered). */
+  confirmed?: boolean;
+}
+
+/** What {@link executePlan} did: the estimate shown, the summary (undefined when the user declined) and the exit code. */
+export interface PlanExecution {
+  estimate: CostEstimate;
+  summary?: RunSummary;
+  exitCode: number;
+}
+
+/**
+ * Shows the estimate, asks "Continue? [Y/n]", runs the plan with a progress bar (Ctrl-C stops cleanly) and prints
+ * the summary. Shared by `studio run`, the menu and `studio demo`.
+ */
+export async function executePlan(
+  context: CliContext,
+  cli: CliStudio,
+  plan: Plan,
+  screen: RunScreenOptions = {},
+): Promise<PlanExecution> {
+  const { out } = context;
+  const estimate = await cli.studio.estimate(plan);
+  out.line(
+    `${cli.sandbox ? pc.yellow('[SANDBOX] ') : ''}${plan.units.length} unit(s) for model "${plan.model}" (${plan.ratings.join(', ')}) via ${cli.providerLabel}`,
+  );
+  printEstimate(out, estimate);
+  if (!screen.confirmed && !(await confirmOrYes(context, 'Continue? [Y/n]'))) {
+    out.line('Nothing was run.');
+    return { estimate, exitCode: exitCodes.ok };
+  }
+  const progress = createProgressReporter(out, { tty: context.interactive });
+  let summary: RunSummary;
+  try {
+    const runOptions: Parameters<CliStudio['studio']['run']>[1] = {
+      signal: context.signal,
+      onEvent: (event) => progress.onEvent(event),
+    };
+    if (context.options.budget !== undefined) runOptions.budget = { limit: context.options.budget, unit: 'credits' };
+    summary = await cli.studio.run(plan, runOptions);
+  } finally {
+    progress.stop();
+  }
+  reportRun(context, cli, summary, screen.notes);
+  return { estimate, summary, exitCode: exitCodeForOutcome(summary) };
+}
+
+/** Prints the summary (human) and the resume hint after an interruption. */
+export function reportRun(context: CliContext, cli: CliStudio, summary: RunSummary, notes: string[] = []): void {
+  if (context.out.json) return;
+  const summaryContext: Parameters<typeof printSummary>[2] = { workspaceDir: cli.root, sandbox: cli.sandbox, notes };
+  if (cli.uploadTarget) summaryContext.uploadTarget = cli.uploadTarget;
+  printSummary(context.out, summary, summaryContext);
+  if (summary.outcome === 'aborted') {
+    context.out.line(
+      pc.yellow(`Interrupted. Jobs already submitted are recorded; continue with: studio resume ${summary.model}`),
+    );
+  }
+}
+
+/** `studio run <model>`. */
+export async function runCommand(context: CliContext, model: string, options: PlanCommandOptions): Promise<number> {
+  const cli = await openCliStudio(context, 'configured');
+  try {
+    const plan = await planFor(cli, model, options);
+    const execution = await executePlan(context, cli, plan);
+    context.out.result(
+      {
+        model,
+        ratings: plan.ratings,
+        estimate: execution.estimate,
+        summary: execution.summary ?? null,
+        verified: execution.summary ? verifiedLine(execution.summary) : null,
+      },
+      () => {},
+    );
+    return execution.exitCode;
+  } finally {
+    await cli.close();
+  }
+}
+
+/** Options of `studio resume`. */
+export interface ResumeOptions {
+  resubmitUncertain?: boolean;
+}
+
+/** `studio resume <model>`: continues the last run; asks first unless `--yes`. */
+export async function resumeCommand(context: CliContext, model: string, options: ResumeOptions): Promise<number> {
+  const cli = await openCliStudio(context, 'configured');
+  try {
+    const status = await cli.studio.status(model);
+    context.out.line(
+      `Model "${model}": ${status.done.length} stage(s) done, ${status.pending.length} pending, ${status.inFlight.length} in flight (reattached, not paid again), ${status.uncertain.length} uncertain, ${status.failed.length} failed.`,
+    );
+    if (status.uncertain.length > 0 && !options.resubmitUncertain) {
+      context.out.warn(
+        `${status.uncertain.length} uncertain submission(s) will be left alone; pass --resubmit-uncertain to resubmit them (may pay twice).`,
+      );
+    }
+    if (!(await confirmOrYes(context, 'Continue? [Y/n]'))) {
+      context.out.line('Nothing was run.');
+      return exitCodes.ok;
+    }
+    const progress = createProgressReporter(context.out, { tty: context.interactive });
+    let summary: RunSummary;
+    try {
+      const runOptions: Parameters<CliStudio['studio']['resume']>[1] = {
+        signal: context.signal,
+        onEvent: (event) => progress.onEvent(event),
+        resubmitUncertain: options.resubmitUncertain === true,
+      };
+      if (context.options.budget !== undefined) runOptions.budget = { limit: context.options.budget, unit: 'credits' };
+      summary = await cli.studio.resume(model, runOptions);
+    } finally {
+      progress.stop();
+    }
+    reportRun(context, cli, summary);
+    context.out.result({ model, summary, verified: verifiedLine(summary) }, () => {});
+    return exitCodeForOutcome(summary);
+  } finally {
+    await cli.close();
+  }
+}

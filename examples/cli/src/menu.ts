@@ -1,0 +1,337 @@
+import * as prompts from '@clack/prompts';
+import { isModelName, SAFE_RATING, suggestModelName } from '@model-studio/core';
+import pc from 'picocolors';
+import type { CliContext } from './cli-context.js';
+import { consentRecordFrom, describeConsent } from './commands/consent.js';
+import { executePlan } from './commands/run.js';
+import { provenanceFrom } from './commands/targets.js';
+import { exitCodes } from './exit-codes.js';
+import { readInputFiles } from './input-files.js';
+import { describeModel, modelOverview } from './model-overview.js';
+import { faceCheckSummary, printImportResults } from './report.js';
+import { isLoopbackUrl } from './settings.js';
+import { type CliStudio, openCliStudio, usesRealApi } from './studio-factory.js';
+import { UsageError } from './usage-error.js';
+
+/** The main menu's choices, in the product brief's words and order. */
+export const menuChoices = ['Create New Model', 'Work with Existing Model', 'View All Models', 'Exit'] as const;
+
+/** The rule shown when a model name is refused. */
+export const modelNameRule =
+  'Use 1-64 lower-case letters (a-z), digits and hyphens, not starting or ending with a hyphen (e.g. andie or andie-2).';
+
+class MenuCancelled extends Error {}
+
+function answer<T>(value: T): Exclude<T, symbol> {
+  if (prompts.isCancel(value)) throw new MenuCancelled('cancelled');
+  return value as Exclude<T, symbol>;
+}
+
+function required(label: string) {
+  return (value: string | undefined) => ((value ?? '').trim() === '' ? `${label} is required.` : undefined);
+}
+
+/** Validates a model name for the prompt: the rule (and a suggestion) on error. */
+export function modelNameProblem(value: string | undefined): string | undefined {
+  const name = (value ?? '').trim();
+  if (isModelName(name)) return undefined;
+  const suggestion = suggestModelName(name);
+  return `${modelNameRule}${suggestion ? ` Try "${suggestion}".` : ''}`;
+}
+
+function hasProvider(context: CliContext): boolean {
+  const base = context.settings.maxStudioBaseUrl;
+  return context.options.sandbox || usesRealApi(context) || (base !== undefined && isLoopbackUrl(base));
+}
+
+/**
+ * `studio` with no command, on a terminal: the interactive menu. Create New Model / Work with Existing Model /
+ * View All Models / Exit; each model goes through name, source photos, consent (before anything is processed),
+ * ratings, target photos with provenance, the estimate and "Continue? [Y/n]", the run with a progress bar, the summary,
+ * and "Process SFW folder too? [Y/n]".
+ */
+export async function runMenu(context: CliContext): Promise<number> {
+  if (!context.interactive) {
+    throw new UsageError(
+      'The interactive menu needs a terminal. Use the subcommands in scripts (see `studio --help`), or `studio demo`.',
+    );
+  }
+  const canRun = hasProvider(context);
+  const cli = await openCliStudio(context, canRun ? 'configured' : 'none');
+  try {
+    prompts.intro(pc.bold('AI Model Studio') + (cli.sandbox ? ` ${pc.bgYellow(pc.black(' SANDBOX '))}` : ''));
+    if (cli.sandbox) prompts.log.warn(`SANDBOX: ${cli.providerLabel}. Results carry a SANDBOX mark.`);
+    else if (!canRun)
+      prompts.log.info(
+        'No MaxStudio API key: you can import and estimate; run with `studio --sandbox` to try processing.',
+      );
+    for (;;) {
+      const choice = answer(
+        await prompts.select({
+          message: 'What would you like to do?',
+          options: menuChoices.map((label) => ({ value: label, label })),
+        }),
+      );
+      if (choice === 'Exit') break;
+      if (choice === 'View All Models') {
+        await viewAllModels(cli);
+        continue;
+      }
+      let model: string | undefined;
+      if (choice === 'Create New Model') {
+        const name = answer(
+          await prompts.text({ message: 'Model name', placeholder: 'e.g. andie', validate: modelNameProblem }),
+        ).trim();
+        try {
+          await cli.workspace.createModel(name);
+          prompts.log.success(`Created model "${name}"`);
+          model = name;
+        } catch (error) {
+          prompts.log.error((error as Error).message);
+          continue;
+        }
+      } else {
+        const models = await cli.workspace.listModels();
+        if (models.length === 0) {
+          prompts.log.warn('No models yet: choose Create New Model.');
+          continue;
+        }
+        model = answer(
+          await prompts.select({
+            message: 'Which model?',
+            options: models.map((entry) => ({ value: entry.name, label: entry.name })),
+          }),
+        );
+      }
+      const code = await workWithModel(context, cli, model, canRun);
+      if (code === exitCodes.interrupted) return code;
+    }
+    prompts.outro('Goodbye.');
+    return exitCodes.ok;
+  } catch (error) {
+    if (error instanceof MenuCancelled) {
+      prompts.cancel('Cancelled.');
+      return exitCodes.interrupted;
+    }
+    throw error;
+  } finally {
+    await cli.close();
+  }
+}
+
+async function viewAllModels(cli: CliStudio): Promise<void> {
+  const models = await cli.workspace.listModels();
+  if (models.length === 0) {
+    prompts.log.info(`No models in ${cli.root} yet.`);
+    return;
+  }
+  const lines = await Promise.all(
+    models.map(async (entry) => describeModel(await modelOverview(cli.workspace, entry.name))),
+  );
+  prompts.note(lines.join('\n'), `Models in ${cli.root}`);
+}
+
+async function askConsent(context: CliContext, cli: CliStudio, model: string): Promise<void> {
+  prompts.log.step(
+    'Consent record: the documented consent of the person this model depicts (asked before anything is processed).',
+  );
+  const subject = answer(
+    await prompts.text({ message: 'Subject name (as on the evidence)', validate: required('The subject name') }),
+  );
+  const adult = answer(
+    await prompts.confirm({
+      message: 'Is the subject an adult, and did you check it (e.g. an ID)?',
+      initialValue: false,
+    }),
+  );
+  if (!adult) throw new UsageError('Nothing can be processed without an adult attestation. No photos were processed.');
+  const attestedBy = answer(
+    await prompts.text({ message: 'Attested by (who checked, and how)', validate: required('Attested by') }),
+  );
+  const ratings = answer(
+    await prompts.multiselect({
+      message: 'Allowed ratings (space to toggle, enter to confirm)',
+      options: [
+        { value: 'sfw', label: 'sfw' },
+        { value: 'nsfw', label: 'nsfw' },
+      ],
+      initialValues: ['sfw'],
+      required: true,
+    }),
+  );
+  const uses = answer(
+    await prompts.multiselect({
+      message: 'Allowed uses (space to toggle, enter to confirm)',
+      options: [
+        { value: 'swap', label: 'swap (face swaps)' },
+        { value: 'train', label: 'train (a LoRA of their likeness)' },
+        { value: 'publish', label: 'publish (the outputs)' },
+      ],
+      initialValues: ['swap'],
+      required: true,
+    }),
+  );
+  const evidence = answer(
+    await prompts.text({
+      message: 'Evidence reference (document id, path or URL)',
+      validate: required('The evidence reference'),
+    }),
+  );
+  const record = consentRecordFrom({ subject, adult, attestedBy, ratings, uses, evidence });
+  await cli.workspace.setConsent(model, record);
+  prompts.log.success(`Consent recorded: ${describeConsent(record)}`);
+  void context;
+}
+
+async function importSourcesFrom(context: CliContext, cli: CliStudio, model: string, paths: string): Promise<number> {
+  const inputs = await readInputFiles([paths]);
+  const results = await cli.studio.importSources(model, inputs, { signal: context.signal });
+  printImportResults(context.out, results);
+  const accepted = results.filter((result) => result.accepted).length;
+  prompts.log.info(`Accepted ${accepted}/${results.length} source photo(s).`);
+  return accepted;
+}
+
+async function workWithModel(context: CliContext, cli: CliStudio, model: string, canRun: boolean): Promise<number> {
+  try {
+    let overview = await modelOverview(cli.workspace, model);
+    prompts.log.info(describeModel(overview));
+    let sourcePaths: string | undefined;
+    if (
+      overview.sources === 0 ||
+      answer(await prompts.confirm({ message: 'Add source photos?', initialValue: false }))
+    ) {
+      sourcePaths = answer(
+        await prompts.text({
+          message: 'Source photos (comma-separated paths or a folder)',
+          validate: required('Source photos'),
+        }),
+      );
+    }
+    const config = await cli.workspace.getModel(model);
+    if (!config.consent || config.consent.revokedAt) await askConsent(context, cli, model);
+    else prompts.log.info(`Consent on record: ${describeConsent(config.consent)}`);
+    while (sourcePaths !== undefined) {
+      try {
+        if ((await importSourcesFrom(context, cli, model, sourcePaths)) > 0 || overview.sources > 0) break;
+        prompts.log.warn('No source photo was accepted: each needs exactly one face.');
+      } catch (error) {
+        if (!(error instanceof UsageError)) throw error;
+        prompts.log.error(error.message);
+      }
+      sourcePaths = answer(
+        await prompts.text({
+          message: 'Source photos (comma-separated paths or a folder)',
+          validate: required('Source photos'),
+        }),
+      );
+    }
+    overview = await modelOverview(cli.workspace, model);
+    const allowed = overview.allowedRatings;
+    const ratings = answer(
+      await prompts.multiselect({
+        message: 'Which ratings to process? (only those the consent covers)',
+        options: allowed.map((rating) => ({ value: rating, label: rating })),
+        initialValues: allowed.includes(SAFE_RATING) ? [SAFE_RATING] : allowed.slice(0, 1),
+        required: true,
+      }),
+    );
+    for (const rating of ratings) await askTargets(context, cli, model, rating, overview.targets[rating] ?? 0);
+    if (!canRun) {
+      prompts.log.warn(
+        'No MaxStudio provider configured: set MAXSTUDIO_API_KEY (and S3), or start `studio --sandbox`. Photos are imported; nothing was run.',
+      );
+      return exitCodes.ok;
+    }
+    const code = await runRatings(context, cli, model, ratings);
+    if (code === exitCodes.interrupted) return code;
+    const after = await modelOverview(cli.workspace, model);
+    if (
+      !ratings.includes(SAFE_RATING) &&
+      (after.targets[SAFE_RATING] ?? 0) > 0 &&
+      after.allowedRatings.includes(SAFE_RATING)
+    ) {
+      if (answer(await prompts.confirm({ message: 'Process SFW folder too? [Y/n]', initialValue: true }))) {
+        return runRatings(context, cli, model, [SAFE_RATING]);
+      }
+    }
+    return code;
+  } catch (error) {
+    if (error instanceof MenuCancelled) throw error;
+    prompts.log.error(context.out.scrub((error as Error).message));
+    return exitCodeForMenu(error);
+  }
+}
+
+function exitCodeForMenu(error: unknown): number {
+  return (error as { code?: string }).code === 'consent' ? exitCodes.consent : exitCodes.usage;
+}
+
+async function askTargets(
+  context: CliContext,
+  cli: CliStudio,
+  model: string,
+  rating: string,
+  existing: number,
+): Promise<void> {
+  const message = `Target photos for ${rating} (comma-separated paths or a folder${existing > 0 ? `; empty keeps the ${existing} imported` : ''})`;
+  for (;;) {
+    const paths = answer(
+      await prompts.text({ message, validate: existing > 0 ? undefined : required('Target photos') }),
+    ).trim();
+    if (paths === '') return;
+    let inputs: Awaited<ReturnType<typeof readInputFiles>>;
+    try {
+      inputs = await readInputFiles([paths]);
+    } catch (error) {
+      prompts.log.error((error as Error).message);
+      continue;
+    }
+    const origin = answer(
+      await prompts.text({
+        message: 'Where did these photos come from? (origin)',
+        defaultValue: paths,
+        placeholder: paths,
+      }),
+    );
+    const rights = answer(
+      await prompts.text({
+        message: 'Your statement that you hold the rights to use them',
+        validate: required('The rights statement'),
+      }),
+    );
+    let adultsConsented = false;
+    if (rating !== SAFE_RATING) {
+      adultsConsented = answer(
+        await prompts.confirm({
+          message: `Is everyone shown in these ${rating} photos an adult who consented?`,
+          initialValue: false,
+        }),
+      );
+      if (!adultsConsented) {
+        prompts.log.warn(`Targets rated ${rating} need that statement; these photos were not imported.`);
+        return;
+      }
+    }
+    const results = await cli.studio.importTargets(
+      model,
+      rating,
+      inputs,
+      provenanceFrom({ rating, origin: origin || paths, rights, adultsConsented }),
+      { signal: context.signal },
+    );
+    printImportResults(context.out, results);
+    prompts.log.info(faceCheckSummary(results));
+    return;
+  }
+}
+
+async function runRatings(context: CliContext, cli: CliStudio, model: string, ratings: string[]): Promise<number> {
+  const plan = await cli.studio.plan(model, { ratings });
+  if (plan.units.length === 0) {
+    prompts.log.warn('Nothing to process: the model needs source and target photos.');
+    return exitCodes.ok;
+  }
+  const execution = await executePlan(context, cli, plan);
+  return execution.exitCode;
+}

@@ -1,0 +1,324 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { CliContext, GlobalOptions } from './cli-context.js';
+import { exitCodeForError, exitCodes } from './exit-codes.js';
+import { createOutput } from './output.js';
+import { loadSettings } from './settings.js';
+import { UsageError } from './usage-error.js';
+
+/** Parses a positive number flag. */
+function positiveNumber(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a positive number.');
+  return parsed;
+}
+
+/** Parses a positive integer flag. */
+function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a positive whole number.');
+  return parsed;
+}
+
+/** Parses a comma-separated list flag. */
+function list(value: string, previous: string[] = []): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  ];
+}
+
+/** Parses a comma-separated list of numbers (`1,2,5`). */
+function numberList(value: string): number[] {
+  return list(value).map((item) => positiveInteger(item));
+}
+
+type Loader<T> = () => Promise<T>;
+
+/** Runs a command module's function with the shared context, mapping errors to exit codes. */
+async function execute<M>(
+  command: Command,
+  load: Loader<M>,
+  call: (module: M, context: CliContext) => Promise<number | undefined> | Promise<void>,
+): Promise<void> {
+  const globals = command.optsWithGlobals() as Partial<GlobalOptions> & { workspace?: string };
+  const settings = loadSettings();
+  const options: GlobalOptions = {
+    workspace: globals.workspace ?? settings.workspace ?? './studio-workspace',
+    yes: globals.yes === true,
+    json: globals.json === true,
+    sandbox: globals.sandbox === true,
+  };
+  if (globals.budget !== undefined) options.budget = globals.budget;
+  if (globals.concurrency !== undefined) options.concurrency = globals.concurrency;
+  const out = createOutput({ json: options.json, secrets: settings.secrets });
+  const controller = new AbortController();
+  const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true && !process.env.CI && !options.json;
+  const context: CliContext = { options, settings, out, interactive, signal: controller.signal };
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts += 1;
+    if (interrupts > 1) {
+      out.error('Interrupted again: exiting now. In-flight jobs are recorded; `studio resume <model>` continues.');
+      process.exit(exitCodes.interrupted);
+    }
+    out.warn('Stopping after the units in flight (Ctrl-C again to quit at once)...');
+    controller.abort(new Error('Interrupted by Ctrl-C'));
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const module = await load();
+    const code = await call(module, context);
+    process.exitCode = typeof code === 'number' ? code : exitCodes.ok;
+  } catch (error) {
+    const code = controller.signal.aborted ? exitCodes.interrupted : exitCodeForError(error);
+    const message = error instanceof Error ? error.message : String(error);
+    if (options.json) {
+      process.stdout.write(
+        `${out.scrub(JSON.stringify({ error: { code: (error as { code?: unknown }).code ?? 'unexpected', message }, exitCode: code }, null, 2))}\n`,
+      );
+    }
+    out.error(`${out.sandbox ? '[SANDBOX] ' : ''}Error: ${message}`);
+    if (code === exitCodes.unexpected && process.env.STUDIO_DEBUG && error instanceof Error && error.stack) {
+      out.error(error.stack);
+    }
+    process.exitCode = code;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** Builds the `studio` command tree. Command modules are imported only when their command runs. */
+export function createProgram(): Command {
+  const program = new Command('studio');
+  program
+    .description(
+      'AI Model Studio: import a consenting person’s photos, swap them onto target photos, verify and enhance the results.\n' +
+        'Run with no command for the interactive menu, or `studio demo` to try it with bundled samples and a sandbox.',
+    )
+    .version('0.1.0', '-V, --version')
+    .option('-w, --workspace <dir>', 'workspace folder (default: $STUDIO_WORKSPACE or ./studio-workspace)')
+    .option('-y, --yes', 'answer yes to every confirmation (needed for paid runs without a terminal)')
+    .option('--json', 'print one JSON document on stdout (messages go to stderr)')
+    .option('--budget <credits>', 'stop before the run would spend more than this', positiveNumber)
+    .option('--concurrency <n>', 'units in flight at once (default: the model’s setting)', positiveInteger)
+    .option('--sandbox', 'use an in-process MaxStudio sandbox instead of the real API (outputs are labelled SANDBOX)')
+    .showHelpAfterError('(run `studio --help` for usage)')
+    .exitOverride();
+  program.addHelpText(
+    'after',
+    '\nExit codes: 0 ok, 1 unexpected, 2 usage/validation, 3 consent, 4 budget exceeded, 5 insufficient credits,\n' +
+      '6 some units failed, 130 interrupted (resume with `studio resume <model>`).\n' +
+      'Settings: flags, then environment, then a .env file here (MAXSTUDIO_API_KEY, MAXSTUDIO_BASE_URL, S3_BUCKET, ...).',
+  );
+
+  program.action(async (_options, command: Command) => {
+    await execute(
+      command,
+      () => import('./menu.js'),
+      (menu, context) => menu.runMenu(context),
+    );
+  });
+
+  const models = program.command('models').description('create, list, show and delete models');
+  models
+    .command('create <name>')
+    .description('create a model (a slug: lower-case letters, digits, hyphens)')
+    .option('--trigger-word <word>', 'trigger word for training')
+    .option('--class-word <word>', 'class word for training, e.g. "woman"')
+    .option('--min-short-side <px>', 'smallest accepted shortest side of a photo, in px', positiveInteger)
+    .action(async (name: string, options, command: Command) => {
+      await execute(
+        command,
+        () => import('./commands/models.js'),
+        (m, c) => m.createModelCommand(c, name, options),
+      );
+    });
+  models
+    .command('list')
+    .description('list every model with its counts and consent state')
+    .action(async (_options, command: Command) => {
+      await execute(
+        command,
+        () => import('./commands/models.js'),
+        (m, c) => m.listModelsCommand(c),
+      );
+    });
+  models
+    .command('show <name>')
+    .description('show a model’s settings, consent record, photos and results')
+    .action(async (name: string, _options, command: Command) => {
+      await execute(
+        command,
+        () => import('./commands/models.js'),
+        (m, c) => m.showModelCommand(c, name),
+      );
+    });
+  models
+    .command('delete <name>')
+    .description('delete a model and its files from every configured storage')
+    .action(async (name: string, _options, command: Command) => {
+      await execute(
+        command,
+        () => import('./commands/models.js'),
+        (m, c) => m.deleteModelCommand(c, name),
+      );
+    });
+
+  const consent = program.command('consent').description('record or revoke the subject’s documented consent');
+  consent
+    .command('set <model>')
+    .description('record the consent of the person the model depicts (asked before anything is processed)')
+    .requiredOption('--subject <name>', 'the person’s name as on the evidence')
+    .option('--adult', 'attest that the subject is an adult')
+    .option('--attested-by <who>', 'who attested that and how', 'studio operator')
+    .option('--ratings <list>', 'content ratings the subject agreed to (comma-separated)', list)
+    .option('--uses <list>', 'uses agreed to: swap, train, publish (comma-separated)', list)
+    .requiredOption('--evidence <ref>', 'where the evidence is kept (document id, path, URL)')
+    .option('--obtained-at <iso>', 'when consent was given (ISO 8601; default now)')
+    .action(async (model: string, options, command: Command) => {
+      await execute(
+        command,
+        () => import('./commands/consent.js'),
+        (m, c) => m.setConsentCommand(c, model, options),
+      );
+    });
+  consent
+    .command('revoke <model>')
+    .description('revoke consent: stops further processing; --delete-data deletes the model’s data everywhere')
+    .requiredOption('--reason <text>', 'why, in the subject’s or operator’s words')
+    .option('--delete-data', 'also delete the model’s data from every storage')
+    .action(async (model: string, options, command: Command) => {
+      await execute(
+        command,
+        () => import('./commands/consent.js'),
+        (m, c) => m.revokeConsentCommand(c, model, options),
+      );
+    });
+
+  program
+    .command('sources')
+    .description('source photos (the person’s face)')
+    .command('add <model> <paths...>')
+    .description('validate, rename and store source photos (files, folders, or comma-separated paths)')
+    .action(async (model: string, paths: string[], _options, command: Command) => {
+      await execute(
+        command,
+        () => import('./commands/sources.js'),
+        (m, c) => m.addSourcesCommand(c, model, paths),
+      );
+    });
+
+  program
+    .command('targets')
+    .description('target photos (bodies and scenes) per content rating')
+    .command('add <model> <paths...>')
+    .description('validate, face-check, rename and store target photos with their provenance')
+    .requiredOption('--rating <rating>', 'content rating of these photos, e.g. sfw')
+    .requiredOption('--origin <where>', 'where the photos came from')
+    .requiredOption('--rights <statement>', 'your statement that you hold the rights to use them')
+    .option('--adults-consented', 'for ratings other than sfw: everyone shown is an adult who consented')
+    .action(async (model: string, paths: string[], options, command: Command) => {
+      await execute(
+        command,
+        () => import('./commands/targets.js'),
+        (m, c) => m.addTargetsCommand(c, model, paths, options),
+      );
+    });
+
+  const planOptions = (cmd: Command) =>
+    cmd
+      .option('--ratings <list>', 'ratings to process (default: every rating with targets that consent covers)', list)
+      .option('--sources <numbers>', 'source numbers to use, e.g. 1,2 (default: all)', numberList)
+      .option('--targets <numbers>', 'target numbers to use, e.g. 1,3 (default: all)', numberList);
+
+  planOptions(program.command('estimate <model>').description('estimated credits per operation and in total')).action(
+    async (model: string, options, command: Command) => {
+      await execute(
+        command,
+        () => import('./commands/run.js'),
+        (m, c) => m.estimateCommand(c, model, options),
+      );
+    },
+  );
+  planOptions(
+    program.command('run <model>').description('swap, verify and enhance every planned unit (asks before paying)'),
+  ).action(async (model: string, options, command: Command) => {
+    await execute(
+      command,
+      () => import('./commands/run.js'),
+      (m, c) => m.runCommand(c, model, options),
+    );
+  });
+  program
+    .command('resume <model>')
+    .description('continue the model’s last run: skips done units, reattaches recorded jobs')
+    .addOption(
+      new Option('--resubmit-uncertain', 'resubmit units whose submission is uncertain (may pay twice)').default(false),
+    )
+    .action(async (model: string, options, command: Command) => {
+      await execute(
+        command,
+        () => import('./commands/run.js'),
+        (m, c) => m.resumeCommand(c, model, options),
+      );
+    });
+  program
+    .command('status <model>')
+    .description('done, pending, in-flight, uncertain and failed units, from the journal')
+    .action(async (model: string, _options, command: Command) => {
+      await execute(
+        command,
+        () => import('./commands/status.js'),
+        (m, c) => m.statusCommand(c, model),
+      );
+    });
+  program
+    .command('costs <model>')
+    .description('credits estimated, reserved and spent, from the cost ledger')
+    .action(async (model: string, _options, command: Command) => {
+      await execute(
+        command,
+        () => import('./commands/status.js'),
+        (m, c) => m.costsCommand(c, model),
+      );
+    });
+  program
+    .command('demo')
+    .description('the whole flow on bundled public-domain samples against an in-process sandbox (no keys needed)')
+    .action(async (_options, command: Command) => {
+      await execute(
+        command,
+        () => import('./commands/demo.js'),
+        (m, c) => m.demoCommand(c),
+      );
+    });
+
+  for (const command of [program, ...allSubcommands(program)]) command.exitOverride();
+  return program;
+}
+
+function allSubcommands(command: Command): Command[] {
+  return command.commands.flatMap((sub) => [sub, ...allSubcommands(sub)]);
+}
+
+/** Runs the CLI with `argv` (as `process.argv`). Sets `process.exitCode`. */
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  const program = createProgram();
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
+      return;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`Error: ${error.message}\n`);
+      process.exitCode = exitCodes.usage;
+      return;
+    }
+    throw error;
+  }
+}

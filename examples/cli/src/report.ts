@@ -1,0 +1,125 @@
+import type { CostEstimate, ImportResult, ModelStatus, RunSummary } from '@model-studio/core';
+import pc from 'picocolors';
+import type { Output } from './output.js';
+
+/** `Face detected in 3/4 targets`: targets with at least one face over targets checked. */
+export function faceCheckSummary(results: readonly ImportResult[], noun = 'targets'): string {
+  const withFace = results.filter((result) => (result.faces ?? 0) > 0).length;
+  return `Face detected in ${withFace}/${results.length} ${noun}`;
+}
+
+/** One line per imported file: the new name, or why it was refused. */
+export function printImportResults(out: Output, results: readonly ImportResult[]): void {
+  for (const result of results) {
+    if (result.accepted) {
+      const size = result.width && result.height ? `${result.width}x${result.height}` : '';
+      const faces = result.faces === undefined ? '' : `${result.faces} face${result.faces === 1 ? '' : 's'}`;
+      const detail = [size, faces].filter(Boolean).join(', ');
+      const name = result.key?.split('/').pop() ?? '';
+      out.line(`  ${pc.green('✔')} ${result.name} → ${name}${detail ? ` (${detail})` : ''}`);
+    } else {
+      out.line(
+        `  ${pc.red('✖')} ${result.name}: ${result.reason?.message ?? 'refused'} [${result.reason?.code ?? 'refused'}]`,
+      );
+    }
+  }
+}
+
+/** `40 credits` or `40 credits + 1 USD`. */
+export function formatAmounts(amounts: Record<string, number>): string {
+  const parts = Object.entries(amounts).map(([unit, amount]) => `${round(amount)} ${unit}`);
+  return parts.length > 0 ? parts.join(' + ') : '0 credits';
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+/** The estimate: per operation and in total, with the price-table note. */
+export function printEstimate(out: Output, estimate: CostEstimate): void {
+  const ops = Object.entries(estimate.perOp).map(
+    ([op, entry]) =>
+      `${op}: ${entry.count} × ${round(entry.amount / Math.max(1, entry.count))} = ${round(entry.amount)} ${entry.unit}`,
+  );
+  out.line(`Estimated cost: ${pc.bold(formatAmounts(estimate.total))}${ops.length > 0 ? ` (${ops.join('; ')})` : ''}`);
+  if (estimate.alreadyDone > 0) out.line(`  ${estimate.alreadyDone} unit(s) already done will be skipped.`);
+  out.line(pc.dim(`  ${estimate.note}`));
+}
+
+/** Facts the summary shows besides the run summary itself. */
+export interface SummaryContext {
+  /** Absolute path of the workspace folder. */
+  workspaceDir: string;
+  /** A sandbox run: the summary says so. */
+  sandbox: boolean;
+  /** Where results were uploaded (e.g. `s3://bucket/prefix`), when a result store is configured. */
+  uploadTarget?: string;
+  /** Extra lines (e.g. the demo's minimum-side note). */
+  notes?: string[];
+}
+
+/** `3/3 units verified`: units whose swap was verified and enhanced (this run or earlier) over the plan's units. */
+export function verifiedLine(summary: RunSummary): string {
+  return `${summary.succeeded + summary.skipped}/${summary.total} units verified`;
+}
+
+/** The run summary: successes, failures with reasons, where results are, storage upload, credits used. */
+export function printSummary(out: Output, summary: RunSummary, context: SummaryContext): void {
+  const title = `${context.sandbox ? '[SANDBOX] ' : ''}Summary for model "${summary.model}"`;
+  out.line();
+  out.line(pc.bold(title));
+  const outcome = summary.outcome === 'completed' ? pc.green('completed') : pc.yellow(summary.outcome);
+  out.line(`  Outcome: ${outcome} in ${(summary.durationMs / 1000).toFixed(1)} s`);
+  out.line(
+    `  Successful: ${pc.green(verifiedLine(summary))}${summary.skipped > 0 ? ` (${summary.skipped} done earlier)` : ''}`,
+  );
+  if (summary.reattached > 0) out.line(`  Reattached to ${summary.reattached} job(s) recorded before a restart`);
+  out.line(`  Failed: ${summary.failed.length === 0 ? '0' : pc.red(String(summary.failed.length))}`);
+  for (const failure of summary.failed) {
+    out.line(`    - ${failure.unitId} at ${failure.stage}: ${failure.message} [${failure.code}]`);
+  }
+  if (summary.uncertain.length > 0) {
+    out.line(
+      pc.yellow(
+        `  Uncertain: ${summary.uncertain.length} submission(s) may have been charged without a recorded job id: ` +
+          `${summary.uncertain.join(', ')}. Check your provider account; \`studio resume ${summary.model} --resubmit-uncertain\` resubmits them (may pay twice).`,
+      ),
+    );
+  }
+  const resultsDir = `${context.workspaceDir}/models/${summary.model}/results/`;
+  out.line(`  Results: ${summary.outputs.length} new file(s) under ${resultsDir}`);
+  for (const key of summary.outputs.slice(0, 5)) out.line(pc.dim(`    ${key.split('/').pop()}`));
+  if (summary.outputs.length > 5) out.line(pc.dim(`    ... and ${summary.outputs.length - 5} more`));
+  out.line(
+    `  Storage upload: ${
+      context.uploadTarget
+        ? `${summary.mirrored} file(s) copied to ${context.uploadTarget}`
+        : 'not configured (set S3_BUCKET and the S3_* settings to upload results)'
+    }`,
+  );
+  out.line(
+    `  Credits used: ${pc.bold(formatAmounts(summary.spent))}${context.sandbox ? ' (sandbox credits, nothing paid)' : ''}`,
+  );
+  out.line(pc.dim(`    ${summary.costNote}`));
+  for (const note of context.notes ?? []) out.line(`  ${note}`);
+  if (
+    summary.outcome === 'aborted' ||
+    summary.outcome === 'budget-exceeded' ||
+    summary.outcome === 'insufficient-credits'
+  ) {
+    out.line(pc.yellow(`  Stopped early. Continue with: studio resume ${summary.model}`));
+  }
+}
+
+/** The journal-derived status of a model. */
+export function printStatus(out: Output, status: ModelStatus): void {
+  out.line(pc.bold(`Status of model "${status.model}"`));
+  out.line(`  Done: ${status.done.length}`);
+  out.line(`  Pending: ${status.pending.length}`);
+  out.line(`  In flight (reattachable): ${status.inFlight.length}`);
+  for (const job of status.inFlight) out.line(`    - ${job.unitId}: ${job.op} job ${job.jobId}`);
+  out.line(`  Uncertain: ${status.uncertain.length}`);
+  for (const id of status.uncertain) out.line(`    - ${id}`);
+  out.line(`  Failed: ${status.failed.length}`);
+  for (const failure of status.failed) out.line(`    - ${failure.unitId} at ${failure.stage}: ${failure.message}`);
+}

@@ -1,0 +1,247 @@
+import { resolve } from 'node:path';
+import type { Enhancer, FaceDetector, FaceSwapper, Storage, Studio, Workspace } from '@model-studio/core';
+import type { CliContext } from './cli-context.js';
+import { type LazyQuality, lazyQuality } from './lazy-quality.js';
+import { isLoopbackUrl, type S3Settings } from './settings.js';
+import { UsageError } from './usage-error.js';
+
+/** Which MaxStudio the command talks to. */
+export type ProviderMode =
+  /** No provider: the command never pays (imports, estimates). */
+  | 'none'
+  /** An in-process sandbox (`studio demo`, `--sandbox`). */
+  | 'in-process-sandbox'
+  /** Whatever the settings say: a loopback `MAXSTUDIO_BASE_URL` is a sandbox, else the real API with `MAXSTUDIO_API_KEY`. */
+  | 'configured';
+
+/** What {@link openCliWorkspace} returns: the workspace and how to close what was opened for it. */
+export interface CliWorkspace {
+  workspace: Workspace;
+  /** Absolute path of the local workspace folder. */
+  root: string;
+  /** `s3://bucket/prefix` when the workspace or its result copies live in S3. */
+  s3Location?: string;
+  /** True when the workspace's primary storage is S3 (real API with S3 configured). */
+  s3Primary: boolean;
+  /** The storages opened (primary first). */
+  storages: Storage[];
+  close(): Promise<void>;
+}
+
+/** What {@link openCliStudio} returns. */
+export interface CliStudio extends CliWorkspace {
+  studio: Studio;
+  /** A description of the provider for screens, e.g. `MaxStudio sandbox (in-process, http://127.0.0.1:41234)`. */
+  providerLabel: string;
+  /** True when results come from a sandbox: every screen says SANDBOX. */
+  sandbox: boolean;
+  /** Copies results go to (S3 or the local folder), for the summary. */
+  uploadTarget?: string;
+}
+
+function s3Location(s3: S3Settings): string {
+  return `s3://${s3.bucket}${s3.prefix ? `/${s3.prefix.replace(/^\/+|\/+$/g, '')}` : ''}`;
+}
+
+/** True when the real MaxStudio API is configured: a key and no loopback base URL. */
+export function usesRealApi(context: CliContext): boolean {
+  const { settings } = context;
+  return (
+    !context.options.sandbox &&
+    settings.maxStudioApiKey !== undefined &&
+    (settings.maxStudioBaseUrl === undefined || !isLoopbackUrl(settings.maxStudioBaseUrl))
+  );
+}
+
+async function createS3Storage(s3: S3Settings): Promise<Storage> {
+  const { S3Storage } = await import('@model-studio/storage-s3');
+  const options: ConstructorParameters<typeof S3Storage>[0] = { bucket: s3.bucket };
+  if (s3.prefix) options.prefix = s3.prefix;
+  if (s3.region) options.region = s3.region;
+  if (s3.endpoint) options.endpoint = s3.endpoint;
+  if (s3.forcePathStyle !== undefined) options.forcePathStyle = s3.forcePathStyle;
+  if (s3.accessKeyId && s3.secretAccessKey) {
+    options.credentials = { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey };
+  }
+  return new S3Storage(options);
+}
+
+async function closeStorage(storage: Storage): Promise<void> {
+  const closable = storage as Storage & { close?: () => Promise<void> | void };
+  await closable.close?.();
+}
+
+/**
+ * Opens the workspace at `--workspace`. Its storage is a LocalStorage at that folder (with loopback signed URLs, so
+ * a sandbox can fetch files), except when the real MaxStudio API and S3 are both configured: then models, photos and
+ * results live in the S3 bucket (the API fetches them by URL) and journals and ledgers stay in the local folder.
+ */
+export async function openCliWorkspace(
+  context: CliContext,
+  options: { forceLocal?: boolean } = {},
+): Promise<CliWorkspace> {
+  const core = await import('@model-studio/core');
+  const root = resolve(context.options.workspace);
+  const local = new core.LocalStorage({ root, signedUrls: {} });
+  const s3Settings = context.settings.s3;
+  const s3 = s3Settings ? await createS3Storage(s3Settings) : undefined;
+  const s3Primary = s3 !== undefined && usesRealApi(context) && !options.forceLocal;
+  const storage = s3Primary ? s3 : local;
+  const mirrors = s3 && !s3Primary ? [s3] : [];
+  const workspace = await core.openWorkspace({ root, storage, mirrors });
+  const storages = s3 ? (s3Primary ? [s3, local] : [local, s3]) : [local];
+  const result: CliWorkspace = {
+    workspace,
+    root,
+    s3Primary,
+    storages,
+    async close() {
+      await workspace.close();
+      for (const opened of storages) await closeStorage(opened);
+    },
+  };
+  if (s3Settings) result.s3Location = s3Location(s3Settings);
+  return result;
+}
+
+interface ProviderParts {
+  detector?: FaceDetector;
+  swapper: FaceSwapper;
+  enhancer: Enhancer;
+  label: string;
+  sandbox: boolean;
+  close(): Promise<void>;
+}
+
+/** Swapper and enhancer for commands that never pay: calling them is a bug, reported as such. */
+function offlineProvider(): ProviderParts {
+  const refuse = (): never => {
+    throw new Error('This command does not call a paid provider; run `studio run <model>` to process photos.');
+  };
+  const price = { units: 0, unit: 'credits' };
+  return {
+    swapper: { specificationVersion: 'v1', provider: 'none', price, submitSwap: refuse, waitForSwap: refuse },
+    enhancer: { specificationVersion: 'v1', provider: 'none', price, submitEnhance: refuse, waitForEnhance: refuse },
+    label: 'no provider (this command makes no paid calls)',
+    sandbox: false,
+    async close() {},
+  };
+}
+
+const noKeyHelp =
+  'No MaxStudio API key is configured. Set MAXSTUDIO_API_KEY (in the environment or a .env file here) to use the ' +
+  'real API, pass --sandbox to run against an in-process sandbox (outputs are labelled SANDBOX), or try `studio demo`.';
+
+const noS3Help =
+  'The real MaxStudio API fetches images by URL from the internet, but without S3 the workspace only has loopback ' +
+  'URLs. Configure S3 (or R2/MinIO) for the workspace: set S3_BUCKET, S3_REGION and, unless the default AWS ' +
+  'credential chain applies, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY (for R2/MinIO also S3_ENDPOINT and ' +
+  'S3_FORCE_PATH_STYLE=true). Or pass --sandbox to try the flow without paying.';
+
+async function createProvider(
+  context: CliContext,
+  mode: ProviderMode,
+  storage: Storage,
+  quality: LazyQuality,
+  s3Primary: boolean,
+): Promise<ProviderParts> {
+  if (mode === 'none') return offlineProvider();
+  const maxstudio = await import('@model-studio/maxstudio');
+  const { settings } = context;
+  const baseUrl = settings.maxStudioBaseUrl;
+  if (mode === 'in-process-sandbox' || context.options.sandbox) {
+    const testing = await import('@model-studio/maxstudio/testing');
+    const sandbox = await testing.startMaxStudioSandbox({
+      faceDetector: quality.checker,
+      jobDurations: { swap: { pendingMs: 50, runningMs: 250 }, enhance: { pendingMs: 50, runningMs: 350 } },
+    });
+    const client = maxstudio.createMaxStudio({ apiKey: sandbox.apiKey, baseURL: sandbox.url });
+    const provider = maxstudio.createMaxStudioProvider({ storage, client, allowLoopbackUrls: true });
+    return {
+      ...provider,
+      label: `MaxStudio sandbox (in-process at ${sandbox.url}; no real credits are spent)`,
+      sandbox: true,
+      close: () => sandbox.close(),
+    };
+  }
+  if (baseUrl !== undefined && isLoopbackUrl(baseUrl)) {
+    const client = maxstudio.createMaxStudio({ apiKey: settings.maxStudioApiKey ?? 'sandbox-key', baseURL: baseUrl });
+    const provider = maxstudio.createMaxStudioProvider({ storage, client, allowLoopbackUrls: true });
+    return {
+      ...provider,
+      label: `MaxStudio sandbox at ${baseUrl} (loopback; no real credits are spent)`,
+      sandbox: true,
+      async close() {},
+    };
+  }
+  if (settings.maxStudioApiKey === undefined) throw new UsageError(noKeyHelp);
+  if (!s3Primary) throw new UsageError(noS3Help);
+  const clientSettings: Parameters<typeof maxstudio.createMaxStudio>[0] = { apiKey: settings.maxStudioApiKey };
+  if (baseUrl) clientSettings.baseURL = baseUrl;
+  const client = maxstudio.createMaxStudio(clientSettings);
+  const provider = maxstudio.createMaxStudioProvider({ storage, client });
+  return {
+    ...provider,
+    label: `MaxStudio API (${baseUrl ?? maxstudio.defaultMaxStudioBaseURL})`,
+    sandbox: false,
+    async close() {},
+  };
+}
+
+/**
+ * Wires the studio for a command: the workspace ({@link openCliWorkspace}), the quality package's face checker and
+ * image processor, the MaxStudio provider chosen by `mode` and the settings, result copies (S3 when configured; the
+ * local folder when S3 is the primary storage), and `createStudio`. Heavy packages are imported here, only when a
+ * command needs them. `close()` closes everything opened, sandbox included.
+ */
+export async function openCliStudio(context: CliContext, mode: ProviderMode): Promise<CliStudio> {
+  const opened: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of opened.reverse()) await close().catch(() => {});
+  };
+  try {
+    const cliWorkspace = await openCliWorkspace(context, { forceLocal: mode === 'in-process-sandbox' });
+    opened.push(() => cliWorkspace.close());
+    const quality = lazyQuality();
+    opened.push(() => quality.close());
+    const provider = await createProvider(
+      context,
+      mode,
+      cliWorkspace.workspace.storage,
+      quality,
+      cliWorkspace.s3Primary,
+    );
+    opened.push(() => provider.close());
+    const core = await import('@model-studio/core');
+    const resultStores = cliWorkspace.storages.slice(1);
+    const settings: Parameters<typeof core.createStudio>[0] = {
+      workspace: cliWorkspace.workspace,
+      faceDetector: quality.checker,
+      swapper: provider.swapper,
+      enhancer: provider.enhancer,
+      faceChecker: quality.checker,
+      imageProcessor: quality.processor,
+      resultStores,
+      logger: { warn: (message) => context.out.warn(message), error: (message) => context.out.error(message) },
+    };
+    if (context.options.concurrency !== undefined) settings.concurrency = context.options.concurrency;
+    if (context.options.budget !== undefined) settings.budget = { limit: context.options.budget, unit: 'credits' };
+    const studio = core.createStudio(settings);
+    opened.push(() => studio.close());
+    if (provider.sandbox) context.out.sandboxBanner(provider.label);
+    const result: CliStudio = {
+      ...cliWorkspace,
+      studio,
+      providerLabel: provider.label,
+      sandbox: provider.sandbox,
+      close: closeAll,
+    };
+    if (resultStores.length > 0) {
+      result.uploadTarget = cliWorkspace.s3Primary ? `the local folder ${cliWorkspace.root}` : cliWorkspace.s3Location;
+    }
+    return result;
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
