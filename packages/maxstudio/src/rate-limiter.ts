@@ -25,6 +25,7 @@ export class RateLimiter {
   private tokens: number;
   private refilledAt = performance.now();
   private pausedUntil = 0;
+  private reducedAt = Number.NEGATIVE_INFINITY;
   private inFlight = 0;
   private readonly waiters: Array<() => void> = [];
   private readonly recentStarts: number[] = [];
@@ -63,14 +64,19 @@ export class RateLimiter {
     };
   }
 
-  /** Called on a 429: pause every caller for `retryAfterMs` and halve the rate. */
+  /**
+   * Called on a 429: pauses every caller for `retryAfterMs` and halves the rate (at most once a second, so a burst of
+   * 429s answering requests sent together counts as one signal).
+   */
   onThrottle(retryAfterMs: number | undefined): void {
     const now = performance.now();
     if (retryAfterMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
+    if (now - this.reducedAt < 1000) return;
+    this.reducedAt = now;
+    this.refill();
     const observed = Number.isFinite(this.rate) ? this.rate : Math.max(this.recentStarts.length, 1);
     this.rate = Math.max(this.floor, observed / 2);
-    this.tokens = Math.min(this.tokens, 0);
-    this.refilledAt = now;
+    this.tokens = Math.min(this.tokens, 1);
   }
 
   /** Called on a success: the adaptive rate grows back by 10% up to the configured ceiling. */

@@ -1,1 +1,248 @@
-export {};
+import type { Enhancer, FaceDetector, FaceSwapper, ProviderJob, ProviderJobResult, Storage } from '../interfaces/index.js';
+import type { StorageContractTestApi } from './storage-contract-tests.js';
+
+/** The parts of a test runner the provider suite uses (the same as the storage suite's): pass vitest's or jest's. */
+export type ProviderContractTestApi = StorageContractTestApi;
+
+/** What the provider under test needs, made once before the suite. */
+export interface ProviderContractSubject {
+  detector?: FaceDetector;
+  swapper?: FaceSwapper;
+  enhancer?: Enhancer;
+  /** Storage holding the sample images, which the adapters read. */
+  storage: Storage;
+  /** Storage keys of a source face image and a target image with one clear face (JPEG or PNG). */
+  sampleKeys: { source: string; target: string };
+  /**
+   * New adapter instances as after a process restart (a fresh client too), used to reattach jobs by id.
+   * @default the same instances
+   */
+  restart?: () => Promise<{ swapper?: FaceSwapper; enhancer?: Enhancer }>;
+  /** Releases what setup made (servers, temp dirs). */
+  teardown?: () => Promise<void>;
+}
+
+/** Options of {@link providerContractTests}. */
+export interface ProviderContractOptions {
+  /** Shown in the suite's name, e.g. `MaxStudio (sandbox)`. */
+  name: string;
+  /** Which adapters the subject provides; their tests are registered and setup must supply them. @default all three */
+  adapters?: Array<'detector' | 'swapper' | 'enhancer'>;
+  setup: () => Promise<ProviderContractSubject>;
+  /** Timeout of each test, ms (paid jobs take time). @default 60000 */
+  timeout?: number;
+}
+
+/** Width and height from a JPEG's SOF marker or a PNG's IHDR; `undefined` for other formats. */
+export function imageDimensions(bytes: Uint8Array): { width: number; height: number } | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.byteLength > 24 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) {
+    return { width: view.getUint32(16), height: view.getUint32(20) };
+  }
+  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return undefined;
+  let offset = 2;
+  while (offset + 9 < bytes.byteLength) {
+    if (bytes[offset] !== 0xff) {
+      offset++;
+      continue;
+    }
+    const marker = bytes[offset + 1] ?? 0;
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { height: view.getUint16(offset + 5), width: view.getUint16(offset + 7) };
+    }
+    offset += 2 + view.getUint16(offset + 2);
+  }
+  return undefined;
+}
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+async function rejection(run: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await run();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+/** True for the errors an aborted call may reject with: the signal's reason, an AbortError, or an error with reason `aborted`. */
+function isAbortRejection(error: unknown, reason: unknown): boolean {
+  if (error === undefined) return false;
+  if (error === reason) return true;
+  const record = error as { name?: unknown; reason?: unknown };
+  return record.name === 'AbortError' || record.reason === 'aborted';
+}
+
+/** A job handle as read back from a journal after a restart: a plain object with the same fields. */
+const fromJournal = (job: ProviderJob): ProviderJob => JSON.parse(JSON.stringify({ id: job.id, provider: job.provider, operation: job.operation }));
+
+/**
+ * The contract every FaceDetector / FaceSwapper / Enhancer must meet: version and price declared, faces inside the
+ * image, paid jobs that submit, finish with image bytes and units charged, reattach by id after a restart, and honour
+ * an aborted signal. Adapter authors run it with their test runner's functions.
+ *
+ * @example
+ * ```ts no-run
+ * import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+ * import { providerContractTests } from '@model-studio/core/testing';
+ * providerContractTests({ describe, it, expect, beforeAll, afterAll }, { name: 'my provider', setup: async () => ({ ... }) });
+ * ```
+ */
+export function providerContractTests(api: ProviderContractTestApi, options: ProviderContractOptions): void {
+  const { describe, it, expect, beforeAll, afterAll } = api;
+  const adapters = options.adapters ?? ['detector', 'swapper', 'enhancer'];
+  const timeout = options.timeout ?? 60_000;
+  let subject: ProviderContractSubject | undefined;
+  const ready = (): ProviderContractSubject => {
+    if (!subject) throw new Error('providerContractTests: setup did not finish.');
+    return subject;
+  };
+  const aborted = () => {
+    const controller = new AbortController();
+    controller.abort(new Error('aborted by the provider contract suite'));
+    return controller.signal;
+  };
+
+  describe(`${options.name}: provider contract`, () => {
+    beforeAll(async () => {
+      subject = await options.setup();
+    }, timeout);
+    afterAll(async () => {
+      await subject?.teardown?.();
+    }, timeout);
+
+    it('declares specificationVersion v1, a provider id and prices', () => {
+      for (const name of adapters) {
+        const adapter = ready()[name];
+        expect(adapter === undefined ? `${name} missing from setup()` : adapter.specificationVersion).toBe('v1');
+        expect(typeof adapter?.provider === 'string' && adapter.provider.length > 0).toBe(true);
+        if (adapter && 'price' in adapter) {
+          expect(adapter.price.units).toBeGreaterThan(0);
+          expect(typeof adapter.price.unit === 'string' && adapter.price.unit.length > 0).toBe(true);
+        }
+      }
+    });
+
+    if (adapters.includes('detector')) {
+      describe('FaceDetector', () => {
+        it('finds the face of the target, inside the image bounds', async () => {
+          const { detector, storage, sampleKeys } = ready();
+          const size = imageDimensions(await readAll(await storage.get(sampleKeys.target)));
+          const faces = (await detector?.detectFaces({ key: sampleKeys.target })) ?? [];
+          expect(faces.length).toBeGreaterThanOrEqual(1);
+          for (const { box } of faces) {
+            expect(box.width).toBeGreaterThan(0);
+            expect(box.height).toBeGreaterThan(0);
+            expect(box.x).toBeGreaterThanOrEqual(0);
+            expect(box.y).toBeGreaterThanOrEqual(0);
+            if (size) {
+              expect(box.x + box.width).toBeLessThanOrEqual(size.width);
+              expect(box.y + box.height).toBeLessThanOrEqual(size.height);
+            }
+          }
+        }, timeout);
+
+        it('rejects when the signal is already aborted', async () => {
+          const signal = aborted();
+          const error = await rejection(async () => ready().detector?.detectFaces({ key: ready().sampleKeys.target }, { signal }));
+          expect(isAbortRejection(error, signal.reason)).toBe(true);
+        }, timeout);
+      });
+    }
+
+    if (adapters.includes('swapper')) {
+      describe('FaceSwapper', () => {
+        let job: ProviderJob | undefined;
+        const swapper = () => {
+          const found = ready().swapper;
+          if (!found) throw new Error('setup() returned no swapper');
+          return found;
+        };
+        const request = () => ({ targetKey: ready().sampleKeys.target, sourceKey: ready().sampleKeys.source });
+
+        it('submits a swap and returns a job with an id', async () => {
+          job = await swapper().submitSwap(request());
+          expect(typeof job.id === 'string' && job.id.length > 0).toBe(true);
+          expect(job.provider).toBe(swapper().provider);
+        }, timeout);
+
+        it('waits for the job: image bytes and the units charged', async () => {
+          if (!job) throw new Error('no job: the submit test failed');
+          const statuses: string[] = [];
+          const result: ProviderJobResult = await swapper().waitForSwap(job, { onStatus: (status) => statuses.push(status) });
+          expect(result.job.id).toBe(job.id);
+          expect(result.bytes.byteLength).toBeGreaterThan(0);
+          expect(imageDimensions(result.bytes) !== undefined || result.contentType.startsWith('image/')).toBe(true);
+          expect(result.units).toBeGreaterThan(0);
+          expect(result.unit).toBe(swapper().price.unit);
+        }, timeout);
+
+        it('reattaches by id from a fresh handle after a restart', async () => {
+          if (!job) throw new Error('no job: the submit test failed');
+          const fresh = (await ready().restart?.())?.swapper ?? swapper();
+          const result = await fresh.waitForSwap(fromJournal(job));
+          expect(result.job.id).toBe(job.id);
+          expect(result.bytes.byteLength).toBeGreaterThan(0);
+        }, timeout);
+
+        it('rejects an aborted signal on submit and on wait', async () => {
+          const signal = aborted();
+          expect(isAbortRejection(await rejection(() => swapper().submitSwap(request(), { signal })), signal.reason)).toBe(true);
+          if (job) expect(isAbortRejection(await rejection(() => swapper().waitForSwap(fromJournal(job as ProviderJob), { signal })), signal.reason)).toBe(true);
+        }, timeout);
+
+        it('refuses a missing storage key', async () => {
+          const error = await rejection(() => swapper().submitSwap({ ...request(), targetKey: 'provider-contract/missing.jpg' }));
+          expect(error instanceof Error).toBe(true);
+        }, timeout);
+      });
+    }
+
+    if (adapters.includes('enhancer')) {
+      describe('Enhancer', () => {
+        let job: ProviderJob | undefined;
+        const enhancer = () => {
+          const found = ready().enhancer;
+          if (!found) throw new Error('setup() returned no enhancer');
+          return found;
+        };
+
+        it('submits an enhance and returns a job with an id', async () => {
+          job = await enhancer().submitEnhance({ imageKey: ready().sampleKeys.target });
+          expect(typeof job.id === 'string' && job.id.length > 0).toBe(true);
+          expect(job.provider).toBe(enhancer().provider);
+        }, timeout);
+
+        it('waits for the job: image bytes and the units charged', async () => {
+          if (!job) throw new Error('no job: the submit test failed');
+          const result = await enhancer().waitForEnhance(job);
+          expect(result.job.id).toBe(job.id);
+          expect(result.bytes.byteLength).toBeGreaterThan(0);
+          expect(result.units).toBeGreaterThan(0);
+          expect(result.unit).toBe(enhancer().price.unit);
+        }, timeout);
+
+        it('reattaches by id from a fresh handle after a restart', async () => {
+          if (!job) throw new Error('no job: the submit test failed');
+          const fresh = (await ready().restart?.())?.enhancer ?? enhancer();
+          const result = await fresh.waitForEnhance(fromJournal(job));
+          expect(result.bytes.byteLength).toBeGreaterThan(0);
+        }, timeout);
+
+        it('rejects an aborted signal on submit and on wait', async () => {
+          const signal = aborted();
+          expect(isAbortRejection(await rejection(() => enhancer().submitEnhance({ imageKey: ready().sampleKeys.target }, { signal })), signal.reason)).toBe(true);
+          if (job) expect(isAbortRejection(await rejection(() => enhancer().waitForEnhance(fromJournal(job as ProviderJob), { signal })), signal.reason)).toBe(true);
+        }, timeout);
+
+        it('refuses a missing storage key', async () => {
+          const error = await rejection(() => enhancer().submitEnhance({ imageKey: 'provider-contract/missing.jpg' }));
+          expect(error instanceof Error).toBe(true);
+        }, timeout);
+      });
+    }
+  });
+}
