@@ -62,6 +62,11 @@ describe('LocalStorage atomic writes under a crash', () => {
     for await (const info of storage.list()) listed.push(info.key);
     expect(listed).toEqual([key]);
 
+    // The leftover is cleaned once it is stale, not while it could still be a write in progress.
+    expect(await storage.removeStaleTempFiles()).toBe(0);
+    expect(await storage.removeStaleTempFiles({ olderThanMs: 0 })).toBe(1);
+    expect((await readdir(dir)).filter((name) => name.startsWith('.'))).toEqual([]);
+
     // The storage keeps working: a new put replaces the old content.
     await storage.put(key, new TextEncoder().encode('after the crash'));
     expect(await new Response(await storage.get(key)).text()).toBe('after the crash');

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalStorage, StorageError, ValidationError } from '@model-studio/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { errorOf } from './fixtures/storage/helpers.js';
 
 const secret = 'test-secret-0123456789abcdef';
 const encoder = new TextEncoder();
@@ -15,15 +16,6 @@ function sign(method: string, key: string, expires: number, contentType = ''): s
   return createHmac('sha256', secret)
     .update(['model-studio-local-v1', method, key, String(expires), contentType].join('\n'))
     .digest('hex');
-}
-
-async function errorOf(action: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 /** Sends a raw request target, which fetch would normalise (`..`, `%2e%2e`). */

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { LocalStorage, NotFoundError, StorageError, ValidationError } from '@model-studio/core';
 import { storageContractTests } from '@model-studio/core/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { errorOf, text } from './fixtures/storage/helpers.js';
 
 const contractRoot = mkdtempSync(join(tmpdir(), 'local-storage-contract-'));
 storageContractTests(
@@ -21,23 +22,10 @@ storageContractTests(
 
 const encoder = new TextEncoder();
 
-async function text(stream: ReadableStream<Uint8Array>): Promise<string> {
-  return new Response(stream).text();
-}
-
 async function keysOf(storage: LocalStorage, prefix?: string): Promise<string[]> {
   const keys: string[] = [];
   for await (const info of storage.list(prefix === undefined ? {} : { prefix })) keys.push(info.key);
   return keys;
-}
-
-async function errorOf(action: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 async function tempFilesUnder(dir: string): Promise<string[]> {
@@ -177,6 +165,24 @@ describe('LocalStorage on disk', () => {
     await writeFile(join(dir, '.git', 'config'), 'stray');
     expect(await keysOf(storage)).toEqual(['models/a/x.jpg']);
     expect(await keysOf(storage, 'models/a/.')).toEqual([]);
+  });
+
+  it('removes stale temp files of interrupted writes, and the directories they leave empty', async () => {
+    await storage.put('models/kept/x.jpg', encoder.encode('x'));
+    const staleDir = join(storage.root, 'models', 'gone', 'loras');
+    await mkdir(staleDir, { recursive: true });
+    const stale = join(staleDir, '.ms-tmp-00000000000000aa');
+    const fresh = join(storage.root, 'models', 'kept', '.ms-tmp-00000000000000bb');
+    await writeFile(stale, 'partial');
+    await writeFile(fresh, 'in progress');
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    await utimes(stale, twoHoursAgo, twoHoursAgo);
+    expect(await storage.removeStaleTempFiles()).toBe(1);
+    expect(await readdir(join(storage.root, 'models'))).toEqual(['kept']);
+    expect(await tempFilesUnder(storage.root)).toEqual([join('models', 'kept', '.ms-tmp-00000000000000bb')]);
+    expect(await storage.removeStaleTempFiles({ olderThanMs: 0 })).toBe(1);
+    expect(await tempFilesUnder(storage.root)).toEqual([]);
+    expect(await keysOf(storage)).toEqual(['models/kept/x.jpg']);
   });
 
   it('treats directories as missing keys', async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, open, rename, rm } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { type FileHandle, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChunkSource } from './chunk-source.js';
 import { isFsError } from './fs-error.js';
@@ -32,8 +33,13 @@ async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number)
   }
 }
 
-/** Flushes a directory entry change (a rename) to disk. Platforms that cannot fsync a directory (Windows) skip it. */
-async function syncDirectory(dir: string): Promise<void> {
+/**
+ * Flushes a directory entry change (a create or rename) to disk. Platforms that cannot fsync a directory (Windows)
+ * skip it.
+ *
+ * @internal
+ */
+export async function syncDirectory(dir: string): Promise<void> {
   let handle: FileHandle | undefined;
   try {
     handle = await open(dir, 'r');
@@ -137,5 +143,25 @@ export async function writeFileAtomic(
     throw error;
   } finally {
     if (onAbort) signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * Finds the temporary files of interrupted writes below `dir`, without following symbolic links.
+ *
+ * @internal
+ */
+export async function* findTempFiles(dir: string): AsyncGenerator<string> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if (isFsError(error) && (error.code === 'ENOENT' || error.code === 'ENOTDIR')) return;
+    throw error;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* findTempFiles(path);
+    else if (entry.isFile() && entry.name.startsWith(tempFilePrefix)) yield path;
   }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type BigIntStats, constants } from 'node:fs';
-import { lstat, mkdir, open, realpath, rmdir, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, realpath, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { StorageError, ValidationError } from '../errors/index.js';
 import type {
@@ -12,7 +12,7 @@ import type {
   StorageObjectInfo,
   StoragePutOptions,
 } from '../interfaces/index.js';
-import { writeFileAtomic } from './atomic-file-write.js';
+import { findTempFiles, writeFileAtomic } from './atomic-file-write.js';
 import { bytesSource, type ChunkSource, webStreamSource } from './chunk-source.js';
 import { contentTypeOf } from './content-type.js';
 import { fileReadStream } from './file-read-stream.js';
@@ -335,6 +335,41 @@ export class LocalStorage implements Storage {
   }
 
   /**
+   * Removes the temporary files that writes interrupted by a crash or a killed process left behind (a put that fails
+   * or is aborted removes its own), and the directories that leaves empty. Such files never show in `list` and
+   * never hide a key's content, but they take space: call this at start-up or from a maintenance task. Only files
+   * untouched for `olderThanMs` are removed, so writes still in progress are left alone.
+   *
+   * @param options.olderThanMs - Minimum age, by modification time, of a temporary file to remove.
+   * @default options.olderThanMs 3600000 (1 hour)
+   * @returns How many temporary files were removed.
+   * @throws {StorageError} When the root cannot be read.
+   */
+  async removeStaleTempFiles(options: { olderThanMs?: number; signal?: AbortSignal } = {}): Promise<number> {
+    const { olderThanMs = 3_600_000, signal } = options;
+    if (typeof olderThanMs !== 'number' || !(olderThanMs >= 0)) {
+      throw new ValidationError('olderThanMs must be a number of milliseconds, 0 or more.', { field: 'olderThanMs' });
+    }
+    signal?.throwIfAborted();
+    const cutoff = Date.now() - olderThanMs;
+    let removed = 0;
+    try {
+      const realRoot = await this.#getRealRoot();
+      for await (const path of findTempFiles(realRoot)) {
+        signal?.throwIfAborted();
+        const stats = await stat(path).catch(() => undefined);
+        if (!stats || stats.mtimeMs > cutoff) continue;
+        await rm(path, { force: true });
+        removed++;
+        await this.#pruneEmptyDirectories(dirname(path), realRoot);
+      }
+    } catch (error) {
+      throw toStorageError(error, 'removeStaleTempFiles', undefined, this.root);
+    }
+    return removed;
+  }
+
+  /**
    * Stops the signed URL server if it was started, closing its connections and freeing its port. The storage stays
    * usable; a later `signedUrl` call starts the server again (on a new port unless `signedUrls.port` is fixed).
    */
@@ -479,11 +514,16 @@ export class LocalStorage implements Storage {
       }
       throw error;
     }
-    for (let dir = parent; isInside(realRoot, dir); dir = dirname(dir)) {
+    await this.#pruneEmptyDirectories(parent, realRoot);
+  }
+
+  /** Removes `dir` and its parents while they are empty, stopping below the root. */
+  async #pruneEmptyDirectories(dir: string, realRoot: string): Promise<void> {
+    for (let current = dir; isInside(realRoot, current); current = dirname(current)) {
       try {
-        await rmdir(dir);
+        await rmdir(current);
       } catch {
-        break; // Not empty (or gone): stop pruning.
+        return; // Not empty (or gone): stop pruning.
       }
     }
   }
