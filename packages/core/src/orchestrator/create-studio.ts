@@ -47,11 +47,10 @@ export function createStudio(settings: StudioSettings): Studio {
   const runs = new Map<string, AbortController>();
 
   const recorderFor = (model: string): Promise<RunRecorder> => {
-    let recorder = recorders.get(model);
-    if (!recorder) {
-      recorder = openRunRecorder({ dir: workspace.localModelDir(model), model, budget: settings.budget });
-      recorders.set(model, recorder);
-    }
+    const open = recorders.get(model);
+    if (open) return open;
+    const recorder = openRunRecorder({ dir: workspace.localModelDir(model), model, budget: settings.budget });
+    recorders.set(model, recorder);
     return recorder;
   };
 
@@ -130,7 +129,7 @@ export function createStudio(settings: StudioSettings): Studio {
         await workspace.recordTargets(
           model,
           rating,
-          accepted.map((result) => ({ n: result.number!, origin: `${provenance.origin}/${result.name}`, ...provenance, })),
+          accepted.map((result) => ({ ...provenance, n: result.number!, origin: `${provenance.origin}/${result.name}` })),
         );
       }
       return results;

@@ -1,6 +1,7 @@
 import { assertConsent } from '../consent/index.js';
 import { ModelStudioError, ProviderError } from '../errors/index.js';
 import { digitalSourceType } from '../interfaces/image-processor.js';
+import type { BoundingBox } from '../interfaces/shared.js';
 import type { Storage } from '../interfaces/storage.js';
 import { formatResultName, unitId as stageIdOf } from '../naming/index.js';
 import type { ModelConfig } from '../workspace/index.js';
@@ -64,7 +65,7 @@ export async function runUnit(context: UnitContext, unit: PlannedUnit): Promise<
       swapped = await readAll(await context.storage.get(unit.swappedKey, { signal: context.signal }));
     } else {
       const faces = await checkTarget(context, unit, ids.swapped);
-      if ('failure' in faces) return faces;
+      if (faces.kind === 'failed') return faces;
       stage('swap');
       const { swapper, imageProcessor } = context.settings;
       const { result, reattached: again } = await runPaidCall(context, {
@@ -143,7 +144,7 @@ async function checkTarget(context: UnitContext, unit: PlannedUnit, stageId: str
   const { thresholds } = context.config.settings;
   const bytes = await readAll(await context.storage.get(unit.targetKey, { signal: context.signal }));
   let problem: { code: string; message: string } | undefined;
-  let boxes: NonNullable<Awaited<ReturnType<typeof context.settings.faceChecker.faces>>>[number]['box'][] = [];
+  let boxes: BoundingBox[] = [];
   if (bytes.byteLength > thresholds.maxBytes) {
     problem = { code: 'too-large', message: `Target ${unit.targetKey} is ${bytes.byteLength} bytes; the limit is ${thresholds.maxBytes}.` };
   } else {
@@ -154,9 +155,10 @@ async function checkTarget(context: UnitContext, unit: PlannedUnit, stageId: str
     }
   }
   context.emit({ type: 'stage-end', unitId: unit.id, stage: 'target-check', ok: !problem, detail: problem?.message });
-  if (!problem) return { boxes };
+  if (!problem) return { kind: 'passed' as const, boxes };
   await context.recorder.failed(stageId, 'target-check', { ...problem, retryable: false });
-  return { failure: { unitId: unit.id, stage: 'target-check' as const, ...problem, retryable: false }, kind: 'failed' as const };
+  const failure: UnitFailure = { unitId: unit.id, stage: 'target-check', ...problem, retryable: false };
+  return { kind: 'failed' as const, failure };
 }
 
 /** A swap is verified when a face in the result is the source person. Returns the refusal, or undefined. */

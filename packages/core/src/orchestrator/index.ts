@@ -1,0 +1,21 @@
+export { createStudio, priceTableNote } from './create-studio.js';
+export type {
+  CostEstimate,
+  ImportInput,
+  ImportOptions,
+  ImportResult,
+  ModelStatus,
+  Plan,
+  PlannedUnit,
+  PlanOptions,
+  RunBudget,
+  RunOptions,
+  RunSummary,
+  Studio,
+  StudioEvent,
+  StudioLogger,
+  StudioSettings,
+  TargetProvenance,
+  UnitFailure,
+  UnitStage,
+} from './studio-types.js';

@@ -1,0 +1,163 @@
+import { join } from 'node:path';
+import { openJournal, type ProgressJournal } from '../journal/index.js';
+import { type Budget, type CostLedger, createBudget, openLedger } from '../ledger/index.js';
+import type { Charge, RunRecorder, StageState } from './run-recorder.js';
+
+/** Options for {@link openRunRecorder}. */
+export interface RunRecorderOptions {
+  /** The model's local folder: `progress.jsonl` and `costs.jsonl` live here. */
+  dir: string;
+  model: string;
+  /** A spending allowance for runs, on top of what the ledger already holds. */
+  budget?: { limit: number; unit?: string };
+}
+
+/**
+ * Opens the model's journal and ledger behind the orchestrator's {@link RunRecorder}. On open it reconciles a crash:
+ * an op left `submitting` (request possibly sent, no job id) is uncertain in the journal, so its open reservation
+ * becomes an uncertain charge in the ledger.
+ */
+export async function openRunRecorder(options: RunRecorderOptions): Promise<RunRecorder> {
+  const journal = await openJournal(join(options.dir, 'progress.jsonl'));
+  const ledger = await openLedger(join(options.dir, 'costs.jsonl'));
+  await reconcileInterrupted(journal, ledger, options.model);
+  return new JournalLedgerRecorder(journal, ledger, options.model, options.budget);
+}
+
+async function reconcileInterrupted(journal: ProgressJournal, ledger: CostLedger, model: string): Promise<void> {
+  for (const op of journal.uncertain()) {
+    const reservation = ledger.openReservation(op.unitId, op.op);
+    if (!reservation) continue;
+    const { seq: _seq, at: _at, kind: _kind, ...rest } = reservation;
+    await ledger.record({ ...rest, model, kind: 'uncertain', attempt: op.attempt, note: op.reason });
+    await ledger.record({ ...rest, model, kind: 'release' });
+  }
+}
+
+class JournalLedgerRecorder implements RunRecorder {
+  private budget: Budget | undefined;
+  private readonly actualAtOpen: Map<string, number>;
+  private readonly planOrder: string[] = [];
+  private readonly planSet = new Set<string>();
+
+  constructor(
+    private readonly journal: ProgressJournal,
+    private readonly ledger: CostLedger,
+    private readonly model: string,
+    budget: { limit: number; unit?: string } | undefined,
+  ) {
+    this.actualAtOpen = new Map();
+    for (const unit of journal.units()) this.remember(unit.unitId);
+    if (budget) this.setBudget(budget);
+    const summary = ledger.summary();
+    for (const row of summary.rows) this.actualAtOpen.set(row.unitOfAccount, (this.actualAtOpen.get(row.unitOfAccount) ?? 0) + row.actual + row.uncertain);
+  }
+
+  private remember(stageId: string): void {
+    if (this.planSet.has(stageId)) return;
+    this.planSet.add(stageId);
+    this.planOrder.push(stageId);
+  }
+
+  setBudget(budget: { limit: number; unit?: string }): void {
+    const unit = budget.unit ?? 'credits';
+    this.budget = createBudget({ ledger: this.ledger, unit, limit: this.ledger.totals(unit).committed + budget.limit });
+  }
+
+  state(stageId: string): StageState {
+    const unit = this.journal.state(stageId);
+    if (!unit) return { status: 'pending' };
+    if (unit.status === 'done') return { status: 'done', outputKeys: [...unit.outputKeys] };
+    const ops = Object.values(unit.ops);
+    const inFlight = ops.find((op) => op.status === 'submitted' && op.jobId);
+    if (inFlight) return { status: 'in-flight', jobId: inFlight.jobId!, provider: inFlight.provider ?? 'unknown' };
+    if (ops.some((op) => op.status === 'uncertain' || op.status === 'submitting')) return { status: 'uncertain' };
+    const failed = ops.find((op) => op.status === 'failed');
+    if (failed?.error) return { status: 'failed', ...failed.error };
+    return { status: 'pending' };
+  }
+
+  plannedStages(): string[] {
+    return [...this.planOrder];
+  }
+
+  async planned(stageIds: string[]): Promise<void> {
+    for (const stageId of stageIds) {
+      if (this.planSet.has(stageId)) continue;
+      this.remember(stageId);
+      await this.journal.append({ type: 'planned', unitId: stageId, ops: [stageId.endsWith(':swapped') ? 'swap' : 'enhance'] });
+    }
+  }
+
+  async submitting(stageId: string, op: string): Promise<void> {
+    const unit = this.journal.state(stageId);
+    if (unit?.ops[op]?.status === 'uncertain') {
+      await this.journal.append({ type: 'resubmit-approved', unitId: stageId, op, note: 'resubmitUncertain: counted as possible double payment' });
+    }
+    await this.journal.append({ type: 'submitting', unitId: stageId, op });
+  }
+
+  async submitted(stageId: string, op: string, jobId: string, provider: string): Promise<void> {
+    await this.journal.append({ type: 'submitted', unitId: stageId, op, jobId, provider });
+  }
+
+  async completed(stageId: string, op: string, outputKeys: string[]): Promise<void> {
+    await this.journal.append({ type: 'completed', unitId: stageId, op, outputKeys });
+    await this.journal.append({ type: 'completed', unitId: stageId, outputKeys });
+  }
+
+  async failed(stageId: string, op: string, failure: { code: string; message: string; retryable: boolean }): Promise<void> {
+    await this.journal.append({ type: 'failed', unitId: stageId, op, ...failure });
+  }
+
+  async uncertain(stageId: string, op: string, reason: string): Promise<void> {
+    await this.journal.append({ type: 'uncertain', unitId: stageId, op, reason });
+  }
+
+  private entry(charge: Charge) {
+    return {
+      model: this.model,
+      itemId: charge.stageId,
+      op: charge.op,
+      provider: charge.provider,
+      amount: charge.amount,
+      unitOfAccount: charge.unit,
+      rating: charge.rating,
+      source: 'price-table' as const,
+      attempt: this.journal.state(charge.stageId)?.ops[charge.op]?.attempt || 1,
+    };
+  }
+
+  async reserve(charge: Charge): Promise<void> {
+    const entry = this.entry(charge);
+    if (this.budget && this.budget.unit === charge.unit) await this.budget.reserve(entry);
+    else await this.ledger.record({ ...entry, kind: 'reserved' });
+  }
+
+  async release(charge: Charge): Promise<void> {
+    await this.ledger.record({ ...this.entry(charge), kind: 'release' });
+  }
+
+  async actual(charge: Charge & { jobId: string }): Promise<void> {
+    await this.ledger.record({ ...this.entry(charge), kind: 'actual', jobId: charge.jobId });
+  }
+
+  async uncertainCharge(charge: Charge): Promise<void> {
+    await this.ledger.record({ ...this.entry(charge), kind: 'uncertain' });
+    await this.ledger.record({ ...this.entry(charge), kind: 'release' });
+  }
+
+  spentThisRun(): Record<string, number> {
+    const spent: Record<string, number> = {};
+    for (const row of this.ledger.summary().rows) {
+      const now = (spent[row.unitOfAccount] ?? 0) + row.actual + row.uncertain;
+      spent[row.unitOfAccount] = now;
+    }
+    for (const [unit, before] of this.actualAtOpen) spent[unit] = (spent[unit] ?? 0) - before;
+    return spent;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.journal.close(), this.ledger.close()]);
+  }
+}
