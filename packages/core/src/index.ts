@@ -12,3 +12,4 @@ export * from './workspace/index.js';
 export * from './consent/index.js';
 export * from './journal/index.js';
 export * from './ledger/index.js';
+export * from './orchestrator/index.js';
