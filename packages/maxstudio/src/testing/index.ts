@@ -15,5 +15,5 @@ export type {
   SandboxRequestRecord,
 } from './sandbox-options.js';
 export type { FaultKind, FaultPlan, FaultRule, SandboxRoute } from './fault-plan.js';
-export { createHeuristicFaceDetector, heuristicFaceBox } from './heuristic-face-detector.js';
+export { createHeuristicFaceDetector, heuristicFaceBox, skinFaceBox } from './heuristic-face-detector.js';
 export { sandboxMarkSvg } from './sandbox-mark.js';
