@@ -42,6 +42,19 @@ def serve(swift_dir, kind, argv):
     storage_policy.reload_storage_policies()
     from swift.common.wsgi import run_wsgi
 
+    if os.environ.get("S3_SERVER_FSYNC", "0") != "1":
+        # A throwaway test server: skip fsync (durability only; the S3 protocol is unchanged). S3_SERVER_FSYNC=1 keeps it.
+        from swift.common import db, utils as common_utils
+        from swift.obj import diskfile
+
+        def no_sync(*_args, **_kwargs):
+            return None
+
+        for module in (common_utils, diskfile, db):
+            for name in ("fsync", "fdatasync", "fsync_dir"):
+                if hasattr(module, name):
+                    setattr(module, name, no_sync)
+
     sys.argv = [kind] + argv
     conf_file, options = utils.parse_options()
     extra = {}

@@ -6,3 +6,10 @@
  */
 export { MAX_SIGNED_URL_EXPIRES_IN, S3Storage, type S3ObjectInfo, type S3PutProviderOptions } from './s3-storage.js';
 export type { S3StorageCredentials, S3StorageOptions } from './s3-storage-options.js';
+export {
+  SYNC_MD5_METADATA,
+  type SyncDirectoryOptions,
+  type SyncProgressEvent,
+  type SyncResult,
+  syncDirectory,
+} from './sync-directory.js';
