@@ -57,7 +57,9 @@ describe('progress journal', () => {
     expect(journal.state('a')).toMatchObject({ status: 'done', outputKeys: ['a-enhanced.jpg'] });
     expect(journal.state('a')?.ops.swap).toMatchObject({ status: 'completed', jobId: 'job-a', attempt: 1 });
     expect(journal.done().map((u) => u.unitId)).toEqual(['a']);
-    expect(journal.inFlight()).toEqual([{ unitId: 'b', op: 'swap', jobId: 'job-b', provider: 'maxstudio', attempt: 1 }]);
+    expect(journal.inFlight()).toEqual([
+      { unitId: 'b', op: 'swap', jobId: 'job-b', provider: 'maxstudio', attempt: 1 },
+    ]);
     // Live, c is being submitted by this process: in flight, not uncertain.
     expect(journal.state('c')?.status).toBe('in-flight');
     expect(journal.uncertain()).toEqual([]);
@@ -93,9 +95,9 @@ describe('progress journal', () => {
     const again = journal.append({ type: 'submitting', unitId: 'b', op: 'swap' });
     await expect(again).rejects.toThrow(ValidationError);
     await expect(again).rejects.toThrow(/already in flight as job job-b: reattach/);
-    await expect(journal.append({ type: 'submitted', unitId: 'e', op: 'swap', jobId: 'x', provider: 'p' })).rejects.toThrow(
-      /must follow "submitting"/,
-    );
+    await expect(
+      journal.append({ type: 'submitted', unitId: 'e', op: 'swap', jobId: 'x', provider: 'p' }),
+    ).rejects.toThrow(/must follow "submitting"/);
     await expect(journal.append({ type: 'submitting', unitId: 'a', op: 'swap' })).rejects.toThrow(/already done/);
     await expect(journal.append({ type: 'resubmit-approved', unitId: 'e', op: 'swap' })).rejects.toThrow(
       /resolves an uncertain submission/,
@@ -111,7 +113,12 @@ describe('progress journal', () => {
     expect(journal.uncertain()).toMatchObject([{ unitId: 'u', op: 'swap', attempt: 1, reason: 'socket hang up' }]);
     await expect(journal.append({ type: 'submitting', unitId: 'u', op: 'swap' })).rejects.toThrow(/resubmit-approved/);
 
-    await journal.append({ type: 'resubmit-approved', unitId: 'u', op: 'swap', note: 'checked the account: no charge' });
+    await journal.append({
+      type: 'resubmit-approved',
+      unitId: 'u',
+      op: 'swap',
+      note: 'checked the account: no charge',
+    });
     expect(journal.state('u')?.ops.swap).toMatchObject({ status: 'planned', attempt: 1 });
     const second = await journal.append({ type: 'submitting', unitId: 'u', op: 'swap' });
     expect(second).toMatchObject({ type: 'submitting', attempt: 2 });
@@ -158,7 +165,10 @@ describe('progress journal', () => {
     await journal.append({ type: 'submitting', unitId: 'a', op: 'swap' });
     await journal.close();
     open.pop();
-    await appendFile(path, JSON.stringify({ seq: 2, at: 'x', type: 'submitted', unitId: 'a', op: 'swap', jobId: 'j', provider: 'p' }));
+    await appendFile(
+      path,
+      JSON.stringify({ seq: 2, at: 'x', type: 'submitted', unitId: 'a', op: 'swap', jobId: 'j', provider: 'p' }),
+    );
 
     const reopened = await journalAt();
     expect(reopened.repaired).toBe('terminated');
@@ -188,7 +198,10 @@ describe('progress journal', () => {
     await journal.append({ type: 'planned', unitId: 'a' });
     await journal.close();
     open.pop();
-    await appendFile(path, '{"seq":2,"at":"x","type":"teleported","unitId":"a"}\n{"seq":3,"at":"x","type":"planned","unitId":"b"}\n');
+    await appendFile(
+      path,
+      '{"seq":2,"at":"x","type":"teleported","unitId":"a"}\n{"seq":3,"at":"x","type":"planned","unitId":"b"}\n',
+    );
     await expect(openJournal(path)).rejects.toThrow(/line 2 .*unknown event type "teleported"/);
   });
 

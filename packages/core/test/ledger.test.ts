@@ -112,16 +112,32 @@ describe('cost ledger', () => {
     await ledger.record(swap('u1', { kind: 'estimate' }));
     await ledger.record(swap('u1', { kind: 'estimate', amount: 11 })); // the latest estimate counts
     await ledger.record(swap('u1', { kind: 'actual', jobId: 'a', source: 'price-table' }));
-    await ledger.record(swap('u2', { kind: 'actual', jobId: 'b', rating: 'nsfw', source: 'provider-reported', amount: 12 }));
+    await ledger.record(
+      swap('u2', { kind: 'actual', jobId: 'b', rating: 'nsfw', source: 'provider-reported', amount: 12 }),
+    );
     await ledger.record({ ...base, itemId: 'u1', op: 'enhance', amount: 2, rating: 'sfw', kind: 'reserved' });
-    await ledger.record({ ...base, itemId: 'u3', op: 'caption', amount: 0.25, unitOfAccount: 'USD', kind: 'actual', source: 'provider-reported' });
+    await ledger.record({
+      ...base,
+      itemId: 'u3',
+      op: 'caption',
+      amount: 0.25,
+      unitOfAccount: 'USD',
+      kind: 'actual',
+      source: 'provider-reported',
+    });
 
     const summary = ledger.summary();
     expect(summary.by).toEqual(['model', 'op', 'rating']);
     expect(summary.rows).toEqual([
       expect.objectContaining({ op: 'caption', unitOfAccount: 'USD', actual: 0.25, actualSource: 'provider-reported' }),
       expect.objectContaining({ op: 'enhance', rating: 'sfw', reserved: 2, actual: 0, actualSource: 'none' }),
-      expect.objectContaining({ op: 'swap', rating: 'nsfw', actual: 12, actualCount: 1, actualSource: 'provider-reported' }),
+      expect.objectContaining({
+        op: 'swap',
+        rating: 'nsfw',
+        actual: 12,
+        actualCount: 1,
+        actualSource: 'provider-reported',
+      }),
       expect.objectContaining({ op: 'swap', rating: 'sfw', actual: 10, estimate: 11, actualSource: 'price-table' }),
     ]);
     expect(summary.totals).toEqual([
@@ -148,7 +164,9 @@ describe('cost ledger', () => {
     const ledger = await ledgerAt();
     await ledger.record(swap('u1', { kind: 'actual', source: 'provider-reported' }));
     expect(ledger.summary().note).toBeUndefined();
-    expect(ledger.summary({ by: [] }).rows).toEqual([expect.objectContaining({ unitOfAccount: 'credits', actual: 10 })]);
+    expect(ledger.summary({ by: [] }).rows).toEqual([
+      expect.objectContaining({ unitOfAccount: 'credits', actual: 10 }),
+    ]);
   });
 
   it('refuses malformed entries with a ValidationError and writes nothing', async () => {
@@ -200,7 +218,9 @@ describe('estimateRun', () => {
 
   it('names the missing price and how to add it', () => {
     expect(() => estimateRun([{ op: 'upscale' }], prices)).toThrow(ValidationError);
-    expect(() => estimateRun([{ op: 'upscale' }], prices)).toThrow(/prices\.upscale = \{ units: <number>, unit: 'credits' \}/);
+    expect(() => estimateRun([{ op: 'upscale' }], prices)).toThrow(
+      /prices\.upscale = \{ units: <number>, unit: 'credits' \}/,
+    );
     expect(() => estimateRun([{ op: 'toString' }], prices)).toThrow(/No valid price for op "toString"/);
   });
 });

@@ -54,17 +54,23 @@ export interface UnitState {
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type MutableOpState = Mutable<OpState>;
 /** @internal */
-export type MutableUnitState = Mutable<Omit<UnitState, 'ops'>> & { ops: Record<string, OpState> };
+export type MutableUnitState = Mutable<Omit<UnitState, 'ops'>> & { ops: Record<string, MutableOpState> };
 
-/** @internal Applies one event to the unit map. Lenient: events are facts already on disk. */
+/**
+ * @internal Applies one event to the unit map. Lenient: events are facts already on disk. Op states are updated in
+ * place (loading 100,000 events must stay fast), so a state read earlier reflects later events too.
+ */
 export function applyJournalEvent(units: Map<string, MutableUnitState>, event: JournalEvent): void {
   if (event.type === 'snapshot') {
     const state = event.state;
+    const ops: Record<string, MutableOpState> = {};
+    for (const name in state.ops) ops[name] = { ...state.ops[name]! };
     units.set(event.unitId, {
       unitId: event.unitId,
       status: state.status,
-      ops: { ...state.ops },
+      ops,
       outputKeys: state.outputKeys,
       updatedAt: state.updatedAt,
       seq: event.seq,
@@ -79,71 +85,61 @@ export function applyJournalEvent(units: Map<string, MutableUnitState>, event: J
   unit.updatedAt = event.at;
   unit.seq = event.seq;
   const at = event.at;
-  switch (event.type) {
-    case 'planned':
-      for (const op of event.ops ?? []) {
-        if (!unit.ops[op]) unit.ops[op] = { op, status: 'planned', attempt: 0, updatedAt: at };
-      }
-      break;
-    case 'submitting':
-      unit.ops[event.op] = { op: event.op, status: 'submitting', attempt: event.attempt, updatedAt: at };
-      break;
-    case 'submitted': {
-      const prev = unit.ops[event.op];
-      unit.ops[event.op] = {
-        op: event.op,
-        status: 'submitted',
-        attempt: prev?.attempt || 1,
-        jobId: event.jobId,
-        provider: event.provider,
-        updatedAt: at,
-      };
-      break;
+  if (event.type === 'planned') {
+    for (const op of event.ops ?? []) {
+      if (!unit.ops[op]) unit.ops[op] = { op, status: 'planned', attempt: 0, updatedAt: at };
     }
-    case 'completed':
-      if (event.op === undefined) {
-        unit.outputKeys = event.outputKeys ?? [];
-        unit.status = 'done';
-        return;
-      } else {
-        const prev = unit.ops[event.op];
-        unit.ops[event.op] = {
-          ...withoutProblem(prev),
-          op: event.op,
-          status: 'completed',
-          attempt: prev?.attempt ?? 0,
-          outputKeys: event.outputKeys ?? [],
-          updatedAt: at,
-        };
-      }
-      break;
-    case 'failed': {
-      const prev = unit.ops[event.op];
-      unit.ops[event.op] = {
-        op: event.op,
-        status: 'failed',
-        attempt: prev?.attempt ?? 0,
-        ...(prev?.jobId ? { jobId: prev.jobId, provider: prev.provider } : {}),
-        error: { code: event.code, message: event.message, retryable: event.retryable },
-        updatedAt: at,
-      };
-      break;
+  } else if (event.op === undefined) {
+    // A unit-level `completed`.
+    unit.outputKeys = (event.type === 'completed' && event.outputKeys) || [];
+    unit.status = 'done';
+    return;
+  } else {
+    const name = event.op;
+    let op = unit.ops[name];
+    if (!op) {
+      op = { op: name, status: 'planned', attempt: 0, updatedAt: at };
+      unit.ops[name] = op;
     }
-    case 'uncertain': {
-      const prev = unit.ops[event.op];
-      unit.ops[event.op] = {
-        op: event.op,
-        status: 'uncertain',
-        attempt: prev?.attempt || 1,
-        reason: event.reason,
-        updatedAt: at,
-      };
-      break;
-    }
-    case 'resubmit-approved': {
-      const prev = unit.ops[event.op];
-      unit.ops[event.op] = { op: event.op, status: 'planned', attempt: prev?.attempt ?? 0, updatedAt: at };
-      break;
+    op.updatedAt = at;
+    switch (event.type) {
+      case 'submitting':
+        op.status = 'submitting';
+        op.attempt = event.attempt;
+        op.jobId = undefined;
+        op.provider = undefined;
+        op.error = undefined;
+        op.reason = undefined;
+        op.outputKeys = undefined;
+        break;
+      case 'submitted':
+        op.status = 'submitted';
+        op.attempt ||= 1;
+        op.jobId = event.jobId;
+        op.provider = event.provider;
+        op.reason = undefined;
+        break;
+      case 'completed':
+        op.status = 'completed';
+        op.outputKeys = event.outputKeys ?? [];
+        op.error = undefined;
+        op.reason = undefined;
+        break;
+      case 'failed':
+        op.status = 'failed';
+        op.error = { code: event.code, message: event.message, retryable: event.retryable };
+        break;
+      case 'uncertain':
+        op.status = 'uncertain';
+        op.attempt ||= 1;
+        op.jobId = undefined;
+        op.provider = undefined;
+        op.reason = event.reason;
+        break;
+      case 'resubmit-approved':
+        op.status = 'planned';
+        op.reason = undefined;
+        break;
     }
   }
   if (unit.status !== 'done') unit.status = unitStatus(unit.ops);
@@ -153,9 +149,11 @@ export function applyJournalEvent(units: Map<string, MutableUnitState>, event: J
 export function markInterruptedSubmissions(units: Map<string, MutableUnitState>): void {
   for (const unit of units.values()) {
     let changed = false;
-    for (const [name, op] of Object.entries(unit.ops)) {
+    for (const name in unit.ops) {
+      const op = unit.ops[name]!;
       if (op.status !== 'submitting') continue;
-      unit.ops[name] = { ...op, status: 'uncertain', reason: INTERRUPTED_SUBMISSION_REASON };
+      op.status = 'uncertain';
+      op.reason = INTERRUPTED_SUBMISSION_REASON;
       changed = true;
     }
     if (changed && unit.status !== 'done') unit.status = unitStatus(unit.ops);
@@ -199,12 +197,6 @@ export function checkTransition(unit: UnitState | undefined, event: JournalEvent
     case 'completed':
       return undefined;
   }
-}
-
-function withoutProblem(op: OpState | undefined): Partial<OpState> {
-  if (!op) return {};
-  const { error: _error, reason: _reason, ...rest } = op;
-  return rest;
 }
 
 function unitStatus(ops: Record<string, OpState>): UnitStatus {

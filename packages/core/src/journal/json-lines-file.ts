@@ -253,15 +253,16 @@ async function readRecords<T>(
 
   const processLine = (data: Buffer, from: number, to: number, offset: number, terminated: boolean) => {
     lineNumber++;
+    if (from === to) return;
     const text = data.toString('utf8', from, to);
-    if (text.trim() === '') return;
-    reportBad();
     let record: T | string;
     try {
       record = options.decode(JSON.parse(text));
     } catch (error) {
+      if (text.trim() === '') return;
       record = error instanceof Error ? error.message : String(error);
     }
+    reportBad();
     if (typeof record === 'string') {
       bad = { path, line: lineNumber, text: text.slice(0, 200), reason: record, start: offset };
       return;

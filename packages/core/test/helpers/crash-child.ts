@@ -57,7 +57,7 @@ interface Charge {
 class FakeProvider {
   readonly charges = new Map<string, Charge>();
   private readonly fd: number;
-  constructor(private readonly path: string) {
+  constructor(path: string) {
     if (existsSync(path)) {
       for (const line of readFileSync(path, 'utf8').split('\n')) {
         if (line === '') continue;
@@ -105,7 +105,16 @@ await Promise.all(
 );
 
 const entry = (itemId: string, op: string, attempt: number) =>
-  ({ model: MODEL, itemId, op, provider: 'fake', amount: PRICES[op]!, unitOfAccount: 'credits', attempt, rating: 'sfw' }) as const;
+  ({
+    model: MODEL,
+    itemId,
+    op,
+    provider: 'fake',
+    amount: PRICES[op]!,
+    unitOfAccount: 'credits',
+    attempt,
+    rating: 'sfw',
+  }) as const;
 
 // Every uncertain submission is counted as possible spend (idempotent per item, op and attempt).
 for (const op of journal.uncertain()) {
@@ -158,7 +167,14 @@ async function runUnit(id: string): Promise<void> {
           jobId = await provider.submit(id, op, attempt);
         } catch (error) {
           checkpoint('before-failed');
-          await journal.append({ type: 'failed', unitId: id, op, code: 'provider', message: String(error), retryable: true });
+          await journal.append({
+            type: 'failed',
+            unitId: id,
+            op,
+            code: 'provider',
+            message: String(error),
+            retryable: true,
+          });
           await ledger.record({ ...ledger.openReservation(id, op)!, kind: 'release' });
           continue;
         }
@@ -170,7 +186,13 @@ async function runUnit(id: string): Promise<void> {
     checkpoint('before-wait');
     const charge = await provider.wait(jobId);
     checkpoint('before-actual');
-    await ledger.record({ ...entry(id, op, attempt), kind: 'actual', jobId, amount: charge.amount, source: 'price-table' });
+    await ledger.record({
+      ...entry(id, op, attempt),
+      kind: 'actual',
+      jobId,
+      amount: charge.amount,
+      source: 'price-table',
+    });
     checkpoint('before-op-completed');
     await journal.append({ type: 'completed', unitId: id, op, outputKeys: [`${id}-${op}.jpg`] });
   }

@@ -1,0 +1,257 @@
+/**
+ * Journal and ledger benchmark: appends per second with fsync, loading a 100,000-event journal, a ledger summary
+ * over 100,000 entries, and peak RSS while loading. Run: `pnpm --filter @model-studio/core bench` (or
+ * `node --import tsx bench/journal-ledger.bench.ts` in packages/core). Writes bench/results/journal-ledger.json.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { openJournal } from '../src/journal/index.js';
+import { openLedger } from '../src/ledger/index.js';
+
+const ENTRIES = 100_000;
+
+// Child mode: load one journal and report memory, so the figure is not polluted by the rest of the benchmark.
+if (process.argv[2] === '--load-rss') {
+  const before = process.memoryUsage().rss;
+  const journal = await openJournal(process.argv[3]!, { fsync: false });
+  const units = journal.units().length;
+  await journal.close();
+  const peakKb = process.resourceUsage().maxRSS;
+  process.stdout.write(JSON.stringify({ baselineMb: before / 2 ** 20, peakMb: peakKb / 1024, units }));
+  process.exit(0);
+}
+
+interface Result {
+  name: string;
+  value: number;
+  unit: string;
+  goal?: string;
+  pass?: boolean;
+}
+const results: Result[] = [];
+const record = (result: Result) => {
+  results.push(result);
+  const goal = result.goal ? `  goal ${result.goal}: ${result.pass ? 'pass' : 'FAIL'}` : '';
+  console.log(`${result.name.padEnd(48)} ${String(result.value).padStart(10)} ${result.unit}${goal}`);
+};
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+const dir = await mkdtemp(join(tmpdir(), 'journal-ledger-bench-'));
+try {
+  // 1. Appends with fsync: one caller awaiting each append, then 32 concurrent callers (group commit).
+  {
+    const journal = await openJournal(join(dir, 'append.jsonl'));
+    let count = 0;
+    const start = performance.now();
+    while (count < 2000 && performance.now() - start < 3000) {
+      await journal.append({ type: 'planned', unitId: `seq-${count}`, ops: ['swap', 'enhance'] });
+      count++;
+    }
+    record({
+      name: 'journal append, fsync, 1 caller',
+      value: round(count / ((performance.now() - start) / 1000), 0),
+      unit: 'appends/s',
+    });
+
+    const concurrent = 4000;
+    const t0 = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < concurrent) {
+          const i = next++;
+          await journal.append({ type: 'planned', unitId: `par-${i}`, ops: ['swap'] });
+        }
+      }),
+    );
+    record({
+      name: 'journal append, fsync, 32 concurrent callers',
+      value: round(concurrent / ((performance.now() - t0) / 1000), 0),
+      unit: 'appends/s',
+    });
+    await journal.close();
+  }
+
+  // 2. A 100,000-event journal: 12,500 units x (planned, 2 x submitting/submitted/completed, completed).
+  const journalPath = join(dir, 'models', 'bench', 'progress.jsonl');
+  await mkdir(join(dir, 'models', 'bench'), { recursive: true });
+  {
+    const journal = await openJournal(journalPath, { fsync: false });
+    const perUnit = 8;
+    for (let u = 0; u < ENTRIES / perUnit; u += 500) {
+      const batch: Promise<unknown>[] = [];
+      for (let k = u; k < u + 500; k++) {
+        const unitId = `bench:s${(k % 9) + 1}:t${String(k).padStart(5, '0')}:sfw:enhanced`;
+        batch.push(journal.append({ type: 'planned', unitId, ops: ['swap', 'enhance'] }));
+        for (const op of ['swap', 'enhance']) {
+          batch.push(journal.append({ type: 'submitting', unitId, op }));
+          batch.push(
+            journal.append({
+              type: 'submitted',
+              unitId,
+              op,
+              jobId: `job-${op}-${k}-0123456789abcdef`,
+              provider: 'maxstudio',
+            }),
+          );
+          batch.push(
+            journal.append({
+              type: 'completed',
+              unitId,
+              op,
+              outputKeys: [`models/bench/results/sfw/source_1/${op}/bench-s1-t${k}-sfw-${op}.jpg`],
+            }),
+          );
+        }
+        batch.push(
+          journal.append({ type: 'completed', unitId, outputKeys: [`models/bench/results/sfw/bench-s1-t${k}.jpg`] }),
+        );
+      }
+      await Promise.all(batch);
+    }
+    await journal.close();
+  }
+  const journalBytes = (await stat(journalPath)).size;
+  {
+    const times: number[] = [];
+    const cpu: number[] = [];
+    let units = 0;
+    for (let run = 0; run < 5; run++) {
+      const t0 = performance.now();
+      const c0 = process.cpuUsage();
+      const journal = await openJournal(journalPath, { fsync: false });
+      times.push(performance.now() - t0);
+      const used = process.cpuUsage(c0);
+      cpu.push((used.user + used.system) / 1000);
+      units = journal.counts().done;
+      await journal.close();
+    }
+    if (units !== ENTRIES / 8) throw new Error(`expected ${ENTRIES / 8} done units, loaded ${units}`);
+    const ms = round(median(times));
+    record({
+      name: `load 100,000-event journal (${round(journalBytes / 2 ** 20)} MB), median of 5`,
+      value: ms,
+      unit: 'ms',
+      goal: '<= 300 ms',
+      pass: ms <= 300,
+    });
+    record({ name: '  CPU time of that load (user + system), median', value: round(median(cpu)), unit: 'ms' });
+  }
+  {
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(import.meta.url), '--load-rss', journalPath],
+      {
+        encoding: 'utf8',
+      },
+    );
+    if (child.status !== 0) throw new Error(child.stderr);
+    const { baselineMb, peakMb } = JSON.parse(child.stdout) as { baselineMb: number; peakMb: number };
+    record({ name: 'peak RSS while loading it (fresh process)', value: round(peakMb), unit: 'MB' });
+    record({ name: '  of which before loading (node + tsx)', value: round(baselineMb), unit: 'MB' });
+  }
+  {
+    const journal = await openJournal(journalPath);
+    const t0 = performance.now();
+    await journal.compact();
+    record({
+      name: 'compact it to 12,500 snapshots (fsync + rename)',
+      value: round(performance.now() - t0),
+      unit: 'ms',
+    });
+    await journal.close();
+    const t1 = performance.now();
+    const compacted = await openJournal(journalPath, { fsync: false });
+    record({ name: 'load the compacted journal', value: round(performance.now() - t1), unit: 'ms' });
+    await compacted.close();
+  }
+
+  // 3. A 100,000-entry ledger: 25,000 items x (estimate, reserved, actual) + every 4th with a second op's entry.
+  const ledgerPath = join(dir, 'models', 'bench', 'costs.jsonl');
+  {
+    const ledger = await openLedger(ledgerPath, { fsync: false });
+    let written = 0;
+    for (let i = 0; written < ENTRIES; i++) {
+      const batch: Promise<unknown>[] = [];
+      for (let k = i * 1000; k < (i + 1) * 1000 && written < ENTRIES; k++) {
+        const base = {
+          model: `model-${k % 5}`,
+          itemId: `bench:s1:t${String(k).padStart(5, '0')}:${k % 3 === 0 ? 'nsfw' : 'sfw'}:enhanced`,
+          op: k % 2 === 0 ? 'swap' : 'enhance',
+          provider: 'maxstudio',
+          amount: k % 2 === 0 ? 10 : 2,
+          unitOfAccount: 'credits',
+          rating: k % 3 === 0 ? 'nsfw' : 'sfw',
+        };
+        batch.push(ledger.record({ ...base, kind: 'estimate' }));
+        batch.push(ledger.record({ ...base, kind: 'reserved' }));
+        written += 2;
+        if (k % 4 !== 3) {
+          batch.push(ledger.record({ ...base, kind: 'actual', jobId: `job-${k}`, source: 'price-table' }));
+          written++;
+        } else {
+          batch.push(ledger.record({ ...base, kind: 'uncertain' }));
+          written++;
+        }
+      }
+      await Promise.all(batch);
+    }
+    await ledger.close();
+  }
+  {
+    const t0 = performance.now();
+    const ledger = await openLedger(ledgerPath, { fsync: false });
+    record({
+      name: `load ${ledger.size.toLocaleString('en')}-entry ledger`,
+      value: round(performance.now() - t0),
+      unit: 'ms',
+    });
+    if (ledger.size < ENTRIES) throw new Error(`expected ${ENTRIES} entries, loaded ${ledger.size}`);
+    const times: number[] = [];
+    for (let run = 0; run < 5; run++) {
+      const t1 = performance.now();
+      const summary = ledger.summary();
+      times.push(performance.now() - t1);
+      if (!summary.note || summary.rows.length === 0) throw new Error('summary without rows or price-table note');
+    }
+    const ms = round(median(times));
+    record({
+      name: 'ledger summary by model/op/rating, median of 5',
+      value: ms,
+      unit: 'ms',
+      goal: '<= 200 ms',
+      pass: ms <= 200,
+    });
+    const t2 = performance.now();
+    const perItem = ledger.summary({ by: ['itemId'] });
+    record({
+      name: `ledger summary by item (${perItem.rows.length} rows)`,
+      value: round(performance.now() - t2),
+      unit: 'ms',
+    });
+    await ledger.close();
+  }
+
+  const out = {
+    benchmark: 'journal-ledger',
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpus: cpus().length,
+    filesystem: 'os tmpdir (fsync on where noted)',
+    results,
+    pass: results.every((r) => r.pass !== false),
+  };
+  const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+  await mkdir(resultsDir, { recursive: true });
+  await writeFile(join(resultsDir, 'journal-ledger.json'), `${JSON.stringify(out, null, 2)}\n`);
+  console.log(`\nwrote bench/results/journal-ledger.json (${out.pass ? 'all goals met' : 'GOAL MISSED'})`);
+  if (!out.pass) process.exitCode = 1;
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
