@@ -1,0 +1,128 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanEnv, cliBin, ensureCliBuilt, samplesDir } from './helpers/cli-process.js';
+import { keys, type PtySession, startPty } from './helpers/cli-pty.js';
+import { listFiles, resultPath } from './helpers/cli-workspace.js';
+
+describe('the interactive menu through a pseudo-terminal', () => {
+  let dir: string;
+  let pty: PtySession | undefined;
+
+  beforeAll(async () => {
+    ensureCliBuilt();
+    dir = await mkdtemp(join(tmpdir(), 'cli-menu-'));
+  });
+
+  afterAll(async () => {
+    pty?.kill();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('creates a model, records consent, imports, runs, offers the SFW folder, lists models and exits', async () => {
+    const env = cleanEnv();
+    delete env.CI;
+    pty = startPty([process.execPath, cliBin, '--sandbox', '--workspace', join(dir, 'ws')], { cwd: dir, env });
+    const { waitFor, write } = pty;
+
+    await waitFor('SANDBOX');
+    const menu = await waitFor('Exit');
+    expect(menu).toMatch(/Create New Model[\s\S]*Work with Existing Model[\s\S]*View All Models[\s\S]*Exit/);
+    write(keys.enter);
+
+    await waitFor('Model name');
+    write('Bad Name\r');
+    await waitFor('lower-case letters (a-z), digits and hyphens');
+    write(keys.backspace.repeat(8) + 'menu-model\r');
+    await waitFor('Created model "menu-model"');
+
+    await waitFor('Source photos (comma-separated paths or a folder)');
+    write(`${join(samplesDir, 'grace_hopper.jpg')}\r`);
+    await waitFor('Consent record');
+    await waitFor('Subject name');
+    write('Menu Subject\r');
+    await waitFor('Is the subject an adult');
+    write('y');
+    await waitFor('Attested by');
+    write('operator, ID checked\r');
+    await waitFor('Allowed ratings');
+    write(keys.down + keys.space + keys.enter);
+    await waitFor('Allowed uses');
+    write(keys.enter);
+    await waitFor('Evidence reference');
+    write('contracts/menu.pdf\r');
+    await waitFor('grace_hopper.jpg → menu-model-source-1.jpg');
+    await waitFor('Accepted 1/1 source photo(s)');
+
+    await waitFor('Which ratings to process?');
+    write(keys.enter);
+    await waitFor('Target photos for sfw');
+    write(`${join(samplesDir, 'targets')}\r`);
+    await waitFor('Where did these photos come from?');
+    write(keys.enter);
+    await waitFor('rights');
+    write('public domain samples\r');
+    const faceLine = /Face detected in (\d)\/4 targets/.exec(await waitFor(/Face detected in \d\/4 targets/));
+    const units = Number(faceLine![1]);
+    await waitFor('Estimated cost');
+    await waitFor('Continue? [Y/n]');
+    write('y');
+    await waitFor('[SANDBOX] Summary for model "menu-model"');
+    await waitFor(`Successful: ${units}/${units} units verified`);
+    await waitFor('Credits used');
+
+    await waitFor('What would you like to do?');
+    write(keys.down + keys.enter);
+    await waitFor('Which model?');
+    write(keys.enter);
+    await waitFor('Add source photos?');
+    write('n');
+    await waitFor('Consent on record: Menu Subject');
+    await waitFor('Which ratings to process?');
+    write(keys.space + keys.down + keys.space + keys.enter);
+    await waitFor('Target photos for nsfw');
+    write(`${join(samplesDir, 'targets', 'astronaut.png')}\r`);
+    await waitFor('Where did these photos come from?');
+    write(keys.enter);
+    await waitFor('rights');
+    write('licensed, model release on file\r');
+    await waitFor('adult who consented?');
+    write('y');
+    await waitFor('Face detected in 1/1 targets');
+    await waitFor('Continue? [Y/n]');
+    write('y');
+    await waitFor('1/1 units verified');
+    await waitFor('Process SFW folder too? [Y/n]');
+    write('y');
+    await waitFor('Continue? [Y/n]');
+    write('y');
+    await waitFor(`${units}/${units} units verified (${units} done earlier)`);
+
+    await waitFor('What would you like to do?');
+    write(keys.down + keys.down + keys.enter);
+    await waitFor('menu-model: 1 source(s)');
+    await waitFor('What would you like to do?');
+    write(keys.down + keys.down + keys.down + keys.enter);
+    await waitFor('Goodbye');
+    expect(await pty.exited).toBe(0);
+
+    const files = await listFiles(join(dir, 'ws'));
+    expect(files).toContain('models/menu-model/source/menu-model-source-1.jpg');
+    const enhanced = files.filter((file) => file.includes('/enhanced/'));
+    expect(enhanced).toHaveLength(units + 1);
+    for (const file of files.filter((file) => file.includes('/results/'))) expect(file).toMatch(resultPath);
+    const config = JSON.parse(await readFile(join(dir, 'ws/models/menu-model/config.json'), 'utf8'));
+    expect(config.consent).toMatchObject({
+      subject: 'Menu Subject',
+      adultAttested: true,
+      allowedRatings: ['sfw', 'nsfw'],
+      allowedUses: ['swap'],
+      evidenceRef: 'contracts/menu.pdf',
+    });
+    expect(config.targets.nsfw[0]).toMatchObject({
+      adultsConsented: true,
+      rightsStatement: 'licensed, model release on file',
+    });
+  }, 170_000);
+});
