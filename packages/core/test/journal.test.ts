@@ -1,4 +1,5 @@
-import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { appendFile, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -250,6 +251,18 @@ describe('progress journal', () => {
     const journal = await journalAt();
     await journal.close();
     await expect(journal.append({ type: 'planned', unitId: 'a' })).rejects.toThrow(StorageError);
+  });
+
+  it.runIf(existsSync('/dev/full'))('a failed write is a StorageError, and the journal refuses further appends', async () => {
+    const full = join(dir, 'full.jsonl');
+    await symlink('/dev/full', full);
+    const journal = await openJournal(full);
+    open.push(journal);
+    const failed = journal.append({ type: 'planned', unitId: 'a' });
+    await expect(failed).rejects.toThrow(StorageError);
+    await expect(failed).rejects.toThrow(/a write failed, so what reached the disk is unknown.*\(ENOSPC\)/);
+    await expect(failed).rejects.toMatchObject({ operation: 'append', backendCode: 'ENOSPC', key: full });
+    await expect(journal.append({ type: 'planned', unitId: 'b' })).rejects.toThrow(/open it again/);
   });
 
   it('a journal path that cannot be a file is a StorageError', async () => {

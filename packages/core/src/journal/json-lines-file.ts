@@ -157,28 +157,41 @@ export class JsonLinesFile {
   /** Waits for queued writes, then closes the file. Further appends are refused. */
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.barrier().catch(() => undefined);
     this.closed = true;
+    if (!this.broken) {
+      await new Promise<void>((resolve) => {
+        this.push({ kind: 'task', run: async () => undefined, resolve, reject: () => resolve() });
+      });
+    }
     await this.handle.close().catch(() => undefined);
   }
 
-  private enqueue(make: (resolve: () => void, reject: (error: unknown) => void) => QueueItem): Promise<void> {
+  /** Throws the StorageError an append would get now (closed, or broken by a failed write). */
+  assertWritable(): void {
+    if (this.broken) throw this.broken;
     if (this.closed) {
-      return Promise.reject(
-        new StorageError(`${this.label} ${this.path} is closed; open it again to write.`, {
-          operation: 'append',
-          key: this.path,
-        }),
-      );
+      throw new StorageError(`${this.label} ${this.path} is closed; open it again to write.`, {
+        operation: 'append',
+        key: this.path,
+      });
     }
-    if (this.broken) return Promise.reject(this.broken);
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push(make(resolve, reject));
-      if (!this.draining) {
-        this.draining = true;
-        void this.drain();
-      }
-    });
+  }
+
+  private enqueue(make: (resolve: () => void, reject: (error: unknown) => void) => QueueItem): Promise<void> {
+    try {
+      this.assertWritable();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<void>((resolve, reject) => this.push(make(resolve, reject)));
+  }
+
+  private push(item: QueueItem): void {
+    this.queue.push(item);
+    if (!this.draining) {
+      this.draining = true;
+      void this.drain();
+    }
   }
 
   private async drain(): Promise<void> {
@@ -272,8 +285,10 @@ async function readRecords<T>(
     lastTerminated = terminated;
   };
 
-  for (;;) {
-    const { bytesRead } = await handle.read(chunk, 0, CHUNK_SIZE, position);
+  // Read what the file holds now (a device such as /dev/full would otherwise read forever).
+  const size = (await handle.stat()).size;
+  while (position < size) {
+    const { bytesRead } = await handle.read(chunk, 0, Math.min(CHUNK_SIZE, size - position), position);
     if (bytesRead === 0) break;
     const data = carry ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
     const dataStart = position - (carry ? carry.length : 0);

@@ -5,6 +5,8 @@ import {
   checkTransition,
   type MutableUnitState,
   markInterruptedSubmissions,
+  type OpState,
+  type OpStatus,
   type UnitState,
   type UnitStatus,
 } from './journal-state.js';
@@ -68,13 +70,19 @@ export interface ProgressJournal {
    * ```
    */
   append(event: JournalEventInput): Promise<JournalEvent>;
-  /** The folded state of a unit, or undefined when the journal has never seen it. */
+  /**
+   * The folded state of a unit, or undefined when the journal has never seen it. A live view, updated in place by
+   * later events: copy it (`structuredClone`) to keep a snapshot.
+   */
   state(unitId: string): UnitState | undefined;
   /** Every unit, in first-seen order. */
   units(): UnitState[];
   /** Units with status `pending`: planned, maybe partly done, nothing in flight, failed or uncertain. */
   pending(): UnitState[];
-  /** Ops submitted with a known job id: reattach to these after a restart. */
+  /**
+   * Ops submitted with a known job id: reattach to these after a restart. (An op this process is sending right now,
+   * `submitting` without a job id yet, is not listed; after a restart it is listed by {@link ProgressJournal.uncertain}.)
+   */
   inFlight(): InFlightOp[];
   /** Ops that may or may not have been charged (including those left `submitting` by a stopped process). */
   uncertain(): UncertainOp[];
@@ -143,6 +151,7 @@ class FileProgressJournal implements ProgressJournal {
   append(input: JournalEventInput): Promise<JournalEvent> {
     // Everything up to the write runs synchronously, so concurrent callers see each other's events.
     try {
+      this.file.assertWritable();
       const event = this.toEvent(input);
       applyJournalEvent(this.byId, event);
       this.lastSeq = event.seq;
@@ -173,43 +182,21 @@ class FileProgressJournal implements ProgressJournal {
   }
 
   inFlight(): InFlightOp[] {
-    const result: InFlightOp[] = [];
-    for (const unit of this.byId.values()) {
-      if (unit.status === 'done') continue;
-      for (const name in unit.ops) {
-        const op = unit.ops[name]!;
-        if (op.status === 'submitted' && op.jobId !== undefined) {
-          result.push({
-            unitId: unit.unitId,
-            op: name,
-            jobId: op.jobId,
-            provider: op.provider ?? '',
-            attempt: op.attempt,
-          });
-        }
-      }
-    }
-    return result;
+    return this.collectOps('submitted', (unit, op) =>
+      op.jobId === undefined
+        ? undefined
+        : { unitId: unit.unitId, op: op.op, jobId: op.jobId, provider: op.provider ?? '', attempt: op.attempt },
+    );
   }
 
   uncertain(): UncertainOp[] {
-    const result: UncertainOp[] = [];
-    for (const unit of this.byId.values()) {
-      if (unit.status !== 'uncertain') continue;
-      for (const name in unit.ops) {
-        const op = unit.ops[name]!;
-        if (op.status === 'uncertain') {
-          result.push({
-            unitId: unit.unitId,
-            op: name,
-            attempt: op.attempt,
-            reason: op.reason ?? '',
-            at: op.updatedAt,
-          });
-        }
-      }
-    }
-    return result;
+    return this.collectOps('uncertain', (unit, op) => ({
+      unitId: unit.unitId,
+      op: op.op,
+      attempt: op.attempt,
+      reason: op.reason ?? '',
+      at: op.updatedAt,
+    }));
   }
 
   counts(): Record<UnitStatus, number> {
@@ -230,6 +217,21 @@ class FileProgressJournal implements ProgressJournal {
 
   close(): Promise<void> {
     return this.file.close();
+  }
+
+  /** Maps every op with `status` of every unit not yet done. */
+  private collectOps<T>(status: OpStatus, map: (unit: UnitState, op: OpState) => T | undefined): T[] {
+    const result: T[] = [];
+    for (const unit of this.byId.values()) {
+      if (unit.status === 'done') continue;
+      for (const name in unit.ops) {
+        const op = unit.ops[name]!;
+        if (op.status !== status) continue;
+        const item = map(unit, op);
+        if (item !== undefined) result.push(item);
+      }
+    }
+    return result;
   }
 
   private withStatus(status: UnitStatus): UnitState[] {

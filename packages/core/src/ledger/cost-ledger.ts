@@ -147,10 +147,7 @@ class LedgerState {
       }
       case 'release':
         if (entry.releases === 'uncertain') {
-          const index = slot.uncertain.findIndex((u) => u.attempt === entry.attempt);
-          if (index < 0) return entry;
-          this.add(slot.uncertain[index]!, 'uncertain', -1);
-          slot.uncertain.splice(index, 1);
+          if (!this.closeUncertain(slot, entry.attempt)) return entry;
         } else {
           if (!slot.reserved) return entry;
           this.add(slot.reserved, 'reserved', -1);
@@ -165,11 +162,7 @@ class LedgerState {
         slot.actual.push(entry);
         this.add(entry, 'actual', 1);
         this.closeReservation(slot);
-        const index = slot.uncertain.findIndex((u) => u.attempt === entry.attempt);
-        if (index >= 0) {
-          this.add(slot.uncertain[index]!, 'uncertain', -1);
-          slot.uncertain.splice(index, 1);
-        }
+        this.closeUncertain(slot, entry.attempt);
         break;
       }
       case 'uncertain': {
@@ -185,6 +178,15 @@ class LedgerState {
     }
     this.size++;
     return undefined;
+  }
+
+  /** Resolves the open uncertain entry of `attempt`, if any; returns whether there was one. */
+  private closeUncertain(slot: LedgerSlot, attempt: number): boolean {
+    const index = slot.uncertain.findIndex((u) => u.attempt === attempt);
+    if (index < 0) return false;
+    this.add(slot.uncertain[index]!, 'uncertain', -1);
+    slot.uncertain.splice(index, 1);
+    return true;
   }
 
   private closeReservation(slot: LedgerSlot): void {
@@ -222,6 +224,7 @@ class FileCostLedger implements CostLedger {
   record(input: LedgerEntryInput): Promise<LedgerRecordResult> {
     // Validation and the in-memory change run synchronously (a budget's check-and-reserve relies on it).
     try {
+      this.file.assertWritable();
       if (typeof input !== 'object' || input === null) throw new ValidationError('A ledger entry must be an object.');
       const entry = toLedgerEntry(input, this.lastSeq + 1, this.now().toISOString());
       const problem = ledgerEntryProblem(entry as unknown as Record<string, unknown>);
