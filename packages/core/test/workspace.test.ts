@@ -74,7 +74,7 @@ describe('workspace: models', () => {
       settings: {
         triggerWord: 'andie',
         classWord: 'woman',
-        thresholds: { maxBytes: 5_000_000, minShortSide: 1024, identityThreshold: 0.5, minTargetFaces: 1 },
+        thresholds: { maxBytes: 5_000_000, minShortSide: 1024, identityThreshold: 0.61, minTargetFaces: 1 },
         prices: { swap: { units: 10, unit: 'credits' }, enhance: { units: 2, unit: 'credits' } },
         concurrency: 4,
       },
@@ -372,7 +372,7 @@ describe('workspace: corrupt files and migration', () => {
       settings: {
         triggerWord: 'ohwx',
         classWord: 'woman',
-        thresholds: { maxBytes: 4_500_000, minShortSide: 1024, identityThreshold: 0.5, minTargetFaces: 1 },
+        thresholds: { maxBytes: 4_500_000, minShortSide: 1024, identityThreshold: 0.61, minTargetFaces: 1 },
         prices: { swap: { units: 9, unit: 'credits' }, enhance: { units: 2, unit: 'credits' } },
       },
       consent: { subject: 'Andie', adultAttested: true, allowedRatings: ['sfw'], allowedUses: [] },

@@ -14,9 +14,11 @@ export interface ModelThresholds {
    */
   minShortSide: number;
   /**
-   * Minimum identity similarity (0-1) between a result's face and the source's face for the swap to count as the
-   * same person. The quality package documents how it scores similarity; tune per model.
-   * @default 0.5
+   * Largest identity distance (0-1) between a result's face and the source's face for the swap to count as the
+   * same person: the orchestrator accepts a swap when `faceChecker.distance(result, source) <= identityThreshold`.
+   * The default is the threshold `@model-studio/quality` chose on the labelled fixtures for its face-api
+   * 128-d descriptors (euclidean distance); set your own when you use another face checker.
+   * @default 0.61
    */
   identityThreshold: number;
   /**
@@ -109,7 +111,7 @@ export interface ModelSettingsInput {
  */
 export const defaultModelSettings: Readonly<Omit<ModelSettings, 'triggerWord'>> = Object.freeze({
   classWord: 'person',
-  thresholds: Object.freeze({ maxBytes: 5_000_000, minShortSide: 800, identityThreshold: 0.5, minTargetFaces: 1 }),
+  thresholds: Object.freeze({ maxBytes: 5_000_000, minShortSide: 800, identityThreshold: 0.61, minTargetFaces: 1 }),
   prices: Object.freeze({
     swap: Object.freeze({ units: 10, unit: 'credits' }),
     enhance: Object.freeze({ units: 2, unit: 'credits' }),
