@@ -125,6 +125,7 @@ describe('crash safety (SIGKILL)', () => {
     console.log(`crash test seed ${seed}: rerun with CRASH_SEED=${seed}`);
     const random = prng(seed);
     const reportedDone = new Set<string>();
+    const seenDone = new Set<string>();
     const stats = { kills: 0, checkpointKills: 0, timedKills: 0, cleanExits: 0, reattached: 0, uncertainSeen: 0 };
     let units = 24;
     // Checkpoint kills cycle through every label (in a seeded order), so each window is hit.
@@ -137,8 +138,10 @@ describe('crash safety (SIGKILL)', () => {
       const journal = await openJournal(join(dir, 'progress.jsonl'));
       const ledger = await openLedger(join(dir, 'costs.jsonl'));
       try {
-        // No completed item is lost.
+        // No completed item is lost: neither one the child reported, nor one an earlier check saw done.
         for (const id of reportedDone) expect(journal.state(id)?.status, `${context}: ${id} lost`).toBe('done');
+        for (const id of seenDone) expect(journal.state(id)?.status, `${context}: ${id} lost`).toBe('done');
+        for (const unit of journal.done()) seenDone.add(unit.unitId);
         // No charge counted twice: at most one actual line per (item, op, job id) in the raw file.
         const actuals = new Map<string, number>();
         for (const e of await rawLines<RawEntry>(join(dir, 'costs.jsonl'))) {
