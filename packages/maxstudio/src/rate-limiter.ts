@@ -6,7 +6,7 @@ export interface RateLimiterOptions {
   maxConcurrency?: number;
   /** Requests started per second; `undefined` means no limit until the server throttles. @default undefined */
   requestsPerSecond?: number;
-  /** The adaptive rate never drops below this many requests per second. @default 0.5 */
+  /** The adaptive rate never drops below this many requests per second. @default 1 */
   minRequestsPerSecond?: number;
 }
 
@@ -33,7 +33,7 @@ export class RateLimiter {
   constructor(options: RateLimiterOptions = {}) {
     this.maxConcurrency = Math.max(1, options.maxConcurrency ?? 8);
     this.ceiling = options.requestsPerSecond ?? Number.POSITIVE_INFINITY;
-    this.floor = options.minRequestsPerSecond ?? 0.5;
+    this.floor = options.minRequestsPerSecond ?? 1;
     this.rate = this.ceiling;
     this.tokens = Number.isFinite(this.rate) ? Math.max(1, this.rate) : 0;
   }
