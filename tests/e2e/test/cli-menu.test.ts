@@ -1,18 +1,42 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, cliBin, ensureCliBuilt, samplesDir } from './helpers/cli-process.js';
 import { keys, type PtySession, startPty } from './helpers/cli-pty.js';
 import { listFiles, resultPath } from './helpers/cli-workspace.js';
+import { repoRoot } from './helpers/repo.js';
+
+/** sharp, as the quality package resolves it (the e2e package does not depend on it directly). */
+const sharp = createRequire(join(repoRoot, 'packages', 'quality', 'package.json'))('sharp') as (input: string) => {
+  resize(width: number, height: number): { jpeg(): { toFile(path: string): Promise<unknown> } };
+};
+
+/** Copies of the bundled samples enlarged to 1024 px: a model created in the menu keeps the default 800 px minimum. */
+async function enlargedSamples(dir: string): Promise<{ source: string; targets: string; nsfwTarget: string }> {
+  await mkdir(join(dir, 'targets'), { recursive: true });
+  const copy = (from: string, to: string, width: number, height: number) =>
+    sharp(join(samplesDir, from)).resize(width, height).jpeg().toFile(join(dir, to));
+  await Promise.all([
+    copy('grace_hopper.jpg', 'source.jpg', 1024, 1024),
+    copy('targets/astronaut.png', 'targets/astronaut.jpg', 1024, 1024),
+    copy('targets/grace_hopper_tilt25.jpg', 'targets/tilt.jpg', 1024, 1024),
+    copy('targets/coffee.jpg', 'targets/coffee.jpg', 1200, 800),
+    copy('targets/astronaut.png', 'nsfw-target.jpg', 1024, 1024),
+  ]);
+  return { source: join(dir, 'source.jpg'), targets: join(dir, 'targets'), nsfwTarget: join(dir, 'nsfw-target.jpg') };
+}
 
 describe('the interactive menu through a pseudo-terminal', () => {
   let dir: string;
   let pty: PtySession | undefined;
+  let photos: Awaited<ReturnType<typeof enlargedSamples>>;
 
   beforeAll(async () => {
     ensureCliBuilt();
     dir = await mkdtemp(join(tmpdir(), 'cli-menu-'));
+    photos = await enlargedSamples(join(dir, 'photos'));
   });
 
   afterAll(async () => {
@@ -38,7 +62,7 @@ describe('the interactive menu through a pseudo-terminal', () => {
     await waitFor('Created model "menu-model"');
 
     await waitFor('Source photos (comma-separated paths or a folder)');
-    write(`${join(samplesDir, 'grace_hopper.jpg')}\r`);
+    write(`${photos.source}\r`);
     await waitFor('Consent record');
     await waitFor('Subject name');
     write('Menu Subject\r');
@@ -52,18 +76,18 @@ describe('the interactive menu through a pseudo-terminal', () => {
     write(keys.enter);
     await waitFor('Evidence reference');
     write('contracts/menu.pdf\r');
-    await waitFor('grace_hopper.jpg → menu-model-source-1.jpg');
+    await waitFor('source.jpg → menu-model-source-1.jpg');
     await waitFor('Accepted 1/1 source photo(s)');
 
     await waitFor('Which ratings to process?');
     write(keys.enter);
     await waitFor('Target photos for sfw');
-    write(`${join(samplesDir, 'targets')}\r`);
+    write(`${photos.targets}\r`);
     await waitFor('Where did these photos come from?');
     write(keys.enter);
     await waitFor('rights');
     write('public domain samples\r');
-    const faceLine = /Face detected in (\d)\/4 targets/.exec(await waitFor(/Face detected in \d\/4 targets/));
+    const faceLine = /Face detected in (\d)\/3 targets/.exec(await waitFor(/Face detected in \d\/3 targets/));
     const units = Number(faceLine![1]);
     await waitFor('Estimated cost');
     await waitFor('Continue? [Y/n]');
@@ -82,7 +106,7 @@ describe('the interactive menu through a pseudo-terminal', () => {
     await waitFor('Which ratings to process?');
     write(keys.space + keys.down + keys.space + keys.enter);
     await waitFor('Target photos for nsfw');
-    write(`${join(samplesDir, 'targets', 'astronaut.png')}\r`);
+    write(`${photos.nsfwTarget}\r`);
     await waitFor('Where did these photos come from?');
     write(keys.enter);
     await waitFor('rights');
@@ -106,6 +130,7 @@ describe('the interactive menu through a pseudo-terminal', () => {
     write(keys.down + keys.down + keys.down + keys.enter);
     await waitFor('Goodbye');
     expect(await pty.exited).toBe(0);
+    if (process.env.CLI_PTY_DUMP) await writeFile(process.env.CLI_PTY_DUMP, pty.screen());
 
     const files = await listFiles(join(dir, 'ws'));
     expect(files).toContain('models/menu-model/source/menu-model-source-1.jpg');
