@@ -6,9 +6,8 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { createQualityChecker, euclideanDistance } from '../src/index.js';
 
 interface Label {
   faces: number;
@@ -25,6 +24,11 @@ interface Item {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+// The built package when present (as users run it), else the TypeScript source.
+const dist = path.join(here, '../dist/index.js');
+const { createQualityChecker, euclideanDistance } = (await import(
+  existsSync(dist) ? pathToFileURL(dist).href : '../src/index.js'
+)) as typeof import('../src/index.js');
 const fixtures = process.env.QUALITY_FIXTURES ?? path.resolve(here, '../../../../shared/fixtures');
 const sets = ['faces-bench', 'faces']
   .map((s) => path.join(fixtures, s))

@@ -25,7 +25,7 @@ export class FaceEmbedder {
     image: RgbImage,
     faces: ReadonlyArray<RawFace | { box: BoundingBox; keypoints?: undefined }>,
   ): Promise<Float32Array[]> {
-    const { tf, faceapi } = this;
+    const { tf } = this;
     const pixels = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
     const results: Float32Array[] = [];
     try {

@@ -80,7 +80,11 @@ export async function findNearDuplicates(
     else throw new ValidationError(`Image "${image.id}" needs bytes or a hash.`, { field: 'images', value: image.id });
   }
   const parent = images.map((_, i) => i);
-  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  const find = (i: number): number => {
+    let root = i;
+    while (parent[root] !== root) root = parent[root]!;
+    return root;
+  };
   const maxByRoot = new Map<number, number>();
   const links: Array<[number, number, number]> = [];
   for (let i = 0; i < images.length; i++) {
