@@ -62,11 +62,13 @@ export interface LedgerEntry extends Required<Omit<LedgerEntryInput, 'jobId' | '
 
 const KINDS = new Set<string>(['estimate', 'reserved', 'actual', 'uncertain', 'release']);
 const SOURCES = new Set<string>(['provider-reported', 'price-table']);
+const REQUIRED_STRINGS = ['model', 'itemId', 'op', 'provider', 'unitOfAccount'] as const;
+const OPTIONAL_STRINGS = ['jobId', 'rating', 'note'] as const;
 
 /** @internal Why `v` is not a valid entry, or undefined. Shared by {@link CostLedger.record} and loading. */
 export function ledgerEntryProblem(v: Record<string, unknown>): string | undefined {
   if (typeof v.kind !== 'string' || !KINDS.has(v.kind)) return `kind must be one of ${[...KINDS].join(', ')}`;
-  for (const field of ['model', 'itemId', 'op', 'provider', 'unitOfAccount'] as const) {
+  for (const field of REQUIRED_STRINGS) {
     if (typeof v[field] !== 'string' || v[field] === '') return `${field} must be a non-empty string`;
   }
   if (typeof v.amount !== 'number' || !Number.isFinite(v.amount) || v.amount < 0) {
@@ -77,7 +79,7 @@ export function ledgerEntryProblem(v: Record<string, unknown>): string | undefin
     return 'attempt must be a whole number from 1';
   }
   if (typeof v.source !== 'string' || !SOURCES.has(v.source)) return 'source must be provider-reported or price-table';
-  for (const field of ['jobId', 'rating', 'note'] as const) {
+  for (const field of OPTIONAL_STRINGS) {
     if (v[field] !== undefined && typeof v[field] !== 'string') return `${field} must be a string`;
   }
   if (v.releases !== undefined && v.releases !== 'reserved' && v.releases !== 'uncertain') {
