@@ -2,5 +2,9 @@ import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.shared.js';
 
 export default defineConfig(
-  packageBuild({ index: 'src/index.ts', testing: 'src/testing/index.ts', 'bin/maxstudio-sandbox': 'src/bin/maxstudio-sandbox.ts' }),
+  packageBuild({
+    index: 'src/index.ts',
+    testing: 'src/testing/index.ts',
+    'bin/maxstudio-sandbox': 'src/bin/maxstudio-sandbox.ts',
+  }),
 );

@@ -4,9 +4,10 @@
  *
  * @packageDocumentation
  */
+
+export { maxImageBytes } from './image-limits.js';
 export {
   createMaxStudio,
-  maxstudio,
   type MaxStudioClient,
   type MaxStudioEnhanceJobState,
   type MaxStudioEnhanceRequest,
@@ -17,13 +18,22 @@ export {
   type MaxStudioSwapJobState,
   type MaxStudioSwapRequest,
   type MaxStudioWaitOptions,
+  maxstudio,
 } from './maxstudio-client.js';
-export { defaultMaxStudioBaseURL, type MaxStudioRetrySettings, type MaxStudioSettings } from './maxstudio-settings.js';
-export type { MaxStudioFace, MaxStudioJobState } from './response-schemas.js';
-export { createMaxStudioProvider, type MaxStudioProvider, type MaxStudioProviderOptions } from './maxstudio-provider.js';
-export { defaultMaxStudioPrices, isLoopbackURL, type MaxStudioPrice, type MaxStudioPrices } from './provider-support.js';
-export { maxImageBytes } from './image-limits.js';
 export { maxStudioProvider } from './maxstudio-errors.js';
+export {
+  createMaxStudioProvider,
+  type MaxStudioProvider,
+  type MaxStudioProviderOptions,
+} from './maxstudio-provider.js';
+export { defaultMaxStudioBaseURL, type MaxStudioRetrySettings, type MaxStudioSettings } from './maxstudio-settings.js';
+export {
+  defaultMaxStudioPrices,
+  isLoopbackURL,
+  type MaxStudioPrice,
+  type MaxStudioPrices,
+} from './provider-support.js';
 export { RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
-export { RetryBudget, type RetryBudgetOptions } from './retry-budget.js';
+export type { MaxStudioFace, MaxStudioJobState } from './response-schemas.js';
 export { parseRetryAfter } from './retry-after.js';
+export { RetryBudget, type RetryBudgetOptions } from './retry-budget.js';

@@ -1,8 +1,8 @@
 import { ProviderError, type ProviderJobStatus, ValidationError } from '@model-studio/core';
+import { base64DecodedLength, maxImageBytes } from './image-limits.js';
 import { maxStudioProvider } from './maxstudio-errors.js';
 import { type MaxStudioSettings, resolveSettings } from './maxstudio-settings.js';
 import { createTransport } from './maxstudio-transport.js';
-import { base64DecodedLength, maxImageBytes } from './image-limits.js';
 import {
   type MaxStudioFace,
   type MaxStudioJobState,
@@ -41,10 +41,10 @@ export interface MaxStudioEnhanceRequest {
 export type MaxStudioOperation = 'swap' | 'enhance';
 
 /** A submitted job. It has the shape of core's `ProviderJob`: persist `id` and reattach after a restart. */
-export interface MaxStudioJob {
+export interface MaxStudioJob<Operation extends MaxStudioOperation = MaxStudioOperation> {
   id: string;
   provider: 'maxstudio';
-  operation: MaxStudioOperation;
+  operation: Operation;
 }
 
 /** A swap job's state; `result.mediaUrl` is the output image's URL. */
@@ -69,22 +69,34 @@ export interface MaxStudioClient {
   /** `POST /detect-face-image`: the faces in the image at `imageUrl` (synchronous). */
   detectFaces(imageUrl: string, options?: MaxStudioRequestOptions): Promise<MaxStudioFace[]>;
   /** `POST /swap-image`: submits a paid swap. Never re-sent once it may have been accepted (reason `uncertain`). */
-  submitSwap(request: MaxStudioSwapRequest, options?: MaxStudioRequestOptions): Promise<MaxStudioJob>;
+  submitSwap(request: MaxStudioSwapRequest, options?: MaxStudioRequestOptions): Promise<MaxStudioJob<'swap'>>;
   /** `GET /swap-image/{jobId}`. */
   getSwapJob(jobId: string, options?: MaxStudioRequestOptions): Promise<MaxStudioSwapJobState>;
   /** `POST /image-enhancer`: submits a paid 2x enhance. Images over 5 MB are refused before anything is sent. */
-  submitEnhance(request: MaxStudioEnhanceRequest, options?: MaxStudioRequestOptions): Promise<MaxStudioJob>;
+  submitEnhance(request: MaxStudioEnhanceRequest, options?: MaxStudioRequestOptions): Promise<MaxStudioJob<'enhance'>>;
   /** `GET /image-enhancer/{jobId}`. */
   getEnhanceJob(jobId: string, options?: MaxStudioRequestOptions): Promise<MaxStudioEnhanceJobState>;
   /** Polls a job (new, or reattached from a stored id) until it completes; `failed` throws reason `job-failed`. */
-  waitForJob(job: { id: string; operation: 'swap' }, options?: MaxStudioWaitOptions): Promise<MaxStudioSwapJobState & { result: { mediaUrl: string } }>;
-  waitForJob(job: { id: string; operation: 'enhance' }, options?: MaxStudioWaitOptions): Promise<MaxStudioEnhanceJobState & { result: string }>;
+  waitForJob(
+    job: { id: string; operation: 'swap' },
+    options?: MaxStudioWaitOptions,
+  ): Promise<MaxStudioSwapJobState & { result: { mediaUrl: string } }>;
+  waitForJob(
+    job: { id: string; operation: 'enhance' },
+    options?: MaxStudioWaitOptions,
+  ): Promise<MaxStudioEnhanceJobState & { result: string }>;
   waitForJob(
     job: { id: string; operation: string },
     options?: MaxStudioWaitOptions,
-  ): Promise<(MaxStudioSwapJobState & { result: { mediaUrl: string } }) | (MaxStudioEnhanceJobState & { result: string })>;
+  ): Promise<
+    (MaxStudioSwapJobState & { result: { mediaUrl: string } }) | (MaxStudioEnhanceJobState & { result: string })
+  >;
   /** Downloads a result URL (no API key is sent to it). */
-  downloadResult(url: string, job: { id: string; operation: string }, options?: MaxStudioRequestOptions): Promise<{ bytes: Uint8Array; contentType: string | undefined }>;
+  downloadResult(
+    url: string,
+    job: { id: string; operation: string },
+    options?: MaxStudioRequestOptions,
+  ): Promise<{ bytes: Uint8Array; contentType: string | undefined }>;
 }
 
 const encodeSegment = (jobId: string) => {
@@ -108,9 +120,25 @@ export function createMaxStudio(settings: MaxStudioSettings = {}): MaxStudioClie
   const transport = createTransport(settings, resolved);
 
   const getSwapJob = (jobId: string, options: MaxStudioRequestOptions = {}) =>
-    transport.send({ method: 'get', path: `swap-image/${encodeSegment(jobId)}`, operation: 'swap poll', paid: false, jobId, read: parseSwapJob, signal: options.signal });
+    transport.send({
+      method: 'get',
+      path: `swap-image/${encodeSegment(jobId)}`,
+      operation: 'swap poll',
+      paid: false,
+      jobId,
+      read: parseSwapJob,
+      signal: options.signal,
+    });
   const getEnhanceJob = (jobId: string, options: MaxStudioRequestOptions = {}) =>
-    transport.send({ method: 'get', path: `image-enhancer/${encodeSegment(jobId)}`, operation: 'enhance poll', paid: false, jobId, read: parseEnhanceJob, signal: options.signal });
+    transport.send({
+      method: 'get',
+      path: `image-enhancer/${encodeSegment(jobId)}`,
+      operation: 'enhance poll',
+      paid: false,
+      jobId,
+      read: parseEnhanceJob,
+      signal: options.signal,
+    });
 
   const client: MaxStudioClient = {
     get baseURL() {
@@ -118,32 +146,73 @@ export function createMaxStudio(settings: MaxStudioSettings = {}): MaxStudioClie
     },
     detectFaces(imageUrl, options = {}) {
       // Detection is synchronous and creates no job, so it is safe to retry.
-      return transport.send({ method: 'post', path: 'detect-face-image', json: { imageUrl }, operation: 'face detection', paid: false, read: parseDetectedFaces, signal: options.signal });
+      return transport.send({
+        method: 'post',
+        path: 'detect-face-image',
+        json: { imageUrl },
+        operation: 'face detection',
+        paid: false,
+        read: parseDetectedFaces,
+        signal: options.signal,
+      });
     },
     async submitSwap(request, options = {}) {
-      if (request.faces.length === 0) throw new ValidationError('A MaxStudio swap needs at least one face to replace.', { field: 'faces' });
+      if (request.faces.length === 0)
+        throw new ValidationError('A MaxStudio swap needs at least one face to replace.', { field: 'faces' });
       for (const face of request.faces) {
         if (typeof face.newFace !== 'string') {
-          throw new ValidationError('newFace must be the source face image URL as a plain string (MaxStudio answers 400 to an object).', { field: 'faces.newFace' });
+          throw new ValidationError(
+            'newFace must be the source face image URL as a plain string (MaxStudio answers 400 to an object).',
+            { field: 'faces.newFace' },
+          );
         }
       }
-      const body = { mediaUrl: request.mediaUrl, faces: request.faces.map(({ originalFace: { x, y, width, height }, newFace }) => ({ originalFace: { x, y, width, height }, newFace })) };
-      const id = await transport.send({ method: 'post', path: 'swap-image', json: body, operation: 'swap submission', paid: true, read: parseJobAccepted, signal: options.signal });
+      const body = {
+        mediaUrl: request.mediaUrl,
+        faces: request.faces.map(({ originalFace: { x, y, width, height }, newFace }) => ({
+          originalFace: { x, y, width, height },
+          newFace,
+        })),
+      };
+      const id = await transport.send({
+        method: 'post',
+        path: 'swap-image',
+        json: body,
+        operation: 'swap submission',
+        paid: true,
+        read: parseJobAccepted,
+        signal: options.signal,
+      });
       return { id, provider: maxStudioProvider, operation: 'swap' };
     },
     getSwapJob,
     async submitEnhance(request, options = {}) {
       const image = typeof request.image === 'string' ? request.image : Buffer.from(request.image).toString('base64');
       if (image.startsWith('data:')) {
-        throw new ValidationError('MaxStudio wants raw base64 for enhance, without a data: prefix.', { field: 'image' });
+        throw new ValidationError('MaxStudio wants raw base64 for enhance, without a data: prefix.', {
+          field: 'image',
+        });
       }
       const size = base64DecodedLength(image);
       if (size > maxImageBytes) {
-        throw new ProviderError(`The image is ${(size / 1048576).toFixed(2)} MB; MaxStudio accepts at most 5 MB. Resize or recompress it first (nothing was sent).`, {
-          provider: maxStudioProvider, reason: 'input', isRetryable: false,
-        });
+        throw new ProviderError(
+          `The image is ${(size / 1048576).toFixed(2)} MB; MaxStudio accepts at most 5 MB. Resize or recompress it first (nothing was sent).`,
+          {
+            provider: maxStudioProvider,
+            reason: 'input',
+            isRetryable: false,
+          },
+        );
       }
-      const id = await transport.send({ method: 'post', path: 'image-enhancer', json: { image }, operation: 'enhance submission', paid: true, read: parseJobAccepted, signal: options.signal });
+      const id = await transport.send({
+        method: 'post',
+        path: 'image-enhancer',
+        json: { image },
+        operation: 'enhance submission',
+        paid: true,
+        read: parseJobAccepted,
+        signal: options.signal,
+      });
       return { id, provider: maxStudioProvider, operation: 'enhance' };
     },
     getEnhanceJob,
@@ -160,7 +229,12 @@ export function createMaxStudio(settings: MaxStudioSettings = {}): MaxStudioClie
       };
       if (job.operation === 'swap') return pollJob((signal) => getSwapJob(job.id, { signal }), poll);
       if (job.operation === 'enhance') return pollJob((signal) => getEnhanceJob(job.id, { signal }), poll);
-      return Promise.reject(new ValidationError(`Unknown MaxStudio job operation "${job.operation}": expected "swap" or "enhance".`, { field: 'operation', value: job.operation }));
+      return Promise.reject(
+        new ValidationError(`Unknown MaxStudio job operation "${job.operation}": expected "swap" or "enhance".`, {
+          field: 'operation',
+          value: job.operation,
+        }),
+      );
     },
     downloadResult(url, job, options = {}) {
       return transport.download(url, `${job.operation} result download`, job.id, options.signal);

@@ -1,7 +1,15 @@
-import { type CallOptions, type Enhancer, type EnhanceRequest, ProviderError, type ProviderJob, type ProviderJobResult, type WaitOptions } from '@model-studio/core';
+import {
+  type CallOptions,
+  type EnhanceRequest,
+  type Enhancer,
+  ProviderError,
+  type ProviderJob,
+  type ProviderJobResult,
+  type WaitOptions,
+} from '@model-studio/core';
 import { abortIfNeeded } from './abort-if-needed.js';
-import { maxStudioProvider } from './maxstudio-errors.js';
 import { maxImageBytes, sniffImageType } from './image-limits.js';
+import { maxStudioProvider } from './maxstudio-errors.js';
 import { checkJob, type MaxStudioPrice, type ProviderContext, readStorageBytes } from './provider-support.js';
 
 /**
@@ -15,11 +23,21 @@ export function createMaxStudioEnhancer(context: ProviderContext, price: MaxStud
     price,
     async submitEnhance(request: EnhanceRequest, options: CallOptions = {}): Promise<ProviderJob> {
       abortIfNeeded(options.signal, 'enhance submission');
-      const { bytes, tooLarge } = await readStorageBytes(context.storage, request.imageKey, maxImageBytes, options.signal);
+      const { bytes, tooLarge } = await readStorageBytes(
+        context.storage,
+        request.imageKey,
+        maxImageBytes,
+        options.signal,
+      );
       if (tooLarge) {
-        throw new ProviderError(`"${request.imageKey}" is larger than 5 MB, MaxStudio's limit. Recompress or resize it before enhancing (nothing was sent).`, {
-          provider: maxStudioProvider, reason: 'input', isRetryable: false,
-        });
+        throw new ProviderError(
+          `"${request.imageKey}" is larger than 5 MB, MaxStudio's limit. Recompress or resize it before enhancing (nothing was sent).`,
+          {
+            provider: maxStudioProvider,
+            reason: 'input',
+            isRetryable: false,
+          },
+        );
       }
       abortIfNeeded(options.signal, 'enhance submission');
       return context.client.submitEnhance({ image: bytes }, { signal: options.signal });
@@ -29,15 +47,31 @@ export function createMaxStudioEnhancer(context: ProviderContext, price: MaxStud
       abortIfNeeded(options.signal, 'enhance wait');
       const done = await context.client.waitForJob(
         { id: job.id, operation: 'enhance' },
-        { signal: options.signal, timeout: options.timeout, onStatus: options.onStatus && ((status) => options.onStatus?.(status)) },
+        {
+          signal: options.signal,
+          timeout: options.timeout,
+          onStatus: options.onStatus && ((status) => options.onStatus?.(status)),
+        },
       );
       const bytes = new Uint8Array(Buffer.from(done.result, 'base64'));
       if (bytes.byteLength === 0) {
-        throw new ProviderError(`MaxStudio's enhance job ${job.id} completed with an empty result. Reattach later or report it.`, {
-          provider: maxStudioProvider, reason: 'invalid-response', isRetryable: false, jobId: job.id,
-        });
+        throw new ProviderError(
+          `MaxStudio's enhance job ${job.id} completed with an empty result. Reattach later or report it.`,
+          {
+            provider: maxStudioProvider,
+            reason: 'invalid-response',
+            isRetryable: false,
+            jobId: job.id,
+          },
+        );
       }
-      return { job: { id: job.id, provider: job.provider, operation: job.operation }, bytes, contentType: sniffImageType(bytes), units: price.units, unit: price.unit };
+      return {
+        job: { id: job.id, provider: job.provider, operation: job.operation },
+        bytes,
+        contentType: sniffImageType(bytes),
+        units: price.units,
+        unit: price.unit,
+      };
     },
   };
 }

@@ -1,7 +1,7 @@
 import { ProviderError, type ProviderErrorReason } from '@model-studio/core';
 import { redactSecret } from './redact-secret.js';
-import { parseRetryAfter } from './retry-after.js';
 import { readProviderMessage } from './response-schemas.js';
+import { parseRetryAfter } from './retry-after.js';
 
 /** The provider id used in errors, jobs and adapters. */
 export const maxStudioProvider = 'maxstudio';
@@ -18,9 +18,21 @@ export interface AttemptDescription {
 
 const requestIdHeaders = ['x-request-id', 'x-amzn-requestid', 'x-amz-request-id', 'request-id', 'cf-ray'];
 /** Error codes that mean no connection was made, so nothing can have been accepted. */
-const notConnectedCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const notConnectedCodes = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
-function error(message: string, reason: ProviderErrorReason, isRetryable: boolean, extra: Partial<ConstructorParameters<typeof ProviderError>[1]> = {}) {
+function error(
+  message: string,
+  reason: ProviderErrorReason,
+  isRetryable: boolean,
+  extra: Partial<ConstructorParameters<typeof ProviderError>[1]> = {},
+) {
   return new ProviderError(message, { provider: maxStudioProvider, reason, isRetryable, ...extra });
 }
 
@@ -43,30 +55,62 @@ export function errorFromResponse(
   const extra = { status, providerMessage, requestId, jobId: attempt.jobId };
   const what = `MaxStudio refused the ${attempt.operation} (${said})`;
   if (status === 402) {
-    return error(`${what}: the account has insufficient credits. Buy credits at maxstudio.ai, then resume; this call was not charged.`, 'insufficient-credits', false, extra);
+    return error(
+      `${what}: the account has insufficient credits. Buy credits at maxstudio.ai, then resume; this call was not charged.`,
+      'insufficient-credits',
+      false,
+      extra,
+    );
   }
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
     const wait = retryAfterMs === undefined ? 'with backoff' : `after ${retryAfterMs} ms (Retry-After)`;
-    return error(`${what}: rate limited. Retried ${wait}; if this persists lower maxConcurrency or requestsPerSecond.`, 'rate-limited', true, { ...extra, retryAfterMs });
+    return error(
+      `${what}: rate limited. Retried ${wait}; if this persists lower maxConcurrency or requestsPerSecond.`,
+      'rate-limited',
+      true,
+      { ...extra, retryAfterMs },
+    );
   }
   if (status === 401 || status === 403) {
-    return error(`${what}: the API key was refused. Check MAXSTUDIO_API_KEY (or the apiKey setting).`, 'authentication', false, extra);
+    return error(
+      `${what}: the API key was refused. Check MAXSTUDIO_API_KEY (or the apiKey setting).`,
+      'authentication',
+      false,
+      extra,
+    );
   }
   if (status === 500 && !keyProven) {
     return error(
       `MaxStudio answered HTTP 500 to the ${attempt.operation} and no call with this API key has succeeded yet. MaxStudio answers 500 (not 401) to an invalid key, so this is most likely an authentication problem: check MAXSTUDIO_API_KEY (or the apiKey setting). If the key is known to be good, the service may be failing; try again later.`,
-      'authentication', false, extra,
+      'authentication',
+      false,
+      extra,
     );
   }
   if (status === 504 && attempt.paid) {
-    return error(`${what}: the gateway timed out, so the submission may have been accepted and charged. It was not re-sent; check your MaxStudio dashboard before submitting again.`, 'uncertain', false, extra);
+    return error(
+      `${what}: the gateway timed out, so the submission may have been accepted and charged. It was not re-sent; check your MaxStudio dashboard before submitting again.`,
+      'uncertain',
+      false,
+      extra,
+    );
   }
   if (status >= 500 || status === 408) {
-    return error(`${what}: the service failed. Retried with backoff; if this persists, try again later.`, 'server', true, extra);
+    return error(
+      `${what}: the service failed. Retried with backoff; if this persists, try again later.`,
+      'server',
+      true,
+      extra,
+    );
   }
   if (status === 404) {
-    return error(`${what}: the path does not exist. Check the baseURL setting (${attempt.operation}).`, 'invalid-response', false, extra);
+    return error(
+      `${what}: the path does not exist. Check the baseURL setting (${attempt.operation}).`,
+      'invalid-response',
+      false,
+      extra,
+    );
   }
   return error(`${what}. The input was refused; fix it rather than retrying.`, 'input', false, extra);
 }
@@ -93,45 +137,75 @@ function sanitizedCause(raw: unknown, apiKey: string, codes: string[]): Error {
 }
 
 /** The `ProviderError` for a request that got no (complete) response: refused, reset, timed out. */
-export function errorFromNetworkFailure(attempt: AttemptDescription, raw: unknown, apiKey: string, timedOutAfterMs: number | undefined): ProviderError {
+export function errorFromNetworkFailure(
+  attempt: AttemptDescription,
+  raw: unknown,
+  apiKey: string,
+  timedOutAfterMs: number | undefined,
+): ProviderError {
   const codes: string[] = [];
   collectCodes(raw, codes);
   const cause = sanitizedCause(raw, apiKey, codes);
   const notConnected = timedOutAfterMs === undefined && codes.some((code) => notConnectedCodes.has(code));
-  const happened = timedOutAfterMs !== undefined ? `no response within ${timedOutAfterMs} ms` : `the connection failed (${codes[0] ?? cause.message})`;
+  const happened =
+    timedOutAfterMs !== undefined
+      ? `no response within ${timedOutAfterMs} ms`
+      : `the connection failed (${codes[0] ?? cause.message})`;
   if (attempt.paid && !notConnected) {
     return error(
       `The MaxStudio ${attempt.operation} may have been accepted and charged: ${happened} after the request was sent. It was not re-sent, to avoid paying twice. Check your MaxStudio dashboard (or the sandbox's billing) before submitting again.`,
-      'uncertain', false, { cause, jobId: attempt.jobId },
+      'uncertain',
+      false,
+      { cause, jobId: attempt.jobId },
     );
   }
   return error(
     `The MaxStudio ${attempt.operation} failed: ${happened}. Retried with backoff; check your network and the baseURL setting if this persists.`,
-    'network', true, { cause, jobId: attempt.jobId },
+    'network',
+    true,
+    { cause, jobId: attempt.jobId },
   );
 }
 
 /** The `ProviderError` for a 2xx response whose body is not what we expect. */
-export function errorFromInvalidBody(attempt: AttemptDescription, status: number, requestId: string | undefined): ProviderError {
+export function errorFromInvalidBody(
+  attempt: AttemptDescription,
+  status: number,
+  requestId: string | undefined,
+): ProviderError {
   if (attempt.paid) {
     return error(
       `MaxStudio accepted the ${attempt.operation} (HTTP ${status}) but its response could not be read, so the job id is unknown and the job may have been charged. It was not re-sent; check your MaxStudio dashboard before submitting again.`,
-      'uncertain', false, { status, requestId },
+      'uncertain',
+      false,
+      { status, requestId },
     );
   }
-  return error(`MaxStudio's answer to the ${attempt.operation} (HTTP ${status}) did not have the expected shape. Retried; report this if it persists.`, 'invalid-response', true, { status, requestId, jobId: attempt.jobId });
+  return error(
+    `MaxStudio's answer to the ${attempt.operation} (HTTP ${status}) did not have the expected shape. Retried; report this if it persists.`,
+    'invalid-response',
+    true,
+    { status, requestId, jobId: attempt.jobId },
+  );
 }
 
 /** The `ProviderError` for a call the caller aborted. */
 export function abortedError(attempt: AttemptDescription, reason: unknown, sent: boolean): ProviderError {
-  const note = attempt.paid && sent ? ' The submission may already have been accepted and charged: check before submitting again.' : '';
-  return error(`The MaxStudio ${attempt.operation} was aborted.${note}`, 'aborted', false, { cause: reason, jobId: attempt.jobId });
+  const note =
+    attempt.paid && sent
+      ? ' The submission may already have been accepted and charged: check before submitting again.'
+      : '';
+  return error(`The MaxStudio ${attempt.operation} was aborted.${note}`, 'aborted', false, {
+    cause: reason,
+    jobId: attempt.jobId,
+  });
 }
 
 /** The error for a missing API key. */
 export function missingKeyError(): ProviderError {
   return error(
     'No MaxStudio API key: set MAXSTUDIO_API_KEY (or pass apiKey to createMaxStudio). To try things without a key, run the sandbox (`npx maxstudio-sandbox`, or startMaxStudioSandbox() from @model-studio/maxstudio/testing) and point baseURL at it.',
-    'authentication', false,
+    'authentication',
+    false,
   );
 }

@@ -1,6 +1,12 @@
-import { type CallOptions, type DetectedFace, type FaceDetector, type ImageSource, ValidationError } from '@model-studio/core';
-import { maxStudioProvider } from './maxstudio-errors.js';
+import {
+  type CallOptions,
+  type DetectedFace,
+  type FaceDetector,
+  type ImageSource,
+  ValidationError,
+} from '@model-studio/core';
 import { abortIfNeeded } from './abort-if-needed.js';
+import { maxStudioProvider } from './maxstudio-errors.js';
 import { type ProviderContext, requiresPublicUrls, signedUrlFor } from './provider-support.js';
 
 /** Core's `FaceDetector` on MaxStudio's `/detect-face-image` (the image is handed over as a signed URL). */
@@ -15,7 +21,10 @@ export function createMaxStudioFaceDetector(context: ProviderContext): FaceDetec
     async detectFaces(image: ImageSource, options: CallOptions = {}): Promise<DetectedFace[]> {
       abortIfNeeded(options.signal, 'face detection');
       if (!('key' in image)) {
-        throw new ValidationError('MaxStudio detects faces from a URL only: store the image and pass { key } instead of { bytes }.', { field: 'image' });
+        throw new ValidationError(
+          'MaxStudio detects faces from a URL only: store the image and pass { key } instead of { bytes }.',
+          { field: 'image' },
+        );
       }
       const url = await signedUrlFor(context, image.key, options.signal);
       const faces = await context.client.detectFaces(url, { signal: options.signal });

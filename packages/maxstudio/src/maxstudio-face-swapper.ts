@@ -1,8 +1,23 @@
-import { type CallOptions, type FaceSwapper, NotFoundError, ProviderError, type ProviderJob, type ProviderJobResult, type SwapRequest, type WaitOptions } from '@model-studio/core';
+import {
+  type CallOptions,
+  type FaceSwapper,
+  NotFoundError,
+  ProviderError,
+  type ProviderJob,
+  type ProviderJobResult,
+  type SwapRequest,
+  type WaitOptions,
+} from '@model-studio/core';
 import { abortIfNeeded } from './abort-if-needed.js';
-import { maxStudioProvider } from './maxstudio-errors.js';
 import { sniffImageType } from './image-limits.js';
-import { checkJob, type MaxStudioPrice, type ProviderContext, requiresPublicUrls, signedUrlFor } from './provider-support.js';
+import { maxStudioProvider } from './maxstudio-errors.js';
+import {
+  checkJob,
+  type MaxStudioPrice,
+  type ProviderContext,
+  requiresPublicUrls,
+  signedUrlFor,
+} from './provider-support.js';
 
 async function requireKey(context: ProviderContext, key: string, signal: AbortSignal | undefined): Promise<void> {
   if ((await context.storage.head(key, { signal })) === undefined) {
@@ -34,24 +49,44 @@ export function createMaxStudioFaceSwapper(context: ProviderContext, price: MaxS
         boxes = await context.client.detectFaces(targetUrl, { signal });
       }
       if (boxes.length === 0) {
-        throw new ProviderError(`No face found in the target "${request.targetKey}", so there is nothing to swap. Pick another target; retrying will not help.`, {
-          provider: maxStudioProvider, reason: 'input', isRetryable: false,
-        });
+        throw new ProviderError(
+          `No face found in the target "${request.targetKey}", so there is nothing to swap. Pick another target; retrying will not help.`,
+          {
+            provider: maxStudioProvider,
+            reason: 'input',
+            isRetryable: false,
+          },
+        );
       }
       abortIfNeeded(signal, 'swap submission');
       const mediaUrl = await signedUrlFor(context, request.targetKey, signal);
       const newFace = await signedUrlFor(context, request.sourceKey, signal);
-      return context.client.submitSwap({ mediaUrl, faces: boxes.map((originalFace) => ({ originalFace, newFace })) }, { signal });
+      return context.client.submitSwap(
+        { mediaUrl, faces: boxes.map((originalFace) => ({ originalFace, newFace })) },
+        { signal },
+      );
     },
     async waitForSwap(job: ProviderJob, options: WaitOptions = {}): Promise<ProviderJobResult> {
       checkJob(job, 'swap');
       abortIfNeeded(options.signal, 'swap wait');
       const done = await context.client.waitForJob(
         { id: job.id, operation: 'swap' },
-        { signal: options.signal, timeout: options.timeout, onStatus: options.onStatus && ((status) => options.onStatus?.(status)) },
+        {
+          signal: options.signal,
+          timeout: options.timeout,
+          onStatus: options.onStatus && ((status) => options.onStatus?.(status)),
+        },
       );
-      const { bytes, contentType } = await context.client.downloadResult(done.result.mediaUrl, job, { signal: options.signal });
-      return { job: { id: job.id, provider: job.provider, operation: job.operation }, bytes, contentType: contentType?.startsWith('image/') ? contentType : sniffImageType(bytes), units: price.units, unit: price.unit };
+      const { bytes, contentType } = await context.client.downloadResult(done.result.mediaUrl, job, {
+        signal: options.signal,
+      });
+      return {
+        job: { id: job.id, provider: job.provider, operation: job.operation },
+        bytes,
+        contentType: contentType?.startsWith('image/') ? contentType : sniffImageType(bytes),
+        units: price.units,
+        unit: price.unit,
+      };
     },
   };
 }

@@ -3,7 +3,7 @@ import { type MaxStudioClient, maxstudio } from './maxstudio-client.js';
 import { createMaxStudioEnhancer } from './maxstudio-enhancer.js';
 import { createMaxStudioFaceDetector } from './maxstudio-face-detector.js';
 import { createMaxStudioFaceSwapper } from './maxstudio-face-swapper.js';
-import { defaultMaxStudioPrices, isLoopbackURL, type MaxStudioPrices } from './provider-support.js';
+import { defaultMaxStudioPrices, type MaxStudioPrices } from './provider-support.js';
 
 /** Options of {@link createMaxStudioProvider}. */
 export interface MaxStudioProviderOptions {
@@ -56,5 +56,3 @@ export function createMaxStudioProvider(options: MaxStudioProviderOptions): MaxS
     enhancer: createMaxStudioEnhancer(context, prices.enhance),
   };
 }
-
-

@@ -10,7 +10,11 @@ import {
   errorFromResponse,
   missingKeyError,
 } from './maxstudio-errors.js';
-import { defaultMaxStudioBaseURL, type MaxStudioSettings, type ResolvedMaxStudioSettings } from './maxstudio-settings.js';
+import {
+  defaultMaxStudioBaseURL,
+  type MaxStudioSettings,
+  type ResolvedMaxStudioSettings,
+} from './maxstudio-settings.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RetryBudget } from './retry-budget.js';
 
@@ -30,14 +34,22 @@ export interface Transport {
   readonly baseURL: string;
   send<T>(call: TransportCall<T>): Promise<T>;
   /** Downloads a result URL (no API key is sent to it). */
-  download(url: string, operation: string, jobId: string, signal?: AbortSignal): Promise<{ bytes: Uint8Array; contentType: string | undefined }>;
+  download(
+    url: string,
+    operation: string,
+    jobId: string,
+    signal?: AbortSignal,
+  ): Promise<{ bytes: Uint8Array; contentType: string | undefined }>;
 }
 
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
 /** Builds the transport of one client. */
 export function createTransport(settings: MaxStudioSettings, resolved: ResolvedMaxStudioSettings): Transport {
-  const limiter = new RateLimiter({ maxConcurrency: settings.maxConcurrency, requestsPerSecond: settings.requestsPerSecond });
+  const limiter = new RateLimiter({
+    maxConcurrency: settings.maxConcurrency,
+    requestsPerSecond: settings.requestsPerSecond,
+  });
   const budget = new RetryBudget(settings.retry === false ? {} : settings.retry?.budget);
   const provenKeys = new Set<string>();
   const timeouts = new WeakSet<object>();
@@ -45,18 +57,30 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
   let http: KyInstance | undefined;
   let httpBase: string | undefined;
 
-  const baseURL = () => (settings.baseURL ?? process.env.MAXSTUDIO_BASE_URL ?? defaultMaxStudioBaseURL).replace(/\/+$/, '');
+  const baseURL = () =>
+    (settings.baseURL ?? process.env.MAXSTUDIO_BASE_URL ?? defaultMaxStudioBaseURL).replace(/\/+$/, '');
   const client = () => {
     const base = baseURL();
     if (!http || httpBase !== base) {
-      http = ky.create({ prefixUrl: base, retry: 0, timeout: false, throwHttpErrors: false, fetch: fetchImpl, headers: settings.headers });
+      http = ky.create({
+        prefixUrl: base,
+        retry: 0,
+        timeout: false,
+        throwHttpErrors: false,
+        fetch: fetchImpl,
+        headers: settings.headers,
+      });
       httpBase = base;
     }
     return http;
   };
 
   /** Runs `attempt` under p-retry: only retryable errors, each retry paid from the shared budget; 429s slow everyone down. */
-  async function withRetries<T>(description: AttemptDescription, signal: AbortSignal | undefined, attempt: (state: { sent: boolean }) => Promise<T>): Promise<T> {
+  async function withRetries<T>(
+    description: AttemptDescription,
+    signal: AbortSignal | undefined,
+    attempt: (state: { sent: boolean }) => Promise<T>,
+  ): Promise<T> {
     let spent = 0;
     const state = { sent: false };
     try {
@@ -68,7 +92,8 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
         randomize: true,
         signal,
         onFailedAttempt: ({ error }) => {
-          if (ProviderError.isInstance(error) && error.reason === 'rate-limited') limiter.onThrottle(error.retryAfterMs);
+          if (ProviderError.isInstance(error) && error.reason === 'rate-limited')
+            limiter.onThrottle(error.retryAfterMs);
         },
         shouldRetry: ({ error }) => {
           if (!ProviderError.isInstance(error) || !error.isRetryable || signal?.aborted) return false;
@@ -101,7 +126,12 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
       let text: string;
       try {
         state.sent = true;
-        const response = await client()(call.path, { method: call.method, json: call.json, headers: { 'x-api-key': apiKey }, signal });
+        const response = await client()(call.path, {
+          method: call.method,
+          json: call.json,
+          headers: { 'x-api-key': apiKey },
+          signal,
+        });
         status = response.status;
         headers = response.headers;
         text = await response.text();
@@ -114,7 +144,8 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
         clearTimeout(timeout);
         release();
       }
-      if (status < 200 || status > 299) throw errorFromResponse(call, { status, headers }, text, apiKey, provenKeys.has(keyHash));
+      if (status < 200 || status > 299)
+        throw errorFromResponse(call, { status, headers }, text, apiKey, provenKeys.has(keyHash));
       provenKeys.add(keyHash);
       let body: unknown;
       try {
@@ -131,9 +162,15 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
   async function download(url: string, operation: string, jobId: string, signal?: AbortSignal) {
     const description: AttemptDescription = { operation, paid: false, jobId };
     if (!/^https?:\/\//i.test(url)) {
-      throw new ProviderError(`MaxStudio's result for job ${jobId} is not an http(s) URL, so it cannot be downloaded.`, {
-        provider: 'maxstudio', reason: 'invalid-response', isRetryable: false, jobId,
-      });
+      throw new ProviderError(
+        `MaxStudio's result for job ${jobId} is not an http(s) URL, so it cannot be downloaded.`,
+        {
+          provider: 'maxstudio',
+          reason: 'invalid-response',
+          isRetryable: false,
+          jobId,
+        },
+      );
     }
     return withRetries(description, signal, async (state) => {
       const timer = new AbortController();
@@ -143,7 +180,8 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
         state.sent = true;
         const response = await fetchImpl(url, { signal: combined });
         const bytes = new Uint8Array(await response.arrayBuffer());
-        if (!response.ok) throw errorFromResponse(description, response, new TextDecoder().decode(bytes.subarray(0, 300)), '', true);
+        if (!response.ok)
+          throw errorFromResponse(description, response, new TextDecoder().decode(bytes.subarray(0, 300)), '', true);
         if (bytes.byteLength === 0) throw errorFromInvalidBody(description, response.status, undefined);
         return { bytes, contentType: response.headers.get('content-type') ?? undefined };
       } catch (raw) {

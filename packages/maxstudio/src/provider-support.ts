@@ -50,7 +50,11 @@ export function requiresPublicUrls(context: ProviderContext): boolean {
  * A fresh signed GET URL for `key`, one per submission. Refuses (before anything is sent) when the storage cannot sign
  * URLs, or its URLs are not reachable from the internet and the client is not talking to a loopback sandbox.
  */
-export async function signedUrlFor(context: ProviderContext, key: string, signal: AbortSignal | undefined): Promise<string> {
+export async function signedUrlFor(
+  context: ProviderContext,
+  key: string,
+  signal: AbortSignal | undefined,
+): Promise<string> {
   const { storage } = context;
   if (typeof storage.signedUrl !== 'function') {
     throw new ValidationError(
@@ -68,7 +72,12 @@ export async function signedUrlFor(context: ProviderContext, key: string, signal
 }
 
 /** Reads a whole object from storage, stopping early once it exceeds `limit` bytes (returns what was read so far plus `tooLarge`). */
-export async function readStorageBytes(storage: Storage, key: string, limit: number, signal?: AbortSignal): Promise<{ bytes: Uint8Array; tooLarge: boolean }> {
+export async function readStorageBytes(
+  storage: Storage,
+  key: string,
+  limit: number,
+  signal?: AbortSignal,
+): Promise<{ bytes: Uint8Array; tooLarge: boolean }> {
   const stream = await storage.get(key, { signal });
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
@@ -92,7 +101,10 @@ export async function readStorageBytes(storage: Storage, key: string, limit: num
 }
 
 /** Throws when a job handle is for another provider or operation. */
-export function checkJob(job: { provider: string; operation: string; id: string }, operation: 'swap' | 'enhance'): void {
+export function checkJob(
+  job: { provider: string; operation: string; id: string },
+  operation: 'swap' | 'enhance',
+): void {
   if (job.provider !== 'maxstudio' || job.operation !== operation || typeof job.id !== 'string' || job.id === '') {
     throw new ValidationError(
       `Expected a MaxStudio ${operation} job, got provider "${job.provider}", operation "${job.operation}". Pass the job returned by submit (or one rebuilt from the journal with the same fields).`,

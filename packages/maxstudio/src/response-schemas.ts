@@ -61,12 +61,16 @@ export function mapJobStatus(status: string): ProviderJobStatus {
   }
 }
 
-function parseJobState<Result>(body: unknown, readResult: (result: unknown) => Result | undefined): MaxStudioJobState<Result> | undefined {
+function parseJobState<Result>(
+  body: unknown,
+  readResult: (result: unknown) => Result | undefined,
+): MaxStudioJobState<Result> | undefined {
   if (!isRecord(body) || typeof body.status !== 'string') return undefined;
   const status = mapJobStatus(body.status);
   const result = status === 'completed' ? readResult(body.result) : undefined;
   if (status === 'completed' && result === undefined) return undefined;
-  const error = typeof body.error === 'string' ? body.error : typeof body.message === 'string' ? body.message : undefined;
+  const error =
+    typeof body.error === 'string' ? body.error : typeof body.message === 'string' ? body.message : undefined;
   return { status, providerStatus: body.status, result, error };
 }
 

@@ -43,7 +43,13 @@ export async function pollJob<Result>(
         const said = state.error === undefined ? '' : `: "${state.error}"`;
         throw new ProviderError(
           `MaxStudio reports ${options.operation} job ${options.jobId} failed${said}. Check the inputs (a visible face, a supported image) before submitting a new job.`,
-          { provider: maxStudioProvider, reason: 'job-failed', isRetryable: false, jobId: options.jobId, providerMessage: state.error },
+          {
+            provider: maxStudioProvider,
+            reason: 'job-failed',
+            isRetryable: false,
+            jobId: options.jobId,
+            providerMessage: state.error,
+          },
         );
       }
       await abortableSleep(interval, signal);
@@ -57,9 +63,16 @@ export async function pollJob<Result>(
       );
     }
     if (options.signal?.aborted && !ProviderError.isInstance(error)) {
-      throw new ProviderError(`Waiting for MaxStudio ${options.operation} job ${options.jobId} was aborted; the job itself goes on (reattach by id).`, {
-        provider: maxStudioProvider, reason: 'aborted', isRetryable: false, jobId: options.jobId, cause: options.signal.reason,
-      });
+      throw new ProviderError(
+        `Waiting for MaxStudio ${options.operation} job ${options.jobId} was aborted; the job itself goes on (reattach by id).`,
+        {
+          provider: maxStudioProvider,
+          reason: 'aborted',
+          isRetryable: false,
+          jobId: options.jobId,
+          cause: options.signal.reason,
+        },
+      );
     }
     throw error;
   } finally {

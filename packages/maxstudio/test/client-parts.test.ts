@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { base64DecodedLength, sniffImageType } from '../src/image-limits.js';
+import { isLoopbackURL } from '../src/provider-support.js';
 import { RateLimiter } from '../src/rate-limiter.js';
 import { redactSecret } from '../src/redact-secret.js';
-import { mapJobStatus, parseDetectedFaces, parseEnhanceJob, parseJobAccepted, parseSwapJob, readProviderMessage } from '../src/response-schemas.js';
+import {
+  mapJobStatus,
+  parseDetectedFaces,
+  parseEnhanceJob,
+  parseJobAccepted,
+  parseSwapJob,
+  readProviderMessage,
+} from '../src/response-schemas.js';
 import { parseRetryAfter } from '../src/retry-after.js';
 import { RetryBudget } from '../src/retry-budget.js';
-import { isLoopbackURL } from '../src/provider-support.js';
 
 describe('response schemas', () => {
   it('accept detectedFaces or faces, and only the fields used', () => {
@@ -21,12 +28,25 @@ describe('response schemas', () => {
     expect(parseJobAccepted({ jobId: 7 })).toBe('7');
     expect(parseJobAccepted({ id: 'a' })).toBeUndefined();
     expect(['creating', 'pending', 'running', 'not-found', 'weird', 'completed', 'failed'].map(mapJobStatus)).toEqual([
-      'pending', 'pending', 'running', 'running', 'running', 'completed', 'failed',
+      'pending',
+      'pending',
+      'running',
+      'running',
+      'running',
+      'completed',
+      'failed',
     ]);
-    expect(parseSwapJob({ status: 'completed', result: { mediaUrl: 'https://x/y.jpg' } })?.result).toEqual({ mediaUrl: 'https://x/y.jpg' });
+    expect(parseSwapJob({ status: 'completed', result: { mediaUrl: 'https://x/y.jpg' } })?.result).toEqual({
+      mediaUrl: 'https://x/y.jpg',
+    });
     expect(parseSwapJob({ status: 'completed' })).toBeUndefined();
-    expect(parseEnhanceJob({ status: 'failed', error: 'no face' })).toMatchObject({ status: 'failed', error: 'no face' });
-    expect(readProviderMessage('{"status":402,"error":"Insufficient credits. Please Buy credits."}')).toBe('Insufficient credits. Please Buy credits.');
+    expect(parseEnhanceJob({ status: 'failed', error: 'no face' })).toMatchObject({
+      status: 'failed',
+      error: 'no face',
+    });
+    expect(readProviderMessage('{"status":402,"error":"Insufficient credits. Please Buy credits."}')).toBe(
+      'Insufficient credits. Please Buy credits.',
+    );
     expect(readProviderMessage('<html>Bad gateway</html>')).toBe('<html>Bad gateway</html>');
   });
 });
@@ -43,11 +63,16 @@ describe('small helpers', () => {
   });
 
   it('size base64 without decoding, sniff images, redact secrets, spot loopback URLs', () => {
-    for (const length of [0, 1, 2, 3, 4, 5, 1000]) expect(base64DecodedLength(Buffer.alloc(length).toString('base64'))).toBe(length);
+    for (const length of [0, 1, 2, 3, 4, 5, 1000])
+      expect(base64DecodedLength(Buffer.alloc(length).toString('base64'))).toBe(length);
     expect(sniffImageType(new Uint8Array([0xff, 0xd8, 0xff]))).toBe('image/jpeg');
     expect(sniffImageType(new Uint8Array([0x89, 0x50, 0x4e, 0x47]))).toBe('image/png');
     expect(redactSecret('key abcdef and abcdef', 'abcdef')).toBe('key [redacted] and [redacted]');
-    expect(['http://127.0.0.1:1', 'http://localhost', 'http://[::1]:8/', 'https://api.maxstudio.ai', 'nonsense'].map(isLoopbackURL)).toEqual([true, true, true, false, false]);
+    expect(
+      ['http://127.0.0.1:1', 'http://localhost', 'http://[::1]:8/', 'https://api.maxstudio.ai', 'nonsense'].map(
+        isLoopbackURL,
+      ),
+    ).toEqual([true, true, true, false, false]);
   });
 
   it('the retry budget runs dry and refills on success', () => {

@@ -14,7 +14,12 @@ const client = () => createMaxStudio({ ...fast, baseURL: sandbox.url, apiKey: sa
 beforeAll(async () => {
   [sandbox, images] = await Promise.all([
     startSandboxProcess(),
-    startImageServer({ 'hopper.jpg': graceHopper, 'astronaut.png': astronaut, 'big.bin': new Uint8Array(5 * 1024 * 1024 + 1), 'text.jpg': new TextEncoder().encode('not an image') }),
+    startImageServer({
+      'hopper.jpg': graceHopper,
+      'astronaut.png': astronaut,
+      'big.bin': new Uint8Array(5 * 1024 * 1024 + 1),
+      'text.jpg': new TextEncoder().encode('not an image'),
+    }),
   ]);
 });
 afterAll(async () => {
@@ -42,7 +47,10 @@ describe('client against the sandbox process', () => {
     const msClient = client();
     const [face] = await msClient.detectFaces(images.url('hopper.jpg'));
     if (!face) throw new Error('no face');
-    const job = await msClient.submitSwap({ mediaUrl: images.url('hopper.jpg'), faces: [{ originalFace: face, newFace: images.url('astronaut.png') }] });
+    const job = await msClient.submitSwap({
+      mediaUrl: images.url('hopper.jpg'),
+      faces: [{ originalFace: face, newFace: images.url('astronaut.png') }],
+    });
     expect(job).toMatchObject({ provider: 'maxstudio', operation: 'swap' });
     const first = await msClient.getSwapJob(job.id);
     expect(['pending', 'running', 'completed']).toContain(first.status);
@@ -81,7 +89,12 @@ describe('client against the sandbox process', () => {
   it('reports a 400 from a downloaded image over 5 MB as input, not retried', async () => {
     const before = (await sandbox.requests()).length;
     const error = await caught(client().detectFaces(images.url('big.bin')));
-    expect(error).toMatchObject({ reason: 'input', status: 400, providerMessage: 'Image size must be less than 5MB', isRetryable: false });
+    expect(error).toMatchObject({
+      reason: 'input',
+      status: 400,
+      providerMessage: 'Image size must be less than 5MB',
+      isRetryable: false,
+    });
     expect((await sandbox.requests()).length).toBe(before + 1);
   });
 
@@ -114,9 +127,14 @@ describe('client against the sandbox process', () => {
   });
 
   it('refuses a nested newFace and a data: prefix before sending', async () => {
-    const bad = { mediaUrl: images.url('hopper.jpg'), faces: [{ originalFace: { x: 1, y: 1, width: 10, height: 10 }, newFace: { imageUrl: 'x' } as unknown as string }] };
+    const bad = {
+      mediaUrl: images.url('hopper.jpg'),
+      faces: [{ originalFace: { x: 1, y: 1, width: 10, height: 10 }, newFace: { imageUrl: 'x' } as unknown as string }],
+    };
     await expect(client().submitSwap(bad)).rejects.toSatisfy(ValidationError.isInstance);
-    await expect(client().submitEnhance({ image: 'data:image/jpeg;base64,AAAA' })).rejects.toSatisfy(ValidationError.isInstance);
+    await expect(client().submitEnhance({ image: 'data:image/jpeg;base64,AAAA' })).rejects.toSatisfy(
+      ValidationError.isInstance,
+    );
   });
 
   it('treats an unknown job id as not finished and times out with a retryable timeout error', async () => {
@@ -147,14 +165,23 @@ describe('client against the sandbox process', () => {
 
 describe('the sandbox wire format (raw HTTP)', () => {
   const post = (path: string, body: unknown, key = 'sandbox-key') =>
-    fetch(`${sandbox.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify(body) });
+    fetch(`${sandbox.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: JSON.stringify(body),
+    });
 
   it('answers /faceswap with 404', async () => {
     expect((await post('/faceswap', {})).status).toBe(404);
   });
 
   it('answers a nested newFace with 400 and a data: URL with 500', async () => {
-    const nested = await post('/swap-image', { mediaUrl: images.url('hopper.jpg'), faces: [{ originalFace: { x: 0, y: 0, width: 9, height: 9 }, newFace: { imageUrl: images.url('astronaut.png') } }] });
+    const nested = await post('/swap-image', {
+      mediaUrl: images.url('hopper.jpg'),
+      faces: [
+        { originalFace: { x: 0, y: 0, width: 9, height: 9 }, newFace: { imageUrl: images.url('astronaut.png') } },
+      ],
+    });
     expect(nested.status).toBe(400);
     expect(((await nested.json()) as { status: number }).status).toBe(400);
     expect((await post('/detect-face-image', { imageUrl: 'data:image/jpeg;base64,AAAA' })).status).toBe(500);

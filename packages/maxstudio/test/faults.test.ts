@@ -13,10 +13,16 @@ let client: MaxStudioClient;
 let since = 0;
 const fast: MaxStudioSettings = { pollInterval: 20, maxPollInterval: 100, retry: { minDelay: 20, maxDelay: 200 } };
 const box = { x: 150, y: 100, width: 200, height: 200 };
-const swapRequest = () => ({ mediaUrl: images.url('hopper.jpg'), faces: [{ originalFace: box, newFace: images.url('astronaut.png') }] });
+const swapRequest = () => ({
+  mediaUrl: images.url('hopper.jpg'),
+  faces: [{ originalFace: box, newFace: images.url('astronaut.png') }],
+});
 
 beforeAll(async () => {
-  [sandbox, images] = await Promise.all([startSandboxProcess(), startImageServer({ 'hopper.jpg': graceHopper, 'astronaut.png': astronaut })]);
+  [sandbox, images] = await Promise.all([
+    startSandboxProcess(),
+    startImageServer({ 'hopper.jpg': graceHopper, 'astronaut.png': astronaut }),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([sandbox?.close(), images?.close()]);
@@ -42,7 +48,8 @@ async function caught(promise: Promise<unknown>): Promise<ProviderError> {
   return error;
 }
 
-const gap = (entries: SandboxRequestRecord[], from: number, to: number) => (entries[to]?.at ?? 0) - (entries[from]?.at ?? 0);
+const gap = (entries: SandboxRequestRecord[], from: number, to: number) =>
+  (entries[to]?.at ?? 0) - (entries[from]?.at ?? 0);
 
 describe('faults', () => {
   it('honours Retry-After in seconds', async () => {
@@ -54,7 +61,11 @@ describe('faults', () => {
   });
 
   it('honours Retry-After as an HTTP-date', async () => {
-    await sandbox.setFaults({ rules: [{ kind: 'rate-limit', on: 'swap-status', times: 1, retryAfter: new Date(Date.now() + 3000).toUTCString() }] });
+    await sandbox.setFaults({
+      rules: [
+        { kind: 'rate-limit', on: 'swap-status', times: 1, retryAfter: new Date(Date.now() + 3000).toUTCString() },
+      ],
+    });
     const job = await client.submitSwap(swapRequest());
     await client.waitForJob(job);
     const polls = await logged('swap-status');
@@ -101,7 +112,12 @@ describe('faults', () => {
   });
 
   it('retries a detection whose connection dropped (detection creates nothing)', async () => {
-    await sandbox.setFaults({ rules: [{ kind: 'drop-before-accept', on: 'detect', times: 1 }, { kind: 'drop-after-accept', on: 'detect', times: 1 }] });
+    await sandbox.setFaults({
+      rules: [
+        { kind: 'drop-before-accept', on: 'detect', times: 1 },
+        { kind: 'drop-after-accept', on: 'detect', times: 1 },
+      ],
+    });
     expect((await client.detectFaces(images.url('hopper.jpg'))).length).toBe(1);
     expect((await logged('detect')).map((entry) => entry.status)).toEqual([null, null, 200]);
   });
@@ -125,13 +141,25 @@ describe('faults', () => {
     const job = await client.submitEnhance({ image: graceHopper });
     const done = await client.waitForJob(job);
     expect(done.result.length).toBeGreaterThan(1000);
-    expect((await logged('enhance-status')).slice(0, 2).map((entry) => entry.fault)).toEqual(['malformed-json', 'drop-after-accept']);
+    expect((await logged('enhance-status')).slice(0, 2).map((entry) => entry.fault)).toEqual([
+      'malformed-json',
+      'drop-after-accept',
+    ]);
   });
 
   it('reports a failed job as job-failed, and a job that never finishes as a retryable timeout', async () => {
-    await sandbox.setFaults({ rules: [{ kind: 'job-fails', on: 'swap', times: 1 }, { kind: 'job-never-finishes', on: 'enhance', times: 1 }] });
+    await sandbox.setFaults({
+      rules: [
+        { kind: 'job-fails', on: 'swap', times: 1 },
+        { kind: 'job-never-finishes', on: 'enhance', times: 1 },
+      ],
+    });
     const failed = await client.submitSwap(swapRequest());
-    expect(await caught(client.waitForJob(failed))).toMatchObject({ reason: 'job-failed', jobId: failed.id, isRetryable: false });
+    expect(await caught(client.waitForJob(failed))).toMatchObject({
+      reason: 'job-failed',
+      jobId: failed.id,
+      isRetryable: false,
+    });
     const hung = await client.submitEnhance({ image: graceHopper });
     const error = await caught(client.waitForJob(hung, { timeout: 600 }));
     expect(error).toMatchObject({ reason: 'timeout', jobId: hung.id, isRetryable: true });
@@ -143,12 +171,23 @@ describe('faults', () => {
     await sandbox.setFaults({ insufficientCreditsAfter: charges + 1 });
     await client.submitEnhance({ image: graceHopper });
     const error = await caught(client.submitEnhance({ image: graceHopper }));
-    expect(error).toMatchObject({ reason: 'insufficient-credits', status: 402, providerMessage: 'Insufficient credits. Please Buy credits.', isRetryable: false });
+    expect(error).toMatchObject({
+      reason: 'insufficient-credits',
+      status: 402,
+      providerMessage: 'Insufficient credits. Please Buy credits.',
+      isRetryable: false,
+    });
     expect((await logged('enhance')).map((entry) => entry.status)).toEqual([200, 402]);
   });
 
   it('times out a slow poll and retries it; a slow submission becomes uncertain', async () => {
-    const slow = createMaxStudio({ ...fast, baseURL: sandbox.url, apiKey: sandbox.apiKey, timeout: 150, retry: { retries: 1, minDelay: 10 } });
+    const slow = createMaxStudio({
+      ...fast,
+      baseURL: sandbox.url,
+      apiKey: sandbox.apiKey,
+      timeout: 150,
+      retry: { retries: 1, minDelay: 10 },
+    });
     await slow.detectFaces(images.url('hopper.jpg'));
     await sandbox.setFaults({ latency: { minMs: 400, maxMs: 450 } });
     const detect = await caught(slow.detectFaces(images.url('hopper.jpg')));
@@ -178,7 +217,12 @@ describe('faults', () => {
         server.close(() => resolve(typeof address === 'object' && address ? address.port : 1));
       });
     });
-    const refused = createMaxStudio({ ...fast, baseURL: `http://127.0.0.1:${port}`, apiKey: sandbox.apiKey, retry: { retries: 2, minDelay: 10 } });
+    const refused = createMaxStudio({
+      ...fast,
+      baseURL: `http://127.0.0.1:${port}`,
+      apiKey: sandbox.apiKey,
+      retry: { retries: 2, minDelay: 10 },
+    });
     const error = await caught(refused.submitEnhance({ image: graceHopper }));
     expect(error).toMatchObject({ reason: 'network', isRetryable: true });
     expect(error.message).toMatch(/ECONNREFUSED/);
@@ -194,16 +238,26 @@ describe('faults', () => {
     const lastThrottled = Math.max(...throttled.map((entry) => entry.at));
     const firstThrottled = Math.min(...throttled.map((entry) => entry.at));
     expect(throttled.length).toBe(8);
-    for (const retry of detects.filter((entry) => entry.status === 200)) expect(retry.at - firstThrottled).toBeGreaterThanOrEqual(1000);
-    expect(lastThrottled).toBeLessThan(Math.min(...detects.filter((entry) => entry.status === 200).map((entry) => entry.at)));
+    for (const retry of detects.filter((entry) => entry.status === 200))
+      expect(retry.at - firstThrottled).toBeGreaterThanOrEqual(1000);
+    expect(lastThrottled).toBeLessThan(
+      Math.min(...detects.filter((entry) => entry.status === 200).map((entry) => entry.at)),
+    );
   });
 
   it('a shared retry budget bounds the requests of eight workers facing a persistent 429', async () => {
-    const budgeted = createMaxStudio({ ...fast, baseURL: sandbox.url, apiKey: sandbox.apiKey, retry: { retries: 5, minDelay: 10, budget: { capacity: 20, retryCost: 5 } } });
+    const budgeted = createMaxStudio({
+      ...fast,
+      baseURL: sandbox.url,
+      apiKey: sandbox.apiKey,
+      retry: { retries: 5, minDelay: 10, budget: { capacity: 20, retryCost: 5 } },
+    });
     await budgeted.detectFaces(images.url('hopper.jpg'));
     since = (await sandbox.requests()).length;
     await sandbox.setFaults({ rules: [{ kind: 'rate-limit', on: 'detect', retryAfter: '0' }] });
-    const errors = await Promise.all(Array.from({ length: 8 }, () => caught(budgeted.detectFaces(images.url('hopper.jpg')))));
+    const errors = await Promise.all(
+      Array.from({ length: 8 }, () => caught(budgeted.detectFaces(images.url('hopper.jpg')))),
+    );
     expect(errors.every((error) => error.reason === 'rate-limited' && error.isRetryable)).toBe(true);
     // 8 first attempts + at most 4 retries (20 tokens / 5 per retry, +1 refunded by the warm-up success); without the budget it would be 48.
     expect((await logged('detect')).length).toBeLessThanOrEqual(8 + 5);

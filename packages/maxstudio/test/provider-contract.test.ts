@@ -20,7 +20,11 @@ providerContractTests(
       const sandbox = await startSandboxProcess();
       await storage.put('samples/source.png', astronaut);
       await storage.put('samples/target.jpg', graceHopper);
-      const provider = () => createMaxStudioProvider({ storage, client: createMaxStudio({ ...fast, baseURL: sandbox.url, apiKey: sandbox.apiKey }) });
+      const provider = () =>
+        createMaxStudioProvider({
+          storage,
+          client: createMaxStudio({ ...fast, baseURL: sandbox.url, apiKey: sandbox.apiKey }),
+        });
       return {
         ...provider(),
         storage,

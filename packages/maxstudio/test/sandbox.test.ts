@@ -5,7 +5,13 @@ import { ProviderError } from '@model-studio/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMaxStudio, createMaxStudioProvider } from '../src/index.js';
 import { FaultInjector } from '../src/testing/fault-plan.js';
-import { heuristicFaceBox, type MaxStudioSandbox, sandboxMarkSvg, skinFaceBox, startMaxStudioSandbox } from '../src/testing/index.js';
+import {
+  heuristicFaceBox,
+  type MaxStudioSandbox,
+  sandboxMarkSvg,
+  skinFaceBox,
+  startMaxStudioSandbox,
+} from '../src/testing/index.js';
 import { astronaut, graceHopper } from './helpers/fixtures.js';
 import { startImageServer } from './helpers/image-server.js';
 
@@ -44,7 +50,10 @@ describe('startMaxStudioSandbox (in-process, as SDK users run it)', () => {
     const client = createMaxStudio({ baseURL: sandbox.url, apiKey: sandbox.apiKey, pollInterval: 20 });
     expect(await client.detectFaces(images.url('hopper.jpg'))).toEqual([{ x: 12, y: 20, width: 100, height: 90 }]);
     const before = calls.length;
-    const job = await client.submitSwap({ mediaUrl: images.url('hopper.jpg'), faces: [{ originalFace: { x: 0, y: 0, width: 50, height: 50 }, newFace: images.url('astronaut.png') }] });
+    const job = await client.submitSwap({
+      mediaUrl: images.url('hopper.jpg'),
+      faces: [{ originalFace: { x: 0, y: 0, width: 50, height: 50 }, newFace: images.url('astronaut.png') }],
+    });
     await client.waitForJob(job);
     expect(calls.length).toBe(before + 1);
     expect(calls.at(-1)).toBeGreaterThan(0);
@@ -52,9 +61,15 @@ describe('startMaxStudioSandbox (in-process, as SDK users run it)', () => {
 
   it('moves jobs from pending through running to completed over time', async () => {
     const client = createMaxStudio({ baseURL: sandbox.url, apiKey: sandbox.apiKey });
-    const job = await client.submitSwap({ mediaUrl: images.url('hopper.jpg'), faces: [{ originalFace: { x: 0, y: 0, width: 50, height: 50 }, newFace: images.url('astronaut.png') }] });
+    const job = await client.submitSwap({
+      mediaUrl: images.url('hopper.jpg'),
+      faces: [{ originalFace: { x: 0, y: 0, width: 50, height: 50 }, newFace: images.url('astronaut.png') }],
+    });
     const seen: string[] = [];
-    await client.waitForJob(job, { pollInterval: 25, onStatus: (_status, providerStatus) => seen.push(providerStatus) });
+    await client.waitForJob(job, {
+      pollInterval: 25,
+      onStatus: (_status, providerStatus) => seen.push(providerStatus),
+    });
     expect(seen).toEqual(['pending', 'running', 'completed']);
   });
 
@@ -69,7 +84,12 @@ describe('startMaxStudioSandbox (in-process, as SDK users run it)', () => {
       ['enhance', 3],
     ]);
     expect(billing.balance).toBe(3);
-    const error = await client.submitSwap({ mediaUrl: images.url('hopper.jpg'), faces: [{ originalFace: { x: 0, y: 0, width: 50, height: 50 }, newFace: images.url('astronaut.png') }] }).catch((reason: unknown) => reason);
+    const error = await client
+      .submitSwap({
+        mediaUrl: images.url('hopper.jpg'),
+        faces: [{ originalFace: { x: 0, y: 0, width: 50, height: 50 }, newFace: images.url('astronaut.png') }],
+      })
+      .catch((reason: unknown) => reason);
     expect(ProviderError.isInstance(error) && error.reason === 'insufficient-credits').toBe(true);
     expect(sandbox.billing().balance).toBe(3);
     const admin = (await (await fetch(`${sandbox.url}/__sandbox/billing`)).json()) as { balance: number };
@@ -77,10 +97,19 @@ describe('startMaxStudioSandbox (in-process, as SDK users run it)', () => {
   });
 
   it('logs requests without keys and takes fault plans over the admin path', async () => {
-    await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'PUT', body: JSON.stringify({ rules: [{ kind: 'server-error', on: 'detect', status: 502, times: 1 }] }) });
-    const response = await fetch(`${sandbox.url}/detect-face-image`, { method: 'POST', headers: { 'x-api-key': sandbox.apiKey }, body: '{}' });
+    await fetch(`${sandbox.url}/__sandbox/faults`, {
+      method: 'PUT',
+      body: JSON.stringify({ rules: [{ kind: 'server-error', on: 'detect', status: 502, times: 1 }] }),
+    });
+    const response = await fetch(`${sandbox.url}/detect-face-image`, {
+      method: 'POST',
+      headers: { 'x-api-key': sandbox.apiKey },
+      body: '{}',
+    });
     expect(response.status).toBe(502);
-    const { requests } = (await (await fetch(`${sandbox.url}/__sandbox/requests`)).json()) as { requests: Array<{ fault?: string; status: number; apiKey: string }> };
+    const { requests } = (await (await fetch(`${sandbox.url}/__sandbox/requests`)).json()) as {
+      requests: Array<{ fault?: string; status: number; apiKey: string }>;
+    };
     expect(requests.at(-1)).toMatchObject({ fault: 'server-error', status: 502, apiKey: 'valid' });
     expect(JSON.stringify(requests)).not.toContain(sandbox.apiKey);
     expect(sandbox.requests().length).toBe(requests.length);
@@ -89,10 +118,17 @@ describe('startMaxStudioSandbox (in-process, as SDK users run it)', () => {
 
 describe('fault plans', () => {
   it('are deterministic for a seed', () => {
-    const plan = { seed: 42, latency: { minMs: 5, maxMs: 50 }, rules: [{ kind: 'server-error' as const, probability: 0.3 }] };
+    const plan = {
+      seed: 42,
+      latency: { minMs: 5, maxMs: 50 },
+      rules: [{ kind: 'server-error' as const, probability: 0.3 }],
+    };
     const draw = () => {
       const injector = new FaultInjector(plan);
-      return Array.from({ length: 40 }, () => injector.next('detect')).map((decision) => [decision.rule?.kind ?? '-', Math.round(decision.latencyMs)]);
+      return Array.from({ length: 40 }, () => injector.next('detect')).map((decision) => [
+        decision.rule?.kind ?? '-',
+        Math.round(decision.latencyMs),
+      ]);
     };
     const first = draw();
     expect(draw()).toEqual(first);
@@ -104,7 +140,9 @@ describe('fault plans', () => {
 
   it('skip, times and routes select the requests', () => {
     const injector = new FaultInjector({ rules: [{ kind: 'rate-limit', on: 'swap', skip: 1, times: 2 }] });
-    const kinds = ['swap', 'detect', 'swap', 'swap', 'swap'].map((route) => injector.next(route as 'swap').rule?.kind ?? '-');
+    const kinds = ['swap', 'detect', 'swap', 'swap', 'swap'].map(
+      (route) => injector.next(route as 'swap').rule?.kind ?? '-',
+    );
     expect(kinds).toEqual(['-', '-', 'rate-limit', 'rate-limit', '-']);
   });
 });
@@ -125,11 +163,17 @@ describe('sandbox helpers', () => {
 
   it('the maxstudio-sandbox bin prints its help', () => {
     const cwd = fileURLToPath(new URL('..', import.meta.url));
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/bin/maxstudio-sandbox.ts', '--help'], { cwd, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/bin/maxstudio-sandbox.ts', '--help'], {
+      cwd,
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/SANDBOX/);
     expect(result.stdout).toMatch(/--port/);
-    const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/bin/maxstudio-sandbox.ts', '--port', 'x'], { cwd, encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/bin/maxstudio-sandbox.ts', '--port', 'x'], {
+      cwd,
+      encoding: 'utf8',
+    });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--port must be/);
   });
@@ -148,8 +192,13 @@ describe('provider with an injected detector that finds nothing', () => {
     try {
       await storage.put('t.jpg', graceHopper);
       await storage.put('s.png', astronaut);
-      const { swapper } = createMaxStudioProvider({ storage, client: createMaxStudio({ baseURL: sandbox.url, apiKey: sandbox.apiKey }) });
-      const error = await swapper.submitSwap({ targetKey: 't.jpg', sourceKey: 's.png' }).catch((reason: unknown) => reason);
+      const { swapper } = createMaxStudioProvider({
+        storage,
+        client: createMaxStudio({ baseURL: sandbox.url, apiKey: sandbox.apiKey }),
+      });
+      const error = await swapper
+        .submitSwap({ targetKey: 't.jpg', sourceKey: 's.png' })
+        .catch((reason: unknown) => reason);
       expect(ProviderError.isInstance(error) && error.reason === 'input' && !error.isRetryable).toBe(true);
       expect(sandbox.billing().charges).toEqual([]);
       expect(sandbox.requests().map((entry) => entry.route)).toEqual(['detect']);

@@ -1,5 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,7 +12,11 @@ import { type SandboxProcess, startSandboxProcess } from './helpers/sandbox-proc
 
 const key = 'msk-live-DISTINCTIVE-7f3a9c1e5b2d4e6f';
 const wrongKey = 'msk-live-WRONGKEY-0b1c2d3e4f5a6b7c';
-const fast: MaxStudioSettings = { pollInterval: 20, maxPollInterval: 100, retry: { retries: 1, minDelay: 10, maxDelay: 50 } };
+const fast: MaxStudioSettings = {
+  pollInterval: 20,
+  maxPollInterval: 100,
+  retry: { retries: 1, minDelay: 10, maxDelay: 50 },
+};
 
 let sandbox: SandboxProcess;
 let storage: LocalStorage;
@@ -61,7 +64,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 describe('the API key never appears in anything we produce', () => {
   it('runs every success and failure path with a distinctive key, then scans errors, output, logs and files', async () => {
     const client = createMaxStudio({ ...fast, baseURL: sandbox.url, apiKey: key });
-    const { detector, swapper, enhancer } = createMaxStudioProvider({ storage, client });
+    const { swapper, enhancer } = createMaxStudioProvider({ storage, client });
     const swap = await swapper.submitSwap({ targetKey: 'target.jpg', sourceKey: 'source.png' });
     await storage.put('out/swapped.jpg', (await swapper.waitForSwap(swap)).bytes);
     const enhance = await enhancer.submitEnhance({ imageKey: 'target.jpg' });
@@ -79,13 +82,27 @@ describe('the API key never appears in anything we produce', () => {
     ];
     for (const plan of plans) {
       // Fresh clients per plan, so the adaptive slowdown after the 429 plan does not slow the others down.
-      const { detector, swapper, enhancer } = createMaxStudioProvider({ storage, client: createMaxStudio({ ...fast, baseURL: sandbox.url, apiKey: key }) });
-      const slow = createMaxStudioProvider({ storage, client: createMaxStudio({ ...fast, baseURL: sandbox.url, apiKey: key, timeout: 100 }) });
+      const { detector, swapper, enhancer } = createMaxStudioProvider({
+        storage,
+        client: createMaxStudio({ ...fast, baseURL: sandbox.url, apiKey: key }),
+      });
+      const slow = createMaxStudioProvider({
+        storage,
+        client: createMaxStudio({ ...fast, baseURL: sandbox.url, apiKey: key, timeout: 100 }),
+      });
       await sandbox.setFaults({});
       await slow.detector.detectFaces({ key: 'target.jpg' });
       await sandbox.setFaults(plan);
       await capture(() => detector.detectFaces({ key: 'target.jpg' }));
-      await capture(async () => swapper.waitForSwap(await swapper.submitSwap({ targetKey: 'target.jpg', sourceKey: 'source.png', faces: [{ x: 1, y: 1, width: 50, height: 50 }] })));
+      await capture(async () =>
+        swapper.waitForSwap(
+          await swapper.submitSwap({
+            targetKey: 'target.jpg',
+            sourceKey: 'source.png',
+            faces: [{ x: 1, y: 1, width: 50, height: 50 }],
+          }),
+        ),
+      );
       await capture(async () => enhancer.waitForEnhance(await enhancer.submitEnhance({ imageKey: 'target.jpg' })));
       await capture(() => slow.detector.detectFaces({ key: 'target.jpg' }));
     }
@@ -95,8 +112,12 @@ describe('the API key never appears in anything we produce', () => {
     await capture(() => enhancer.waitForEnhance(enhance, { signal: controller.signal }));
     await capture(() => client.submitEnhance({ image: graceHopper }, { signal: controller.signal }));
     await capture(() => client.waitForJob({ id: 'unknown', operation: 'swap' }, { timeout: 100 }));
-    await capture(() => createMaxStudio({ ...fast, baseURL: sandbox.url, apiKey: wrongKey }).detectFaces(`${sandbox.url}/x.jpg`));
-    await capture(() => createMaxStudio({ ...fast, baseURL: 'http://127.0.0.1:9', apiKey: key }).submitEnhance({ image: graceHopper }));
+    await capture(() =>
+      createMaxStudio({ ...fast, baseURL: sandbox.url, apiKey: wrongKey }).detectFaces(`${sandbox.url}/x.jpg`),
+    );
+    await capture(() =>
+      createMaxStudio({ ...fast, baseURL: 'http://127.0.0.1:9', apiKey: key }).submitEnhance({ image: graceHopper }),
+    );
 
     // A provider that echoes the key back in its error body: the message is redacted.
     const echo = createServer((request, response) => {
@@ -105,14 +126,28 @@ describe('the API key never appears in anything we produce', () => {
     });
     await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
     const echoUrl = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
-    await capture(() => createMaxStudio({ ...fast, baseURL: echoUrl, apiKey: key }).detectFaces('https://example.invalid/a.jpg'));
+    await capture(() =>
+      createMaxStudio({ ...fast, baseURL: echoUrl, apiKey: key }).detectFaces('https://example.invalid/a.jpg'),
+    );
     echo.close();
     const echoed = thrown.at(-1) as { providerMessage?: string; requestId?: string };
     expect(echoed.providerMessage).toBe('bad key [redacted]');
     expect(echoed.requestId).toBe('req-123');
 
     const reasons = new Set(thrown.map((error) => (error as { reason?: string }).reason));
-    for (const reason of ['rate-limited', 'server', 'uncertain', 'network', 'invalid-response', 'job-failed', 'insufficient-credits', 'aborted', 'timeout', 'authentication', 'input']) {
+    for (const reason of [
+      'rate-limited',
+      'server',
+      'uncertain',
+      'network',
+      'invalid-response',
+      'job-failed',
+      'insufficient-credits',
+      'aborted',
+      'timeout',
+      'authentication',
+      'input',
+    ]) {
       expect(reasons.has(reason), `no ${reason} error was produced`).toBe(true);
     }
     for (const error of thrown) {
@@ -125,7 +160,12 @@ describe('the API key never appears in anything we produce', () => {
     expect(inspect(client, { depth: Number.POSITIVE_INFINITY, showHidden: true })).not.toContain(key);
     expect(inspect(swapper, { depth: Number.POSITIVE_INFINITY, showHidden: true })).not.toContain(key);
 
-    const everything = [printed.join(''), sandbox.output(), JSON.stringify(await sandbox.requests()), JSON.stringify(await sandbox.billing())].join('\n');
+    const everything = [
+      printed.join(''),
+      sandbox.output(),
+      JSON.stringify(await sandbox.requests()),
+      JSON.stringify(await sandbox.billing()),
+    ].join('\n');
     expect(everything).not.toContain(key);
     expect(everything).not.toContain(wrongKey);
     const files = await filesUnder(root);

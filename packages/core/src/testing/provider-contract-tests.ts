@@ -1,4 +1,11 @@
-import type { Enhancer, FaceDetector, FaceSwapper, ProviderJob, ProviderJobResult, Storage } from '../interfaces/index.js';
+import type {
+  Enhancer,
+  FaceDetector,
+  FaceSwapper,
+  ProviderJob,
+  ProviderJobResult,
+  Storage,
+} from '../interfaces/index.js';
 import type { StorageContractTestApi } from './storage-contract-tests.js';
 
 /** The parts of a test runner the provider suite uses (the same as the storage suite's): pass vitest's or jest's. */
@@ -77,7 +84,8 @@ function isAbortRejection(error: unknown, reason: unknown): boolean {
 }
 
 /** A job handle as read back from a journal after a restart: a plain object with the same fields. */
-const fromJournal = (job: ProviderJob): ProviderJob => JSON.parse(JSON.stringify({ id: job.id, provider: job.provider, operation: job.operation }));
+const fromJournal = (job: ProviderJob): ProviderJob =>
+  JSON.parse(JSON.stringify({ id: job.id, provider: job.provider, operation: job.operation }));
 
 /**
  * The contract every FaceDetector / FaceSwapper / Enhancer must meet: version and price declared, faces inside the
@@ -128,28 +136,38 @@ export function providerContractTests(api: ProviderContractTestApi, options: Pro
 
     if (adapters.includes('detector')) {
       describe('FaceDetector', () => {
-        it('finds the face of the target, inside the image bounds', async () => {
-          const { detector, storage, sampleKeys } = ready();
-          const size = imageDimensions(await readAll(await storage.get(sampleKeys.target)));
-          const faces = (await detector?.detectFaces({ key: sampleKeys.target })) ?? [];
-          expect(faces.length).toBeGreaterThanOrEqual(1);
-          for (const { box } of faces) {
-            expect(box.width).toBeGreaterThan(0);
-            expect(box.height).toBeGreaterThan(0);
-            expect(box.x).toBeGreaterThanOrEqual(0);
-            expect(box.y).toBeGreaterThanOrEqual(0);
-            if (size) {
-              expect(box.x + box.width).toBeLessThanOrEqual(size.width);
-              expect(box.y + box.height).toBeLessThanOrEqual(size.height);
+        it(
+          'finds the face of the target, inside the image bounds',
+          async () => {
+            const { detector, storage, sampleKeys } = ready();
+            const size = imageDimensions(await readAll(await storage.get(sampleKeys.target)));
+            const faces = (await detector?.detectFaces({ key: sampleKeys.target })) ?? [];
+            expect(faces.length).toBeGreaterThanOrEqual(1);
+            for (const { box } of faces) {
+              expect(box.width).toBeGreaterThan(0);
+              expect(box.height).toBeGreaterThan(0);
+              expect(box.x).toBeGreaterThanOrEqual(0);
+              expect(box.y).toBeGreaterThanOrEqual(0);
+              if (size) {
+                expect(box.x + box.width).toBeLessThanOrEqual(size.width);
+                expect(box.y + box.height).toBeLessThanOrEqual(size.height);
+              }
             }
-          }
-        }, timeout);
+          },
+          timeout,
+        );
 
-        it('rejects when the signal is already aborted', async () => {
-          const signal = aborted();
-          const error = await rejection(async () => ready().detector?.detectFaces({ key: ready().sampleKeys.target }, { signal }));
-          expect(isAbortRejection(error, signal.reason)).toBe(true);
-        }, timeout);
+        it(
+          'rejects when the signal is already aborted',
+          async () => {
+            const signal = aborted();
+            const error = await rejection(async () =>
+              ready().detector?.detectFaces({ key: ready().sampleKeys.target }, { signal }),
+            );
+            expect(isAbortRejection(error, signal.reason)).toBe(true);
+          },
+          timeout,
+        );
       });
     }
 
@@ -163,41 +181,73 @@ export function providerContractTests(api: ProviderContractTestApi, options: Pro
         };
         const request = () => ({ targetKey: ready().sampleKeys.target, sourceKey: ready().sampleKeys.source });
 
-        it('submits a swap and returns a job with an id', async () => {
-          job = await swapper().submitSwap(request());
-          expect(typeof job.id === 'string' && job.id.length > 0).toBe(true);
-          expect(job.provider).toBe(swapper().provider);
-        }, timeout);
+        it(
+          'submits a swap and returns a job with an id',
+          async () => {
+            job = await swapper().submitSwap(request());
+            expect(typeof job.id === 'string' && job.id.length > 0).toBe(true);
+            expect(job.provider).toBe(swapper().provider);
+          },
+          timeout,
+        );
 
-        it('waits for the job: image bytes and the units charged', async () => {
-          if (!job) throw new Error('no job: the submit test failed');
-          const statuses: string[] = [];
-          const result: ProviderJobResult = await swapper().waitForSwap(job, { onStatus: (status) => statuses.push(status) });
-          expect(result.job.id).toBe(job.id);
-          expect(result.bytes.byteLength).toBeGreaterThan(0);
-          expect(imageDimensions(result.bytes) !== undefined || result.contentType.startsWith('image/')).toBe(true);
-          expect(result.units).toBeGreaterThan(0);
-          expect(result.unit).toBe(swapper().price.unit);
-        }, timeout);
+        it(
+          'waits for the job: image bytes and the units charged',
+          async () => {
+            if (!job) throw new Error('no job: the submit test failed');
+            const statuses: string[] = [];
+            const result: ProviderJobResult = await swapper().waitForSwap(job, {
+              onStatus: (status) => statuses.push(status),
+            });
+            expect(result.job.id).toBe(job.id);
+            expect(result.bytes.byteLength).toBeGreaterThan(0);
+            expect(imageDimensions(result.bytes) !== undefined || result.contentType.startsWith('image/')).toBe(true);
+            expect(result.units).toBeGreaterThan(0);
+            expect(result.unit).toBe(swapper().price.unit);
+          },
+          timeout,
+        );
 
-        it('reattaches by id from a fresh handle after a restart', async () => {
-          if (!job) throw new Error('no job: the submit test failed');
-          const fresh = (await ready().restart?.())?.swapper ?? swapper();
-          const result = await fresh.waitForSwap(fromJournal(job));
-          expect(result.job.id).toBe(job.id);
-          expect(result.bytes.byteLength).toBeGreaterThan(0);
-        }, timeout);
+        it(
+          'reattaches by id from a fresh handle after a restart',
+          async () => {
+            if (!job) throw new Error('no job: the submit test failed');
+            const fresh = (await ready().restart?.())?.swapper ?? swapper();
+            const result = await fresh.waitForSwap(fromJournal(job));
+            expect(result.job.id).toBe(job.id);
+            expect(result.bytes.byteLength).toBeGreaterThan(0);
+          },
+          timeout,
+        );
 
-        it('rejects an aborted signal on submit and on wait', async () => {
-          const signal = aborted();
-          expect(isAbortRejection(await rejection(() => swapper().submitSwap(request(), { signal })), signal.reason)).toBe(true);
-          if (job) expect(isAbortRejection(await rejection(() => swapper().waitForSwap(fromJournal(job as ProviderJob), { signal })), signal.reason)).toBe(true);
-        }, timeout);
+        it(
+          'rejects an aborted signal on submit and on wait',
+          async () => {
+            const signal = aborted();
+            expect(
+              isAbortRejection(await rejection(() => swapper().submitSwap(request(), { signal })), signal.reason),
+            ).toBe(true);
+            if (job)
+              expect(
+                isAbortRejection(
+                  await rejection(() => swapper().waitForSwap(fromJournal(job as ProviderJob), { signal })),
+                  signal.reason,
+                ),
+              ).toBe(true);
+          },
+          timeout,
+        );
 
-        it('refuses a missing storage key', async () => {
-          const error = await rejection(() => swapper().submitSwap({ ...request(), targetKey: 'provider-contract/missing.jpg' }));
-          expect(error instanceof Error).toBe(true);
-        }, timeout);
+        it(
+          'refuses a missing storage key',
+          async () => {
+            const error = await rejection(() =>
+              swapper().submitSwap({ ...request(), targetKey: 'provider-contract/missing.jpg' }),
+            );
+            expect(error instanceof Error).toBe(true);
+          },
+          timeout,
+        );
       });
     }
 
@@ -210,38 +260,71 @@ export function providerContractTests(api: ProviderContractTestApi, options: Pro
           return found;
         };
 
-        it('submits an enhance and returns a job with an id', async () => {
-          job = await enhancer().submitEnhance({ imageKey: ready().sampleKeys.target });
-          expect(typeof job.id === 'string' && job.id.length > 0).toBe(true);
-          expect(job.provider).toBe(enhancer().provider);
-        }, timeout);
+        it(
+          'submits an enhance and returns a job with an id',
+          async () => {
+            job = await enhancer().submitEnhance({ imageKey: ready().sampleKeys.target });
+            expect(typeof job.id === 'string' && job.id.length > 0).toBe(true);
+            expect(job.provider).toBe(enhancer().provider);
+          },
+          timeout,
+        );
 
-        it('waits for the job: image bytes and the units charged', async () => {
-          if (!job) throw new Error('no job: the submit test failed');
-          const result = await enhancer().waitForEnhance(job);
-          expect(result.job.id).toBe(job.id);
-          expect(result.bytes.byteLength).toBeGreaterThan(0);
-          expect(result.units).toBeGreaterThan(0);
-          expect(result.unit).toBe(enhancer().price.unit);
-        }, timeout);
+        it(
+          'waits for the job: image bytes and the units charged',
+          async () => {
+            if (!job) throw new Error('no job: the submit test failed');
+            const result = await enhancer().waitForEnhance(job);
+            expect(result.job.id).toBe(job.id);
+            expect(result.bytes.byteLength).toBeGreaterThan(0);
+            expect(result.units).toBeGreaterThan(0);
+            expect(result.unit).toBe(enhancer().price.unit);
+          },
+          timeout,
+        );
 
-        it('reattaches by id from a fresh handle after a restart', async () => {
-          if (!job) throw new Error('no job: the submit test failed');
-          const fresh = (await ready().restart?.())?.enhancer ?? enhancer();
-          const result = await fresh.waitForEnhance(fromJournal(job));
-          expect(result.bytes.byteLength).toBeGreaterThan(0);
-        }, timeout);
+        it(
+          'reattaches by id from a fresh handle after a restart',
+          async () => {
+            if (!job) throw new Error('no job: the submit test failed');
+            const fresh = (await ready().restart?.())?.enhancer ?? enhancer();
+            const result = await fresh.waitForEnhance(fromJournal(job));
+            expect(result.bytes.byteLength).toBeGreaterThan(0);
+          },
+          timeout,
+        );
 
-        it('rejects an aborted signal on submit and on wait', async () => {
-          const signal = aborted();
-          expect(isAbortRejection(await rejection(() => enhancer().submitEnhance({ imageKey: ready().sampleKeys.target }, { signal })), signal.reason)).toBe(true);
-          if (job) expect(isAbortRejection(await rejection(() => enhancer().waitForEnhance(fromJournal(job as ProviderJob), { signal })), signal.reason)).toBe(true);
-        }, timeout);
+        it(
+          'rejects an aborted signal on submit and on wait',
+          async () => {
+            const signal = aborted();
+            expect(
+              isAbortRejection(
+                await rejection(() => enhancer().submitEnhance({ imageKey: ready().sampleKeys.target }, { signal })),
+                signal.reason,
+              ),
+            ).toBe(true);
+            if (job)
+              expect(
+                isAbortRejection(
+                  await rejection(() => enhancer().waitForEnhance(fromJournal(job as ProviderJob), { signal })),
+                  signal.reason,
+                ),
+              ).toBe(true);
+          },
+          timeout,
+        );
 
-        it('refuses a missing storage key', async () => {
-          const error = await rejection(() => enhancer().submitEnhance({ imageKey: 'provider-contract/missing.jpg' }));
-          expect(error instanceof Error).toBe(true);
-        }, timeout);
+        it(
+          'refuses a missing storage key',
+          async () => {
+            const error = await rejection(() =>
+              enhancer().submitEnhance({ imageKey: 'provider-contract/missing.jpg' }),
+            );
+            expect(error instanceof Error).toBe(true);
+          },
+          timeout,
+        );
       });
     }
   });

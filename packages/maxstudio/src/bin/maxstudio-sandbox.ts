@@ -58,7 +58,8 @@ async function main(): Promise<void> {
     return;
   }
   const jobMs = values['job-ms'] === undefined ? undefined : integer(values['job-ms'], 'job-ms', 0);
-  const duration = jobMs === undefined ? undefined : { pendingMs: Math.round(jobMs / 4), runningMs: jobMs - Math.round(jobMs / 4) };
+  const duration =
+    jobMs === undefined ? undefined : { pendingMs: Math.round(jobMs / 4), runningMs: jobMs - Math.round(jobMs / 4) };
   let faults: object | undefined;
   if (values.faults !== undefined) {
     try {
@@ -75,7 +76,9 @@ async function main(): Promise<void> {
     ...(duration ? { jobDurations: { swap: duration, enhance: duration } } : {}),
     ...(faults ? { faults } : {}),
   });
-  process.stdout.write(`MaxStudio SANDBOX (not the real API) listening on ${sandbox.url}\nAccepted API key: ${values.key?.length ? `${values.key.length} configured` : sandbox.apiKey}\nStop with Ctrl+C.\n`);
+  process.stdout.write(
+    `MaxStudio SANDBOX (not the real API) listening on ${sandbox.url}\nAccepted API key: ${values.key?.length ? `${values.key.length} configured` : sandbox.apiKey}\nStop with Ctrl+C.\n`,
+  );
   const stop = () => {
     sandbox.close().then(() => process.exit(0));
   };

@@ -85,7 +85,10 @@ export class FaultInjector {
   /** Decides the fault and latency for the next request on `route`. */
   next(route: SandboxRoute): FaultDecision {
     const latency = this.plan.latency;
-    const latencyMs = latency && apiRoutes.includes(route) ? latency.minMs + this.latencyRandom() * Math.max(0, latency.maxMs - latency.minMs) : 0;
+    const latencyMs =
+      latency && apiRoutes.includes(route)
+        ? latency.minMs + this.latencyRandom() * Math.max(0, latency.maxMs - latency.minMs)
+        : 0;
     const rules = this.plan.rules ?? [];
     for (const [index, rule] of rules.entries()) {
       const routes = rule.on === undefined ? apiRoutes : Array.isArray(rule.on) ? rule.on : [rule.on];

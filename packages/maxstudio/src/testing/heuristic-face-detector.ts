@@ -31,13 +31,22 @@ function isSkin(r: number, g: number, b: number): boolean {
 export async function skinFaceBox(bytes: Uint8Array): Promise<BoundingBox> {
   const sharp = await loadSharp();
   const { width, height } = await orientedSize(bytes);
-  const { data } = await sharp(bytes).rotate().removeAlpha().resize(grid, grid, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+  const { data } = await sharp(bytes)
+    .rotate()
+    .removeAlpha()
+    .resize(grid, grid, { fit: 'fill' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const sums = new Float64Array((grid + 1) * (grid + 1));
   for (let y = 0; y < grid; y++) {
     for (let x = 0; x < grid; x++) {
       const i = (y * grid + x) * 3;
       const skin = isSkin(data[i] ?? 0, data[i + 1] ?? 0, data[i + 2] ?? 0) ? 1 : 0;
-      sums[(y + 1) * (grid + 1) + x + 1] = skin + (sums[y * (grid + 1) + x + 1] ?? 0) + (sums[(y + 1) * (grid + 1) + x] ?? 0) - (sums[y * (grid + 1) + x] ?? 0);
+      sums[(y + 1) * (grid + 1) + x + 1] =
+        skin +
+        (sums[y * (grid + 1) + x + 1] ?? 0) +
+        (sums[(y + 1) * (grid + 1) + x] ?? 0) -
+        (sums[y * (grid + 1) + x] ?? 0);
     }
   }
   const side = Math.max(1, Math.round(0.4 * Math.min(width, height)));

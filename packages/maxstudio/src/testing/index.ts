@@ -5,7 +5,10 @@
  *
  * @packageDocumentation
  */
-export { startMaxStudioSandbox } from './start-maxstudio-sandbox.js';
+
+export type { FaultKind, FaultPlan, FaultRule, SandboxRoute } from './fault-plan.js';
+export { createHeuristicFaceDetector, heuristicFaceBox, skinFaceBox } from './heuristic-face-detector.js';
+export { sandboxMarkSvg } from './sandbox-mark.js';
 export type {
   MaxStudioSandbox,
   MaxStudioSandboxOptions,
@@ -14,6 +17,4 @@ export type {
   SandboxJobDuration,
   SandboxRequestRecord,
 } from './sandbox-options.js';
-export type { FaultKind, FaultPlan, FaultRule, SandboxRoute } from './fault-plan.js';
-export { createHeuristicFaceDetector, heuristicFaceBox, skinFaceBox } from './heuristic-face-detector.js';
-export { sandboxMarkSvg } from './sandbox-mark.js';
+export { startMaxStudioSandbox } from './start-maxstudio-sandbox.js';

@@ -13,7 +13,10 @@ function clampBox(box: BoundingBox, width: number, height: number): BoundingBox 
 }
 
 function largest(boxes: BoundingBox[]): BoundingBox | undefined {
-  return boxes.reduce<BoundingBox | undefined>((best, box) => (!best || box.width * box.height > best.width * best.height ? box : best), undefined);
+  return boxes.reduce<BoundingBox | undefined>(
+    (best, box) => (!best || box.width * box.height > best.width * best.height ? box : best),
+    undefined,
+  );
 }
 
 /** An SVG whose alpha is an ellipse filling the box with feathered (blurred) edges. */
@@ -41,7 +44,12 @@ export async function decodableSize(bytes: Uint8Array): Promise<{ width: number;
  * The sandbox's swap: for each box, the source's face (found with `detector`, largest face) resized into the box and
  * blended in with a feathered ellipse, then the SANDBOX mark; JPEG out.
  */
-export async function composeSwap(target: Uint8Array, sources: Uint8Array[], boxes: BoundingBox[], detector: FaceDetector): Promise<Uint8Array> {
+export async function composeSwap(
+  target: Uint8Array,
+  sources: Uint8Array[],
+  boxes: BoundingBox[],
+  detector: FaceDetector,
+): Promise<Uint8Array> {
   const sharp = await loadSharp();
   const { width, height } = await orientedSize(target);
   const layers: Array<{ input: Buffer; left: number; top: number }> = [];
@@ -54,7 +62,12 @@ export async function composeSwap(target: Uint8Array, sources: Uint8Array[], box
     if (!face) {
       const oriented = await sharp(source).rotate().removeAlpha().toBuffer({ resolveWithObject: true });
       const found = largest((await detector.detectFaces({ bytes: oriented.data })).map((detected) => detected.box));
-      const faceBox = (found && clampBox(found, oriented.info.width, oriented.info.height)) ?? { x: 0, y: 0, width: oriented.info.width, height: oriented.info.height };
+      const faceBox = (found && clampBox(found, oriented.info.width, oriented.info.height)) ?? {
+        x: 0,
+        y: 0,
+        width: oriented.info.width,
+        height: oriented.info.height,
+      };
       face = { bytes: oriented.data, box: faceBox };
       faces.set(source, face);
     }

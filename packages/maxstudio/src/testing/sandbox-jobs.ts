@@ -36,10 +36,24 @@ export class SandboxJobs {
     scripted: SandboxJob['scripted'],
     produce: () => Promise<Uint8Array>,
   ): SandboxJob {
-    const job: SandboxJob = { id: randomUUID(), operation, createdAt: Date.now(), duration, scripted, output: undefined, outputError: undefined };
+    const job: SandboxJob = {
+      id: randomUUID(),
+      operation,
+      createdAt: Date.now(),
+      duration,
+      scripted,
+      output: undefined,
+      outputError: undefined,
+    };
     this.jobs.set(job.id, job);
     this.record.balance -= credits;
-    this.record.charges.push({ jobId: job.id, operation, credits, at: new Date().toISOString(), balanceAfter: this.record.balance });
+    this.record.charges.push({
+      jobId: job.id,
+      operation,
+      credits,
+      at: new Date().toISOString(),
+      balanceAfter: this.record.balance,
+    });
     produce().then(
       (output) => {
         job.output = output;

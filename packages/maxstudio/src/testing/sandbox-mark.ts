@@ -24,7 +24,9 @@ export function sandboxMarkSvg(width: number, height: number): string {
     for (const [row, bits] of rows.entries()) {
       for (const [column, bit] of [...bits].entries()) {
         if (bit !== '1') continue;
-        rects.push(`<rect x="${cell * (1 + index * 6 + column)}" y="${height - bandHeight + cell * (1 + row)}" width="${cell}" height="${cell}"/>`);
+        rects.push(
+          `<rect x="${cell * (1 + index * 6 + column)}" y="${height - bandHeight + cell * (1 + row)}" width="${cell}" height="${cell}"/>`,
+        );
       }
     }
   }

@@ -8,7 +8,12 @@ import { FaultInjector, type FaultPlan, type FaultRule, type SandboxRoute } from
 import { createHeuristicFaceDetector } from './heuristic-face-detector.js';
 import { composeSwap, decodableSize, enhanceTwice } from './sandbox-images.js';
 import { SandboxJobs } from './sandbox-jobs.js';
-import type { MaxStudioSandbox, MaxStudioSandboxOptions, SandboxJobDuration, SandboxRequestRecord } from './sandbox-options.js';
+import type {
+  MaxStudioSandbox,
+  MaxStudioSandboxOptions,
+  SandboxJobDuration,
+  SandboxRequestRecord,
+} from './sandbox-options.js';
 
 /** The exact bodies the real API was seen to send. */
 const bodies = {
@@ -26,7 +31,10 @@ const maxBodyBytes = 32 * 1024 * 1024;
 function routeOf(method: string, path: string): { route: SandboxRoute; jobId?: string } {
   const status = /^\/(swap-image|image-enhancer)\/([^/]+)$/.exec(path);
   if (method === 'GET' && status?.[1] && status[2]) {
-    return { route: status[1] === 'swap-image' ? 'swap-status' : 'enhance-status', jobId: decodeURIComponent(status[2]) };
+    return {
+      route: status[1] === 'swap-image' ? 'swap-status' : 'enhance-status',
+      jobId: decodeURIComponent(status[2]),
+    };
   }
   const result = /^\/results\/([^/]+)\.jpg$/.exec(path);
   if (method === 'GET' && result?.[1]) return { route: 'result', jobId: decodeURIComponent(result[1]) };
@@ -38,7 +46,11 @@ function routeOf(method: string, path: string): { route: SandboxRoute; jobId?: s
 
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   response.end(text);
 }
 
@@ -54,9 +66,11 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const isBox = (value: unknown): value is BoundingBox =>
-  isRecord(value) && ['x', 'y', 'width', 'height'].every((name) => typeof value[name] === 'number' && Number.isFinite(value[name]));
+  isRecord(value) &&
+  ['x', 'y', 'width', 'height'].every((name) => typeof value[name] === 'number' && Number.isFinite(value[name]));
 
 /**
  * Starts a MaxStudio emulator on loopback: the documented paths, bodies, statuses and quirks over real HTTP, real image
@@ -90,20 +104,28 @@ export async function startMaxStudioSandbox(options: MaxStudioSandboxOptions = {
   async function download(urls: string[]): Promise<Uint8Array[] | Answer> {
     if (urls.some((url) => url.startsWith('data:'))) return { status: 500, body: bodies.internal };
     if (urls.some((url) => !/^https?:\/\//i.test(url))) return badRequest('Invalid image URL');
-    const results = await Promise.all([...new Set(urls)].map(async (url) => [url, await downloadImage(url, downloadTimeout)] as const));
+    const results = await Promise.all(
+      [...new Set(urls)].map(async (url) => [url, await downloadImage(url, downloadTimeout)] as const),
+    );
     const byUrl = new Map(results);
     const images: Uint8Array[] = [];
     for (const url of urls) {
       const result = byUrl.get(url);
-      if (!result?.ok) return result?.tooLarge ? { status: 400, body: bodies.tooLarge } : badRequest('Failed to download image');
+      if (!result?.ok)
+        return result?.tooLarge ? { status: 400, body: bodies.tooLarge } : badRequest('Failed to download image');
       if (!(await decodableSize(result.bytes))) return badRequest('Invalid image');
       images.push(result.bytes);
     }
     return images;
   }
 
-  function accept(operation: 'swap' | 'enhance', rule: FaultRule | undefined, produce: () => Promise<Uint8Array>): Answer {
-    if (!jobs.canCharge(prices[operation], faults.plan.insufficientCreditsAfter)) return { status: 402, body: bodies.noCredits };
+  function accept(
+    operation: 'swap' | 'enhance',
+    rule: FaultRule | undefined,
+    produce: () => Promise<Uint8Array>,
+  ): Answer {
+    if (!jobs.canCharge(prices[operation], faults.plan.insufficientCreditsAfter))
+      return { status: 402, body: bodies.noCredits };
     const scripted = rule?.kind === 'job-fails' ? 'fail' : rule?.kind === 'job-never-finishes' ? 'hang' : undefined;
     const job = jobs.accept(operation, prices[operation], durations[operation], scripted, produce);
     return { status: 200, body: { jobId: job.id }, jobId: job.id };
@@ -115,7 +137,12 @@ export async function startMaxStudioSandbox(options: MaxStudioSandboxOptions = {
     if (!Array.isArray(images)) return images;
     const [image] = images;
     const faces = image ? await detector.detectFaces({ bytes: image }) : [];
-    const detectedFaces = faces.map(({ box }) => ({ x: Math.round(box.x), y: Math.round(box.y), width: Math.round(box.width), height: Math.round(box.height) }));
+    const detectedFaces = faces.map(({ box }) => ({
+      x: Math.round(box.x),
+      y: Math.round(box.y),
+      width: Math.round(box.width),
+      height: Math.round(box.height),
+    }));
     return { status: 200, body: { detectedFaces } };
   }
 
@@ -125,7 +152,8 @@ export async function startMaxStudioSandbox(options: MaxStudioSandboxOptions = {
     const boxes: BoundingBox[] = [];
     const sourceUrls: string[] = [];
     for (const face of body.faces) {
-      if (!isRecord(face) || !isBox(face.originalFace)) return badRequest('originalFace must have x, y, width and height');
+      if (!isRecord(face) || !isBox(face.originalFace))
+        return badRequest('originalFace must have x, y, width and height');
       if (typeof face.newFace !== 'string') return badRequest('newFace must be an image URL');
       boxes.push(face.originalFace);
       sourceUrls.push(face.newFace);
@@ -151,11 +179,19 @@ export async function startMaxStudioSandbox(options: MaxStudioSandboxOptions = {
     if (!job || job.operation !== operation) return { status: 200, body: { status: 'not-found' }, jobId };
     const status = jobs.status(job);
     if (status !== 'completed' || !job.output) return { status: 200, body: { status }, jobId };
-    const result = operation === 'swap' ? { mediaUrl: `${baseUrl}/results/${encodeURIComponent(job.id)}.jpg` } : Buffer.from(job.output).toString('base64');
+    const result =
+      operation === 'swap'
+        ? { mediaUrl: `${baseUrl}/results/${encodeURIComponent(job.id)}.jpg` }
+        : Buffer.from(job.output).toString('base64');
     return { status: 200, body: { status, result }, jobId };
   }
 
-  async function answerApi(route: SandboxRoute, jobId: string | undefined, request: IncomingMessage, rule: FaultRule | undefined): Promise<Answer> {
+  async function answerApi(
+    route: SandboxRoute,
+    jobId: string | undefined,
+    request: IncomingMessage,
+    rule: FaultRule | undefined,
+  ): Promise<Answer> {
     if (route === 'swap-status' && jobId !== undefined) return poll('swap', jobId);
     if (route === 'enhance-status' && jobId !== undefined) return poll('enhance', jobId);
     const raw = await readBody(request);
@@ -215,12 +251,20 @@ export async function startMaxStudioSandbox(options: MaxStudioSandboxOptions = {
     }
     if (rule?.kind === 'rate-limit') {
       record.status = 429;
-      return sendJson(response, 429, bodies.rateLimited, rule.retryAfter === undefined ? {} : { 'retry-after': rule.retryAfter });
+      return sendJson(
+        response,
+        429,
+        bodies.rateLimited,
+        rule.retryAfter === undefined ? {} : { 'retry-after': rule.retryAfter },
+      );
     }
     if (rule?.kind === 'server-error') {
       const status = rule.status ?? 503;
       record.status = status;
-      return sendJson(response, status, { status, error: status === 500 ? 'Internal Server Error' : 'Service Unavailable' });
+      return sendJson(response, status, {
+        status,
+        error: status === 500 ? 'Internal Server Error' : 'Service Unavailable',
+      });
     }
     if (route === 'result') {
       const output = jobId === undefined ? undefined : jobs.get(jobId)?.output;
@@ -287,4 +331,3 @@ export async function startMaxStudioSandbox(options: MaxStudioSandboxOptions = {
       }),
   };
 }
-

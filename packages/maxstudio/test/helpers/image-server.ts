@@ -2,7 +2,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A tiny loopback file server for images the sandbox downloads: `url(name)` serves `files[name]`. */
-export async function startImageServer(files: Record<string, Uint8Array>): Promise<{ url: (name: string) => string; close: () => Promise<void> }> {
+export async function startImageServer(
+  files: Record<string, Uint8Array>,
+): Promise<{ url: (name: string) => string; close: () => Promise<void> }> {
   const server = createServer((request, response) => {
     const name = decodeURIComponent((request.url ?? '/').slice(1));
     const bytes = files[name];
@@ -10,7 +12,9 @@ export async function startImageServer(files: Record<string, Uint8Array>): Promi
       response.writeHead(404).end();
       return;
     }
-    response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.byteLength }).end(bytes);
+    response
+      .writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.byteLength })
+      .end(bytes);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

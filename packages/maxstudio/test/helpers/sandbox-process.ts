@@ -18,10 +18,14 @@ export interface SandboxProcess {
 
 /** Spawns `maxstudio-sandbox --port 0` and waits for its URL. */
 export async function startSandboxProcess(args: string[] = []): Promise<SandboxProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/bin/maxstudio-sandbox.ts', '--port', '0', '--job-ms', '120', ...args], {
-    cwd: packageDir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/bin/maxstudio-sandbox.ts', '--port', '0', '--job-ms', '120', ...args],
+    {
+      cwd: packageDir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
@@ -53,7 +57,11 @@ export async function startSandboxProcess(args: string[] = []): Promise<SandboxP
     billing: async () => (await admin('billing')) as SandboxBilling,
     requests: async () => ((await admin('requests')) as { requests: SandboxRequestRecord[] }).requests,
     setFaults: async (plan) => {
-      await admin('faults', { method: 'PUT', body: JSON.stringify(plan), headers: { 'content-type': 'application/json' } });
+      await admin('faults', {
+        method: 'PUT',
+        body: JSON.stringify(plan),
+        headers: { 'content-type': 'application/json' },
+      });
     },
     close: () =>
       new Promise<void>((resolve) => {
