@@ -214,7 +214,9 @@ async function workWithModel(context: CliContext, cli: CliStudio, model: string,
     while (sourcePaths !== undefined) {
       try {
         if ((await importSourcesFrom(context, cli, model, sourcePaths)) > 0 || overview.sources > 0) break;
-        prompts.log.warn('No source photo was accepted (reasons above): a source photo needs exactly one face and the model’s minimum size.');
+        prompts.log.warn(
+          'No source photo was accepted (reasons above): a source photo needs exactly one face and the model’s minimum size.',
+        );
       } catch (error) {
         if (!(error instanceof UsageError)) throw error;
         prompts.log.error(error.message);

@@ -65,7 +65,7 @@ async function execute<M>(
       process.exit(exitCodes.interrupted);
     }
     out.warn('Stopping after the units in flight (Ctrl-C again to quit at once)...');
-    controller.abort(new Error('Interrupted by Ctrl-C'));
+    controller.abort(new DOMException('Interrupted by Ctrl-C', 'AbortError'));
   };
   process.on('SIGINT', onSigint);
   try {
@@ -81,6 +81,9 @@ async function execute<M>(
       );
     }
     out.error(`${out.sandbox ? '[SANDBOX] ' : ''}Error: ${message}`);
+    if (code === exitCodes.interrupted) {
+      out.error('Interrupted. Submitted jobs are recorded in the journal; continue with `studio resume <model>`.');
+    }
     if (code === exitCodes.unexpected && process.env.STUDIO_DEBUG && error instanceof Error && error.stack) {
       out.error(error.stack);
     }

@@ -102,14 +102,15 @@ export function printSummary(out: Output, summary: RunSummary, context: SummaryC
   );
   out.line(pc.dim(`    ${summary.costNote}`));
   for (const note of context.notes ?? []) out.line(`  ${note}`);
-  if (
-    summary.outcome === 'aborted' ||
-    summary.outcome === 'budget-exceeded' ||
-    summary.outcome === 'insufficient-credits'
-  ) {
-    out.line(pc.yellow(`  Stopped early. Continue with: studio resume ${summary.model}`));
-  }
+  const stopped = stopHints[summary.outcome];
+  if (stopped) out.line(pc.yellow(`  ${stopped} studio resume ${summary.model}`));
 }
+
+const stopHints: Partial<Record<RunSummary['outcome'], string>> = {
+  aborted: 'Interrupted: submitted jobs are recorded in the journal and will not be paid again. Continue with:',
+  'budget-exceeded': 'Stopped before exceeding the budget. Continue (with a larger --budget) with:',
+  'insufficient-credits': 'Stopped: the provider reports insufficient credits. Buy credits, then continue with:',
+};
 
 /** The journal-derived status of a model. */
 export function printStatus(out: Output, status: ModelStatus): void {

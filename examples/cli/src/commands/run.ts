@@ -120,17 +120,12 @@ export async function executePlan(
   return { estimate, summary, exitCode: exitCodeForOutcome(summary) };
 }
 
-/** Prints the summary (human) and the resume hint after an interruption. */
+/** Prints the summary (human mode only), with the resume hint after an interruption. */
 export function reportRun(context: CliContext, cli: CliStudio, summary: RunSummary, notes: string[] = []): void {
   if (context.out.json) return;
   const summaryContext: Parameters<typeof printSummary>[2] = { workspaceDir: cli.root, sandbox: cli.sandbox, notes };
   if (cli.uploadTarget) summaryContext.uploadTarget = cli.uploadTarget;
   printSummary(context.out, summary, summaryContext);
-  if (summary.outcome === 'aborted') {
-    context.out.line(
-      pc.yellow(`Interrupted. Jobs already submitted are recorded; continue with: studio resume ${summary.model}`),
-    );
-  }
 }
 
 /** `studio run <model>`. */
