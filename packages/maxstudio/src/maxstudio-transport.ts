@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ProviderError } from '@model-studio/core';
 import ky, { type KyInstance } from 'ky';
 import pRetry from 'p-retry';
+import { withDeadline } from './deadline-signal.js';
 import {
   type AttemptDescription,
   abortedError,
@@ -42,8 +43,6 @@ export interface Transport {
   ): Promise<{ bytes: Uint8Array; contentType: string | undefined }>;
 }
 
-const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
-
 /** Builds the transport of one client. */
 export function createTransport(settings: MaxStudioSettings, resolved: ResolvedMaxStudioSettings): Transport {
   const limiter = new RateLimiter({
@@ -53,6 +52,12 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
   const budget = new RetryBudget(settings.retry === false ? {} : settings.retry?.budget);
   const provenKeys = new Set<string>();
   const timeouts = new WeakSet<object>();
+  let hashed: { key: string; hash: string } | undefined;
+  /** Keys are remembered only as SHA-256 hashes (for "has this key worked before?"). */
+  const hashKey = (key: string) => {
+    if (hashed?.key !== key) hashed = { key, hash: createHash('sha256').update(key).digest('hex') };
+    return hashed.hash;
+  };
   const fetchImpl = settings.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
   let http: KyInstance | undefined;
   let httpBase: string | undefined;
@@ -118,9 +123,8 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
     const keyHash = hashKey(apiKey);
     return withRetries(call, call.signal, async (state) => {
       const release = await limiter.acquire(call.signal);
-      const timer = new AbortController();
-      const timeout = setTimeout(() => timer.abort(), resolved.timeout);
-      const signal = call.signal ? AbortSignal.any([call.signal, timer.signal]) : timer.signal;
+      const deadline = withDeadline(call.signal, resolved.timeout);
+      const { signal } = deadline;
       let status: number;
       let headers: Headers;
       let text: string;
@@ -137,11 +141,11 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
         text = await response.text();
       } catch (raw) {
         if (call.signal?.aborted) throw abortedError(call, call.signal.reason, true);
-        const failure = errorFromNetworkFailure(call, raw, apiKey, timer.signal.aborted ? resolved.timeout : undefined);
-        if (timer.signal.aborted) timeouts.add(failure);
+        const failure = errorFromNetworkFailure(call, raw, apiKey, deadline.timedOut() ? resolved.timeout : undefined);
+        if (deadline.timedOut()) timeouts.add(failure);
         throw failure;
       } finally {
-        clearTimeout(timeout);
+        deadline.dispose();
         release();
       }
       if (status < 200 || status > 299)
@@ -173,9 +177,8 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
       );
     }
     return withRetries(description, signal, async (state) => {
-      const timer = new AbortController();
-      const timeout = setTimeout(() => timer.abort(), resolved.timeout);
-      const combined = signal ? AbortSignal.any([signal, timer.signal]) : timer.signal;
+      const deadline = withDeadline(signal, resolved.timeout);
+      const combined = deadline.signal;
       try {
         state.sent = true;
         const response = await fetchImpl(url, { signal: combined });
@@ -187,9 +190,9 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
       } catch (raw) {
         if (ProviderError.isInstance(raw)) throw raw;
         if (signal?.aborted) throw abortedError(description, signal.reason, false);
-        throw errorFromNetworkFailure(description, raw, '', timer.signal.aborted ? resolved.timeout : undefined);
+        throw errorFromNetworkFailure(description, raw, '', deadline.timedOut() ? resolved.timeout : undefined);
       } finally {
-        clearTimeout(timeout);
+        deadline.dispose();
       }
     });
   }

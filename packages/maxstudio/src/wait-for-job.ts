@@ -1,5 +1,6 @@
 import { ProviderError, type ProviderJobStatus } from '@model-studio/core';
 import { abortableSleep } from './abortable-sleep.js';
+import { withDeadline } from './deadline-signal.js';
 import { maxStudioProvider } from './maxstudio-errors.js';
 import type { MaxStudioJobState } from './response-schemas.js';
 
@@ -26,9 +27,8 @@ export async function pollJob<Result>(
   get: (signal: AbortSignal) => Promise<MaxStudioJobState<Result>>,
   options: PollJobOptions,
 ): Promise<MaxStudioJobState<Result> & { result: Result }> {
-  const timer = new AbortController();
-  const timeout = setTimeout(() => timer.abort(), options.timeout);
-  const signal = options.signal ? AbortSignal.any([options.signal, timer.signal]) : timer.signal;
+  const deadline = withDeadline(options.signal, options.timeout);
+  const { signal } = deadline;
   let interval = options.pollInterval;
   let last: string | undefined;
   try {
@@ -56,7 +56,7 @@ export async function pollJob<Result>(
       interval = Math.min(options.maxPollInterval, interval * 1.5);
     }
   } catch (error) {
-    if (timer.signal.aborted && !options.signal?.aborted) {
+    if (deadline.timedOut() && !options.signal?.aborted) {
       throw new ProviderError(
         `MaxStudio ${options.operation} job ${options.jobId} did not finish within ${options.timeout} ms (last status: ${last ?? 'unknown'}). It may still finish: wait again with the same job id later instead of submitting a new (paid) job.`,
         { provider: maxStudioProvider, reason: 'timeout', isRetryable: true, jobId: options.jobId },
@@ -76,6 +76,6 @@ export async function pollJob<Result>(
     }
     throw error;
   } finally {
-    clearTimeout(timeout);
+    deadline.dispose();
   }
 }
