@@ -41,7 +41,9 @@ describe('studio settings, help and refusals', () => {
     expect(loaded.some((url) => url.endsWith('/examples/cli/dist/bin.js'))).toBe(true);
     expect(loaded.some((url) => url.includes('/commander/'))).toBe(true);
     const heavy = loaded.filter((url) =>
-      /\/(sharp|@img|@tensorflow|@vladmandic|@aws-sdk|@smithy|@clack)\/|\/packages\/(quality|maxstudio|storage-s3|core)\//.test(url),
+      /\/(sharp|@img|@tensorflow|@vladmandic|@aws-sdk|@smithy|@clack)\/|\/packages\/(quality|maxstudio|storage-s3|core)\//.test(
+        url,
+      ),
     );
     expect(heavy).toEqual([]);
   });

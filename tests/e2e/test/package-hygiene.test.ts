@@ -26,7 +26,8 @@ describe('package hygiene', () => {
         expect(pkg.manifest.sideEffects).toBe(false);
         expect(pkg.manifest.engines).toEqual({ node: '>=20.19' });
         for (const [subpath, target] of Object.entries(pkg.manifest.exports ?? {})) {
-          if (typeof target === 'object' && target) expect(Object.keys(target)[0], `exports["${subpath}"]: types first`).toBe('types');
+          if (typeof target === 'object' && target)
+            expect(Object.keys(target)[0], `exports["${subpath}"]: types first`).toBe('types');
         }
       }
     });

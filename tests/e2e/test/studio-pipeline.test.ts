@@ -2,17 +2,23 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ConsentError,
+  createStudio,
   formatResultName,
   parseResultName,
   type StudioEvent,
   ValidationError,
-  createStudio,
 } from '@model-studio/core';
 import { createMaxStudio, createMaxStudioProvider } from '@model-studio/maxstudio';
 import { createImageProcessor, readDigitalSourceType } from '@model-studio/quality';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeQualityChecker, createPipelineRig, prepareModel, qualityChecker, type PipelineRig } from './helpers/pipeline-rig.js';
+import {
+  closeQualityChecker,
+  createPipelineRig,
+  type PipelineRig,
+  prepareModel,
+  qualityChecker,
+} from './helpers/pipeline-rig.js';
 
 const rigs: PipelineRig[] = [];
 async function rig(options?: Parameters<typeof createPipelineRig>[0]): Promise<PipelineRig> {
@@ -31,7 +37,10 @@ function chargesOf(r: PipelineRig, operation: 'swap' | 'enhance') {
 
 async function ledgerLines(r: PipelineRig, model: string) {
   const text = await readFile(join(r.workspace.localModelDir(model), 'costs.jsonl'), 'utf8');
-  return text.trim().split('\n').map((line) => JSON.parse(line) as { kind: string; amount: number; op: string; jobId?: string });
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { kind: string; amount: number; op: string; jobId?: string });
 }
 
 describe('the studio pipeline (orchestrator + MaxStudio sandbox + quality + LocalStorage)', () => {
@@ -43,7 +52,10 @@ describe('the studio pipeline (orchestrator + MaxStudio sandbox + quality + Loca
     expect(coffee.accepted).toBe(false);
     expect(coffee.reason?.code).toBe('no-face');
     const accepted = targets.filter((t) => t.accepted);
-    expect(accepted.map((t) => t.key)).toEqual(['models/ada/targets/sfw/ada-t001.jpg', 'models/ada/targets/sfw/ada-t002.jpg']);
+    expect(accepted.map((t) => t.key)).toEqual([
+      'models/ada/targets/sfw/ada-t001.jpg',
+      'models/ada/targets/sfw/ada-t002.jpg',
+    ]);
 
     const plan = await r.studio.plan('ada', { ratings: ['sfw'] });
     expect(plan.units.map((u) => u.id)).toEqual(['ada:s1:t001:sfw', 'ada:s1:t002:sfw']);
@@ -62,12 +74,22 @@ describe('the studio pipeline (orchestrator + MaxStudio sandbox + quality + Loca
     expect(summary.failed).toEqual([]);
     expect(events[0]?.type).toBe('run-start');
     expect(events.at(-1)?.type).toBe('run-end');
-    expect(events.filter((e) => e.type === 'unit-end').map((e) => (e as { done: number }).done).sort()).toEqual([1, 2]);
+    expect(
+      events
+        .filter((e) => e.type === 'unit-end')
+        .map((e) => (e as { done: number }).done)
+        .sort(),
+    ).toEqual([1, 2]);
 
     for (const unit of plan.units) {
       const swapped = await readFile(r.storage.pathOf(unit.swappedKey));
       const enhanced = await readFile(r.storage.pathOf(unit.enhancedKey));
-      expect(parseResultName(unit.enhancedKey.split('/').at(-1)!)).toMatchObject({ model: 'ada', source: 1, rating: 'sfw', stage: 'enhanced' });
+      expect(parseResultName(unit.enhancedKey.split('/').at(-1)!)).toMatchObject({
+        model: 'ada',
+        source: 1,
+        rating: 'sfw',
+        stage: 'enhanced',
+      });
       const [s, e] = await Promise.all([sharp(swapped).metadata(), sharp(enhanced).metadata()]);
       expect(e.width).toBe(2 * s.width!);
       expect(await readDigitalSourceType(swapped)).toMatch(/compositeWithTrainedAlgorithmicMedia$/);
@@ -96,14 +118,19 @@ describe('the studio pipeline (orchestrator + MaxStudio sandbox + quality + Loca
   });
 
   it('an aborted run resumes by reattaching recorded jobs, paying each job once', async () => {
-    const r = await rig({ sandbox: { jobDurations: { swap: { pendingMs: 20, runningMs: 60 }, enhance: { pendingMs: 50, runningMs: 1500 } } } });
+    const r = await rig({
+      sandbox: {
+        jobDurations: { swap: { pendingMs: 20, runningMs: 60 }, enhance: { pendingMs: 50, runningMs: 1500 } },
+      },
+    });
     await prepareModel(r, 'bea');
     const plan = await r.studio.plan('bea', { ratings: ['sfw'] });
     const controller = new AbortController();
     const first = await r.studio.run(plan, {
       signal: controller.signal,
       onEvent: (event) => {
-        if (event.type === 'cost-recorded' && event.op === 'enhance' && event.kind === 'reserved') setTimeout(() => controller.abort(), 400);
+        if (event.type === 'cost-recorded' && event.op === 'enhance' && event.kind === 'reserved')
+          setTimeout(() => controller.abort(), 400);
       },
     });
     expect(first.outcome).toBe('aborted');
@@ -134,7 +161,9 @@ describe('the studio pipeline (orchestrator + MaxStudio sandbox + quality + Loca
     const summary = await poor.studio.run(await poor.studio.plan('dee', { ratings: ['sfw'] }), { concurrency: 1 });
     expect(summary.outcome).toBe('insufficient-credits');
     const actual = (await ledgerLines(poor, 'dee')).filter((l) => l.kind === 'actual');
-    expect(actual.reduce((sum, l) => sum + l.amount, 0)).toBe(poor.sandbox.billing().charges.reduce((sum, c) => sum + c.credits, 0));
+    expect(actual.reduce((sum, l) => sum + l.amount, 0)).toBe(
+      poor.sandbox.billing().charges.reduce((sum, c) => sum + c.credits, 0),
+    );
   });
 
   it('a swap that does not show the source person is failed and never enhanced', async () => {
@@ -152,7 +181,9 @@ describe('the studio pipeline (orchestrator + MaxStudio sandbox + quality + Loca
   });
 
   it('enforces consent: uncovered ratings are refused and revocation stops the run', async () => {
-    const r = await rig({ sandbox: { jobDurations: { swap: { pendingMs: 50, runningMs: 800 }, enhance: { pendingMs: 20, runningMs: 60 } } } });
+    const r = await rig({
+      sandbox: { jobDurations: { swap: { pendingMs: 50, runningMs: 800 }, enhance: { pendingMs: 20, runningMs: 60 } } },
+    });
     await prepareModel(r, 'fay');
     const refused = await r.studio.plan('fay', { ratings: ['nsfw'] }).catch((error: unknown) => error);
     expect(ConsentError.isInstance(refused)).toBe(true);
@@ -161,7 +192,8 @@ describe('the studio pipeline (orchestrator + MaxStudio sandbox + quality + Loca
     const plan = await r.studio.plan('fay', { ratings: ['sfw'] });
     const run = r.studio.run(plan, {
       onEvent: (event) => {
-        if (event.type === 'cost-recorded' && event.kind === 'reserved') void r.studio.revokeConsent('fay', { reason: 'subject withdrew' });
+        if (event.type === 'cost-recorded' && event.kind === 'reserved')
+          void r.studio.revokeConsent('fay', { reason: 'subject withdrew' });
       },
     });
     const summary = await run;
@@ -177,7 +209,13 @@ describe('the studio pipeline (orchestrator + MaxStudio sandbox + quality + Loca
     const client = createMaxStudio({ baseURL: 'https://api.maxstudio.ai', apiKey: 'never-sent' });
     const { swapper, enhancer } = createMaxStudioProvider({ storage: r.storage, client });
     expect(() =>
-      createStudio({ workspace: r.workspace, swapper, enhancer, faceChecker: qualityChecker(), imageProcessor: createImageProcessor() }),
+      createStudio({
+        workspace: r.workspace,
+        swapper,
+        enhancer,
+        faceChecker: qualityChecker(),
+        imageProcessor: createImageProcessor(),
+      }),
     ).toThrow(ValidationError);
   });
 });

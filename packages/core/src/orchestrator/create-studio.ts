@@ -1,12 +1,13 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import { assertConsent } from '../consent/index.js';
 import { ConsentError, ProviderError, ValidationError } from '../errors/index.js';
-import { parseSourceName, parseTargetName, parseUnitId, storageKeys, unitId as stageIdOf } from '../naming/index.js';
-import { readAll } from './read-all.js';
+import { parseSourceName, parseTargetName, parseUnitId, unitId as stageIdOf, storageKeys } from '../naming/index.js';
 import { assertSourceConsent, importImages } from './import-images.js';
 import { openRunRecorder } from './open-run-recorder.js';
+import { readAll } from './read-all.js';
 import type { RunRecorder } from './run-recorder.js';
-import { runUnit, stageIds, unitFileName, type UnitContext } from './run-unit.js';
+import { runUnit, stageIds, type UnitContext, type UnitOutcome, unitFileName } from './run-unit.js';
 import type {
   CostEstimate,
   ImportInput,
@@ -97,7 +98,10 @@ export function createStudio(settings: StudioSettings): Studio {
               ? undefined
               : faces === 0
                 ? { code: 'no-face', message: 'No face found: a source photo must show exactly one face.' }
-                : { code: 'multiple-faces', message: `${faces} faces found: a source photo must show exactly one face.` },
+                : {
+                    code: 'multiple-faces',
+                    message: `${faces} faces found: a source photo must show exactly one face.`,
+                  },
         },
         inputs,
         options,
@@ -129,7 +133,11 @@ export function createStudio(settings: StudioSettings): Studio {
         await workspace.recordTargets(
           model,
           rating,
-          accepted.map((result) => ({ ...provenance, n: result.number!, origin: `${provenance.origin}/${result.name}` })),
+          accepted.map((result) => ({
+            ...provenance,
+            n: result.number!,
+            origin: `${provenance.origin}/${result.name}`,
+          })),
         );
       }
       return results;
@@ -137,11 +145,15 @@ export function createStudio(settings: StudioSettings): Studio {
 
     async plan(model: string, options: PlanOptions): Promise<Plan> {
       const config = await workspace.getModel(model);
-      if (options.ratings.length === 0) throw new ValidationError('Choose at least one rating to plan, e.g. ["sfw"].', { field: 'ratings' });
+      if (options.ratings.length === 0)
+        throw new ValidationError('Choose at least one rating to plan, e.g. ["sfw"].', { field: 'ratings' });
       for (const rating of options.ratings) assertConsent(config, { rating, use: 'swap' });
       const sources = options.sources ?? (await sourceNumbers(model));
       if (sources.length === 0) {
-        throw new ValidationError(`Model "${model}" has no source photos: import some first (\`studio sources add ${model} <files>\`).`, { field: 'sources' });
+        throw new ValidationError(
+          `Model "${model}" has no source photos: import some first (\`studio sources add ${model} <files>\`).`,
+          { field: 'sources' },
+        );
       }
       const units: PlannedUnit[] = [];
       for (const rating of options.ratings) {
@@ -191,7 +203,10 @@ export function createStudio(settings: StudioSettings): Studio {
         const unit = unitOf(model, parts.source, parts.target, parts.rating);
         if (!seen.has(unit.id)) seen.set(unit.id, unit);
       }
-      if (seen.size === 0) throw new ValidationError(`Model "${model}" has no planned run to resume: plan and run one first.`, { field: 'model' });
+      if (seen.size === 0)
+        throw new ValidationError(`Model "${model}" has no planned run to resume: plan and run one first.`, {
+          field: 'model',
+        });
       const units = [...seen.values()];
       return runPlan({ model, ratings: [...new Set(units.map((unit) => unit.rating))], units }, options);
     },
@@ -204,15 +219,34 @@ export function createStudio(settings: StudioSettings): Studio {
         const state = recorder.state(stageId);
         if (state.status === 'done') status.done.push(stageId);
         else if (state.status === 'pending') status.pending.push(stageId);
-        else if (state.status === 'in-flight') status.inFlight.push({ unitId: stageId, jobId: state.jobId, op: stageId.endsWith(':swapped') ? 'swap' : 'enhance' });
+        else if (state.status === 'in-flight')
+          status.inFlight.push({
+            unitId: stageId,
+            jobId: state.jobId,
+            op: stageId.endsWith(':swapped') ? 'swap' : 'enhance',
+          });
         else if (state.status === 'uncertain') status.uncertain.push(stageId);
-        else status.failed.push({ unitId: stageId, stage: stageId.endsWith(':swapped') ? 'swap' : 'enhance', code: state.code, message: state.message, retryable: state.retryable });
+        else
+          status.failed.push({
+            unitId: stageId,
+            stage: stageId.endsWith(':swapped') ? 'swap' : 'enhance',
+            code: state.code,
+            message: state.message,
+            retryable: state.retryable,
+          });
       }
       return status;
     },
 
     async revokeConsent(model: string, options: { reason: string; deleteData?: boolean }): Promise<void> {
-      runs.get(model)?.abort(new ConsentError(`Consent for model "${model}" was revoked: the run stopped.`, { model, missing: ['revoked'] }));
+      runs
+        .get(model)
+        ?.abort(
+          new ConsentError(`Consent for model "${model}" was revoked: the run stopped.`, {
+            model,
+            missing: ['revoked'],
+          }),
+        );
       const recorder = recorders.get(model);
       if (options.deleteData && recorder) {
         recorders.delete(model);
@@ -245,7 +279,10 @@ export function createStudio(settings: StudioSettings): Studio {
     const stopOnUser = () => controller.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', stopOnUser, { once: true });
     if (options.signal?.aborted) stopOnUser();
-    if (runs.has(plan.model)) throw new ValidationError(`Model "${plan.model}" already has a run in progress in this studio.`, { field: 'model' });
+    if (runs.has(plan.model))
+      throw new ValidationError(`Model "${plan.model}" already has a run in progress in this studio.`, {
+        field: 'model',
+      });
     runs.set(plan.model, controller);
     const emit = (event: StudioEvent) => {
       try {
@@ -271,7 +308,13 @@ export function createStudio(settings: StudioSettings): Studio {
       durationMs: 0,
       costNote: priceTableNote,
     };
-    emit({ type: 'run-start', model: plan.model, total: plan.units.length, alreadyDone: estimate.alreadyDone, estimate });
+    emit({
+      type: 'run-start',
+      model: plan.model,
+      total: plan.units.length,
+      alreadyDone: estimate.alreadyDone,
+      estimate,
+    });
 
     const embeddings = new Map<number, Promise<Float32Array>>();
     const context: UnitContext = {
@@ -292,9 +335,14 @@ export function createStudio(settings: StudioSettings): Studio {
       },
     };
     async function sourceEmbedding(source: number): Promise<Float32Array> {
-      const bytes = await readAll(await storage.get(storageKeys.source(plan.model, source), { signal: controller.signal }));
+      const bytes = await readAll(
+        await storage.get(storageKeys.source(plan.model, source), { signal: controller.signal }),
+      );
       const faces = await settings.faceChecker.embeddings({ bytes }, { signal: controller.signal });
-      if (!faces[0]) throw new ValidationError(`Source ${source} of model "${plan.model}" shows no face: re-import it.`, { field: 'source' });
+      if (!faces[0])
+        throw new ValidationError(`Source ${source} of model "${plan.model}" shows no face: re-import it.`, {
+          field: 'source',
+        });
       return faces[0].embedding;
     }
 
@@ -308,17 +356,31 @@ export function createStudio(settings: StudioSettings): Studio {
           if (controller.signal.aborted) return;
           emit({ type: 'unit-start', unitId: unit.id, fileName: unitFileName(unit), index, total: plan.units.length });
           try {
-            const outcome = await runUnit(context, unit);
+            const outcome = await runUnitWithRetries(context, unit, options.maxUnitAttempts ?? 3);
             done += 1;
             if (outcome.kind === 'succeeded') {
               summary.succeeded += 1;
               summary.reattached += outcome.reattached;
               summary.mirrored += outcome.mirrored;
               summary.outputs.push(outcome.outputKey);
-              emit({ type: 'unit-end', unitId: unit.id, ok: true, outputKey: outcome.outputKey, done, total: plan.units.length });
+              emit({
+                type: 'unit-end',
+                unitId: unit.id,
+                ok: true,
+                outputKey: outcome.outputKey,
+                done,
+                total: plan.units.length,
+              });
             } else if (outcome.kind === 'failed') {
               summary.failed.push(outcome.failure);
-              emit({ type: 'unit-end', unitId: unit.id, ok: false, failure: outcome.failure, done, total: plan.units.length });
+              emit({
+                type: 'unit-end',
+                unitId: unit.id,
+                ok: false,
+                failure: outcome.failure,
+                done,
+                total: plan.units.length,
+              });
             } else {
               summary.uncertain.push(outcome.stageId);
               emit({ type: 'unit-end', unitId: unit.id, ok: false, done, total: plan.units.length });
@@ -351,6 +413,17 @@ export function createStudio(settings: StudioSettings): Studio {
   return studio;
 }
 
+/** Runs a unit again (after a short pause) while it fails for a reason that may pass, up to `attempts` times. */
+async function runUnitWithRetries(context: UnitContext, unit: PlannedUnit, attempts: number): Promise<UnitOutcome> {
+  let outcome = await runUnit(context, unit);
+  for (let attempt = 1; attempt < attempts && outcome.kind === 'failed' && outcome.failure.retryable; attempt++) {
+    await delay(250 * 2 ** attempt, undefined, { signal: context.signal }).catch(() => undefined);
+    if (context.signal.aborted) break;
+    outcome = await runUnit(context, unit);
+  }
+  return outcome;
+}
+
 function outcomeOf(reason: unknown): RunSummary['outcome'] {
   if (ProviderError.isInstance(reason) && reason.reason === 'insufficient-credits') return 'insufficient-credits';
   if (ConsentError.isInstance(reason)) return 'consent-revoked';
@@ -362,7 +435,9 @@ function outcomeOf(reason: unknown): RunSummary['outcome'] {
 function assertReachableUrls(settings: StudioSettings): void {
   const storage = settings.workspace.storage;
   if (storage.publicUrls) return;
-  const needy = [settings.faceDetector, settings.swapper, settings.enhancer].filter((provider) => provider?.requiresPublicUrls);
+  const needy = [settings.faceDetector, settings.swapper, settings.enhancer].filter(
+    (provider) => provider?.requiresPublicUrls,
+  );
   if (needy.length > 0) {
     throw new ValidationError(
       `The ${needy[0]!.provider} provider fetches images by URL from the internet, but the workspace storage "${storage.provider}" only gives loopback URLs. ` +

@@ -50,7 +50,11 @@ class JournalLedgerRecorder implements RunRecorder {
     for (const unit of journal.units()) this.remember(unit.unitId);
     if (budget) this.setBudget(budget);
     const summary = ledger.summary();
-    for (const row of summary.rows) this.actualAtOpen.set(row.unitOfAccount, (this.actualAtOpen.get(row.unitOfAccount) ?? 0) + row.actual + row.uncertain);
+    for (const row of summary.rows)
+      this.actualAtOpen.set(
+        row.unitOfAccount,
+        (this.actualAtOpen.get(row.unitOfAccount) ?? 0) + row.actual + row.uncertain,
+      );
   }
 
   private remember(stageId: string): void {
@@ -85,14 +89,23 @@ class JournalLedgerRecorder implements RunRecorder {
     for (const stageId of stageIds) {
       if (this.planSet.has(stageId)) continue;
       this.remember(stageId);
-      await this.journal.append({ type: 'planned', unitId: stageId, ops: [stageId.endsWith(':swapped') ? 'swap' : 'enhance'] });
+      await this.journal.append({
+        type: 'planned',
+        unitId: stageId,
+        ops: [stageId.endsWith(':swapped') ? 'swap' : 'enhance'],
+      });
     }
   }
 
   async submitting(stageId: string, op: string): Promise<void> {
     const unit = this.journal.state(stageId);
     if (unit?.ops[op]?.status === 'uncertain') {
-      await this.journal.append({ type: 'resubmit-approved', unitId: stageId, op, note: 'resubmitUncertain: counted as possible double payment' });
+      await this.journal.append({
+        type: 'resubmit-approved',
+        unitId: stageId,
+        op,
+        note: 'resubmitUncertain: counted as possible double payment',
+      });
     }
     await this.journal.append({ type: 'submitting', unitId: stageId, op });
   }
@@ -106,7 +119,11 @@ class JournalLedgerRecorder implements RunRecorder {
     await this.journal.append({ type: 'completed', unitId: stageId, outputKeys });
   }
 
-  async failed(stageId: string, op: string, failure: { code: string; message: string; retryable: boolean }): Promise<void> {
+  async failed(
+    stageId: string,
+    op: string,
+    failure: { code: string; message: string; retryable: boolean },
+  ): Promise<void> {
     await this.journal.append({ type: 'failed', unitId: stageId, op, ...failure });
   }
 

@@ -6,7 +6,9 @@ import type { StudioEvent } from './studio-types.js';
 /** A submission whose earlier response was lost: skipped unless the user asked to resubmit. */
 export class UncertainSubmission extends Error {
   constructor(readonly stageId: string) {
-    super(`The earlier submission of ${stageId} is uncertain (it may have been charged); resubmit only when you choose to.`);
+    super(
+      `The earlier submission of ${stageId} is uncertain (it may have been charged); resubmit only when you choose to.`,
+    );
   }
 }
 
@@ -39,7 +41,14 @@ export async function runPaidCall(
   call: PaidCall,
 ): Promise<{ result: ProviderJobResult; reattached: boolean }> {
   const { recorder } = context;
-  const charge = { stageId: call.stageId, op: call.op, provider: call.provider, amount: call.price.units, unit: call.price.unit, rating: call.rating };
+  const charge = {
+    stageId: call.stageId,
+    op: call.op,
+    provider: call.provider,
+    amount: call.price.units,
+    unit: call.price.unit,
+    rating: call.rating,
+  };
   const state = recorder.state(call.stageId);
   let job: ProviderJob;
   let reattached = false;
@@ -50,7 +59,14 @@ export async function runPaidCall(
     if (state.status === 'uncertain' && !context.resubmitUncertain) throw new UncertainSubmission(call.stageId);
     context.signal.throwIfAborted();
     await recorder.reserve(charge);
-    context.emit({ type: 'cost-recorded', unitId: call.unitId, op: call.op, amount: charge.amount, unit: charge.unit, kind: 'reserved' });
+    context.emit({
+      type: 'cost-recorded',
+      unitId: call.unitId,
+      op: call.op,
+      amount: charge.amount,
+      unit: charge.unit,
+      kind: 'reserved',
+    });
     await recorder.submitting(call.stageId, call.op);
     try {
       job = await call.submit();
@@ -58,12 +74,26 @@ export async function runPaidCall(
       if (ProviderError.isInstance(error) && error.reason === 'uncertain') {
         await recorder.uncertain(call.stageId, call.op, error.message);
         await recorder.uncertainCharge(charge);
-        context.emit({ type: 'cost-recorded', unitId: call.unitId, op: call.op, amount: charge.amount, unit: charge.unit, kind: 'uncertain' });
+        context.emit({
+          type: 'cost-recorded',
+          unitId: call.unitId,
+          op: call.op,
+          amount: charge.amount,
+          unit: charge.unit,
+          kind: 'uncertain',
+        });
         throw new UncertainSubmission(call.stageId);
       }
       // Refused before acceptance (or aborted before sending): nothing was charged.
       await recorder.release(charge);
-      context.emit({ type: 'cost-recorded', unitId: call.unitId, op: call.op, amount: charge.amount, unit: charge.unit, kind: 'released' });
+      context.emit({
+        type: 'cost-recorded',
+        unitId: call.unitId,
+        op: call.op,
+        amount: charge.amount,
+        unit: charge.unit,
+        kind: 'released',
+      });
       await recordFailure(recorder, call, error);
       throw error;
     }
@@ -82,7 +112,14 @@ export async function runPaidCall(
     throw error;
   }
   await recorder.actual({ ...charge, amount: result.units, unit: result.unit, jobId: job.id });
-  context.emit({ type: 'cost-recorded', unitId: call.unitId, op: call.op, amount: result.units, unit: result.unit, kind: 'actual' });
+  context.emit({
+    type: 'cost-recorded',
+    unitId: call.unitId,
+    op: call.op,
+    amount: result.units,
+    unit: result.unit,
+    kind: 'actual',
+  });
   return { result, reattached };
 }
 

@@ -5,8 +5,8 @@ import type { BoundingBox } from '../interfaces/shared.js';
 import type { Storage } from '../interfaces/storage.js';
 import { formatResultName, unitId as stageIdOf } from '../naming/index.js';
 import type { ModelConfig } from '../workspace/index.js';
-import { readAll } from './read-all.js';
 import { runPaidCall, UncertainSubmission } from './paid-call.js';
+import { readAll } from './read-all.js';
 import type { RunRecorder } from './run-recorder.js';
 import type { PlannedUnit, StudioEvent, StudioSettings, UnitFailure } from './studio-types.js';
 
@@ -37,7 +37,13 @@ export function stageIds(unit: PlannedUnit): { swapped: string; enhanced: string
 
 /** The result file name shown in progress (the enhanced output's name). */
 export function unitFileName(unit: PlannedUnit): string {
-  return formatResultName({ model: unit.model, source: unit.source, target: unit.target, rating: unit.rating, stage: 'enhanced' });
+  return formatResultName({
+    model: unit.model,
+    source: unit.source,
+    target: unit.target,
+    rating: unit.rating,
+    stage: 'enhanced',
+  });
 }
 
 /**
@@ -51,8 +57,11 @@ export async function runUnit(context: UnitContext, unit: PlannedUnit): Promise<
     current = name;
     context.emit({ type: 'stage-start', unitId: unit.id, stage: name });
   };
-  const end = (name: UnitFailure['stage'], ok: boolean, extra: Partial<Extract<StudioEvent, { type: 'stage-end' }>> = {}) =>
-    context.emit({ type: 'stage-end', unitId: unit.id, stage: name, ok, ...extra });
+  const end = (
+    name: UnitFailure['stage'],
+    ok: boolean,
+    extra: Partial<Extract<StudioEvent, { type: 'stage-end' }>> = {},
+  ) => context.emit({ type: 'stage-end', unitId: unit.id, stage: name, ok, ...extra });
   let reattached = 0;
   try {
     stage('consent');
@@ -75,11 +84,19 @@ export async function runUnit(context: UnitContext, unit: PlannedUnit): Promise<
         rating: unit.rating,
         provider: swapper.provider,
         price: context.config.settings.prices.swap,
-        submit: () => swapper.submitSwap({ targetKey: unit.targetKey, sourceKey: unit.sourceKey, faces: faces.boxes }, { signal: context.signal }),
+        submit: () =>
+          swapper.submitSwap(
+            { targetKey: unit.targetKey, sourceKey: unit.sourceKey, faces: faces.boxes },
+            { signal: context.signal },
+          ),
         wait: (job, options) => swapper.waitForSwap(job, options),
       });
       reattached += again ? 1 : 0;
-      swapped = await imageProcessor.writeMetadata(result.bytes, { digitalSourceType: digitalSourceType.composite }, { signal: context.signal });
+      swapped = await imageProcessor.writeMetadata(
+        result.bytes,
+        { digitalSourceType: digitalSourceType.composite },
+        { signal: context.signal },
+      );
       await context.storage.put(unit.swappedKey, swapped, { contentType: 'image/jpeg', signal: context.signal });
       await context.recorder.completed(ids.swapped, 'swap', [unit.swappedKey]);
       end('swap', true, { jobId: result.job.id, reattached: again });
@@ -109,7 +126,11 @@ export async function runUnit(context: UnitContext, unit: PlannedUnit): Promise<
         wait: (job, options) => enhancer.waitForEnhance(job, options),
       });
       reattached += again ? 1 : 0;
-      const enhanced = await imageProcessor.writeMetadata(result.bytes, { digitalSourceType: digitalSourceType.composite }, { signal: context.signal });
+      const enhanced = await imageProcessor.writeMetadata(
+        result.bytes,
+        { digitalSourceType: digitalSourceType.composite },
+        { signal: context.signal },
+      );
       await context.storage.put(unit.enhancedKey, enhanced, { contentType: 'image/jpeg', signal: context.signal });
       await context.recorder.completed(ids.enhanced, 'enhance', [unit.enhancedKey]);
       end('enhance', true, { jobId: result.job.id, reattached: again });
@@ -129,7 +150,9 @@ export function isRunStopping(error: unknown, signal: AbortSignal): boolean {
   if (signal.aborted) return true;
   if (!ModelStudioError.isInstance(error)) return false;
   if (error.code === 'budget-exceeded' || error.code === 'consent') return true;
-  return ProviderError.isInstance(error) && (error.reason === 'insufficient-credits' || error.reason === 'authentication');
+  return (
+    ProviderError.isInstance(error) && (error.reason === 'insufficient-credits' || error.reason === 'authentication')
+  );
 }
 
 function toFailure(unit: PlannedUnit, stage: UnitFailure['stage'], error: unknown): UnitFailure {
@@ -146,12 +169,18 @@ async function checkTarget(context: UnitContext, unit: PlannedUnit, stageId: str
   let problem: { code: string; message: string } | undefined;
   let boxes: BoundingBox[] = [];
   if (bytes.byteLength > thresholds.maxBytes) {
-    problem = { code: 'too-large', message: `Target ${unit.targetKey} is ${bytes.byteLength} bytes; the limit is ${thresholds.maxBytes}.` };
+    problem = {
+      code: 'too-large',
+      message: `Target ${unit.targetKey} is ${bytes.byteLength} bytes; the limit is ${thresholds.maxBytes}.`,
+    };
   } else {
     const faces = await context.settings.faceChecker.faces({ bytes }, { signal: context.signal });
     boxes = faces.map((face) => face.box);
     if (faces.length < thresholds.minTargetFaces) {
-      problem = { code: 'no-face', message: `No face found in target ${unit.targetKey}: nothing to swap, nothing paid.` };
+      problem = {
+        code: 'no-face',
+        message: `No face found in target ${unit.targetKey}: nothing to swap, nothing paid.`,
+      };
     }
   }
   context.emit({ type: 'stage-end', unitId: unit.id, stage: 'target-check', ok: !problem, detail: problem?.message });
@@ -166,7 +195,11 @@ async function verifySwap(context: UnitContext, unit: PlannedUnit, swapped: Uint
   const { faceChecker } = context.settings;
   const faces = await faceChecker.embeddings({ bytes: swapped }, { signal: context.signal });
   if (faces.length === 0) {
-    return { code: 'swap-no-face', message: 'The swap result shows no face: the swap did not take, so it was not enhanced.', retryable: false };
+    return {
+      code: 'swap-no-face',
+      message: 'The swap result shows no face: the swap did not take, so it was not enhanced.',
+      retryable: false,
+    };
   }
   const source = await context.sourceEmbedding(unit.source);
   const threshold = context.config.settings.thresholds.identityThreshold;

@@ -66,6 +66,8 @@ export interface RunOptions {
   onEvent?: (event: StudioEvent) => void;
   /** Overrides the studio's budget for this run. */
   budget?: RunBudget;
+  /** Attempts per unit while it fails for a retryable reason (after the client's own retries). @default 3 */
+  maxUnitAttempts?: number;
   /** Units in flight at once for this run. @default the studio's, else the model's `concurrency` setting */
   concurrency?: number;
   /**
@@ -114,9 +116,32 @@ export type StudioEvent =
   | { type: 'run-start'; model: string; total: number; alreadyDone: number; estimate: CostEstimate }
   | { type: 'unit-start'; unitId: string; fileName: string; index: number; total: number }
   | { type: 'stage-start'; unitId: string; stage: UnitFailure['stage'] }
-  | { type: 'stage-end'; unitId: string; stage: UnitFailure['stage']; ok: boolean; jobId?: string; reattached?: boolean; detail?: string }
-  | { type: 'cost-recorded'; unitId: string; op: string; amount: number; unit: string; kind: 'reserved' | 'actual' | 'uncertain' | 'released' }
-  | { type: 'unit-end'; unitId: string; ok: boolean; outputKey?: string; failure?: UnitFailure; done: number; total: number }
+  | {
+      type: 'stage-end';
+      unitId: string;
+      stage: UnitFailure['stage'];
+      ok: boolean;
+      jobId?: string;
+      reattached?: boolean;
+      detail?: string;
+    }
+  | {
+      type: 'cost-recorded';
+      unitId: string;
+      op: string;
+      amount: number;
+      unit: string;
+      kind: 'reserved' | 'actual' | 'uncertain' | 'released';
+    }
+  | {
+      type: 'unit-end';
+      unitId: string;
+      ok: boolean;
+      outputKey?: string;
+      failure?: UnitFailure;
+      done: number;
+      total: number;
+    }
   | { type: 'result-mirrored'; unitId: string; key: string; store: string }
   | { type: 'run-end'; summary: RunSummary };
 

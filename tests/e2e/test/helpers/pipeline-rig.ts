@@ -10,7 +10,11 @@ import {
   type Workspace,
 } from '@model-studio/core';
 import { createMaxStudio, createMaxStudioProvider } from '@model-studio/maxstudio';
-import { type MaxStudioSandbox, type MaxStudioSandboxOptions, startMaxStudioSandbox } from '@model-studio/maxstudio/testing';
+import {
+  type MaxStudioSandbox,
+  type MaxStudioSandboxOptions,
+  startMaxStudioSandbox,
+} from '@model-studio/maxstudio/testing';
 import { createImageProcessor, createQualityChecker, type QualityChecker } from '@model-studio/quality';
 import { repoRoot } from './repo.js';
 
@@ -65,7 +69,13 @@ export async function createPipelineRig(
   });
   const client = createMaxStudio({ baseURL: options.baseURL ?? sandbox.url, apiKey: 'sandbox-key', pollInterval: 25 });
   const { swapper, enhancer } = createMaxStudioProvider({ storage, client });
-  const studio = createStudio({ workspace, swapper, enhancer, faceChecker: checker, imageProcessor: createImageProcessor() });
+  const studio = createStudio({
+    workspace,
+    swapper,
+    enhancer,
+    faceChecker: checker,
+    imageProcessor: createImageProcessor(),
+  });
   return {
     root,
     storage,
@@ -88,7 +98,10 @@ export async function prepareModel(
   settings: { identityThreshold?: number; consent?: ConsentRecord } = {},
 ) {
   await rig.workspace.createModel(model, {
-    thresholds: { minShortSide: 512, ...(settings.identityThreshold === undefined ? {} : { identityThreshold: settings.identityThreshold }) },
+    thresholds: {
+      minShortSide: 512,
+      ...(settings.identityThreshold === undefined ? {} : { identityThreshold: settings.identityThreshold }),
+    },
   });
   await rig.workspace.setConsent(model, settings.consent ?? sfwConsent());
   const sources = await rig.studio.importSources(model, [
@@ -98,7 +111,9 @@ export async function prepareModel(
   const targets = await rig.studio.importTargets(
     model,
     'sfw',
-    await Promise.all(targetNames.map(async (name) => ({ name, bytes: await readFile(join(samplesDir, 'targets', name)) }))),
+    await Promise.all(
+      targetNames.map(async (name) => ({ name, bytes: await readFile(join(samplesDir, 'targets', name)) })),
+    ),
     { origin: 'examples/cli/samples/targets', rightsStatement: 'public domain / CC0 test images' },
   );
   return { sources, targets };
