@@ -173,7 +173,8 @@ export function createStudio(settings: StudioSettings): Studio {
       let alreadyDone = 0;
       const add = (op: 'swap' | 'enhance') => {
         const price = config.settings.prices[op];
-        const entry = (perOp[op] ??= { count: 0, amount: 0, unit: price.unit });
+        const entry = perOp[op] ?? { count: 0, amount: 0, unit: price.unit };
+        perOp[op] = entry;
         entry.count += 1;
         entry.amount += price.units;
         total[price.unit] = (total[price.unit] ?? 0) + price.units;
@@ -239,14 +240,12 @@ export function createStudio(settings: StudioSettings): Studio {
     },
 
     async revokeConsent(model: string, options: { reason: string; deleteData?: boolean }): Promise<void> {
-      runs
-        .get(model)
-        ?.abort(
-          new ConsentError(`Consent for model "${model}" was revoked: the run stopped.`, {
-            model,
-            missing: ['revoked'],
-          }),
-        );
+      runs.get(model)?.abort(
+        new ConsentError(`Consent for model "${model}" was revoked: the run stopped.`, {
+          model,
+          missing: ['revoked'],
+        }),
+      );
       const recorder = recorders.get(model);
       if (options.deleteData && recorder) {
         recorders.delete(model);
