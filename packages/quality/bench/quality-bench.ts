@@ -5,6 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -86,20 +87,30 @@ function countFigures(counts: number[]) {
   };
 }
 
+/** Runs bench/haar.py with the first Python that has OpenCV (`$PYTHON`, `python3`, then Debian's /usr/bin/python3). */
 async function runHaar() {
   const run = promisify(execFile);
-  try {
-    const { stdout } = await run('python3', [path.join(here, 'haar.py'), ...items.map((i) => i.file)], {
-      maxBuffer: 1 << 24,
-    });
-    const out = JSON.parse(stdout) as { error?: string; counts?: number[]; seconds?: number; opencv?: string };
-    if (out.error || !out.counts || out.seconds === undefined) return { skipped: out.error ?? 'no output' };
-    return { opencv: out.opencv, imagesPerSecond: items.length / out.seconds, ...countFigures(out.counts) };
-  } catch (error) {
-    return { skipped: `python3/OpenCV could not run: ${(error as Error).message.split('\n')[0]}` };
+  const pythons = [process.env.PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => Boolean(p));
+  let reason = 'python3 not found';
+  for (const python of [...new Set(pythons)]) {
+    try {
+      const { stdout } = await run(python, [path.join(here, 'haar.py'), ...items.map((i) => i.file)], {
+        maxBuffer: 1 << 24,
+      });
+      const out = JSON.parse(stdout) as { error?: string; counts?: number[]; seconds?: number; opencv?: string };
+      if (out.error || !out.counts || out.seconds === undefined) {
+        reason = `${python}: ${out.error ?? 'no output'}`;
+        continue;
+      }
+      return { python, opencv: out.opencv, imagesPerSecond: items.length / out.seconds, ...countFigures(out.counts) };
+    } catch (error) {
+      reason = `${python} could not run: ${(error as Error).message.split('\n')[0]}`;
+    }
   }
+  return { skipped: reason };
 }
 
+const loadAtStart = os.loadavg();
 const coldStart = performance.now();
 const checker = createQualityChecker();
 const workers = checker.threadCount; // 0 until first use
@@ -199,7 +210,10 @@ const ratios =
 const report = {
   date: new Date().toISOString(),
   node: process.version,
-  cpus: (await import('node:os')).availableParallelism(),
+  cpus: os.availableParallelism(),
+  // Other processes share the cores: timings scale with this (1-, 5- and 15-minute load averages).
+  loadAverage: loadAtStart,
+  loadAverageAtEnd: os.loadavg(),
   sets: sets.map((s) => path.basename(s)),
   analysisSide: 640,
   coldStartMs,

@@ -64,6 +64,32 @@ function makeAnchors(): Point[] {
 }
 
 /**
+ * Overlapping tiles `[x, y, width, height]` that magnify small faces in the 256 px pass. Letterboxing wastes the
+ * short side, so an oblong image is cut along its long side only: two tiles of 2/3 of it, or three of half of it from 2:1 on
+ * (about as strong as a 2x2 grid, for half the passes); a squarish image gets a 2x2 grid of 60% tiles.
+ */
+export function tilesOf(width: number, height: number): Array<[number, number, number, number]> {
+  const long = Math.max(width, height);
+  const short = Math.min(width, height);
+  if (long >= short * 1.3) {
+    const count = long >= short * 2 ? 3 : 2;
+    const size = Math.ceil(long * (count === 3 ? 0.5 : 2 / 3));
+    return Array.from({ length: count }, (_, i): [number, number, number, number] => {
+      const offset = Math.round((i * (long - size)) / (count - 1));
+      return width >= height ? [offset, 0, size, height] : [0, offset, width, size];
+    });
+  }
+  const w = Math.ceil(width * 0.6);
+  const h = Math.ceil(height * 0.6);
+  return [
+    [0, 0, w, h],
+    [width - w, 0, w, h],
+    [0, height - h, w, h],
+    [width - w, height - h, w, h],
+  ];
+}
+
+/**
  * MediaPipe BlazeFace (back-camera 256 px model, shipped in @vladmandic/human) run directly on a tfjs graph model:
  * letterboxed whole-image pass, optional tiles for groups and rotations when nothing is found, merged by NMS.
  */
@@ -85,15 +111,8 @@ export class BlazefaceDetector {
     const min = this.settings.minConfidence;
     let faces = suppressOverlaps(await this.pass(image, min));
     if (faces.length > 0 && this.settings.tileWhenFaces > 0 && faces.length >= this.settings.tileWhenFaces) {
-      const tileW = Math.ceil(image.width * 0.6);
-      const tileH = Math.ceil(image.height * 0.6);
       const all = [...faces];
-      for (const [x0, y0] of [
-        [0, 0],
-        [image.width - tileW, 0],
-        [0, image.height - tileH],
-        [image.width - tileW, image.height - tileH],
-      ] as const) {
+      for (const [x0, y0, tileW, tileH] of tilesOf(image.width, image.height)) {
         const tile = cropRgb(image, x0, y0, tileW, tileH);
         for (const face of await this.pass(tile, min)) all.push(shiftFace(face, x0, y0));
       }
