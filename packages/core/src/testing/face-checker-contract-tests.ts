@@ -1,17 +1,9 @@
 import { ValidationError } from '../errors/index.js';
 import type { FaceChecker } from '../interfaces/index.js';
+import type { StorageContractTestApi } from './storage-contract-tests.js';
 
-/**
- * The parts of a test runner the face-checker suite uses. Pass your runner's functions: vitest's and jest's fit as is.
- */
-export interface FaceCheckerContractTestApi {
-  describe: (name: string, fn: () => void) => void;
-  it: (name: string, fn: () => Promise<void> | void, timeout?: number) => void;
-  // biome-ignore lint/suspicious/noExplicitAny: loose on purpose, so vitest's and jest's `expect` both fit.
-  expect: (value: unknown) => any;
-  beforeAll: (fn: () => unknown, timeout?: number) => void;
-  afterAll: (fn: () => unknown, timeout?: number) => void;
-}
+/** The parts of a test runner the suite uses (the same as the storage suite's): vitest's and jest's fit as is. */
+export type FaceCheckerContractTestApi = StorageContractTestApi;
 
 /** Sample images the suite runs on. Core ships no images: bring your own (public-domain portraits work well). */
 export interface FaceCheckerContractSamples {

@@ -103,6 +103,17 @@ export interface QualityChecker extends FaceChecker, FaceDetector, AsyncDisposab
   close(): Promise<void>;
 }
 
+/** A rule's verdict on an analysed image: ok when there is no reason against it. */
+function verdict(analysis: ImageAnalysis, reasons: RuleReason[]): RuleResult {
+  return {
+    ok: reasons.length === 0,
+    reasons,
+    faces: analysis.faces.map(toDetected),
+    width: analysis.width,
+    height: analysis.height,
+  };
+}
+
 const toDetected = (face: { box: BoundingBox; confidence?: number }): DetectedFace =>
   face.confidence === undefined ? { box: face.box } : { box: face.box, confidence: face.confidence };
 
@@ -289,13 +300,7 @@ export function createQualityChecker(options: QualityCheckerOptions = {}): Quali
           message: `${analysis.faces.length} faces were found. A source photo must show exactly one face; crop it to one person.`,
         });
       }
-      const result: SourceRuleResult = {
-        ok: reasons.length === 0,
-        reasons,
-        faces: analysis.faces.map(toDetected),
-        width: analysis.width,
-        height: analysis.height,
-      };
+      const result: SourceRuleResult = verdict(analysis, reasons);
       const embedding = analysis.faces[0]?.embedding;
       if (result.ok && embedding) result.embedding = embedding;
       return result;
@@ -315,13 +320,7 @@ export function createQualityChecker(options: QualityCheckerOptions = {}): Quali
               },
         );
       }
-      return {
-        ok: reasons.length === 0,
-        reasons,
-        faces: analysis.faces.map(toDetected),
-        width: analysis.width,
-        height: analysis.height,
-      };
+      return verdict(analysis, reasons);
     },
     async checkSwapResult(result, sourceEmbedding, opts = {}) {
       const image: ImageSource = result instanceof Uint8Array ? { bytes: result } : result;
@@ -343,14 +342,7 @@ export function createQualityChecker(options: QualityCheckerOptions = {}): Quali
           message: `The face in the swap result does not look like the source person (distance ${distance.toFixed(2)}, must be below ${identityThreshold}).`,
         });
       }
-      const out: SwapRuleResult = {
-        ok: reasons.length === 0,
-        reasons,
-        faces: analysis.faces.map(toDetected),
-        width: analysis.width,
-        height: analysis.height,
-        threshold: identityThreshold,
-      };
+      const out: SwapRuleResult = { ...verdict(analysis, reasons), threshold: identityThreshold };
       if (distance !== undefined) out.distance = distance;
       return out;
     },
