@@ -1,0 +1,163 @@
+// Orchestrator benchmark (issue: pipeline bars). The MaxStudio sandbox runs in its own process, answers every API
+// request after 100 ms and completes jobs by the first poll; images are small. The orchestrator runs here with a
+// pass-through face checker and image processor, so the CPU figures are the orchestration's own (journal, ledger,
+// HTTP, storage), not image work. Prints a table and writes bench/results/pipeline.json.
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  createStudio,
+  type FaceChecker,
+  type ImageProcessor,
+  LocalStorage,
+  openWorkspace,
+  storageKeys,
+} from '@model-studio/core';
+import { createMaxStudio, createMaxStudioProvider } from '@model-studio/maxstudio';
+import sharp from 'sharp';
+import { sfwConsent } from '../test/helpers/pipeline-rig.js';
+import { startSandboxProcess } from '../test/helpers/child-process.js';
+
+const LATENCY_MS = 100;
+const UNITS = Number(process.env.BENCH_UNITS ?? 1000);
+const SEQUENTIAL_UNITS = Number(process.env.BENCH_SEQUENTIAL_UNITS ?? 100);
+
+/** Trusts every image: one face, the same identity (measures orchestration, not image work). */
+const passThroughChecker: FaceChecker = {
+  specificationVersion: 'v1',
+  provider: 'bench-pass-through',
+  faces: async () => [{ box: { x: 8, y: 8, width: 48, height: 48 }, confidence: 1 }],
+  embeddings: async () => [{ box: { x: 8, y: 8, width: 48, height: 48 }, embedding: new Float32Array(4) }],
+  distance: () => 0,
+  quality: async () => ({ sharpness: 1, noise: 0, exposureMean: 0.5, clippedShare: 0, suitability: 1 }),
+};
+const passThroughProcessor: ImageProcessor = {
+  specificationVersion: 'v1',
+  provider: 'bench-pass-through',
+  normalize: async (bytes) => ({ bytes, width: 64, height: 64 }),
+  resize: async (bytes) => bytes,
+  writeMetadata: async (bytes) => bytes,
+};
+
+let peakRss = 0;
+const rssTimer = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+}, 50);
+
+async function runOnce(units: number, concurrency: number) {
+  const sandbox = await startSandboxProcess({
+    detector: 'heuristic',
+    credits: 10_000_000,
+    jobDurations: { swap: { pendingMs: 0, runningMs: 0 }, enhance: { pendingMs: 0, runningMs: 0 } },
+    faults: { latency: { minMs: LATENCY_MS, maxMs: LATENCY_MS } },
+  });
+  const root = await mkdtemp(join(tmpdir(), 'studio-bench-'));
+  const storage = new LocalStorage({ root, signedUrls: {} });
+  try {
+    const workspace = await openWorkspace({ root, storage });
+    const model = 'bench';
+    await workspace.createModel(model, { thresholds: { minShortSide: 64 } });
+    await workspace.setConsent(model, sfwConsent());
+    const image = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#b08070' } }).jpeg().toBuffer();
+    await storage.put(storageKeys.source(model, 1), image);
+    for (let n = 1; n <= units; n++) await storage.put(storageKeys.target(model, 'sfw', n), image);
+
+    const client = createMaxStudio({
+      baseURL: sandbox.url,
+      apiKey: 'sandbox-key',
+      pollInterval: 1,
+      maxPollInterval: 50,
+      maxConcurrency: concurrency,
+    });
+    const { swapper, enhancer } = createMaxStudioProvider({ storage, client });
+    const studio = createStudio({
+      workspace,
+      swapper,
+      enhancer,
+      faceChecker: passThroughChecker,
+      imageProcessor: passThroughProcessor,
+      concurrency,
+    });
+    const plan = await studio.plan(model, { ratings: ['sfw'] });
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    const summary = await studio.run(plan);
+    const wallMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    await studio.close();
+    const { requests } = (await (await fetch(`${sandbox.url}/__sandbox/requests`)).json()) as { requests: { route: string }[] };
+    const apiRequests = requests.filter((r) => r.route !== 'result' && r.route !== 'other').length;
+    const idealMs = (apiRequests * LATENCY_MS) / concurrency;
+    return {
+      units,
+      concurrency,
+      succeeded: summary.succeeded,
+      apiRequests,
+      wallMs: Math.round(wallMs),
+      idealMs: Math.round(idealMs),
+      ratioToIdeal: Number((wallMs / idealMs).toFixed(3)),
+      cpuMsPerUnit: Number(((cpu.user + cpu.system) / 1000 / units).toFixed(2)),
+      msPerUnit: Number((wallMs / units).toFixed(1)),
+    };
+  } finally {
+    await storage.close();
+    await sandbox.stop();
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+function cliColdStartMs(): { medianMs: number; runs: number[] } {
+  const bin = fileURLToPath(new URL('../../../examples/cli/dist/bin.js', import.meta.url));
+  const runs: number[] = [];
+  for (let i = 0; i < 11; i++) {
+    const started = performance.now();
+    execFileSync(process.execPath, [bin, '--help'], { stdio: 'ignore' });
+    runs.push(Math.round(performance.now() - started));
+  }
+  const sorted = [...runs].sort((a, b) => a - b);
+  return { medianMs: sorted[Math.floor(sorted.length / 2)]!, runs };
+}
+
+const concurrent = await runOnce(UNITS, 8);
+const concurrentPeakRssMb = Math.round(peakRss / 1024 / 1024);
+const sequential = await runOnce(SEQUENTIAL_UNITS, 1);
+clearInterval(rssTimer);
+let coldStart: ReturnType<typeof cliColdStartMs> | { error: string };
+try {
+  coldStart = cliColdStartMs();
+} catch (error) {
+  coldStart = { error: `studio --help failed (build the CLI first): ${(error as Error).message}` };
+}
+
+const speedup = Number((sequential.msPerUnit / concurrent.msPerUnit).toFixed(2));
+const results = {
+  date: new Date().toISOString(),
+  machine: { cpus: (await import('node:os')).availableParallelism(), node: process.version },
+  latencyMs: LATENCY_MS,
+  concurrent,
+  sequential,
+  speedupOverSequential: speedup,
+  peakRssMb: concurrentPeakRssMb,
+  cliColdStart: coldStart,
+  goals: {
+    ratioToIdeal: { goal: '<= 1.10', value: concurrent.ratioToIdeal, met: concurrent.ratioToIdeal <= 1.1 },
+    cpuMsPerUnit: { goal: '<= 5', value: concurrent.cpuMsPerUnit, met: concurrent.cpuMsPerUnit <= 5 },
+    peakRssMb: { goal: '<= 250', value: concurrentPeakRssMb, met: concurrentPeakRssMb <= 250 },
+    cliColdStartMs: {
+      goal: '<= 300',
+      value: 'medianMs' in coldStart ? coldStart.medianMs : null,
+      met: 'medianMs' in coldStart && coldStart.medianMs <= 300,
+    },
+  },
+};
+console.log('Pipeline benchmark (sandbox in its own process, 100 ms per API request, pass-through image work)');
+console.table({
+  [`${UNITS} units, concurrency 8`]: concurrent,
+  [`${SEQUENTIAL_UNITS} units, concurrency 1 (prototype loop)`]: sequential,
+});
+console.log(`speed-up over the sequential loop: ${speedup}x per unit; peak RSS ${concurrentPeakRssMb} MB`);
+console.log('studio --help cold start:', coldStart);
+for (const [name, goal] of Object.entries(results.goals)) console.log(`${goal.met ? 'MET ' : 'MISS'} ${name}: ${goal.value} (goal ${goal.goal})`);
+await writeFile(new URL('./results/pipeline.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
