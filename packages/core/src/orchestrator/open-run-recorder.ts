@@ -86,15 +86,18 @@ class JournalLedgerRecorder implements RunRecorder {
   }
 
   async planned(stageIds: string[]): Promise<void> {
-    for (const stageId of stageIds) {
-      if (this.planSet.has(stageId)) continue;
-      this.remember(stageId);
-      await this.journal.append({
-        type: 'planned',
-        unitId: stageId,
-        ops: [stageId.endsWith(':swapped') ? 'swap' : 'enhance'],
-      });
-    }
+    const fresh = stageIds.filter((stageId) => !this.planSet.has(stageId));
+    for (const stageId of fresh) this.remember(stageId);
+    // Appended together: the journal writes them in order and shares fsyncs between concurrent appends.
+    await Promise.all(
+      fresh.map((stageId) =>
+        this.journal.append({
+          type: 'planned',
+          unitId: stageId,
+          ops: [stageId.endsWith(':swapped') ? 'swap' : 'enhance'],
+        }),
+      ),
+    );
   }
 
   async submitting(stageId: string, op: string): Promise<void> {
