@@ -1,10 +1,12 @@
 import type {
+  CallOptions,
   Enhancer,
   FaceDetector,
   FaceSwapper,
   ProviderJob,
   ProviderJobResult,
   Storage,
+  WaitOptions,
 } from '../interfaces/index.js';
 import type { StorageContractTestApi } from './storage-contract-tests.js';
 
@@ -82,6 +84,48 @@ function isAbortRejection(error: unknown, reason: unknown): boolean {
   const record = error as { name?: unknown; reason?: unknown };
   return record.name === 'AbortError' || record.reason === 'aborted';
 }
+
+function required<T>(adapter: T | undefined, name: string): T {
+  if (!adapter) throw new Error(`providerContractTests: setup() returned no ${name}`);
+  return adapter;
+}
+
+/** How the suite drives one kind of paid job (swap or enhance), so both get the same tests. */
+interface PaidOperation {
+  adapter: 'swapper' | 'enhancer';
+  title: string;
+  noun: string;
+  priced: (subject: ProviderContractSubject) => { provider: string; price: { units: number; unit: string } };
+  submit: (subject: ProviderContractSubject, imageKey: string, options?: CallOptions) => Promise<ProviderJob>;
+  wait: (
+    subject: ProviderContractSubject,
+    job: ProviderJob,
+    options?: WaitOptions,
+    restarted?: { swapper?: FaceSwapper; enhancer?: Enhancer },
+  ) => Promise<ProviderJobResult>;
+}
+
+const paidOperations: PaidOperation[] = [
+  {
+    adapter: 'swapper',
+    title: 'FaceSwapper',
+    noun: 'a swap',
+    priced: (subject) => required(subject.swapper, 'swapper'),
+    submit: (subject, targetKey, options) =>
+      required(subject.swapper, 'swapper').submitSwap({ targetKey, sourceKey: subject.sampleKeys.source }, options),
+    wait: (subject, job, options, restarted) =>
+      (restarted?.swapper ?? required(subject.swapper, 'swapper')).waitForSwap(job, options),
+  },
+  {
+    adapter: 'enhancer',
+    title: 'Enhancer',
+    noun: 'an enhance',
+    priced: (subject) => required(subject.enhancer, 'enhancer'),
+    submit: (subject, imageKey, options) => required(subject.enhancer, 'enhancer').submitEnhance({ imageKey }, options),
+    wait: (subject, job, options, restarted) =>
+      (restarted?.enhancer ?? required(subject.enhancer, 'enhancer')).waitForEnhance(job, options),
+  },
+];
 
 /** A job handle as read back from a journal after a restart: a plain object with the same fields. */
 const fromJournal = (job: ProviderJob): ProviderJob =>
@@ -171,22 +215,21 @@ export function providerContractTests(api: ProviderContractTestApi, options: Pro
       });
     }
 
-    if (adapters.includes('swapper')) {
-      describe('FaceSwapper', () => {
+    for (const operation of paidOperations) {
+      if (!adapters.includes(operation.adapter)) continue;
+      describe(operation.title, () => {
         let job: ProviderJob | undefined;
-        const swapper = () => {
-          const found = ready().swapper;
-          if (!found) throw new Error('setup() returned no swapper');
-          return found;
+        const submitted = (): ProviderJob => {
+          if (!job) throw new Error('no job: the submit test failed');
+          return job;
         };
-        const request = () => ({ targetKey: ready().sampleKeys.target, sourceKey: ready().sampleKeys.source });
 
         it(
-          'submits a swap and returns a job with an id',
+          `submits ${operation.noun} and returns a job with an id`,
           async () => {
-            job = await swapper().submitSwap(request());
+            job = await operation.submit(ready(), ready().sampleKeys.target);
             expect(typeof job.id === 'string' && job.id.length > 0).toBe(true);
-            expect(job.provider).toBe(swapper().provider);
+            expect(job.provider).toBe(operation.priced(ready()).provider);
           },
           timeout,
         );
@@ -194,16 +237,12 @@ export function providerContractTests(api: ProviderContractTestApi, options: Pro
         it(
           'waits for the job: image bytes and the units charged',
           async () => {
-            if (!job) throw new Error('no job: the submit test failed');
-            const statuses: string[] = [];
-            const result: ProviderJobResult = await swapper().waitForSwap(job, {
-              onStatus: (status) => statuses.push(status),
-            });
-            expect(result.job.id).toBe(job.id);
+            const result: ProviderJobResult = await operation.wait(ready(), submitted());
+            expect(result.job.id).toBe(submitted().id);
             expect(result.bytes.byteLength).toBeGreaterThan(0);
             expect(imageDimensions(result.bytes) !== undefined || result.contentType.startsWith('image/')).toBe(true);
             expect(result.units).toBeGreaterThan(0);
-            expect(result.unit).toBe(swapper().price.unit);
+            expect(result.unit).toBe(operation.priced(ready()).price.unit);
           },
           timeout,
         );
@@ -211,10 +250,9 @@ export function providerContractTests(api: ProviderContractTestApi, options: Pro
         it(
           'reattaches by id from a fresh handle after a restart',
           async () => {
-            if (!job) throw new Error('no job: the submit test failed');
-            const fresh = (await ready().restart?.())?.swapper ?? swapper();
-            const result = await fresh.waitForSwap(fromJournal(job));
-            expect(result.job.id).toBe(job.id);
+            const restarted = await ready().restart?.();
+            const result = await operation.wait(ready(), fromJournal(submitted()), {}, restarted);
+            expect(result.job.id).toBe(submitted().id);
             expect(result.bytes.byteLength).toBeGreaterThan(0);
           },
           timeout,
@@ -224,16 +262,10 @@ export function providerContractTests(api: ProviderContractTestApi, options: Pro
           'rejects an aborted signal on submit and on wait',
           async () => {
             const signal = aborted();
-            expect(
-              isAbortRejection(await rejection(() => swapper().submitSwap(request(), { signal })), signal.reason),
-            ).toBe(true);
-            if (job)
-              expect(
-                isAbortRejection(
-                  await rejection(() => swapper().waitForSwap(fromJournal(job as ProviderJob), { signal })),
-                  signal.reason,
-                ),
-              ).toBe(true);
+            const onSubmit = await rejection(() => operation.submit(ready(), ready().sampleKeys.target, { signal }));
+            expect(isAbortRejection(onSubmit, signal.reason)).toBe(true);
+            const onWait = await rejection(() => operation.wait(ready(), fromJournal(submitted()), { signal }));
+            expect(isAbortRejection(onWait, signal.reason)).toBe(true);
           },
           timeout,
         );
@@ -241,86 +273,7 @@ export function providerContractTests(api: ProviderContractTestApi, options: Pro
         it(
           'refuses a missing storage key',
           async () => {
-            const error = await rejection(() =>
-              swapper().submitSwap({ ...request(), targetKey: 'provider-contract/missing.jpg' }),
-            );
-            expect(error instanceof Error).toBe(true);
-          },
-          timeout,
-        );
-      });
-    }
-
-    if (adapters.includes('enhancer')) {
-      describe('Enhancer', () => {
-        let job: ProviderJob | undefined;
-        const enhancer = () => {
-          const found = ready().enhancer;
-          if (!found) throw new Error('setup() returned no enhancer');
-          return found;
-        };
-
-        it(
-          'submits an enhance and returns a job with an id',
-          async () => {
-            job = await enhancer().submitEnhance({ imageKey: ready().sampleKeys.target });
-            expect(typeof job.id === 'string' && job.id.length > 0).toBe(true);
-            expect(job.provider).toBe(enhancer().provider);
-          },
-          timeout,
-        );
-
-        it(
-          'waits for the job: image bytes and the units charged',
-          async () => {
-            if (!job) throw new Error('no job: the submit test failed');
-            const result = await enhancer().waitForEnhance(job);
-            expect(result.job.id).toBe(job.id);
-            expect(result.bytes.byteLength).toBeGreaterThan(0);
-            expect(result.units).toBeGreaterThan(0);
-            expect(result.unit).toBe(enhancer().price.unit);
-          },
-          timeout,
-        );
-
-        it(
-          'reattaches by id from a fresh handle after a restart',
-          async () => {
-            if (!job) throw new Error('no job: the submit test failed');
-            const fresh = (await ready().restart?.())?.enhancer ?? enhancer();
-            const result = await fresh.waitForEnhance(fromJournal(job));
-            expect(result.bytes.byteLength).toBeGreaterThan(0);
-          },
-          timeout,
-        );
-
-        it(
-          'rejects an aborted signal on submit and on wait',
-          async () => {
-            const signal = aborted();
-            expect(
-              isAbortRejection(
-                await rejection(() => enhancer().submitEnhance({ imageKey: ready().sampleKeys.target }, { signal })),
-                signal.reason,
-              ),
-            ).toBe(true);
-            if (job)
-              expect(
-                isAbortRejection(
-                  await rejection(() => enhancer().waitForEnhance(fromJournal(job as ProviderJob), { signal })),
-                  signal.reason,
-                ),
-              ).toBe(true);
-          },
-          timeout,
-        );
-
-        it(
-          'refuses a missing storage key',
-          async () => {
-            const error = await rejection(() =>
-              enhancer().submitEnhance({ imageKey: 'provider-contract/missing.jpg' }),
-            );
+            const error = await rejection(() => operation.submit(ready(), 'provider-contract/missing.jpg'));
             expect(error instanceof Error).toBe(true);
           },
           timeout,
