@@ -28,6 +28,11 @@ if (port) {
         );
       });
     },
-    (error: unknown) => post({ type: 'init-error', message: error instanceof Error ? error.message : String(error) }),
+    (error: unknown) =>
+      post({
+        type: 'init-error',
+        name: error instanceof Error ? error.name : 'Error',
+        message: error instanceof Error ? error.message : String(error),
+      }),
   );
 }

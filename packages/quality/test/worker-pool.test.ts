@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { ValidationError } from '@model-studio/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createQualityChecker } from '../src/index.js';
 import { face, grace } from './fixtures.js';
@@ -89,5 +90,29 @@ console.log(JSON.stringify({ faces, threads: checker.threadCount }));`,
     );
     // execFile resolves only when the process exits: idle workers are unref'd.
     expect(out).toEqual({ faces: 1, threads: 1 });
+  });
+});
+
+describe('backends', () => {
+  it('refuses backend "tensorflow" when @tensorflow/tfjs-node is not installed, saying what to do', async () => {
+    const checker = createQualityChecker({ workers: 1, backend: 'tensorflow' });
+    try {
+      const error = await checker.faces({ bytes: face(grace) }).catch((e: unknown) => e);
+      expect(ValidationError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ field: 'backend', value: 'tensorflow' });
+      expect((error as Error).message).toMatch(/@tensorflow\/tfjs-node is not installed/);
+    } finally {
+      await checker.close();
+    }
+  });
+
+  it('runs on the pure cpu backend too (slow, the last resort)', async () => {
+    const checker = createQualityChecker({ workers: 1, backend: 'cpu' });
+    try {
+      expect(await checker.faces({ bytes: face(grace) })).toHaveLength(1);
+      expect(checker.backend).toBe('cpu');
+    } finally {
+      await checker.close();
+    }
   });
 });

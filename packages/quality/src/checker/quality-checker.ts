@@ -169,6 +169,13 @@ export function createQualityChecker(options: QualityCheckerOptions = {}): Quali
       if (opts.boxes) request.boxes = opts.boxes;
       result = await runner.run(request, opts.signal);
     } catch (error) {
+      if (error instanceof Error && error.name === 'BackendUnavailableError') {
+        throw new ValidationError(`${error.message}`, {
+          field: 'backend',
+          value: options.backend ?? 'auto',
+          cause: error,
+        });
+      }
       if (isUnreadableImageError(error)) {
         throw new ValidationError(
           `The image could not be decoded (${(error as Error).message}). Check it with checkFile() and use a JPEG, PNG or WebP file.`,

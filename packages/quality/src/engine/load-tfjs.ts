@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type * as Tfjs from '@tensorflow/tfjs';
 import type { QualityBackend } from './backend.js';
+import { BackendUnavailableError } from './unreadable.js';
 
 /** The tfjs namespace as loaded at run time. */
 export type Tf = typeof Tfjs;
@@ -58,7 +59,7 @@ export async function loadTfjs(requested: QualityBackend): Promise<LoadedTfjs> {
       failures.push(`${backend}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  throw new Error(
+  throw new BackendUnavailableError(
     `No tfjs backend could start (${failures.join('; ')}). Use backend 'auto', or install @tensorflow/tfjs-node for 'tensorflow'.`,
   );
 }

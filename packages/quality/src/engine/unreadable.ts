@@ -10,3 +10,11 @@ export class UnreadableImageError extends Error {
 export function isUnreadableImageError(error: unknown): boolean {
   return error instanceof Error && error.name === 'UnreadableImageError';
 }
+
+/** Thrown inside the engine when the requested tfjs backend cannot start; becomes a `ValidationError` (`backend`). */
+export class BackendUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackendUnavailableError';
+  }
+}

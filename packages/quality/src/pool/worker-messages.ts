@@ -9,7 +9,7 @@ export interface WorkerTask {
 /** Sent by a worker. */
 export type WorkerReply =
   | { type: 'ready'; backend: string; loadMs: number }
-  | { type: 'init-error'; message: string }
+  | { type: 'init-error'; name: string; message: string }
   | { type: 'result'; id: number; result: AnalyzeResult }
   | { type: 'error'; id: number; message: string; unreadable: boolean };
 

@@ -127,7 +127,9 @@ export class WorkerPool {
       return;
     }
     if (reply.type === 'init-error') {
-      this.fail(slot, new Error(`The face models could not be loaded: ${reply.message}`));
+      const error = new Error(`The face models could not be loaded: ${reply.message}`);
+      error.name = reply.name;
+      this.fail(slot, error);
       return;
     }
     const pending = slot.busy;
