@@ -10,7 +10,13 @@ import {
 import { abortIfNeeded } from './abort-if-needed.js';
 import { maxImageBytes, sniffImageType } from './image-limits.js';
 import { maxStudioProvider } from './maxstudio-errors.js';
-import { checkJob, type MaxStudioPrice, type ProviderContext, readStorageBytes } from './provider-support.js';
+import {
+  jobResult,
+  type MaxStudioPrice,
+  type ProviderContext,
+  prepareWait,
+  readStorageBytes,
+} from './provider-support.js';
 
 /**
  * Core's `Enhancer` on MaxStudio's `/image-enhancer` (2x): reads the image from storage, refuses it over 5 MB before
@@ -43,15 +49,9 @@ export function createMaxStudioEnhancer(context: ProviderContext, price: MaxStud
       return context.client.submitEnhance({ image: bytes }, { signal: options.signal });
     },
     async waitForEnhance(job: ProviderJob, options: WaitOptions = {}): Promise<ProviderJobResult> {
-      checkJob(job, 'enhance');
-      abortIfNeeded(options.signal, 'enhance wait');
       const done = await context.client.waitForJob(
         { id: job.id, operation: 'enhance' },
-        {
-          signal: options.signal,
-          timeout: options.timeout,
-          onStatus: options.onStatus && ((status) => options.onStatus?.(status)),
-        },
+        prepareWait(job, 'enhance', options),
       );
       const bytes = new Uint8Array(Buffer.from(done.result, 'base64'));
       if (bytes.byteLength === 0) {
@@ -65,13 +65,7 @@ export function createMaxStudioEnhancer(context: ProviderContext, price: MaxStud
           },
         );
       }
-      return {
-        job: { id: job.id, provider: job.provider, operation: job.operation },
-        bytes,
-        contentType: sniffImageType(bytes),
-        units: price.units,
-        unit: price.unit,
-      };
+      return jobResult(job, bytes, sniffImageType(bytes), price);
     },
   };
 }

@@ -12,9 +12,10 @@ import { abortIfNeeded } from './abort-if-needed.js';
 import { sniffImageType } from './image-limits.js';
 import { maxStudioProvider } from './maxstudio-errors.js';
 import {
-  checkJob,
+  jobResult,
   type MaxStudioPrice,
   type ProviderContext,
+  prepareWait,
   requiresPublicUrls,
   signedUrlFor,
 } from './provider-support.js';
@@ -67,26 +68,14 @@ export function createMaxStudioFaceSwapper(context: ProviderContext, price: MaxS
       );
     },
     async waitForSwap(job: ProviderJob, options: WaitOptions = {}): Promise<ProviderJobResult> {
-      checkJob(job, 'swap');
-      abortIfNeeded(options.signal, 'swap wait');
       const done = await context.client.waitForJob(
         { id: job.id, operation: 'swap' },
-        {
-          signal: options.signal,
-          timeout: options.timeout,
-          onStatus: options.onStatus && ((status) => options.onStatus?.(status)),
-        },
+        prepareWait(job, 'swap', options),
       );
       const { bytes, contentType } = await context.client.downloadResult(done.result.mediaUrl, job, {
         signal: options.signal,
       });
-      return {
-        job: { id: job.id, provider: job.provider, operation: job.operation },
-        bytes,
-        contentType: contentType?.startsWith('image/') ? contentType : sniffImageType(bytes),
-        units: price.units,
-        unit: price.unit,
-      };
+      return jobResult(job, bytes, contentType?.startsWith('image/') ? contentType : sniffImageType(bytes), price);
     },
   };
 }

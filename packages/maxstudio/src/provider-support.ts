@@ -1,5 +1,12 @@
-import { type Storage, ValidationError } from '@model-studio/core';
-import type { MaxStudioClient } from './maxstudio-client.js';
+import {
+  type ProviderJob,
+  type ProviderJobResult,
+  type Storage,
+  ValidationError,
+  type WaitOptions,
+} from '@model-studio/core';
+import { abortIfNeeded } from './abort-if-needed.js';
+import type { MaxStudioClient, MaxStudioWaitOptions } from './maxstudio-client.js';
 
 /** Units charged per operation. */
 export interface MaxStudioPrice {
@@ -100,11 +107,39 @@ export async function readStorageBytes(
   return { bytes: Buffer.concat(chunks), tooLarge: false };
 }
 
-/** Throws when a job handle is for another provider or operation. */
-export function checkJob(
-  job: { provider: string; operation: string; id: string },
+/**
+ * Checks a job handle (from submit, or rebuilt from a journal) and the signal before waiting, and maps core's
+ * `WaitOptions` to the client's.
+ */
+export function prepareWait(
+  job: ProviderJob,
   operation: 'swap' | 'enhance',
-): void {
+  options: WaitOptions,
+): MaxStudioWaitOptions {
+  checkJob(job, operation);
+  abortIfNeeded(options.signal, `${operation} wait`);
+  const { onStatus } = options;
+  return { signal: options.signal, timeout: options.timeout, onStatus: onStatus && ((status) => onStatus(status)) };
+}
+
+/** The `ProviderJobResult` of a finished job: a plain copy of the handle, the bytes, and the units from the price table. */
+export function jobResult(
+  job: ProviderJob,
+  bytes: Uint8Array,
+  contentType: string,
+  price: MaxStudioPrice,
+): ProviderJobResult {
+  return {
+    job: { id: job.id, provider: job.provider, operation: job.operation },
+    bytes,
+    contentType,
+    units: price.units,
+    unit: price.unit,
+  };
+}
+
+/** Throws when a job handle is for another provider or operation. */
+function checkJob(job: { provider: string; operation: string; id: string }, operation: 'swap' | 'enhance'): void {
   if (job.provider !== 'maxstudio' || job.operation !== operation || typeof job.id !== 'string' || job.id === '') {
     throw new ValidationError(
       `Expected a MaxStudio ${operation} job, got provider "${job.provider}", operation "${job.operation}". Pass the job returned by submit (or one rebuilt from the journal with the same fields).`,

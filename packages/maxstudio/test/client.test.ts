@@ -1,7 +1,8 @@
-import { ProviderError, ValidationError } from '@model-studio/core';
+import { ValidationError } from '@model-studio/core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMaxStudio, type MaxStudioSettings } from '../src/index.js';
+import { caught } from './helpers/caught.js';
 import { astronaut, graceHopper } from './helpers/fixtures.js';
 import { startImageServer } from './helpers/image-server.js';
 import { type SandboxProcess, startSandboxProcess } from './helpers/sandbox-process.js';
@@ -25,15 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([sandbox?.close(), images?.close()]);
 });
-
-async function caught(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!ProviderError.isInstance(error)) throw new Error(`expected a ProviderError, got ${String(error)}`);
-  return error;
-}
 
 describe('client against the sandbox process', () => {
   it('detects faces inside the image', async () => {

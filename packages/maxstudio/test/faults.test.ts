@@ -1,8 +1,8 @@
 import { createServer } from 'node:net';
-import { ProviderError } from '@model-studio/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMaxStudio, type MaxStudioClient, type MaxStudioSettings } from '../src/index.js';
 import type { SandboxRequestRecord } from '../src/testing/index.js';
+import { caught } from './helpers/caught.js';
 import { astronaut, graceHopper } from './helpers/fixtures.js';
 import { startImageServer } from './helpers/image-server.js';
 import { type SandboxProcess, startSandboxProcess } from './helpers/sandbox-process.js';
@@ -37,15 +37,6 @@ beforeEach(async () => {
 /** Requests since the test's setup, optionally for one route. */
 async function logged(route?: SandboxRequestRecord['route']): Promise<SandboxRequestRecord[]> {
   return (await sandbox.requests()).slice(since).filter((entry) => route === undefined || entry.route === route);
-}
-
-async function caught(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!ProviderError.isInstance(error)) throw new Error(`expected a ProviderError, got ${String(error)}`);
-  return error;
 }
 
 const gap = (entries: SandboxRequestRecord[], from: number, to: number) =>
