@@ -54,6 +54,8 @@ export function usesRealApi(context: CliContext): boolean {
 }
 
 async function createS3Storage(s3: S3Settings): Promise<Storage> {
+  // The AWS SDK's notice about its future Node.js support is for developers, not for people running the CLI.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { S3Storage } = await import('@model-studio/storage-s3');
   const options: ConstructorParameters<typeof S3Storage>[0] = { bucket: s3.bucket };
   if (s3.prefix) options.prefix = s3.prefix;
@@ -176,6 +178,12 @@ async function createProvider(
   }
   if (settings.maxStudioApiKey === undefined) throw new UsageError(noKeyHelp);
   if (!s3Primary) throw new UsageError(noS3Help);
+  if (!storage.publicUrls) {
+    throw new UsageError(
+      `The real MaxStudio API fetches images by URL from the internet, but S3_ENDPOINT (${settings.s3?.endpoint}) is a ` +
+        'server the internet cannot reach. Use a bucket with public URLs (AWS S3, R2, a public MinIO), or pass --sandbox.',
+    );
+  }
   const clientSettings: Parameters<typeof maxstudio.createMaxStudio>[0] = { apiKey: settings.maxStudioApiKey };
   if (baseUrl) clientSettings.baseURL = baseUrl;
   const client = maxstudio.createMaxStudio(clientSettings);

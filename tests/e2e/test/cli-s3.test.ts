@@ -69,8 +69,14 @@ describe('studio demo with S3 configured (a real S3-compatible server)', () => {
   afterAll(async () => {
     if (storage) {
       const keys: string[] = [];
-      for await (const object of storage.list()) keys.push(object.key);
-      if (keys.length > 0) await storage.delete(keys);
+      try {
+        for await (const object of storage.list()) keys.push(object.key);
+        if (keys.length > 0) await storage.delete(keys);
+      } catch (error) {
+        console.warn(
+          `Could not clean up s3://${server.env.S3_BUCKET}/${server.env.S3_PREFIX}: ${(error as Error).message}`,
+        );
+      }
     }
     await server?.stop();
     await rm(dir, { recursive: true, force: true });
@@ -87,5 +93,20 @@ describe('studio demo with S3 configured (a real S3-compatible server)', () => {
     expect(remote.sort()).toEqual(local.sort());
     expect(Number(copied![1])).toBe(remote.length);
     expect(demo.stdout).not.toContain(server.env.S3_SECRET_ACCESS_KEY!);
+  });
+
+  it('refuses the real API up front when the bucket’s URLs cannot be reached from the internet (exit 2)', async () => {
+    const key = 'ms-live-DISTINCTIVE-s3-0099';
+    const env = cleanEnv({
+      ...server.env,
+      MAXSTUDIO_API_KEY: key,
+      MAXSTUDIO_BASE_URL: 'https://api.maxstudio.invalid',
+    });
+    const result = await runCli(['--yes', 'run', 'demo'], { cwd: dir, env });
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/is a server the internet cannot reach/);
+    expect(result.stderr).not.toMatch(/NodeVersionSupportWarning/);
+    expect(result.stdout + result.stderr).not.toContain(key);
+    expect(result.stdout + result.stderr).not.toContain(server.env.S3_SECRET_ACCESS_KEY!);
   });
 });
