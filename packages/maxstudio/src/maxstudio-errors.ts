@@ -36,6 +36,15 @@ function error(
   return new ProviderError(message, { provider: maxStudioProvider, reason, isRetryable, ...extra });
 }
 
+/** The provider's request id from `x-request-id` or a similar header, if any. */
+export function requestIdFrom(headers: Headers): string | undefined {
+  for (const name of requestIdHeaders) {
+    const value = headers.get(name);
+    if (value) return value;
+  }
+  return undefined;
+}
+
 /** The `ProviderError` for a non-2xx response. `keyProven` says whether this key has had a success before. */
 export function errorFromResponse(
   attempt: AttemptDescription,
@@ -49,8 +58,7 @@ export function errorFromResponse(
     const message = readProviderMessage(bodyText);
     return message === undefined ? undefined : redactSecret(message, apiKey);
   })();
-  let requestId: string | undefined;
-  for (const name of requestIdHeaders) requestId ??= response.headers.get(name) ?? undefined;
+  const requestId = requestIdFrom(response.headers);
   const said = providerMessage === undefined ? `HTTP ${status}` : `HTTP ${status}: "${providerMessage}"`;
   const extra = { status, providerMessage, requestId, jobId: attempt.jobId };
   const what = `MaxStudio refused the ${attempt.operation} (${said})`;
@@ -106,7 +114,9 @@ export function errorFromResponse(
   }
   if (status === 404) {
     return error(
-      `${what}: the path does not exist. Check the baseURL setting (${attempt.operation}).`,
+      attempt.operation.endsWith('download')
+        ? `${what}: the result is gone (result URLs expire). Wait for job ${attempt.jobId ?? ''} again to get a fresh URL.`
+        : `${what}: the path does not exist. Check the baseURL setting.`,
       'invalid-response',
       false,
       extra,

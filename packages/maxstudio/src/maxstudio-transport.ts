@@ -10,6 +10,7 @@ import {
   errorFromNetworkFailure,
   errorFromResponse,
   missingKeyError,
+  requestIdFrom,
 } from './maxstudio-errors.js';
 import {
   defaultMaxStudioBaseURL,
@@ -158,7 +159,7 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
         body = undefined;
       }
       const value = body === undefined ? undefined : call.read(body);
-      if (value === undefined) throw errorFromInvalidBody(call, status, headers.get('x-request-id') ?? undefined);
+      if (value === undefined) throw errorFromInvalidBody(call, status, requestIdFrom(headers));
       return value;
     });
   }
