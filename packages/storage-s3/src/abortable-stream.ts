@@ -4,7 +4,10 @@
  *
  * @internal
  */
-export function abortableStream(stream: ReadableStream<Uint8Array>, signal: AbortSignal | undefined): ReadableStream<Uint8Array> {
+export function abortableStream(
+  stream: ReadableStream<Uint8Array>,
+  signal: AbortSignal | undefined,
+): ReadableStream<Uint8Array> {
   if (!signal) return stream;
   const reader = stream.getReader();
   let onAbort: (() => void) | undefined;

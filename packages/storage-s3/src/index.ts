@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export { MAX_SIGNED_URL_EXPIRES_IN, S3Storage, type S3ObjectInfo, type S3PutProviderOptions } from './s3-storage.js';
+export { MAX_SIGNED_URL_EXPIRES_IN, type S3ObjectInfo, type S3PutProviderOptions, S3Storage } from './s3-storage.js';
 export type { S3StorageCredentials, S3StorageOptions } from './s3-storage-options.js';
 export {
   SYNC_MD5_METADATA,

@@ -1,4 +1,4 @@
-import { NotFoundError, StorageError } from '@model-studio/core';
+import { ModelStudioError, NotFoundError, StorageError } from '@model-studio/core';
 
 /** The fields of an AWS SDK v3 service or network error that the mapping reads. */
 interface SdkErrorLike {
@@ -20,7 +20,15 @@ const credentialCodes = new Set([
   'TokenRefreshRequired',
   'CredentialsProviderError',
 ]);
-const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'TimeoutError']);
+const networkCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'TimeoutError',
+]);
 
 /** S3's error code for an SDK error (`NoSuchKey`, `AccessDenied`, ...), or a Node network code. @internal */
 export function s3ErrorCode(error: unknown): string | undefined {
@@ -38,7 +46,11 @@ function hint(code: string | undefined, status: number | undefined, bucket: stri
     return `Check that these credentials may use bucket "${bucket}" (IAM policy or bucket policy).`;
   }
   if (code === 'NoSuchBucket') return `Create bucket "${bucket}" first, or fix the bucket name, endpoint and region.`;
-  if (code === 'PermanentRedirect' || code === 'AuthorizationHeaderMalformed' || code === 'IllegalLocationConstraintException') {
+  if (
+    code === 'PermanentRedirect' ||
+    code === 'AuthorizationHeaderMalformed' ||
+    code === 'IllegalLocationConstraintException'
+  ) {
     return `Bucket "${bucket}" is in another region: set S3Storage's \`region\` to the bucket's region.`;
   }
   if (code && networkCodes.has(code)) return 'Check that the S3 endpoint is reachable; retrying may help.';
@@ -58,12 +70,14 @@ export interface FailedCall {
 
 /**
  * Maps an AWS SDK error to core's errors: a missing key becomes `NotFoundError`, anything else `StorageError` with S3's
- * code in `backendCode`. When the caller's signal fired, its reason is returned instead (the interface's abort rule).
+ * code in `backendCode`. When the caller's signal fired, its reason is returned instead (the interface's abort rule);
+ * errors that already are core errors (a `ValidationError` about the body) pass through.
  *
  * @internal
  */
 export function toStorageError(error: unknown, call: FailedCall): unknown {
   if (call.signal?.aborted) return call.signal.reason;
+  if (ModelStudioError.isInstance(error)) return error;
   const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorLike;
   const code = s3ErrorCode(error);
   const status = e.$metadata?.httpStatusCode;

@@ -59,11 +59,13 @@ export function stripPresignChecksums(commandStack: object): void {
       if (request) {
         for (const name of Object.keys(request.headers)) {
           const lower = name.toLowerCase();
-          if (lower.startsWith('x-amz-checksum-') || lower === 'x-amz-sdk-checksum-algorithm') delete request.headers[name];
+          if (lower.startsWith('x-amz-checksum-') || lower === 'x-amz-sdk-checksum-algorithm')
+            delete request.headers[name];
         }
         for (const name of Object.keys(request.query ?? {})) {
           const lower = name.toLowerCase();
-          if (lower.startsWith('x-amz-checksum-') || lower === 'x-amz-sdk-checksum-algorithm') delete request.query?.[name];
+          if (lower.startsWith('x-amz-checksum-') || lower === 'x-amz-sdk-checksum-algorithm')
+            delete request.query?.[name];
         }
       }
       return next(args);

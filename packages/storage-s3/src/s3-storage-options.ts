@@ -45,14 +45,15 @@ export interface S3StorageOptions {
    */
   client?: S3Client;
   /**
-   * Multipart part size in bytes for streamed uploads (S3's minimum is 5 MiB). Memory held by one upload is about
-   * `partSize * queueSize`.
+   * Multipart part size in bytes (S3's minimum is 5 MiB). A body that fits in one part is sent with one PutObject.
    * @default 8 MiB
    */
   partSize?: number;
   /**
-   * How many parts upload in parallel.
-   * @default 8
+   * How many parts upload in parallel. Each in-flight part holds one reused `partSize` buffer, so an upload holds
+   * about `partSize * queueSize` bytes (32 MiB by default) however large the body. 4 saturates a local or in-region
+   * link; raise it (8-16) for far-away regions.
+   * @default 4
    */
   queueSize?: number;
   /**

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
@@ -10,7 +9,6 @@ import {
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import {
   assertStorageKey,
@@ -26,6 +24,7 @@ import {
 } from '@model-studio/core';
 import { abortableStream } from './abortable-stream.js';
 import { isPrivateEndpoint } from './endpoint-visibility.js';
+import { uploadBody } from './multipart-upload.js';
 import { type FailedCall, toStorageError } from './s3-error.js';
 import { assertListPrefix, normalizeKeyPrefix } from './s3-key.js';
 import { addContentMd5, stripPresignChecksums } from './s3-middleware.js';
@@ -83,26 +82,13 @@ function s3PutOptions(options: StoragePutOptions): S3PutProviderOptions {
   return { metadata: metadata as Record<string, string> };
 }
 
-/** Counts bytes flowing through a web stream. */
-function countingStream(stream: ReadableStream<Uint8Array>): { stream: ReadableStream<Uint8Array>; bytes: () => number } {
-  let bytes = 0;
-  const counted = stream.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        bytes += chunk.byteLength;
-        controller.enqueue(chunk);
-      },
-    }),
-  );
-  return { stream: counted, bytes: () => bytes };
-}
-
 /**
  * Core's {@link Storage} on Amazon S3 and S3-compatible servers (Cloudflare R2, MinIO, OpenStack Swift, RunPod network
- * volumes), built on `@aws-sdk/client-s3`, `@aws-sdk/lib-storage` and `@aws-sdk/s3-request-presigner`.
+ * volumes), built on `@aws-sdk/client-s3` and `@aws-sdk/s3-request-presigner`.
  *
- * - `put` takes bytes (one PutObject with Content-MD5, or multipart when larger than `partSize`) or a web stream
- *   (lib-storage multipart: `partSize` x `queueSize` in flight, progress via `onProgress`).
+ * - `put` takes bytes or a web stream: one PutObject with Content-MD5 when the body fits in `partSize`, otherwise a
+ *   multipart upload with `queueSize` parts in flight from a pool of reused buffers (memory stays near
+ *   `partSize * queueSize` however large the body), with progress via `onProgress`.
  * - `get` returns a web stream; `list` pages through ListObjectsV2; `delete` batches 1000 keys per DeleteObjects.
  * - Missing keys throw core's `NotFoundError`; other failures `StorageError` with S3's code in `backendCode`.
  * - Checksums are sent only where S3 requires them (`WHEN_REQUIRED`), plus Content-MD5 on DeleteObjects, so streamed
@@ -144,7 +130,7 @@ export class S3Storage implements Storage {
     this.bucket = options.bucket;
     this.prefix = normalizeKeyPrefix(options.prefix);
     this.partSize = positiveInteger(options.partSize ?? 8 * MiB, 'partSize', minPartSize, 5 * 1024 * MiB, 'bytes');
-    this.queueSize = positiveInteger(options.queueSize ?? 8, 'queueSize', 1, 64, 'parts');
+    this.queueSize = positiveInteger(options.queueSize ?? 4, 'queueSize', 1, 64, 'parts');
     this.#maxSignedUrlExpiresIn = positiveInteger(
       options.maxSignedUrlExpiresIn ?? MAX_SIGNED_URL_EXPIRES_IN,
       'maxSignedUrlExpiresIn',
@@ -196,9 +182,9 @@ export class S3Storage implements Storage {
   }
 
   /**
-   * Writes `body` to `key`. Bytes up to `partSize` go in one PutObject (with Content-MD5, so the server verifies them);
-   * larger bytes and all streams go through lib-storage's multipart Upload, which reports progress to `onProgress`
-   * and aborts the multipart upload on failure or abort (no orphaned parts).
+   * Writes `body` to `key`. A body that fits in `partSize` goes in one PutObject (with Content-MD5, so the server
+   * verifies it); a larger one as a multipart upload (`queueSize` parts in flight, progress to `onProgress`) that is
+   * aborted on failure or abort, so no orphaned parts are left and the old object, if any, stays.
    *
    * S3-specific: `providerOptions: { s3: { metadata: { name: 'value' } } }` stores user metadata.
    */
@@ -207,49 +193,21 @@ export class S3Storage implements Storage {
     const { signal, contentType, onProgress } = options;
     const { metadata } = s3PutOptions(options);
     signal?.throwIfAborted();
-    const base = {
-      Bucket: this.bucket,
-      Key: objectKey,
-      ...(contentType === undefined ? {} : { ContentType: contentType }),
-      ...(metadata === undefined ? {} : { Metadata: metadata }),
-    };
+    const total = body instanceof Uint8Array ? body.byteLength : undefined;
     try {
-      if (body instanceof Uint8Array && body.byteLength <= this.partSize) {
-        const response = await this.client.send(
-          new PutObjectCommand({
-            ...base,
-            Body: body,
-            ContentLength: body.byteLength,
-            ContentMD5: createHash('md5').update(body).digest('base64'),
-          }),
-          { abortSignal: signal },
-        );
-        onProgress?.({ loaded: body.byteLength, total: body.byteLength });
-        return this.#info(key, body.byteLength, response.ETag, contentType, metadata);
-      }
-      const counted = body instanceof Uint8Array ? undefined : countingStream(body);
-      const total = body instanceof Uint8Array ? body.byteLength : undefined;
-      const upload = new Upload({
+      const { etag, size } = await uploadBody(body, {
         client: this.client,
-        params: { ...base, Body: counted ? counted.stream : body },
+        bucket: this.bucket,
+        key: objectKey,
+        contentType,
+        metadata,
         partSize: this.partSize,
         queueSize: this.queueSize,
-        leavePartsOnError: false,
+        signal,
+        onProgress: onProgress && ((loaded) => onProgress({ loaded, ...(total === undefined ? {} : { total }) })),
       });
-      if (onProgress) {
-        upload.on('httpUploadProgress', (progress) => {
-          onProgress({ loaded: progress.loaded ?? 0, ...(total === undefined ? {} : { total }) });
-        });
-      }
-      const abort = () => void upload.abort().catch(() => {});
-      signal?.addEventListener('abort', abort, { once: true });
-      try {
-        const result = await upload.done();
-        signal?.throwIfAborted();
-        return this.#info(key, total ?? counted?.bytes() ?? 0, result.ETag, contentType, metadata);
-      } finally {
-        signal?.removeEventListener('abort', abort);
-      }
+      signal?.throwIfAborted();
+      return this.#info(key, size, etag, contentType, metadata);
     } catch (error) {
       throw this.#fail(error, { operation: 'put', key, signal });
     }
@@ -393,7 +351,9 @@ export class S3Storage implements Storage {
         throw this.#fail(error, { operation: 'delete', signal });
       }
       if (errors.length > 0) {
-        const failed = errors.map((error) => `${(error.Key ?? '?').slice(this.prefix.length)} (${error.Code ?? 'unknown'})`);
+        const failed = errors.map(
+          (error) => `${(error.Key ?? '?').slice(this.prefix.length)} (${error.Code ?? 'unknown'})`,
+        );
         const firstKey = errors[0]?.Key?.slice(this.prefix.length);
         throw new StorageError(
           `S3 delete failed for ${errors.length} of ${batch.length} keys in bucket "${this.bucket}": ${failed.slice(0, 10).join(', ')}${failed.length > 10 ? ', ...' : ''}. Keys before this batch were deleted; retry the call to delete the rest.`,

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -91,7 +91,10 @@ async function walk(root: string, ignored: string[]): Promise<LocalFile[]> {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT' && dir === root) {
-        throw new ValidationError(`syncDirectory: local folder "${root}" does not exist.`, { field: 'localDir', cause: error });
+        throw new ValidationError(`syncDirectory: local folder "${root}" does not exist.`, {
+          field: 'localDir',
+          cause: error,
+        });
       }
       throw error;
     }
@@ -115,7 +118,8 @@ async function walk(root: string, ignored: string[]): Promise<LocalFile[]> {
 
 async function md5OfFile(path: string, signal: AbortSignal | undefined): Promise<string> {
   const hash = createHash('md5');
-  for await (const chunk of createReadStream(path, { signal, highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+  for await (const chunk of createReadStream(path, { signal, highWaterMark: 1024 * 1024 }))
+    hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 
@@ -126,7 +130,8 @@ async function sameContent(
   md5: () => Promise<string>,
   signal: AbortSignal | undefined,
 ): Promise<boolean> {
-  if (remote.etag !== undefined && /^[0-9a-f]{32}$/i.test(remote.etag)) return remote.etag.toLowerCase() === (await md5());
+  if (remote.etag !== undefined && /^[0-9a-f]{32}$/i.test(remote.etag))
+    return remote.etag.toLowerCase() === (await md5());
   // A multipart ETag (`<md5 of part md5s>-<parts>`) depends on the part size: compare the MD5 stored at upload.
   const head = (await storage.head(remote.key, { signal })) as S3ObjectInfo | undefined;
   const stored = head?.metadata?.[SYNC_MD5_METADATA];
@@ -144,7 +149,11 @@ async function forEachConcurrent<T>(items: readonly T[], limit: number, fn: (ite
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
-async function listRemote(storage: Storage, prefix: string, signal: AbortSignal | undefined): Promise<Map<string, S3ObjectInfo>> {
+async function listRemote(
+  storage: Storage,
+  prefix: string,
+  signal: AbortSignal | undefined,
+): Promise<Map<string, S3ObjectInfo>> {
   const remote = new Map<string, S3ObjectInfo>();
   for await (const info of storage.list({ prefix, ...(signal ? { signal } : {}) })) {
     remote.set(info.key.slice(prefix.length), info);
@@ -153,7 +162,12 @@ async function listRemote(storage: Storage, prefix: string, signal: AbortSignal 
 }
 
 /** Downloads `key` to `path` through a temporary file renamed into place, checking a single-part ETag on the way. */
-async function download(storage: Storage, remote: S3ObjectInfo, path: string, signal: AbortSignal | undefined): Promise<void> {
+async function download(
+  storage: Storage,
+  remote: S3ObjectInfo,
+  path: string,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temporary = join(dirname(path), `.${randomBytes(6).toString('hex')}.sync-part`);
   const hash = createHash('md5');
@@ -213,10 +227,13 @@ async function download(storage: Storage, remote: S3ObjectInfo, path: string, si
 export async function syncDirectory(options: SyncDirectoryOptions): Promise<SyncResult> {
   const { direction, localDir, storage, signal, onProgress } = options;
   if (direction !== 'upload' && direction !== 'download') {
-    throw new ValidationError(`syncDirectory direction must be "upload" or "download", got ${JSON.stringify(direction)}.`, {
-      field: 'direction',
-      value: direction,
-    });
+    throw new ValidationError(
+      `syncDirectory direction must be "upload" or "download", got ${JSON.stringify(direction)}.`,
+      {
+        field: 'direction',
+        value: direction,
+      },
+    );
   }
   const concurrency = options.concurrency ?? 4;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
@@ -263,13 +280,22 @@ export async function syncDirectory(options: SyncDirectoryOptions): Promise<Sync
         report('skip', key, file.size);
         return;
       }
-      const body =
-        bytes ??
-        (Readable.toWeb(createReadStream(file.path, { highWaterMark: 1024 * 1024 })) as ReadableStream<Uint8Array>);
-      await storage.put(key, body, {
+      const putOptions = {
         ...callOptions,
         providerOptions: { s3: { metadata: { [SYNC_MD5_METADATA]: await md5Once() } } },
-      });
+      };
+      if (bytes) {
+        await storage.put(key, bytes, putOptions);
+      } else {
+        // A byte stream: S3Storage reads it with a BYOB reader into reused buffers (no garbage per chunk).
+        const handle = await open(file.path);
+        try {
+          const stream = handle.readableWebStream({ type: 'bytes' }) as unknown as ReadableStream<Uint8Array>;
+          await storage.put(key, stream, putOptions);
+        } finally {
+          await handle.close();
+        }
+      }
       result.uploaded += 1;
       result.bytesTransferred += file.size;
       report('upload', key, file.size);

@@ -1,4 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   GetObjectCommand,
   ListMultipartUploadsCommand,
@@ -131,6 +134,45 @@ describe('S3Storage puts', () => {
     expect(Buffer.from(await new Response(await storage.get('large.bin')).arrayBuffer()).equals(large)).toBe(true);
   });
 
+  it('reads byte streams (fetch bodies, file handles) through BYOB into whole parts', async () => {
+    const storage = storageFor('byte-stream', { partSize: 5 * MiB });
+    const bytes = randomBytes(12 * MiB + 12345);
+    const dir = await mkdtemp(join(tmpdir(), 'storage-s3-byob-'));
+    try {
+      await writeFile(join(dir, 'file.bin'), bytes);
+      const handle = await open(join(dir, 'file.bin'));
+      const fileStream = handle.readableWebStream({ type: 'bytes' }) as unknown as ReadableStream<Uint8Array>;
+      const fromFile = await storage.put('from-file.bin', fileStream).finally(() => handle.close());
+      expect(fromFile).toMatchObject({ size: bytes.byteLength, etag: expect.stringMatching(/-3$/) });
+      const fetched = await fetch(await storage.signedUrl('from-file.bin', { method: 'GET' }));
+      const fromFetch = await storage.put('from-fetch.bin', fetched.body as ReadableStream<Uint8Array>);
+      expect(fromFetch.size).toBe(bytes.byteLength);
+      const stored = Buffer.from(await new Response(await storage.get('from-fetch.bin')).arrayBuffer());
+      expect(stored.equals(bytes)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('handles empty streams, exact part multiples and refuses non-byte chunks', async () => {
+    const storage = storageFor('edges', { partSize: 5 * MiB });
+    const empty = await storage.put('empty.bin', new ReadableStream({ start: (controller) => controller.close() }));
+    expect(empty.size).toBe(0);
+    expect((await storage.head('empty.bin'))?.size).toBe(0);
+    const exact = generatedStream(10 * MiB);
+    const put = await storage.put('exact.bin', exact.stream);
+    expect(put).toMatchObject({ size: 10 * MiB, etag: expect.stringMatching(/-2$/) });
+    expect(await sha256Of(await storage.get('exact.bin'))).toBe(exact.sha256());
+    const strings = new ReadableStream({
+      start(controller) {
+        controller.enqueue('not bytes');
+        controller.close();
+      },
+    }) as unknown as ReadableStream<Uint8Array>;
+    expect(ValidationError.isInstance(await errorOf(() => storage.put('strings.bin', strings)))).toBe(true);
+    expect(await storage.head('strings.bin')).toBeUndefined();
+  });
+
   it('stores user metadata and content type given through providerOptions', async () => {
     const storage = storageFor('metadata');
     await storage.put('a.json', encoder.encode('{}'), {
@@ -192,9 +234,11 @@ describe('S3Storage reads, lists and deletes', () => {
     const first = await reader.read();
     expect(first.done).toBe(false);
     controller.abort(reason);
-    expect(await errorOf(async () => {
-      for (;;) if ((await reader.read()).done) break;
-    })).toBe(reason);
+    expect(
+      await errorOf(async () => {
+        for (;;) if ((await reader.read()).done) break;
+      }),
+    ).toBe(reason);
   });
 
   it('pages 1,500 keys through ListObjectsV2 (MaxKeys from pageSize) and deletes them in batches of 1000', async () => {
@@ -234,15 +278,21 @@ describe('S3Storage reads, lists and deletes', () => {
     const storage = storageFor('prefixed', { client });
     expect(storage.prefix).toMatch(/\/prefixed\/$/);
     await storage.put('models/andie/config.json', encoder.encode('{}'));
-    const raw = await client.send(new GetObjectCommand({ Bucket: testEnv().bucket, Key: `${storage.prefix}models/andie/config.json` }));
+    const raw = await client.send(
+      new GetObjectCommand({ Bucket: testEnv().bucket, Key: `${storage.prefix}models/andie/config.json` }),
+    );
     expect(await raw.Body?.transformToString()).toBe('{}');
     const listed: string[] = [];
     for await (const info of storage.list({ prefix: 'models/' })) listed.push(info.key);
     expect(listed).toEqual(['models/andie/config.json']);
     for (const prefix of ['../', '/models', 'models/../..', 'a\\b']) {
-      expect(ValidationError.isInstance(await errorOf(async () => {
-        for await (const _ of storage.list({ prefix })) break;
-      }))).toBe(true);
+      expect(
+        ValidationError.isInstance(
+          await errorOf(async () => {
+            for await (const _ of storage.list({ prefix })) break;
+          }),
+        ),
+      ).toBe(true);
     }
   });
 });
@@ -300,7 +350,12 @@ describe('S3Storage failures', () => {
 
 describe('S3Storage signed URLs', () => {
   const fakeAws = (region: string) =>
-    new S3Storage({ bucket: 'studio-results', region, prefix: 'ws', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } });
+    new S3Storage({
+      bucket: 'studio-results',
+      region,
+      prefix: 'ws',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    });
 
   it('makes regional virtual-hosted URLs on AWS and declares them public (no network)', async () => {
     for (const region of ['us-east-1', 'eu-west-2']) {
@@ -334,18 +389,34 @@ describe('S3Storage signed URLs', () => {
     }
     const week = new URL(await storage.signedUrl('a.jpg', { method: 'PUT', expiresIn: MAX_SIGNED_URL_EXPIRES_IN }));
     expect(week.searchParams.get('X-Amz-Expires')).toBe(String(MAX_SIGNED_URL_EXPIRES_IN));
-    const capped = new S3Storage({ bucket: 'b', region: 'eu-west-2', maxSignedUrlExpiresIn: 600, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
-    expect(ValidationError.isInstance(await errorOf(() => capped.signedUrl('a.jpg', { method: 'GET', expiresIn: 601 })))).toBe(true);
-    expect(ValidationError.isInstance(await errorOf(() => capped.signedUrl('a.jpg', { method: 'DELETE' as 'GET' })))).toBe(true);
+    const capped = new S3Storage({
+      bucket: 'b',
+      region: 'eu-west-2',
+      maxSignedUrlExpiresIn: 600,
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
+    expect(
+      ValidationError.isInstance(await errorOf(() => capped.signedUrl('a.jpg', { method: 'GET', expiresIn: 601 }))),
+    ).toBe(true);
+    expect(
+      ValidationError.isInstance(await errorOf(() => capped.signedUrl('a.jpg', { method: 'DELETE' as 'GET' }))),
+    ).toBe(true);
     storage.destroy();
     capped.destroy();
   });
 
   it('presigns PUT without any checksum, even on a client left at the SDK default, and the real body is accepted', async () => {
-    const { client } = recordingClient({ requestChecksumCalculation: 'WHEN_SUPPORTED', responseChecksumValidation: 'WHEN_SUPPORTED' });
+    const { client } = recordingClient({
+      requestChecksumCalculation: 'WHEN_SUPPORTED',
+      responseChecksumValidation: 'WHEN_SUPPORTED',
+    });
     for (const storage of [storageFor('presign-put'), storageFor('presign-put-default-client', { client })]) {
       const body = randomBytes(300_000);
-      const url = await storage.signedUrl('upload/photo.jpg', { method: 'PUT', contentType: 'image/jpeg', expiresIn: 300 });
+      const url = await storage.signedUrl('upload/photo.jpg', {
+        method: 'PUT',
+        contentType: 'image/jpeg',
+        expiresIn: 300,
+      });
       const params = [...new URL(url).searchParams.keys()].map((name) => name.toLowerCase());
       expect(params.filter((name) => name.includes('checksum'))).toEqual([]);
       expect(new URL(url).searchParams.get('X-Amz-SignedHeaders')).toBe('content-type;host');

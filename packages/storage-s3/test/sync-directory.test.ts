@@ -16,7 +16,9 @@ const files: Record<string, Uint8Array> = {
   'models.json': new TextEncoder().encode('{"models":["andie"]}'),
   'models/andie/config.json': new TextEncoder().encode('{"trigger":"andie"}'),
   'models/andie/results/sfw/source_1/enhanced/andie-s1-t001-sfw-enhanced.jpg': randomBytes(70_000),
-  'models/andie/results/sfw/source_1/enhanced/andie-s1-t001-sfw-enhanced.txt': new TextEncoder().encode('a photo of andie'),
+  'models/andie/results/sfw/source_1/enhanced/andie-s1-t001-sfw-enhanced.txt': new TextEncoder().encode(
+    'a photo of andie',
+  ),
   'models/andie/loras/v1/andie.safetensors': randomBytes(11 * MiB),
 };
 
@@ -57,7 +59,11 @@ describe('syncDirectory', () => {
     expect(first).toMatchObject({ uploaded: count, skipped: 0, deleted: 0, ignored: ['.DS_Store'] });
     expect(first.bytesTransferred).toBe(Object.values(files).reduce((sum, bytes) => sum + bytes.byteLength, 0));
     expect(events.map((event) => event.action)).toEqual(Array(count).fill('upload'));
-    expect(events.at(-1)).toMatchObject({ filesDone: count, filesTotal: count, bytesTransferred: first.bytesTransferred });
+    expect(events.at(-1)).toMatchObject({
+      filesDone: count,
+      filesTotal: count,
+      bytesTransferred: first.bytesTransferred,
+    });
     const big = await storage.head('ws/models/andie/loras/v1/andie.safetensors');
     expect(big?.etag).toMatch(/-3$/);
     expect(big?.metadata?.[SYNC_MD5_METADATA]).toMatch(/^[0-9a-f]{32}$/);
@@ -75,7 +81,9 @@ describe('syncDirectory', () => {
     await writeFile(join(local, 'models.json'), new TextEncoder().encode('{"models":["bobby"]}'));
     const result = await syncDirectory({ direction: 'upload', localDir: local, storage, prefix: 'ws' });
     expect(result).toMatchObject({ uploaded: 2, skipped: Object.keys(files).length - 2 });
-    const stored = new Uint8Array(await new Response(await storage.get('ws/models/andie/loras/v1/andie.safetensors')).arrayBuffer());
+    const stored = new Uint8Array(
+      await new Response(await storage.get('ws/models/andie/loras/v1/andie.safetensors')).arrayBuffer(),
+    );
     expect(Buffer.from(stored).equals(Buffer.from(changed))).toBe(true);
   });
 
@@ -115,7 +123,13 @@ describe('syncDirectory', () => {
     const down = join(root, 'down');
     const kept = await syncDirectory({ direction: 'download', localDir: down, storage, prefix: 'ws' });
     expect(kept.deleted).toBe(0);
-    const removed = await syncDirectory({ direction: 'download', localDir: down, storage, prefix: 'ws', deleteExtraneous: true });
+    const removed = await syncDirectory({
+      direction: 'download',
+      localDir: down,
+      storage,
+      prefix: 'ws',
+      deleteExtraneous: true,
+    });
     expect(removed).toMatchObject({ downloaded: 0, deleted: 1 });
     await expect(readFile(join(down, 'models/andie/config.json'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
@@ -123,15 +137,21 @@ describe('syncDirectory', () => {
   it('refuses bad input and an aborted signal before touching anything', async () => {
     const missing = syncDirectory({ direction: 'upload', localDir: join(root, 'nope'), storage, prefix: 'ws' });
     await expect(missing).rejects.toSatisfy(ValidationError.isInstance);
-    await expect(syncDirectory({ direction: 'upload', localDir: root, storage, prefix: '../escape' })).rejects.toSatisfy(
+    await expect(
+      syncDirectory({ direction: 'upload', localDir: root, storage, prefix: '../escape' }),
+    ).rejects.toSatisfy(ValidationError.isInstance);
+    await expect(syncDirectory({ direction: 'sideways' as 'upload', localDir: root, storage })).rejects.toSatisfy(
       ValidationError.isInstance,
     );
-    await expect(
-      syncDirectory({ direction: 'sideways' as 'upload', localDir: root, storage }),
-    ).rejects.toSatisfy(ValidationError.isInstance);
     const reason = new Error('stop');
     await expect(
-      syncDirectory({ direction: 'upload', localDir: root, storage, prefix: 'aborted', signal: AbortSignal.abort(reason) }),
+      syncDirectory({
+        direction: 'upload',
+        localDir: root,
+        storage,
+        prefix: 'aborted',
+        signal: AbortSignal.abort(reason),
+      }),
     ).rejects.toBe(reason);
     const listed: string[] = [];
     for await (const info of storage.list({ prefix: 'aborted/' })) listed.push(info.key);
