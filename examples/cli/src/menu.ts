@@ -56,15 +56,27 @@ export async function runMenu(context: CliContext): Promise<number> {
       'The interactive menu needs a terminal. Use the subcommands in scripts (see `studio --help`), or `studio demo`.',
     );
   }
-  const canRun = hasProvider(context);
-  const cli = await openCliStudio(context, canRun ? 'configured' : 'none');
+  let canRun = hasProvider(context);
+  let providerProblem: string | undefined;
+  let cli: CliStudio;
+  try {
+    cli = await openCliStudio(context, canRun ? 'configured' : 'none');
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    // e.g. a real API key without S3: the menu still imports, estimates and lists; it says why it cannot run.
+    canRun = false;
+    providerProblem = error.message;
+    cli = await openCliStudio(context, 'none');
+  }
   try {
     prompts.intro(pc.bold('AI Model Studio') + (cli.sandbox ? ` ${pc.bgYellow(pc.black(' SANDBOX '))}` : ''));
     if (cli.sandbox) prompts.log.warn(`SANDBOX: ${cli.providerLabel}. Results carry a SANDBOX mark.`);
-    else if (!canRun)
+    else if (providerProblem) prompts.log.warn(context.out.scrub(providerProblem));
+    else if (!canRun) {
       prompts.log.info(
         'No MaxStudio API key: you can import and estimate; run with `studio --sandbox` to try processing.',
       );
+    }
     for (;;) {
       const choice = answer(
         await prompts.select({

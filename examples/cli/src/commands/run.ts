@@ -1,4 +1,11 @@
-import { assertConsent, type CostEstimate, type Plan, type RunSummary, SAFE_RATING } from '@model-studio/core';
+import {
+  assertConsent,
+  type CostEstimate,
+  type Plan,
+  type RunOptions,
+  type RunSummary,
+  SAFE_RATING,
+} from '@model-studio/core';
 import pc from 'picocolors';
 import type { CliContext } from '../cli-context.js';
 import { confirmOrYes } from '../confirm.js';
@@ -104,20 +111,27 @@ export async function executePlan(
     out.line('Nothing was run.');
     return { estimate, exitCode: exitCodes.ok };
   }
-  const progress = createProgressReporter(out, { tty: context.interactive });
-  let summary: RunSummary;
+  const summary = await withProgress(context, (runOptions) => cli.studio.run(plan, runOptions));
+  reportRun(context, cli, summary, screen.notes);
+  return { estimate, summary, exitCode: exitCodeForOutcome(summary) };
+}
+
+/**
+ * Runs `start` with the options every run shares: Ctrl-C's signal, the `--budget`, and a progress display fed by the
+ * run's events (stopped before anything else is printed).
+ */
+async function withProgress(
+  context: CliContext,
+  start: (options: RunOptions) => Promise<RunSummary>,
+): Promise<RunSummary> {
+  const progress = createProgressReporter(context.out, { tty: context.interactive });
+  const options: RunOptions = { signal: context.signal, onEvent: (event) => progress.onEvent(event) };
+  if (context.options.budget !== undefined) options.budget = { limit: context.options.budget, unit: 'credits' };
   try {
-    const runOptions: Parameters<CliStudio['studio']['run']>[1] = {
-      signal: context.signal,
-      onEvent: (event) => progress.onEvent(event),
-    };
-    if (context.options.budget !== undefined) runOptions.budget = { limit: context.options.budget, unit: 'credits' };
-    summary = await cli.studio.run(plan, runOptions);
+    return await start(options);
   } finally {
     progress.stop();
   }
-  reportRun(context, cli, summary, screen.notes);
-  return { estimate, summary, exitCode: exitCodeForOutcome(summary) };
 }
 
 /** Prints the summary (human mode only), with the resume hint after an interruption. */
@@ -172,19 +186,9 @@ export async function resumeCommand(context: CliContext, model: string, options:
       context.out.line('Nothing was run.');
       return exitCodes.ok;
     }
-    const progress = createProgressReporter(context.out, { tty: context.interactive });
-    let summary: RunSummary;
-    try {
-      const runOptions: Parameters<CliStudio['studio']['resume']>[1] = {
-        signal: context.signal,
-        onEvent: (event) => progress.onEvent(event),
-        resubmitUncertain: options.resubmitUncertain === true,
-      };
-      if (context.options.budget !== undefined) runOptions.budget = { limit: context.options.budget, unit: 'credits' };
-      summary = await cli.studio.resume(model, runOptions);
-    } finally {
-      progress.stop();
-    }
+    const summary = await withProgress(context, (runOptions) =>
+      cli.studio.resume(model, { ...runOptions, resubmitUncertain: options.resubmitUncertain === true }),
+    );
     reportRun(context, cli, summary);
     context.out.result({ model, summary, verified: verifiedLine(summary) }, () => {});
     return exitCodeForOutcome(summary);
