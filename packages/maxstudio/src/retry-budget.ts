@@ -35,7 +35,7 @@ export class RetryBudget {
     return this.tokens;
   }
 
-  /** Takes the cost of one retry; `false` (and nothing taken) when the budget cannot afford it. */
+  /** Takes the cost of one retry and returns it; `undefined` (and nothing taken) when the budget cannot afford it. */
   tryTake(kind: 'retry' | 'timeout' = 'retry'): number | undefined {
     const cost = kind === 'timeout' ? this.timeoutRetryCost : this.retryCost;
     if (this.tokens < cost) return undefined;
