@@ -10,6 +10,9 @@
 # Ports: S3_SERVER_PORT (proxy, default 18480); account/container/object use the next three ports unless
 # S3_SERVER_ACCOUNT_PORT / S3_SERVER_CONTAINER_PORT / S3_SERVER_OBJECT_PORT are set.
 # Idempotent: when the servers recorded in <state>/pids are alive and healthy, they are reused.
+# It is a throwaway test server: fsync is skipped (durability only; S3_SERVER_FSYNC=1 keeps it) and an in-process
+# cache replaces memcached. S3_SERVER_LOG_LEVEL (default WARNING) sets the log level of <state>/logs/*.log;
+# S3_SERVER_PYTHON (default /usr/bin/python3) is the Python that has the swift package.
 # Credentials are the fixed, local-only tempauth user test:tester / testing (never use them elsewhere).
 set -euo pipefail
 
@@ -22,7 +25,7 @@ container_port=${S3_SERVER_CONTAINER_PORT:-$((proxy_port + 2))}
 object_port=${S3_SERVER_OBJECT_PORT:-$((proxy_port + 3))}
 log_level=${S3_SERVER_LOG_LEVEL:-WARNING}
 timeout_s=${S3_SERVER_START_TIMEOUT:-60}
-python=/usr/bin/python3
+python=${S3_SERVER_PYTHON:-/usr/bin/python3} # Debian's python, where the swift package lives
 endpoint="http://127.0.0.1:$proxy_port"
 region=us-east-1
 access_key=test:tester
