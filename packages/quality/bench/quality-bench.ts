@@ -97,12 +97,24 @@ async function runHaar() {
       const { stdout } = await run(python, [path.join(here, 'haar.py'), ...items.map((i) => i.file)], {
         maxBuffer: 1 << 24,
       });
-      const out = JSON.parse(stdout) as { error?: string; counts?: number[]; seconds?: number; opencv?: string };
+      const out = JSON.parse(stdout) as {
+        error?: string;
+        counts?: number[];
+        seconds?: number;
+        cpu_seconds?: number;
+        opencv?: string;
+      };
       if (out.error || !out.counts || out.seconds === undefined) {
         reason = `${python}: ${out.error ?? 'no output'}`;
         continue;
       }
-      return { python, opencv: out.opencv, imagesPerSecond: items.length / out.seconds, ...countFigures(out.counts) };
+      return {
+        python,
+        opencv: out.opencv,
+        imagesPerSecond: items.length / out.seconds,
+        cpuBoundImagesPerSecond: out.cpu_seconds ? items.length / (out.cpu_seconds / 2) : null,
+        ...countFigures(out.counts),
+      };
     } catch (error) {
       reason = `${python} could not run: ${(error as Error).message.split('\n')[0]}`;
     }
@@ -124,33 +136,46 @@ for await (const _ of checker.analyzeBatch(batch())) {
   // warm-up
 }
 const started = performance.now();
+const cpuBefore = process.cpuUsage();
 for await (const result of checker.analyzeBatch(batch())) {
   if (!result.ok) throw result.error;
   counts[Number(result.id)] = result.analysis.faces.length;
 }
 const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuBefore);
+const threads = checker.threadCount || workers;
 const ours = {
-  workers: checker.threadCount || workers,
+  workers: threads,
   backend: checker.backend,
   imagesPerSecond: items.length / seconds,
+  // The same pass costed in CPU time (all threads of this process) spread over the worker count: the rate these
+  // cores would give if no other process competed for them.
+  cpuBoundImagesPerSecond: items.length / ((cpu.user + cpu.system) / 1e6 / Math.max(1, threads)),
   ...countFigures(counts),
 };
 
 // Identity: one embedding per single-person labelled image; all pairs compared at the configured threshold.
 const embeddings: Array<{ name: string; identity: string; embedding: Float32Array }> = [];
 let embedMs = 0;
+let workerMs = 0;
 let embedded = 0;
+const embedCpuBefore = process.cpuUsage();
 for (const item of items) {
   const identity = item.label.identity;
   if (!identity || identity.includes('+')) continue;
   const analysis = await checker.analyze({ bytes: item.bytes }, { embeddings: true });
   if (analysis.faces.length === 0) continue;
   embedMs += analysis.timings.embedMs;
+  workerMs += analysis.timings.decodeMs + analysis.timings.detectMs + analysis.timings.embedMs;
   embedded += analysis.faces.length;
   // The most confident face stands for the labelled person.
   const face = [...analysis.faces].sort((a, b) => (b.confidence ?? 0) - (a.confidence ?? 0))[0]!;
   embeddings.push({ name: item.name, identity, embedding: face.embedding! });
 }
+// One image at a time, so this process's CPU time is that worker's; the embedding share of it, per face.
+const embedCpu = process.cpuUsage(embedCpuBefore);
+const cpuMsPerEmbedding =
+  embedded && workerMs ? (((embedCpu.user + embedCpu.system) / 1000) * (embedMs / workerMs)) / embedded : null;
 let samePairs = 0;
 let sameAccepted = 0;
 let differentPairs = 0;
@@ -183,6 +208,7 @@ const identity = {
   maxSamePersonDistance: maxSame,
   minDifferentPersonDistance: minDifferent,
   msPerEmbedding: embedded ? embedMs / embedded : null,
+  cpuMsPerEmbedding,
 };
 const loadMs = checker.loadMs;
 await checker.close();
@@ -233,16 +259,16 @@ console.log(
   `  cold start ${coldStartMs.toFixed(0)} ms (model load ${loadMs.toFixed(0)} ms), peak RSS ${peakRssMb.toFixed(0)} MB`,
 );
 console.log(
-  `  ours: ${ours.imagesPerSecond.toFixed(1)} img/s, correct count ${pct(ours.correctCountRate)}, single-face ${pct(ours.singleFaceCorrectRate)}, missed ${ours.missedFaces}/${ours.labelledFaces}, false-positive ${ours.falsePositiveFaces} (${ours.falsePositiveFacesOnNoFaceImages} on no-face images)`,
+  `  ours: ${ours.imagesPerSecond.toFixed(1)} img/s (${ours.cpuBoundImagesPerSecond.toFixed(1)} by CPU time), correct count ${pct(ours.correctCountRate)}, single-face ${pct(ours.singleFaceCorrectRate)}, missed ${ours.missedFaces}/${ours.labelledFaces}, false-positive ${ours.falsePositiveFaces} (${ours.falsePositiveFacesOnNoFaceImages} on no-face images)`,
 );
 console.log(`  wrong: ${ours.wrong.join('; ') || 'none'}`);
 console.log(
-  `  identity @${identity.threshold}: same-person ${identity.samePersonAcceptance === null ? 'n/a' : pct(identity.samePersonAcceptance)} of ${samePairs} pairs, false accepts ${falseAccepts} of ${differentPairs}, max same ${maxSame.toFixed(3)}, min different ${minDifferent.toFixed(3)}, ${identity.msPerEmbedding?.toFixed(1)} ms/embedding`,
+  `  identity @${identity.threshold}: same-person ${identity.samePersonAcceptance === null ? 'n/a' : pct(identity.samePersonAcceptance)} of ${samePairs} pairs, false accepts ${falseAccepts} of ${differentPairs}, max same ${maxSame.toFixed(3)}, min different ${minDifferent.toFixed(3)}, ${identity.msPerEmbedding?.toFixed(1)} ms/embedding (${identity.cpuMsPerEmbedding?.toFixed(1)} ms CPU)`,
 );
 if ('skipped' in haar) console.log(`  OpenCV Haar: skipped (${haar.skipped})`);
 else {
   console.log(
-    `  OpenCV Haar ${haar.opencv}: ${haar.imagesPerSecond.toFixed(1)} img/s, correct count ${pct(haar.correctCountRate)}, single-face ${pct(haar.singleFaceCorrectRate)}, missed ${haar.missedFaces}, false-positive ${haar.falsePositiveFaces} (${haar.falsePositiveFacesOnNoFaceImages} on no-face images)`,
+    `  OpenCV Haar ${haar.opencv}: ${haar.imagesPerSecond.toFixed(1)} img/s (${haar.cpuBoundImagesPerSecond?.toFixed(1)} by CPU time), correct count ${pct(haar.correctCountRate)}, single-face ${pct(haar.singleFaceCorrectRate)}, missed ${haar.missedFaces}, false-positive ${haar.falsePositiveFaces} (${haar.falsePositiveFacesOnNoFaceImages} on no-face images)`,
   );
   console.log(
     `  ratios ours/Haar: speed x${ratios!.speed.toFixed(2)}, correct count x${ratios!.correctCountRate.toFixed(2)}, missed x${ratios!.missedFaces?.toFixed(2)}, false positives x${ratios!.falsePositiveFaces?.toFixed(2)}`,

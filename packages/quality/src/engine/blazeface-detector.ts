@@ -21,7 +21,8 @@ export interface DetectorSettings {
    */
   tileWhenFaces: number;
   /**
-   * When no face is found upright, look again in the image turned by 180, 90 and 270 degrees.
+   * When no face is found upright, look for faces turned by 90, 180 or 270 degrees: one survey pass over the three
+   * turns shrunk into one input, then a full pass over each turn where the survey saw a face.
    * @default true
    */
   tryRotations: boolean;
@@ -114,14 +115,14 @@ export class BlazefaceDetector {
       const all = [...faces];
       for (const [x0, y0, tileW, tileH] of tilesOf(image.width, image.height)) {
         const tile = cropRgb(image, x0, y0, tileW, tileH);
-        for (const face of await this.pass(tile, min)) all.push(shiftFace(face, x0, y0));
+        for (const face of await this.pass(tile, min)) all.push(scaleFace(face, 1, x0, y0));
       }
       faces = suppressOverlaps(all);
     }
     const lone = faces.length === 1 ? faces[0]! : undefined;
     if (lone && lone.confidence < this.settings.verifyBelow && !(await this.confirm(image, lone))) faces = [];
     if (faces.length === 0 && this.settings.tryRotations) {
-      for (const turns of [2, 1, 3] as const) {
+      for (const { turns } of await this.rotatedSurvey(image, this.settings.minConfidence)) {
         const rotated = rotateRgb(image, turns);
         const found = suppressOverlaps(await this.pass(rotated, this.settings.rotatedMinConfidence));
         const confirmed: RawFace[] = [];
@@ -136,11 +137,10 @@ export class BlazefaceDetector {
     return !this.verifier || this.settings.verifyBelow <= 0 || this.verifier.confirm(image, face);
   }
 
-  /** One letterboxed 256 px pass; faces above `min` (before NMS). */
+  /** One letterboxed 256 px pass; faces above `min` (before NMS), in `image` coordinates. */
   private async pass(image: RgbImage, min: number): Promise<RawFace[]> {
     const { tf } = this;
     const side = Math.max(image.width, image.height);
-    const scale = side / inputSize;
     const input = tf.tidy(() => {
       const pixels = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32').toFloat();
       const padded = tf.pad(pixels, [
@@ -152,8 +152,62 @@ export class BlazefaceDetector {
         .resizeBilinear(padded as Tfjs.Tensor3D, [inputSize, inputSize])
         .div(127.5)
         .sub(1)
-        .expandDims(0);
+        .expandDims(0) as Tfjs.Tensor4D;
     });
+    const scale = side / inputSize;
+    return (await this.infer(input, min))
+      .map((face) => clipFace(scaleFace(face, scale, 0, 0), image))
+      .filter((face) => face.box.width > 2 && face.box.height > 2);
+  }
+
+  /**
+   * The image turned by 90, 180 and 270 degrees, each shrunk into a quadrant of one 256 px input: one pass tells
+   * which turns may hold a face (faces must be about 1/6 of the image or larger to show at this size).
+   */
+  private async rotatedSurvey(image: RgbImage, min: number): Promise<Array<{ turns: 1 | 2 | 3; confidence: number }>> {
+    const { tf } = this;
+    const half = inputSize / 2;
+    // Shrink first, then turn the small copy in JS (tfjs-wasm's reverse is slow; turning commutes with shrinking).
+    const s = half / Math.max(image.width, image.height);
+    const rw = Math.max(1, Math.round(image.width * s));
+    const rh = Math.max(1, Math.round(image.height * s));
+    const small = tf.tidy(() =>
+      tf.image
+        .resizeBilinear(tf.tensor3d(image.data, [image.height, image.width, 3], 'int32'), [rh, rw])
+        .round()
+        .toInt(),
+    );
+    const smallImage: RgbImage = { data: Uint8Array.from(await small.data()), width: rw, height: rh };
+    small.dispose();
+    const mosaic = new Uint8Array(inputSize * inputSize * 3);
+    ([1, 2, 3] as const).forEach((turns, quadrant) => {
+      const turned = rotateRgb(smallImage, turns);
+      const x0 = (quadrant % 2) * half;
+      const y0 = Math.floor(quadrant / 2) * half;
+      for (let y = 0; y < turned.height; y++) {
+        const row = turned.data.subarray(y * turned.width * 3, (y + 1) * turned.width * 3);
+        mosaic.set(row, ((y0 + y) * inputSize + x0) * 3);
+      }
+    });
+    const input = tf.tidy(
+      () => tf.tensor4d(mosaic, [1, inputSize, inputSize, 3], 'int32').toFloat().div(127.5).sub(1) as Tfjs.Tensor4D,
+    );
+    const best = new Map<1 | 2 | 3, number>();
+    for (const face of await this.infer(input, min)) {
+      const cx = face.box.x + face.box.width / 2;
+      const cy = face.box.y + face.box.height / 2;
+      const quadrant = (cy < half ? 0 : 2) + (cx < half ? 0 : 1);
+      const turns = ([1, 2, 3] as const)[quadrant];
+      if (turns) best.set(turns, Math.max(best.get(turns) ?? 0, face.confidence));
+    }
+    return [...best.entries()]
+      .map(([turns, confidence]) => ({ turns, confidence }))
+      .sort((a, b) => b.confidence - a.confidence);
+  }
+
+  /** Runs the model on a prepared 1x256x256x3 input (disposed here); faces above `min` in input coordinates. */
+  private async infer(input: Tfjs.Tensor4D, min: number): Promise<RawFace[]> {
+    const { tf } = this;
     const outputs = this.model.execute(input) as Tfjs.Tensor[];
     input.dispose();
     // Outputs: scores 512x1 and 384x1, regressors 512x16 and 384x16 (sorted by size: 384, 512, 6144, 8192).
@@ -168,21 +222,10 @@ export class BlazefaceDetector {
         if (confidence < min) continue;
         const [ax, ay] = this.anchors[anchorOffset + i]!;
         const r = regressors.subarray(i * 16, i * 16 + 16);
-        const cx = r[0]! + ax;
-        const cy = r[1]! + ay;
-        const w = r[2]!;
-        const h = r[3]!;
         const keypoints: Point[] = [];
-        for (let k = 0; k < 6; k++) keypoints.push([(r[4 + 2 * k]! + ax) * scale, (r[5 + 2 * k]! + ay) * scale]);
-        const x = Math.max(0, (cx - w / 2) * scale);
-        const y = Math.max(0, (cy - h / 2) * scale);
-        const box = {
-          x,
-          y,
-          width: Math.min(image.width, (cx + w / 2) * scale) - x,
-          height: Math.min(image.height, (cy + h / 2) * scale) - y,
-        };
-        if (box.width > 2 && box.height > 2) faces.push({ box, confidence, keypoints });
+        for (let k = 0; k < 6; k++) keypoints.push([r[4 + 2 * k]! + ax, r[5 + 2 * k]! + ay]);
+        const box = { x: r[0]! + ax - r[2]! / 2, y: r[1]! + ay - r[3]! / 2, width: r[2]!, height: r[3]! };
+        faces.push({ box, confidence, keypoints });
       }
     };
     decode(scores512, boxes512, 0);
@@ -191,12 +234,30 @@ export class BlazefaceDetector {
   }
 }
 
-function shiftFace(face: RawFace, dx: number, dy: number): RawFace {
+function scaleFace(face: RawFace, scale: number, dx: number, dy: number): RawFace {
   return {
     confidence: face.confidence,
-    box: { ...face.box, x: face.box.x + dx, y: face.box.y + dy },
-    keypoints: face.keypoints.map(([x, y]) => [x + dx, y + dy]),
+    box: {
+      x: face.box.x * scale + dx,
+      y: face.box.y * scale + dy,
+      width: face.box.width * scale,
+      height: face.box.height * scale,
+    },
+    keypoints: face.keypoints.map(([x, y]) => [x * scale + dx, y * scale + dy]),
   };
+}
+
+/** Clips a face's box to the image; tiny leftovers are dropped by the caller's minimum size. */
+function clipFace(face: RawFace, image: RgbImage): RawFace {
+  const x = Math.max(0, face.box.x);
+  const y = Math.max(0, face.box.y);
+  const box = {
+    x,
+    y,
+    width: Math.min(image.width, face.box.x + face.box.width) - x,
+    height: Math.min(image.height, face.box.y + face.box.height) - y,
+  };
+  return { ...face, box };
 }
 
 function unrotateFace(face: RawFace, turns: 1 | 2 | 3, w: number, h: number): RawFace {

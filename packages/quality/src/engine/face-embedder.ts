@@ -3,12 +3,14 @@ import type * as Tfjs from '@tensorflow/tfjs';
 import { faceRoll, type RawFace } from './face-geometry.js';
 import type { FaceApi, FaceApiLandmarks } from './load-models.js';
 import type { Tf } from './load-tfjs.js';
-import type { RgbImage } from './rgb-image.js';
+import { cropRgb, type RgbImage } from './rgb-image.js';
 
 /** Faces turned more than this (radians, ~10 degrees) are rotated upright before embedding. */
 const rollTolerance = 0.17;
 /** The landmark net looks at a square this many times the detector box's larger side. */
 const landmarkCropScale = 1.3;
+/** Half-side of the region cut around a face, in detector-box sizes (covers the aligned crop when rotated). */
+const regionScale = 1.1;
 
 /**
  * 128-d identity descriptors with face-api's 68-point landmark net and ResNet-34-like recognition net.
@@ -26,32 +28,41 @@ export class FaceEmbedder {
     faces: ReadonlyArray<RawFace | { box: BoundingBox; keypoints?: undefined }>,
   ): Promise<Float32Array[]> {
     const { tf } = this;
-    const pixels = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
     const results: Float32Array[] = [];
-    try {
-      for (const face of faces) {
-        const roll = face.keypoints ? faceRoll(face as RawFace) : 0;
-        const cx = face.box.x + face.box.width / 2;
-        const cy = face.box.y + face.box.height / 2;
-        const upright =
-          Math.abs(roll) > rollTolerance
-            ? (tf.tidy(() =>
-                tf.image
-                  .rotateWithOffset(pixels.toFloat().expandDims(0) as Tfjs.Tensor4D, roll, 0, [
-                    cx / image.width,
-                    cy / image.height,
-                  ])
-                  .squeeze([0]),
-              ) as Tfjs.Tensor3D)
-            : pixels;
-        try {
-          results.push(await this.describe(upright, cx, cy, Math.max(face.box.width, face.box.height), image));
-        } finally {
-          if (upright !== pixels) upright.dispose();
-        }
+    for (const face of faces) {
+      const roll = face.keypoints ? faceRoll(face as RawFace) : 0;
+      const size = Math.max(face.box.width, face.box.height);
+      const cx = face.box.x + face.box.width / 2;
+      const cy = face.box.y + face.box.height / 2;
+      // Work on a region around the face only: cheaper to rotate, and large enough for the aligned crop.
+      const region = clampRect(
+        cx - size * regionScale,
+        cy - size * regionScale,
+        2 * size * regionScale,
+        2 * size * regionScale,
+        image,
+      );
+      const pixels = cropRgb(image, region.x, region.y, region.width, region.height);
+      const rx = cx - region.x;
+      const ry = cy - region.y;
+      const tensor = tf.tensor3d(pixels.data, [pixels.height, pixels.width, 3], 'int32');
+      const upright =
+        Math.abs(roll) > rollTolerance
+          ? (tf.tidy(() =>
+              tf.image
+                .rotateWithOffset(tensor.toFloat().expandDims(0) as Tfjs.Tensor4D, roll, 0, [
+                  rx / pixels.width,
+                  ry / pixels.height,
+                ])
+                .squeeze([0]),
+            ) as Tfjs.Tensor3D)
+          : tensor;
+      try {
+        results.push(await this.describe(upright, rx, ry, size, pixels));
+      } finally {
+        tensor.dispose();
+        if (upright !== tensor) upright.dispose();
       }
-    } finally {
-      pixels.dispose();
     }
     return results;
   }
