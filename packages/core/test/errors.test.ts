@@ -1,5 +1,13 @@
+import {
+  BudgetExceededError,
+  ConsentError,
+  ModelStudioError,
+  NotFoundError,
+  ProviderError,
+  StorageError,
+  ValidationError,
+} from '@model-studio/core';
 import { describe, expect, it } from 'vitest';
-import { BudgetExceededError, ConsentError, ModelStudioError, NotFoundError, ProviderError, StorageError, ValidationError } from '@model-studio/core';
 
 describe('errors', () => {
   it('recognises errors by code across copies via Symbol.for', () => {

@@ -16,9 +16,13 @@ async function modulesLoadedBy(entry: string): Promise<string[]> {
   const dir = await mkdtemp(join(tmpdir(), 'import-trace-'));
   const file = join(dir, 'trace.txt');
   try {
-    await run(process.execPath, ['--import', tracer, '--input-type=module', '-e', `await import(${JSON.stringify(entry)});`], {
-      env: { ...process.env, TRACE_IMPORTS_FILE: file },
-    });
+    await run(
+      process.execPath,
+      ['--import', tracer, '--input-type=module', '-e', `await import(${JSON.stringify(entry)});`],
+      {
+        env: { ...process.env, TRACE_IMPORTS_FILE: file },
+      },
+    );
     return (await readFile(file, 'utf8')).split('\n').filter(Boolean);
   } finally {
     await rm(dir, { recursive: true, force: true });

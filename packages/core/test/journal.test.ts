@@ -253,17 +253,20 @@ describe('progress journal', () => {
     await expect(journal.append({ type: 'planned', unitId: 'a' })).rejects.toThrow(StorageError);
   });
 
-  it.runIf(existsSync('/dev/full'))('a failed write is a StorageError, and the journal refuses further appends', async () => {
-    const full = join(dir, 'full.jsonl');
-    await symlink('/dev/full', full);
-    const journal = await openJournal(full);
-    open.push(journal);
-    const failed = journal.append({ type: 'planned', unitId: 'a' });
-    await expect(failed).rejects.toThrow(StorageError);
-    await expect(failed).rejects.toThrow(/a write failed, so what reached the disk is unknown.*\(ENOSPC\)/);
-    await expect(failed).rejects.toMatchObject({ operation: 'append', backendCode: 'ENOSPC', key: full });
-    await expect(journal.append({ type: 'planned', unitId: 'b' })).rejects.toThrow(/open it again/);
-  });
+  it.runIf(existsSync('/dev/full'))(
+    'a failed write is a StorageError, and the journal refuses further appends',
+    async () => {
+      const full = join(dir, 'full.jsonl');
+      await symlink('/dev/full', full);
+      const journal = await openJournal(full);
+      open.push(journal);
+      const failed = journal.append({ type: 'planned', unitId: 'a' });
+      await expect(failed).rejects.toThrow(StorageError);
+      await expect(failed).rejects.toThrow(/a write failed, so what reached the disk is unknown.*\(ENOSPC\)/);
+      await expect(failed).rejects.toMatchObject({ operation: 'append', backendCode: 'ENOSPC', key: full });
+      await expect(journal.append({ type: 'planned', unitId: 'b' })).rejects.toThrow(/open it again/);
+    },
+  );
 
   it('a journal path that cannot be a file is a StorageError', async () => {
     await writeFile(join(dir, 'blocker'), 'not a directory');

@@ -18,10 +18,14 @@ const concurrency = 8;
 const jobCount = 1000;
 
 async function startSandbox(): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/maxstudio-sandbox.ts', '--port', '0', '--job-ms', '3000', '--credits', '100000'], {
-    cwd: packageDir,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/bin/maxstudio-sandbox.ts', '--port', '0', '--job-ms', '3000', '--credits', '100000'],
+    {
+      cwd: packageDir,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -34,7 +38,11 @@ async function startSandbox(): Promise<{ url: string; stop: () => void }> {
   return { url, stop: () => child.kill('SIGTERM') };
 }
 
-async function runConcurrently(count: number, workers: number, call: () => Promise<unknown>): Promise<{ seconds: number; cpuMs: number }> {
+async function runConcurrently(
+  count: number,
+  workers: number,
+  call: () => Promise<unknown>,
+): Promise<{ seconds: number; cpuMs: number }> {
   let next = 0;
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
@@ -60,12 +68,20 @@ const tinyJpeg = Buffer.from(
 async function main(): Promise<void> {
   const sandbox = await startSandbox();
   try {
-    const client = createMaxStudio({ baseURL: sandbox.url, apiKey, maxConcurrency: concurrency, pollInterval: 250, maxPollInterval: 1000 });
+    const client = createMaxStudio({
+      baseURL: sandbox.url,
+      apiKey,
+      maxConcurrency: concurrency,
+      pollInterval: 250,
+      maxPollInterval: 1000,
+    });
     const job = await client.submitEnhance({ image: tinyJpeg });
     await client.waitForJob(job);
     // Warm up both paths.
     await runConcurrently(300, concurrency, () => client.getEnhanceJob(job.id));
-    await runConcurrently(300, concurrency, () => fetch(`${sandbox.url}/image-enhancer/${job.id}`, { headers: { 'x-api-key': apiKey } }).then((r) => r.json()));
+    await runConcurrently(300, concurrency, () =>
+      fetch(`${sandbox.url}/image-enhancer/${job.id}`, { headers: { 'x-api-key': apiKey } }).then((r) => r.json()),
+    );
 
     const plainKy = ky.create({ prefixUrl: sandbox.url, retry: 0, timeout: false, headers: { 'x-api-key': apiKey } });
     await runConcurrently(300, concurrency, () => plainKy.get(`image-enhancer/${job.id}`).json());
@@ -83,7 +99,9 @@ async function main(): Promise<void> {
     const jobsStarted = performance.now();
     const jobs = await Promise.all(Array.from({ length: jobCount }, () => client.submitEnhance({ image: tinyJpeg })));
     let polls = 0;
-    const results = await Promise.all(jobs.map((submitted) => client.waitForJob(submitted, { timeout: 120_000, onStatus: () => polls++ })));
+    const results = await Promise.all(
+      jobs.map((submitted) => client.waitForJob(submitted, { timeout: 120_000, onStatus: () => polls++ })),
+    );
     const jobsSeconds = (performance.now() - jobsStarted) / 1000;
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -95,9 +113,18 @@ async function main(): Promise<void> {
       overhead: {
         calls: callCount,
         concurrency,
-        client: { callsPerSecond: Math.round(callCount / viaClient.seconds), cpuMsPerCall: +(viaClient.cpuMs / callCount).toFixed(4) },
-        plainKy: { callsPerSecond: Math.round(callCount / viaKy.seconds), cpuMsPerCall: +(viaKy.cpuMs / callCount).toFixed(4) },
-        plainFetch: { callsPerSecond: Math.round(callCount / viaFetch.seconds), cpuMsPerCall: +(viaFetch.cpuMs / callCount).toFixed(4) },
+        client: {
+          callsPerSecond: Math.round(callCount / viaClient.seconds),
+          cpuMsPerCall: +(viaClient.cpuMs / callCount).toFixed(4),
+        },
+        plainKy: {
+          callsPerSecond: Math.round(callCount / viaKy.seconds),
+          cpuMsPerCall: +(viaKy.cpuMs / callCount).toFixed(4),
+        },
+        plainFetch: {
+          callsPerSecond: Math.round(callCount / viaFetch.seconds),
+          cpuMsPerCall: +(viaFetch.cpuMs / callCount).toFixed(4),
+        },
         clientExtraCpuMsPerCallOverFetch: +((viaClient.cpuMs - viaFetch.cpuMs) / callCount).toFixed(4),
         clientExtraCpuMsPerCallOverKy: +((viaClient.cpuMs - viaKy.cpuMs) / callCount).toFixed(4),
       },
@@ -111,11 +138,21 @@ async function main(): Promise<void> {
       },
     };
     console.log('MaxStudio client benchmark (sandbox in its own process, zero added latency)');
-    console.log(`  client polls:  ${figures.overhead.client.callsPerSecond} calls/s, ${figures.overhead.client.cpuMsPerCall} CPU ms/call`);
-    console.log(`  plain ky:      ${figures.overhead.plainKy.callsPerSecond} calls/s, ${figures.overhead.plainKy.cpuMsPerCall} CPU ms/call`);
-    console.log(`  plain fetch:   ${figures.overhead.plainFetch.callsPerSecond} calls/s, ${figures.overhead.plainFetch.cpuMsPerCall} CPU ms/call`);
-    console.log(`  client extra:  ${figures.overhead.clientExtraCpuMsPerCallOverKy} CPU ms/call over ky, ${figures.overhead.clientExtraCpuMsPerCallOverFetch} over fetch`);
-    console.log(`  ${jobCount} jobs submitted and polled concurrently in ${figures.concurrentJobs.seconds} s: peak RSS ${figures.concurrentJobs.peakRssMiB} MiB (+${figures.concurrentJobs.peakRssGrowthMiB} MiB)`);
+    console.log(
+      `  client polls:  ${figures.overhead.client.callsPerSecond} calls/s, ${figures.overhead.client.cpuMsPerCall} CPU ms/call`,
+    );
+    console.log(
+      `  plain ky:      ${figures.overhead.plainKy.callsPerSecond} calls/s, ${figures.overhead.plainKy.cpuMsPerCall} CPU ms/call`,
+    );
+    console.log(
+      `  plain fetch:   ${figures.overhead.plainFetch.callsPerSecond} calls/s, ${figures.overhead.plainFetch.cpuMsPerCall} CPU ms/call`,
+    );
+    console.log(
+      `  client extra:  ${figures.overhead.clientExtraCpuMsPerCallOverKy} CPU ms/call over ky, ${figures.overhead.clientExtraCpuMsPerCallOverFetch} over fetch`,
+    );
+    console.log(
+      `  ${jobCount} jobs submitted and polled concurrently in ${figures.concurrentJobs.seconds} s: peak RSS ${figures.concurrentJobs.peakRssMiB} MiB (+${figures.concurrentJobs.peakRssGrowthMiB} MiB)`,
+    );
     const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(`${resultsDir}client.json`, `${JSON.stringify(figures, null, 2)}\n`);

@@ -34,7 +34,9 @@ async function modulesLoadedBy(script: string): Promise<string[]> {
 describe('import cost', () => {
   it('the client entry loads neither sharp nor the sandbox, and needs no key at import', async () => {
     const entry = join(packageDir, 'src', 'index.ts');
-    const loaded = await modulesLoadedBy(`const m = await import(${JSON.stringify(entry)}); if (!m.maxstudio) process.exit(3);`);
+    const loaded = await modulesLoadedBy(
+      `const m = await import(${JSON.stringify(entry)}); if (!m.maxstudio) process.exit(3);`,
+    );
     expect(loaded.some((url) => url.endsWith('/src/maxstudio-client.ts'))).toBe(true);
     expect(loaded.some((url) => url.includes('/ky/'))).toBe(true);
     expect(loaded.filter((url) => /\/(sharp|@img)\/|\/src\/testing\//.test(url))).toEqual([]);
@@ -42,7 +44,9 @@ describe('import cost', () => {
 
   it('the testing entry loads sharp only once the sandbox processes an image', async () => {
     const entry = join(packageDir, 'src', 'testing', 'index.ts');
-    const loaded = await modulesLoadedBy(`const m = await import(${JSON.stringify(entry)}); const s = await m.startMaxStudioSandbox(); await s.close();`);
+    const loaded = await modulesLoadedBy(
+      `const m = await import(${JSON.stringify(entry)}); const s = await m.startMaxStudioSandbox(); await s.close();`,
+    );
     expect(loaded.some((url) => url.endsWith('/start-maxstudio-sandbox.ts'))).toBe(true);
     expect(loaded.filter((url) => /\/(sharp|@img)\//.test(url))).toEqual([]);
   });

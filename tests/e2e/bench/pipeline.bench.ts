@@ -17,8 +17,8 @@ import {
 } from '@model-studio/core';
 import { createMaxStudio, createMaxStudioProvider } from '@model-studio/maxstudio';
 import sharp from 'sharp';
-import { sfwConsent } from '../test/helpers/pipeline-rig.js';
 import { startSandboxProcess } from '../test/helpers/child-process.js';
+import { sfwConsent } from '../test/helpers/pipeline-rig.js';
 
 const LATENCY_MS = 100;
 const UNITS = Number(process.env.BENCH_UNITS ?? 1000);
@@ -60,7 +60,9 @@ async function runOnce(units: number, concurrency: number) {
     const model = 'bench';
     await workspace.createModel(model, { thresholds: { minShortSide: 64 } });
     await workspace.setConsent(model, sfwConsent());
-    const image = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#b08070' } }).jpeg().toBuffer();
+    const image = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#b08070' } })
+      .jpeg()
+      .toBuffer();
     await storage.put(storageKeys.source(model, 1), image);
     for (let n = 1; n <= units; n++) await storage.put(storageKeys.target(model, 'sfw', n), image);
 
@@ -87,7 +89,9 @@ async function runOnce(units: number, concurrency: number) {
     const wallMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
     await studio.close();
-    const { requests } = (await (await fetch(`${sandbox.url}/__sandbox/requests`)).json()) as { requests: { route: string }[] };
+    const { requests } = (await (await fetch(`${sandbox.url}/__sandbox/requests`)).json()) as {
+      requests: { route: string }[];
+    };
     const apiRequests = requests.filter((r) => r.route !== 'result' && r.route !== 'other').length;
     const idealMs = (apiRequests * LATENCY_MS) / concurrency;
     return {
@@ -159,5 +163,6 @@ console.table({
 });
 console.log(`speed-up over the sequential loop: ${speedup}x per unit; peak RSS ${concurrentPeakRssMb} MB`);
 console.log('studio --help cold start:', coldStart);
-for (const [name, goal] of Object.entries(results.goals)) console.log(`${goal.met ? 'MET ' : 'MISS'} ${name}: ${goal.value} (goal ${goal.goal})`);
+for (const [name, goal] of Object.entries(results.goals))
+  console.log(`${goal.met ? 'MET ' : 'MISS'} ${name}: ${goal.value} (goal ${goal.goal})`);
 await writeFile(new URL('./results/pipeline.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);

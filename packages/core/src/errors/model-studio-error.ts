@@ -20,6 +20,7 @@ export interface ModelStudioErrorOptions {
  * ```
  */
 export class ModelStudioError extends Error {
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: read through the shared Symbol.for key by isInstance
   private readonly [marker] = true;
   /** Stable machine-readable code, e.g. `validation`, `consent`, `budget-exceeded`. */
   readonly code: string;

@@ -31,7 +31,10 @@ export interface ImageProcessor {
   readonly specificationVersion: 'v1';
   readonly provider: string;
   /** Decodes, applies EXIF orientation, and re-encodes as JPEG. */
-  normalize(bytes: Uint8Array, options?: NormalizeOptions): Promise<{ bytes: Uint8Array; width: number; height: number }>;
+  normalize(
+    bytes: Uint8Array,
+    options?: NormalizeOptions,
+  ): Promise<{ bytes: Uint8Array; width: number; height: number }>;
   /** Resizes to fit within width x height, keeping the aspect ratio. */
   resize(bytes: Uint8Array, size: { width: number; height: number }, options?: CallOptions): Promise<Uint8Array>;
   /** Writes metadata (e.g. the AI-generated mark) into a JPEG. */

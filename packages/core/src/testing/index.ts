@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
-export * from './storage-contract-tests.js';
-export * from './provider-contract-tests.js';
+
 export * from './face-checker-contract-tests.js';
+export * from './provider-contract-tests.js';
+export * from './storage-contract-tests.js';
