@@ -267,6 +267,8 @@ export function createQualityChecker(options: QualityCheckerOptions = {}): Quali
         opts.signal?.throwIfAborted();
         const { key, result } = await Promise.race(inFlight.values());
         inFlight.delete(key);
+        // An abort while waiting turns in-flight images into abort errors: stop instead of yielding those.
+        opts.signal?.throwIfAborted();
         done++;
         opts.onProgress?.(total === undefined ? { done } : { done, total });
         yield result;
