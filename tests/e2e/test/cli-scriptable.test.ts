@@ -193,6 +193,49 @@ describe('studio subcommands with --json against a sandbox in its own process', 
     expect((await sandbox.billing()).charges).toHaveLength(billing.charges.length);
   });
 
+  it('reports a failed swap with its reason (exit 6), stops on insufficient credits (exit 5), then resumes', async () => {
+    const added = await studio(
+      'targets',
+      'add',
+      'flow',
+      join(samplesDir, 'targets', 'grace_hopper_tilt25.jpg'),
+      '--rating',
+      'sfw',
+      '--origin',
+      'bundled samples',
+      '--rights',
+      'public domain',
+    );
+    expect(added.code, added.stderr).toBe(0);
+
+    await sandbox.setFaults({ rules: [{ kind: 'job-fails', on: 'swap', times: 1 }] });
+    const failed = await studio('--yes', 'run', 'flow');
+    expect(failed.code, failed.stderr).toBe(6);
+    const failedRun = parseJson<{
+      summary: { failed: { unitId: string; stage: string; message: string }[]; skipped: number };
+    }>(failed);
+    expect(failedRun.summary.skipped).toBe(1);
+    expect(failedRun.summary.failed).toEqual([
+      expect.objectContaining({ unitId: 'flow:s1:t002:sfw', stage: 'swap', message: expect.any(String) }),
+    ]);
+
+    await sandbox.setFaults({ insufficientCreditsAfter: (await sandbox.billing()).charges.length });
+    const broke = await studio('--yes', 'run', 'flow');
+    expect(broke.code, broke.stderr).toBe(5);
+    expect(parseJson<{ summary: { outcome: string } }>(broke).summary.outcome).toBe('insufficient-credits');
+
+    await sandbox.setFaults({});
+    const resumed = await studio('--yes', 'resume', 'flow');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(parseJson<{ verified: string }>(resumed).verified).toBe('2/2 units verified');
+    const billing = await sandbox.billing();
+    const ledger = await readJsonLines<LedgerLine>(join(dir, 'ws/models/flow/costs.jsonl'));
+    const actual = ledger.filter((entry) => entry.kind === 'actual' || entry.kind === 'uncertain');
+    expect(actual.reduce((sum, entry) => sum + entry.amount, 0)).toBe(
+      billing.charges.reduce((sum, charge) => sum + charge.credits, 0),
+    );
+  });
+
   it('never prints or writes the API key', async () => {
     for (const output of outputs) {
       expect(output.stdout).not.toContain(apiKey);

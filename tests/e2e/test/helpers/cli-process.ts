@@ -77,6 +77,8 @@ export interface SandboxProcess {
     balance: number;
     charges: { jobId: string; operation: string; credits: number }[];
   }>;
+  /** Replaces the sandbox's scripted faults (its sandbox-only `PUT /__sandbox/faults`). */
+  setFaults(plan: Record<string, unknown>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -104,6 +106,11 @@ export function startSandboxProcess(options: { apiKey: string; jobMs?: number })
         async billing() {
           const response = await fetch(`${url}/__sandbox/billing`);
           return (await response.json()) as Awaited<ReturnType<SandboxProcess['billing']>>;
+        },
+        async setFaults(plan) {
+          const response = await fetch(`${url}/__sandbox/faults`, { method: 'PUT', body: JSON.stringify(plan) });
+          if (!response.ok)
+            throw new Error(`setting sandbox faults failed: ${response.status} ${await response.text()}`);
         },
         stop: () =>
           new Promise<void>((done) => {
