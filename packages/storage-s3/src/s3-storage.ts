@@ -9,7 +9,6 @@ import {
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import {
   assertStorageKey,
   type BinaryInput,
@@ -403,6 +402,8 @@ export class S3Storage implements Storage {
           });
     stripPresignChecksums(command.middlewareStack);
     try {
+      // Loaded on first use: most uploads never sign a URL, and the presigner costs memory and start-up time.
+      const { getSignedUrl } = await import('@aws-sdk/s3-request-presigner');
       const url = await getSignedUrl(this.client, command, {
         expiresIn,
         ...(method === 'PUT' && contentType !== undefined ? { signableHeaders: new Set(['content-type']) } : {}),
