@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LocalStorage, ValidationError } from '@model-studio/core';
@@ -6,7 +6,7 @@ import { faceCheckerContractTests } from '@model-studio/core/testing';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BatchResult, createQualityChecker, type QualityChecker } from '../src/index.js';
-import { astronaut, coffee, face, faceLabels, grace } from './fixtures.js';
+import { astronaut, badImage, badImagesDir, bomb, coffee, face, faceLabels, grace } from './fixtures.js';
 
 // One checker (two workers) for every model test in this file: loading the models is the slow part.
 let checker: QualityChecker;
@@ -41,6 +41,29 @@ describe('face counts on the public-domain fixtures', () => {
       }
     });
   }
+});
+
+describe('bad images through the checker', () => {
+  it('analyses or refuses every bad image with a ValidationError, without crashing the workers', async () => {
+    const inputs = readdirSync(badImagesDir)
+      .filter((f) => !f.endsWith('.md'))
+      .map((f) => ({ id: f, bytes: badImage(f) }));
+    inputs.push({ id: 'bomb.jpg', bytes: await bomb('jpeg') }, { id: 'bomb.png', bytes: await bomb('png') });
+    for (const { id, bytes } of inputs) {
+      const outcome = await checker.analyze({ bytes }).then(
+        (analysis) => ({ faces: analysis.faces.length }),
+        (error: unknown) => ({ validation: ValidationError.isInstance(error), message: (error as Error).message }),
+      );
+      if ('validation' in outcome) expect(outcome, id).toMatchObject({ validation: true });
+      else expect(outcome.faces, id).toBeLessThanOrEqual(1);
+    }
+    for (const id of ['zero-byte.jpg', 'truncated-header-only.jpg', 'bomb.jpg', 'bomb.png']) {
+      const bytes = inputs.find((i) => i.id === id)!.bytes;
+      await expect(checker.faces({ bytes }), id).rejects.toThrow(/empty|could not be decoded/);
+    }
+    // The workers are still fine.
+    expect(await checker.faces({ bytes: face(grace) })).toHaveLength(1);
+  });
 });
 
 describe('identity', () => {
