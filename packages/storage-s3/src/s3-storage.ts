@@ -186,6 +186,8 @@ export class S3Storage implements Storage {
    * aborted on failure or abort, so no orphaned parts are left and the old object, if any, stays.
    *
    * S3-specific: `providerOptions: { s3: { metadata: { name: 'value' } } }` stores user metadata.
+   * The returned `lastModified` is the local time the upload finished (S3 does not return it); `head` gives the
+   * server's.
    */
   async put(key: string, body: BinaryInput, options: StoragePutOptions = {}): Promise<S3ObjectInfo> {
     const objectKey = this.#objectKey(key);
