@@ -25,6 +25,7 @@ container_port=${S3_SERVER_CONTAINER_PORT:-$((proxy_port + 2))}
 object_port=${S3_SERVER_OBJECT_PORT:-$((proxy_port + 3))}
 log_level=${S3_SERVER_LOG_LEVEL:-WARNING}
 timeout_s=${S3_SERVER_START_TIMEOUT:-60}
+export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ in the repo
 python=${S3_SERVER_PYTHON:-/usr/bin/python3} # Debian's python, where the swift package lives
 endpoint="http://127.0.0.1:$proxy_port"
 region=us-east-1
