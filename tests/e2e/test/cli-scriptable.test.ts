@@ -29,6 +29,20 @@ describe('studio subcommands with --json against a sandbox in its own process', 
     return result;
   };
   const charges = async () => (await sandbox.billing()).charges.length;
+  const sample = (name: string) => join(samplesDir, 'targets', name);
+  const addSfwTargets = (paths: string) =>
+    studio(
+      'targets',
+      'add',
+      'flow',
+      paths,
+      '--rating',
+      'sfw',
+      '--origin',
+      'bundled samples',
+      '--rights',
+      'public domain',
+    );
 
   beforeAll(async () => {
     ensureCliBuilt();
@@ -88,18 +102,7 @@ describe('studio subcommands with --json against a sandbox in its own process', 
     expect(imported.accepted).toBe(1);
     expect(imported.results[0]!.key).toBe('models/flow/source/flow-source-1.jpg');
 
-    const targets = await studio(
-      'targets',
-      'add',
-      'flow',
-      `${join(samplesDir, 'targets', 'astronaut.png')},${join(samplesDir, 'targets', 'coffee.jpg')}`,
-      '--rating',
-      'sfw',
-      '--origin',
-      'bundled samples',
-      '--rights',
-      'public domain',
-    );
+    const targets = await addSfwTargets(`${sample('astronaut.png')},${sample('coffee.jpg')}`);
     expect(targets.code, targets.stderr).toBe(0);
     const checked = parseJson<{
       faceSummary: string;
@@ -120,7 +123,7 @@ describe('studio subcommands with --json against a sandbox in its own process', 
       'targets',
       'add',
       'flow',
-      join(samplesDir, 'targets', 'astronaut.png'),
+      sample('astronaut.png'),
       '--rating',
       'nsfw',
       '--origin',
@@ -194,18 +197,7 @@ describe('studio subcommands with --json against a sandbox in its own process', 
   });
 
   it('reports a failed swap with its reason (exit 6), stops on insufficient credits (exit 5), then resumes', async () => {
-    const added = await studio(
-      'targets',
-      'add',
-      'flow',
-      join(samplesDir, 'targets', 'grace_hopper_tilt25.jpg'),
-      '--rating',
-      'sfw',
-      '--origin',
-      'bundled samples',
-      '--rights',
-      'public domain',
-    );
+    const added = await addSfwTargets(sample('grace_hopper_tilt25.jpg'));
     expect(added.code, added.stderr).toBe(0);
 
     await sandbox.setFaults({ rules: [{ kind: 'job-fails', on: 'swap', times: 1 }] });
