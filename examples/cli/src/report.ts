@@ -104,6 +104,9 @@ export function printSummary(out: Output, summary: RunSummary, context: SummaryC
   for (const note of context.notes ?? []) out.line(`  ${note}`);
   const stopped = stopHints[summary.outcome];
   if (stopped) out.line(pc.yellow(`  ${stopped} studio resume ${summary.model}`));
+  else if (summary.failed.length > 0) {
+    out.line(`  Retry the failed units (done ones are skipped, never paid again): studio run ${summary.model}`);
+  }
 }
 
 const stopHints: Partial<Record<RunSummary['outcome'], string>> = {
