@@ -396,7 +396,8 @@ export function createStudio(settings: StudioSettings): Studio {
     options.signal?.removeEventListener('abort', stopOnUser);
     runs.delete(plan.model);
     const reason = stopError ?? (controller.signal.aborted ? controller.signal.reason : undefined);
-    if (reason !== undefined || controller.signal.aborted) summary.outcome = outcomeOf(reason);
+    if (stopError === undefined && options.signal?.aborted) summary.outcome = 'aborted';
+    else if (reason !== undefined || controller.signal.aborted) summary.outcome = outcomeOf(reason);
     summary.outputs.sort();
     const spentAfter = recorder.spentThisRun();
     for (const [unit, amount] of Object.entries(spentAfter)) {
