@@ -130,7 +130,7 @@ describe('the studio pipeline (orchestrator + MaxStudio sandbox + quality + Loca
       signal: controller.signal,
       onEvent: (event) => {
         if (event.type === 'cost-recorded' && event.op === 'enhance' && event.kind === 'reserved')
-          setTimeout(() => controller.abort(), 400);
+          setTimeout(() => controller.abort(new Error('operator pressed stop')), 400);
       },
     });
     expect(first.outcome).toBe('aborted');
