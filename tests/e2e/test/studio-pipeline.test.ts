@@ -190,13 +190,15 @@ describe('the studio pipeline (orchestrator + MaxStudio sandbox + quality + Loca
     expect((refused as ConsentError).missing).toEqual(['rating "nsfw" not in allowed ratings [sfw]']);
 
     const plan = await r.studio.plan('fay', { ratings: ['sfw'] });
-    const run = r.studio.run(plan, {
+    let revocation: Promise<void> | undefined;
+    const summary = await r.studio.run(plan, {
       onEvent: (event) => {
-        if (event.type === 'cost-recorded' && event.kind === 'reserved')
-          void r.studio.revokeConsent('fay', { reason: 'subject withdrew' });
+        if (event.type === 'cost-recorded' && event.kind === 'reserved') {
+          revocation ??= r.studio.revokeConsent('fay', { reason: 'subject withdrew' });
+        }
       },
     });
-    const summary = await run;
+    await revocation;
     expect(summary.outcome).toBe('consent-revoked');
     expect(chargesOf(r, 'enhance')).toHaveLength(0);
     const after = await r.studio.plan('fay', { ratings: ['sfw'] }).catch((error: unknown) => error);

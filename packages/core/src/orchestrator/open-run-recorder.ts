@@ -73,6 +73,10 @@ class JournalLedgerRecorder implements RunRecorder {
     if (!unit) return { status: 'pending' };
     if (unit.status === 'done') return { status: 'done', outputKeys: [...unit.outputKeys] };
     const ops = Object.values(unit.ops);
+    // A stage has one op, recorded completed only after its output was stored: a crash before the unit-level
+    // event still leaves the stage done.
+    const completed = ops.find((op) => op.status === 'completed');
+    if (completed) return { status: 'done', outputKeys: [...(completed.outputKeys ?? [])] };
     const inFlight = ops.find((op) => op.status === 'submitted' && op.jobId);
     if (inFlight) return { status: 'in-flight', jobId: inFlight.jobId!, provider: inFlight.provider ?? 'unknown' };
     if (ops.some((op) => op.status === 'uncertain' || op.status === 'submitting')) return { status: 'uncertain' };

@@ -1,0 +1,71 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openJournal, openLedger } from '../src/index.js';
+import { openRunRecorder } from '../src/orchestrator/open-run-recorder.js';
+
+const dirs: string[] = [];
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'run-recorder-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+const stage = 'andie:s1:t001:sfw:swapped';
+const charge = { stageId: stage, op: 'swap', provider: 'maxstudio', amount: 10, unit: 'credits', rating: 'sfw' };
+
+describe('the orchestrator run recorder over journal and ledger', () => {
+  it('a stage whose op completed is done even if the process died before the unit-level event', async () => {
+    const dir = await tempDir();
+    const journal = await openJournal(join(dir, 'progress.jsonl'));
+    await journal.append({ type: 'planned', unitId: stage, ops: ['swap'] });
+    await journal.append({ type: 'submitting', unitId: stage, op: 'swap' });
+    await journal.append({ type: 'submitted', unitId: stage, op: 'swap', jobId: 'job-1', provider: 'maxstudio' });
+    await journal.append({ type: 'completed', unitId: stage, op: 'swap', outputKeys: ['k.jpg'] });
+    await journal.close();
+    const recorder = await openRunRecorder({ dir, model: 'andie' });
+    expect(recorder.state(stage)).toEqual({ status: 'done', outputKeys: ['k.jpg'] });
+    expect(recorder.plannedStages()).toEqual([stage]);
+    await recorder.close();
+  });
+
+  it('reports a recorded job id as in flight, and an interrupted submission as uncertain with its charge', async () => {
+    const dir = await tempDir();
+    const recorder = await openRunRecorder({ dir, model: 'andie' });
+    const other = 'andie:s1:t002:sfw:swapped';
+    await recorder.planned([stage, other]);
+    await recorder.reserve(charge);
+    await recorder.submitting(stage, 'swap');
+    await recorder.submitted(stage, 'swap', 'job-1', 'maxstudio');
+    await recorder.reserve({ ...charge, stageId: other });
+    await recorder.submitting(other, 'swap');
+    await recorder.close(); // the process "dies" here: `other` has no job id
+
+    const reopened = await openRunRecorder({ dir, model: 'andie' });
+    expect(reopened.state(stage)).toEqual({ status: 'in-flight', jobId: 'job-1', provider: 'maxstudio' });
+    expect(reopened.state(other)).toEqual({ status: 'uncertain' });
+    await reopened.close();
+    const ledger = await openLedger(join(dir, 'costs.jsonl'));
+    // The interrupted submission's reservation became an uncertain charge; the reattachable one stays reserved.
+    expect(ledger.totals('credits')).toMatchObject({ reserved: 10, uncertain: 10, actual: 0 });
+    await ledger.close();
+  });
+
+  it('a run budget is an allowance on top of what the ledger already holds', async () => {
+    const dir = await tempDir();
+    const recorder = await openRunRecorder({ dir, model: 'andie' });
+    await recorder.actual({ ...charge, jobId: 'old-job' });
+    recorder.setBudget({ limit: 15 });
+    await recorder.reserve({ ...charge, stageId: 'andie:s1:t002:sfw:swapped' });
+    const refused = await recorder
+      .reserve({ ...charge, stageId: 'andie:s1:t003:sfw:swapped' })
+      .catch((error: unknown) => error);
+    expect((refused as { code?: string }).code).toBe('budget-exceeded');
+    expect((refused as Error).message).toMatch(/5 credits left/);
+    await recorder.close();
+  });
+});
