@@ -103,6 +103,8 @@ async function runOnce(units: number, concurrency: number) {
       idealMs: Math.round(idealMs),
       ratioToIdeal: Number((wallMs / idealMs).toFixed(3)),
       cpuMsPerUnit: Number(((cpu.user + cpu.system) / 1000 / units).toFixed(2)),
+      userCpuMsPerUnit: Number((cpu.user / 1000 / units).toFixed(2)),
+      systemCpuMsPerUnit: Number((cpu.system / 1000 / units).toFixed(2)),
       msPerUnit: Number((wallMs / units).toFixed(1)),
     };
   } finally {

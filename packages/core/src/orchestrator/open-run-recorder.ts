@@ -122,8 +122,11 @@ class JournalLedgerRecorder implements RunRecorder {
   }
 
   async completed(stageId: string, op: string, outputKeys: string[]): Promise<void> {
-    await this.journal.append({ type: 'completed', unitId: stageId, op, outputKeys });
-    await this.journal.append({ type: 'completed', unitId: stageId, outputKeys });
+    // Appended together so they share one fsync; the journal keeps their order.
+    await Promise.all([
+      this.journal.append({ type: 'completed', unitId: stageId, op, outputKeys }),
+      this.journal.append({ type: 'completed', unitId: stageId, outputKeys }),
+    ]);
   }
 
   async failed(
