@@ -98,13 +98,14 @@ export async function writeFileAtomic(
     temp = await openTempFile(resolveDir);
     handleOpen = true;
     stage = 'writing';
-    const pending = new Uint8Array(coalesceBytes);
+    // Allocated on the first small chunk, no larger than the body when its size is known.
+    let pending: Uint8Array | undefined;
     let pendingBytes = 0;
     let position = 0;
     let loaded = 0;
     const flush = async () => {
       if (pendingBytes === 0) return;
-      await writeAll(temp!.handle, pending.subarray(0, pendingBytes), position);
+      await writeAll(temp!.handle, pending!.subarray(0, pendingBytes), position);
       position += pendingBytes;
       pendingBytes = 0;
     };
@@ -112,7 +113,8 @@ export async function writeFileAtomic(
       const chunk = signal ? await Promise.race([source.next(), aborted]) : await source.next();
       if (chunk === undefined) break;
       if (chunk.byteLength < smallChunkBytes) {
-        if (pendingBytes + chunk.byteLength > coalesceBytes) await flush();
+        pending ??= new Uint8Array(Math.max(chunk.byteLength, Math.min(coalesceBytes, total ?? coalesceBytes)));
+        if (pendingBytes + chunk.byteLength > pending.byteLength) await flush();
         pending.set(chunk, pendingBytes);
         pendingBytes += chunk.byteLength;
       } else {

@@ -7,11 +7,14 @@ const readChunkBytes = 256 * 1024;
  * most). The handle is closed at the end, on cancel, on error and when `signal` aborts; an abort errors the stream
  * with the signal's reason.
  *
+ * @param size - The file's size when opened: reads are sized to it (a small file takes one small buffer, not 256 KiB),
+ * and a short read ends the stream without another read. A file that grew meanwhile is still read to its end.
  * @param mapError - Turns a read failure into the error the stream reports.
  * @internal
  */
 export function fileReadStream(
   handle: FileHandle,
+  size: number,
   signal: AbortSignal | undefined,
   mapError: (error: unknown) => unknown,
 ): ReadableStream<Uint8Array> {
@@ -34,10 +37,12 @@ export function fileReadStream(
       signal.addEventListener('abort', onAbort, { once: true });
     },
     async pull(controller) {
-      const buffer = new Uint8Array(readChunkBytes);
+      // One byte more than what is left, so reading the whole rest comes back short: the end, without another read.
+      const length = Math.min(readChunkBytes, Math.max(0, size - position) + 1);
+      const buffer = new Uint8Array(length);
       let bytesRead: number;
       try {
-        ({ bytesRead } = await handle.read(buffer, 0, readChunkBytes, position));
+        ({ bytesRead } = await handle.read(buffer, 0, length, position));
       } catch (error) {
         if (closed) return;
         await close();
@@ -51,7 +56,11 @@ export function fileReadStream(
         return;
       }
       position += bytesRead;
-      controller.enqueue(bytesRead === readChunkBytes ? buffer : buffer.subarray(0, bytesRead));
+      controller.enqueue(bytesRead === length ? buffer : buffer.subarray(0, bytesRead));
+      if (bytesRead < length) {
+        await close();
+        controller.close();
+      }
     },
     async cancel() {
       await close();

@@ -231,7 +231,9 @@ export class LocalStorage implements Storage {
       await opened.handle.close();
       signal.throwIfAborted();
     }
-    return fileReadStream(opened.handle, signal, (error) => toStorageError(error, 'get', key, this.root));
+    return fileReadStream(opened.handle, opened.info.size, signal, (error) =>
+      toStorageError(error, 'get', key, this.root),
+    );
   }
 
   /**

@@ -52,6 +52,21 @@ function encodeKey(key: string): string {
   return key.split('/').map(encodeURIComponent).join('/');
 }
 
+/** Files up to this size are served from one buffer instead of a stream. */
+const smallFileBytes = 1024 * 1024;
+
+/** Reads the `size` bytes a small file had when opened (fewer if it shrank since). */
+async function readWhole(handle: FileHandle, size: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(size);
+  let filled = 0;
+  while (filled < size) {
+    const { bytesRead } = await handle.read(buffer, filled, size - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled === size ? buffer : buffer.subarray(0, filled);
+}
+
 /** Sends a short plain-text answer and closes the connection (the request body may be unread). */
 function reply(res: ServerResponse, status: number, text: string): void {
   if (res.headersSent) {
@@ -201,6 +216,17 @@ export class SignedUrlServer {
     if (req.method === 'HEAD') {
       await handle.close();
       res.end();
+      return;
+    }
+    if (info.size <= smallFileBytes) {
+      // One read and one write: a stream pipeline costs more than the bytes of a small image.
+      let body: Buffer;
+      try {
+        body = await readWhole(handle, info.size);
+      } finally {
+        await handle.close();
+      }
+      res.end(body);
       return;
     }
     // The client may hang up mid-download; that is not an error of ours.
