@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { ProviderError } from '@model-studio/core';
-import ky, { type KyInstance } from 'ky';
 import pRetry from 'p-retry';
 import { withDeadline } from './deadline-signal.js';
 import {
@@ -60,26 +59,14 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
     return hashed.hash;
   };
   const fetchImpl = settings.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
-  let http: KyInstance | undefined;
-  let httpBase: string | undefined;
+  // Plain fetch with prepared headers: a request wrapper (Request objects, merged options) costs more CPU than the
+  // call itself against a fast server. Names are lower-cased so a caller's `Content-Type` replaces the default.
+  const extraHeaders: Record<string, string> = {};
+  for (const [name, value] of Object.entries(settings.headers ?? {})) extraHeaders[name.toLowerCase()] = value;
+  const jsonHeaders = { 'content-type': 'application/json', ...extraHeaders };
 
   const baseURL = () =>
     (settings.baseURL ?? process.env.MAXSTUDIO_BASE_URL ?? defaultMaxStudioBaseURL).replace(/\/+$/, '');
-  const client = () => {
-    const base = baseURL();
-    if (!http || httpBase !== base) {
-      http = ky.create({
-        prefixUrl: base,
-        retry: 0,
-        timeout: false,
-        throwHttpErrors: false,
-        fetch: fetchImpl,
-        headers: settings.headers,
-      });
-      httpBase = base;
-    }
-    return http;
-  };
 
   /** Runs `attempt` under p-retry: only retryable errors, each retry paid from the shared budget; 429s slow everyone down. */
   async function withRetries<T>(
@@ -131,10 +118,11 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
       let text: string;
       try {
         state.sent = true;
-        const response = await client()(call.path, {
-          method: call.method,
-          json: call.json,
-          headers: { 'x-api-key': apiKey },
+        const json = call.json !== undefined;
+        const response = await fetchImpl(`${baseURL()}/${call.path}`, {
+          method: call.method === 'get' ? 'GET' : 'POST',
+          headers: { ...(json ? jsonHeaders : extraHeaders), 'x-api-key': apiKey },
+          ...(json ? { body: JSON.stringify(call.json) } : {}),
           signal,
         });
         status = response.status;
