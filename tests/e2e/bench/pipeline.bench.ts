@@ -65,6 +65,15 @@ async function runOnce(units: number, concurrency: number) {
       .toBuffer();
     await storage.put(storageKeys.source(model, 1), image);
     for (let n = 1; n <= units; n++) await storage.put(storageKeys.target(model, 'sfw', n), image);
+    await workspace.recordTargets(
+      model,
+      'sfw',
+      Array.from({ length: units }, (_, i) => ({
+        n: i + 1,
+        origin: 'generated',
+        rightsStatement: 'generated test image',
+      })),
+    );
 
     const client = createMaxStudio({
       baseURL: sandbox.url,

@@ -1,11 +1,15 @@
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import pLimit from 'p-limit';
-import { assertConsent } from '../consent/index.js';
+import { assertConsent, checkTargetProvenance } from '../consent/index.js';
 import { ConsentError, ProviderError, ValidationError } from '../errors/index.js';
+import type { UnitState } from '../journal/index.js';
 import { parseSourceName, parseTargetName, parseUnitId, unitId as stageIdOf, storageKeys } from '../naming/index.js';
 import { assertSourceConsent, importImages } from './import-images.js';
-import { openRunRecorder } from './open-run-recorder.js';
+import { ModelBusyError, modelRunLockHolder } from './model-run-lock.js';
+import { openRunRecorder, stageStateOf } from './open-run-recorder.js';
 import { readAll } from './read-all.js';
+import { readJournalSnapshot } from './read-journal-snapshot.js';
 import type { RunRecorder } from './run-recorder.js';
 import { runUnit, stageIds, type UnitContext, type UnitOutcome, unitFileName } from './run-unit.js';
 import type {
@@ -45,7 +49,7 @@ export function createStudio(settings: StudioSettings): Studio {
   const { workspace } = settings;
   const storage = workspace.storage;
   const recorders = new Map<string, Promise<RunRecorder>>();
-  const runs = new Map<string, AbortController>();
+  const runs = new Map<string, { controller: AbortController; done: Promise<void> }>();
 
   const recorderFor = (model: string): Promise<RunRecorder> => {
     const open = recorders.get(model);
@@ -111,6 +115,8 @@ export function createStudio(settings: StudioSettings): Studio {
     async importTargets(model, rating, inputs, provenance: TargetProvenance, options) {
       const config = await workspace.getModel(model);
       assertConsent(config, { rating, use: 'swap' });
+      // The provenance is checked before anything is stored (rights statement; adults who consented for non-sfw).
+      checkTargetProvenance(model, rating, [{ ...provenance, n: 1 }], new Date());
       const minFaces = config.settings.thresholds.minTargetFaces;
       const results = await importImages(
         {
@@ -158,6 +164,15 @@ export function createStudio(settings: StudioSettings): Studio {
       const units: PlannedUnit[] = [];
       for (const rating of options.ratings) {
         const targets = options.targets ?? (await targetNumbers(model, rating));
+        const recorded = new Set((config.targets[rating] ?? []).map((record) => record.n));
+        const unrecorded = targets.filter((n) => !recorded.has(n));
+        if (unrecorded.length > 0) {
+          throw new ValidationError(
+            `Targets ${unrecorded.slice(0, 10).join(', ')}${unrecorded.length > 10 ? ', ...' : ''} of model "${model}" (${rating}) have no provenance record: ` +
+              'import targets with studio.importTargets (or record where they came from and your rights with workspace.recordTargets) before planning.',
+            { field: 'targets', value: unrecorded },
+          );
+        }
         for (const source of sources) for (const target of targets) units.push(unitOf(model, source, target, rating));
       }
       const recorder = await recorderFor(model);
@@ -214,38 +229,47 @@ export function createStudio(settings: StudioSettings): Studio {
 
     async status(model: string): Promise<ModelStatus> {
       await workspace.getModel(model);
-      const recorder = await recorderFor(model);
+      const open = recorders.get(model);
+      // Read-only when this studio has no run of the model open: another process may be running it.
+      const units: UnitState[] = open
+        ? (await open).units()
+        : [...(await readJournalSnapshot(join(workspace.localModelDir(model), 'progress.jsonl'))).values()];
       const status: ModelStatus = { model, done: [], pending: [], inFlight: [], uncertain: [], failed: [] };
-      for (const stageId of recorder.plannedStages()) {
-        const state = recorder.state(stageId);
-        if (state.status === 'done') status.done.push(stageId);
-        else if (state.status === 'pending') status.pending.push(stageId);
-        else if (state.status === 'in-flight')
-          status.inFlight.push({
-            unitId: stageId,
-            jobId: state.jobId,
-            op: stageId.endsWith(':swapped') ? 'swap' : 'enhance',
-          });
-        else if (state.status === 'uncertain') status.uncertain.push(stageId);
-        else
+      for (const unit of units) {
+        const state = stageStateOf(unit);
+        const op = unit.unitId.endsWith(':swapped') ? 'swap' : 'enhance';
+        if (state.status === 'done') status.done.push(unit.unitId);
+        else if (state.status === 'pending') status.pending.push(unit.unitId);
+        else if (state.status === 'in-flight') status.inFlight.push({ unitId: unit.unitId, jobId: state.jobId, op });
+        else if (state.status === 'uncertain') status.uncertain.push(unit.unitId);
+        else {
+          const failedOp = Object.values(unit.ops).find((entry) => entry.status === 'failed')?.op ?? op;
+          const stage =
+            (['target-check', 'verify', 'swap', 'enhance'] as const).find((name) => name === failedOp) ?? op;
           status.failed.push({
-            unitId: stageId,
-            stage: stageId.endsWith(':swapped') ? 'swap' : 'enhance',
+            unitId: unit.unitId,
+            stage,
             code: state.code,
             message: state.message,
             retryable: state.retryable,
           });
+        }
       }
       return status;
     },
 
     async revokeConsent(model: string, options: { reason: string; deleteData?: boolean }): Promise<void> {
-      runs.get(model)?.abort(
-        new ConsentError(`Consent for model "${model}" was revoked: the run stopped.`, {
-          model,
-          missing: ['revoked'],
-        }),
+      const run = runs.get(model);
+      run?.controller.abort(
+        new ConsentError(`Consent for model "${model}" was revoked: the run stopped.`, { model, missing: ['revoked'] }),
       );
+      await run?.done;
+      const holder = await modelRunLockHolder(workspace.localModelDir(model));
+      if (options.deleteData && holder !== undefined) {
+        // Record the revocation now (the other process stops before its next paid call); delete once it has stopped.
+        await workspace.revokeConsent(model, { reason: options.reason });
+        throw new ModelBusyError(model, holder);
+      }
       const recorder = recorders.get(model);
       if (options.deleteData && recorder) {
         recorders.delete(model);
@@ -262,27 +286,52 @@ export function createStudio(settings: StudioSettings): Studio {
     },
 
     async close(): Promise<void> {
-      for (const controller of runs.values()) controller.abort();
+      const active = [...runs.values()];
+      for (const run of active) run.controller.abort();
+      await Promise.all(active.map((run) => run.done));
       const open = [...recorders.values()];
       recorders.clear();
-      await Promise.all(open.map(async (recorder) => (await recorder).close()));
+      await Promise.all(open.map(async (recorder) => (await recorder.catch(() => undefined))?.close()));
     },
   };
 
   async function runPlan(plan: Plan, options: RunOptions): Promise<RunSummary> {
-    const started = Date.now();
-    const config = await workspace.getModel(plan.model);
-    const recorder = await recorderFor(plan.model);
-    if (options.budget) recorder.setBudget(options.budget);
-    const controller = new AbortController();
-    const stopOnUser = () => controller.abort(options.signal?.reason);
-    options.signal?.addEventListener('abort', stopOnUser, { once: true });
-    if (options.signal?.aborted) stopOnUser();
-    if (runs.has(plan.model))
+    if (runs.has(plan.model)) {
       throw new ValidationError(`Model "${plan.model}" already has a run in progress in this studio.`, {
         field: 'model',
       });
-    runs.set(plan.model, controller);
+    }
+    const controller = new AbortController();
+    let finished!: () => void;
+    runs.set(plan.model, { controller, done: new Promise<void>((resolve) => (finished = resolve)) });
+    const stopOnUser = () => controller.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', stopOnUser, { once: true });
+    if (options.signal?.aborted) stopOnUser();
+    try {
+      return await executePlan(plan, options, controller);
+    } finally {
+      options.signal?.removeEventListener('abort', stopOnUser);
+      runs.delete(plan.model);
+      finished();
+    }
+  }
+
+  async function executePlan(plan: Plan, options: RunOptions, controller: AbortController): Promise<RunSummary> {
+    const started = Date.now();
+    const config = await workspace.getModel(plan.model);
+    const recorder = await recorderFor(plan.model);
+    const budget = options.budget ?? settings.budget;
+    if (budget) {
+      const units = new Set(Object.values(config.settings.prices).map((price) => price.unit));
+      const unit = budget.unit ?? 'credits';
+      if (!units.has(unit)) {
+        throw new ValidationError(
+          `The budget is in ${unit} but model "${plan.model}" prices its work in ${[...units].join(', ')}: give the budget in that unit.`,
+          { field: 'budget.unit', value: unit },
+        );
+      }
+      recorder.setBudget(budget);
+    }
     const emit = (event: StudioEvent) => {
       try {
         options.onEvent?.(event);
@@ -315,7 +364,12 @@ export function createStudio(settings: StudioSettings): Studio {
       estimate,
     });
 
-    const embeddings = new Map<number, Promise<Float32Array>>();
+    const pendingUnits = plan.units.filter((unit) => recorder.state(stageIds(unit).enhanced).status !== 'done');
+    // Every source's identity embedding before anything is paid: a source with no face stops the run here.
+    const embeddings = new Map<number, Float32Array>();
+    for (const source of new Set(pendingUnits.map((unit) => unit.source))) {
+      embeddings.set(source, await sourceEmbedding(source));
+    }
     const context: UnitContext = {
       settings,
       storage,
@@ -324,31 +378,27 @@ export function createStudio(settings: StudioSettings): Studio {
       signal: controller.signal,
       resubmitUncertain: options.resubmitUncertain ?? false,
       emit,
-      sourceEmbedding: (source) => {
-        let embedding = embeddings.get(source);
-        if (!embedding) {
-          embedding = sourceEmbedding(source);
-          embeddings.set(source, embedding);
-        }
-        return embedding;
-      },
+      sourceEmbedding: async (source) => embeddings.get(source) ?? sourceEmbedding(source),
+      // Re-read before every paid call, so a revocation from any process stops the run.
+      currentConfig: () => workspace.getModel(plan.model),
     };
     async function sourceEmbedding(source: number): Promise<Float32Array> {
       const bytes = await readAll(
         await storage.get(storageKeys.source(plan.model, source), { signal: controller.signal }),
       );
       const faces = await settings.faceChecker.embeddings({ bytes }, { signal: controller.signal });
-      if (!faces[0])
-        throw new ValidationError(`Source ${source} of model "${plan.model}" shows no face: re-import it.`, {
-          field: 'source',
-        });
+      if (!faces[0]) {
+        throw new ValidationError(
+          `Source ${source} of model "${plan.model}" shows no face to verify swaps against: re-import a photo with one clear face. Nothing was paid.`,
+          { field: 'source' },
+        );
+      }
       return faces[0].embedding;
     }
 
     let done = estimate.alreadyDone;
     let stopError: unknown;
     const limit = pLimit(Math.max(1, options.concurrency ?? settings.concurrency ?? config.settings.concurrency));
-    const pendingUnits = plan.units.filter((unit) => recorder.state(stageIds(unit).enhanced).status !== 'done');
     await Promise.all(
       pendingUnits.map((unit, index) =>
         limit(async () => {
@@ -393,8 +443,6 @@ export function createStudio(settings: StudioSettings): Studio {
         }),
       ),
     );
-    options.signal?.removeEventListener('abort', stopOnUser);
-    runs.delete(plan.model);
     const reason = stopError ?? (controller.signal.aborted ? controller.signal.reason : undefined);
     if (stopError === undefined && options.signal?.aborted) summary.outcome = 'aborted';
     else if (reason !== undefined || controller.signal.aborted) summary.outcome = outcomeOf(reason);

@@ -1,4 +1,5 @@
 export { createStudio, priceTableNote } from './create-studio.js';
+export { ModelBusyError } from './model-run-lock.js';
 export type {
   CostEstimate,
   ImportInput,

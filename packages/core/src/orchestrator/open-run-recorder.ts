@@ -1,6 +1,9 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openJournal, type ProgressJournal } from '../journal/index.js';
+import { ValidationError } from '../errors/index.js';
+import { openJournal, type ProgressJournal, type UnitState } from '../journal/index.js';
 import { type Budget, type CostLedger, createBudget, openLedger } from '../ledger/index.js';
+import { acquireModelRunLock } from './model-run-lock.js';
 import type { Charge, RunRecorder, StageState } from './run-recorder.js';
 
 /** Options for {@link openRunRecorder}. */
@@ -18,10 +21,35 @@ export interface RunRecorderOptions {
  * becomes an uncertain charge in the ledger.
  */
 export async function openRunRecorder(options: RunRecorderOptions): Promise<RunRecorder> {
-  const journal = await openJournal(join(options.dir, 'progress.jsonl'));
-  const ledger = await openLedger(join(options.dir, 'costs.jsonl'));
-  await reconcileInterrupted(journal, ledger, options.model);
-  return new JournalLedgerRecorder(journal, ledger, options.model, options.budget);
+  await mkdir(options.dir, { recursive: true });
+  const release = await acquireModelRunLock(options.dir, options.model);
+  try {
+    const journal = await openJournal(join(options.dir, 'progress.jsonl'));
+    const ledger = await openLedger(join(options.dir, 'costs.jsonl'));
+    await reconcileInterrupted(journal, ledger, options.model);
+    return new JournalLedgerRecorder(journal, ledger, options.model, options.budget, release);
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+/**
+ * Where a stage stands, from its journal state. A stage has one op, recorded completed only after its output was
+ * stored, so an op completed before a crash (and before the unit-level event) still counts as done.
+ */
+export function stageStateOf(unit: UnitState | undefined): StageState {
+  if (!unit) return { status: 'pending' };
+  if (unit.status === 'done') return { status: 'done', outputKeys: [...unit.outputKeys] };
+  const ops = Object.values(unit.ops);
+  const completed = ops.find((op) => op.status === 'completed');
+  if (completed) return { status: 'done', outputKeys: [...(completed.outputKeys ?? [])] };
+  const inFlight = ops.find((op) => op.status === 'submitted' && op.jobId);
+  if (inFlight) return { status: 'in-flight', jobId: inFlight.jobId!, provider: inFlight.provider ?? 'unknown' };
+  if (ops.some((op) => op.status === 'uncertain' || op.status === 'submitting')) return { status: 'uncertain' };
+  const failed = ops.find((op) => op.status === 'failed');
+  if (failed?.error) return { status: 'failed', ...failed.error };
+  return { status: 'pending' };
 }
 
 async function reconcileInterrupted(journal: ProgressJournal, ledger: CostLedger, model: string): Promise<void> {
@@ -45,6 +73,7 @@ class JournalLedgerRecorder implements RunRecorder {
     private readonly ledger: CostLedger,
     private readonly model: string,
     budget: { limit: number; unit?: string } | undefined,
+    private readonly releaseLock: () => Promise<void>,
   ) {
     this.actualAtOpen = new Map();
     for (const unit of journal.units()) this.remember(unit.unitId);
@@ -69,20 +98,11 @@ class JournalLedgerRecorder implements RunRecorder {
   }
 
   state(stageId: string): StageState {
-    const unit = this.journal.state(stageId);
-    if (!unit) return { status: 'pending' };
-    if (unit.status === 'done') return { status: 'done', outputKeys: [...unit.outputKeys] };
-    const ops = Object.values(unit.ops);
-    // A stage has one op, recorded completed only after its output was stored: a crash before the unit-level
-    // event still leaves the stage done.
-    const completed = ops.find((op) => op.status === 'completed');
-    if (completed) return { status: 'done', outputKeys: [...(completed.outputKeys ?? [])] };
-    const inFlight = ops.find((op) => op.status === 'submitted' && op.jobId);
-    if (inFlight) return { status: 'in-flight', jobId: inFlight.jobId!, provider: inFlight.provider ?? 'unknown' };
-    if (ops.some((op) => op.status === 'uncertain' || op.status === 'submitting')) return { status: 'uncertain' };
-    const failed = ops.find((op) => op.status === 'failed');
-    if (failed?.error) return { status: 'failed', ...failed.error };
-    return { status: 'pending' };
+    return stageStateOf(this.journal.state(stageId));
+  }
+
+  units(): UnitState[] {
+    return this.journal.units();
   }
 
   plannedStages(): string[] {
@@ -106,15 +126,17 @@ class JournalLedgerRecorder implements RunRecorder {
 
   async submitting(stageId: string, op: string): Promise<void> {
     const unit = this.journal.state(stageId);
-    if (unit?.ops[op]?.status === 'uncertain') {
-      await this.journal.append({
-        type: 'resubmit-approved',
-        unitId: stageId,
-        op,
-        note: 'resubmitUncertain: counted as possible double payment',
-      });
-    }
-    await this.journal.append({ type: 'submitting', unitId: stageId, op });
+    // The journal writes in call order, so both events are appended now and share one write.
+    const approved =
+      unit?.ops[op]?.status === 'uncertain'
+        ? this.journal.append({
+            type: 'resubmit-approved',
+            unitId: stageId,
+            op,
+            note: 'resubmitUncertain: counted as possible double payment',
+          })
+        : undefined;
+    await Promise.all([approved, this.journal.append({ type: 'submitting', unitId: stageId, op })]);
   }
 
   async submitted(stageId: string, op: string, jobId: string, provider: string): Promise<void> {
@@ -157,8 +179,29 @@ class JournalLedgerRecorder implements RunRecorder {
 
   async reserve(charge: Charge): Promise<void> {
     const entry = this.entry(charge);
-    if (this.budget && this.budget.unit === charge.unit) await this.budget.reserve(entry);
-    else await this.ledger.record({ ...entry, kind: 'reserved' });
+    if (!this.budget) {
+      await this.ledger.record({ ...entry, kind: 'reserved' });
+      return;
+    }
+    if (this.budget.unit !== charge.unit) {
+      throw new ValidationError(
+        `The budget is in ${this.budget.unit} but ${charge.op} is priced in ${charge.unit}: set the budget in ${charge.unit} (or change the model's price table).`,
+        { field: 'budget.unit', value: this.budget.unit },
+      );
+    }
+    await this.budget.reserve(entry);
+  }
+
+  async beginSubmission(charge: Charge): Promise<void> {
+    const entry = this.entry(charge);
+    const reserved = this.reserve(charge);
+    // The budget check and the in-memory reservation happen synchronously inside reserve(): when the reservation is
+    // not open now, it was refused, and nothing may be journaled.
+    const open = this.ledger.openReservation(charge.stageId, charge.op);
+    if (open?.attempt !== entry.attempt || open.amount !== entry.amount || open.unitOfAccount !== entry.unitOfAccount) {
+      await reserved;
+    }
+    await Promise.all([reserved, this.submitting(charge.stageId, charge.op)]);
   }
 
   async release(charge: Charge): Promise<void> {
@@ -185,6 +228,10 @@ class JournalLedgerRecorder implements RunRecorder {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.journal.close(), this.ledger.close()]);
+    try {
+      await Promise.all([this.journal.close(), this.ledger.close()]);
+    } finally {
+      await this.releaseLock();
+    }
   }
 }

@@ -12,8 +12,8 @@ export class UncertainSubmission extends Error {
   }
 }
 
-/** One paid provider call: reserve, journal, submit (or reattach), wait, record the charge. */
-export interface PaidCall {
+/** One paid provider call: reserve, journal, submit (or reattach), wait, store the result and record the charge. */
+export interface PaidCall<Stored> {
   stageId: string;
   unitId: string;
   op: 'swap' | 'enhance';
@@ -22,6 +22,8 @@ export interface PaidCall {
   price: { units: number; unit: string };
   submit: () => Promise<ProviderJob>;
   wait: (job: ProviderJob, options: WaitOptions) => Promise<ProviderJobResult>;
+  /** Stores the finished job's output; runs while the actual charge is written (they do not depend on each other). */
+  store: (result: ProviderJobResult) => Promise<Stored>;
 }
 
 /** Dependencies of {@link runPaidCall}. */
@@ -36,10 +38,10 @@ export interface PaidCallContext {
  * Runs one paid call exactly once across crashes: a recorded job id is reattached instead of paying again; a submission
  * whose response was lost is marked uncertain and not re-sent unless the user says so.
  */
-export async function runPaidCall(
+export async function runPaidCall<Stored>(
   context: PaidCallContext,
-  call: PaidCall,
-): Promise<{ result: ProviderJobResult; reattached: boolean }> {
+  call: PaidCall<Stored>,
+): Promise<{ result: ProviderJobResult; stored: Stored; reattached: boolean }> {
   const { recorder } = context;
   const charge = {
     stageId: call.stageId,
@@ -58,7 +60,8 @@ export async function runPaidCall(
   } else {
     if (state.status === 'uncertain' && !context.resubmitUncertain) throw new UncertainSubmission(call.stageId);
     context.signal.throwIfAborted();
-    await recorder.reserve(charge);
+    // The reservation and the `submitting` event are both on disk before the request is sent.
+    await recorder.beginSubmission(charge);
     context.emit({
       type: 'cost-recorded',
       unitId: call.unitId,
@@ -67,7 +70,6 @@ export async function runPaidCall(
       unit: charge.unit,
       kind: 'reserved',
     });
-    await recorder.submitting(call.stageId, call.op);
     try {
       job = await call.submit();
     } catch (error) {
@@ -103,27 +105,36 @@ export async function runPaidCall(
   try {
     result = await call.wait(job, { signal: context.signal });
   } catch (error) {
-    // An aborted or timed-out wait leaves the job in flight: resume reattaches it by id.
-    if (!context.signal.aborted && !(ProviderError.isInstance(error) && error.reason === 'timeout')) {
-      await recordFailure(recorder, call, error);
-      // The provider accepted the job, so it is charged even though it failed.
+    if (jobEnded(error)) {
+      // The provider accepted the job, so it is charged even though it failed: the charge is on disk first.
       await recorder.actual({ ...charge, jobId: job.id });
+      await recordFailure(recorder, call, error);
     }
+    // Anything else (abort, timeout, a poll or download that kept failing) leaves the job in flight: the next
+    // attempt or a resume reattaches it by id instead of paying again.
     throw error;
   }
-  await recorder.actual({ ...charge, amount: result.units, unit: result.unit, jobId: job.id });
-  context.emit({
-    type: 'cost-recorded',
-    unitId: call.unitId,
-    op: call.op,
-    amount: result.units,
-    unit: result.unit,
-    kind: 'actual',
-  });
-  return { result, reattached };
+  const recorded = recorder.actual({ ...charge, amount: result.units, unit: result.unit, jobId: job.id }).then(() =>
+    context.emit({
+      type: 'cost-recorded',
+      unitId: call.unitId,
+      op: call.op,
+      amount: result.units,
+      unit: result.unit,
+      kind: 'actual',
+    }),
+  );
+  // Both are on disk before this resolves, so the stage's `completed` event (next) never precedes either.
+  const [stored] = await Promise.all([call.store(result), recorded]);
+  return { result, stored, reattached };
 }
 
-async function recordFailure(recorder: RunRecorder, call: PaidCall, error: unknown): Promise<void> {
+/** Whether a wait error means the job itself is over (failed at the provider), not just that waiting failed. */
+function jobEnded(error: unknown): boolean {
+  return ProviderError.isInstance(error) && (error.reason === 'job-failed' || error.reason === 'input');
+}
+
+async function recordFailure(recorder: RunRecorder, call: PaidCall<unknown>, error: unknown): Promise<void> {
   const isProvider = ProviderError.isInstance(error);
   await recorder.failed(call.stageId, call.op, {
     code: isProvider ? error.reason : ((error as { code?: string }).code ?? 'error'),

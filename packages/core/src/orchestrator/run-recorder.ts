@@ -23,6 +23,8 @@ export interface Charge {
 /** Writes every step of a run to the journal and ledger, and answers what is already done. */
 export interface RunRecorder {
   state(stageId: string): StageState;
+  /** Every stage's journal state, in first-seen order. */
+  units(): import('../journal/index.js').UnitState[];
   /** Stage ids planned for the model, in plan order. */
   plannedStages(): string[];
   planned(stageIds: string[]): Promise<void>;
@@ -33,6 +35,11 @@ export interface RunRecorder {
   uncertain(stageId: string, op: string, reason: string): Promise<void>;
   /** Reserves the charge against the budget; throws `BudgetExceededError` before anything is sent. */
   reserve(charge: Charge): Promise<void>;
+  /**
+   * {@link RunRecorder.reserve} then {@link RunRecorder.submitting}, written concurrently (ledger and journal are
+   * separate files): resolves once both are on disk. A refused reservation throws before anything is journaled.
+   */
+  beginSubmission(charge: Charge): Promise<void>;
   /** Releases a reservation whose submission was refused before acceptance. */
   release(charge: Charge): Promise<void>;
   /** Records an actual charge (once per stage, op and job id however often it is called). */

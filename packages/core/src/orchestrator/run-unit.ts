@@ -19,6 +19,8 @@ export interface UnitContext {
   signal: AbortSignal;
   resubmitUncertain: boolean;
   emit: (event: StudioEvent) => void;
+  /** The model's config as stored now: re-read before every paid call, so a revocation anywhere stops the run. */
+  currentConfig: () => Promise<ModelConfig>;
   /** The identity embedding of source `n` (computed once per run). */
   sourceEmbedding: (source: number) => Promise<Float32Array>;
 }
@@ -76,28 +78,27 @@ export async function runUnit(context: UnitContext, unit: PlannedUnit): Promise<
       const faces = await checkTarget(context, unit, ids.swapped);
       if (faces.kind === 'failed') return faces;
       stage('swap');
-      const { swapper, imageProcessor } = context.settings;
-      const { result, reattached: again } = await runPaidCall(context, {
+      assertConsent(await context.currentConfig(), { rating: unit.rating, use: 'swap' });
+      const { swapper } = context.settings;
+      const {
+        result,
+        stored,
+        reattached: again,
+      } = await runPaidCall(context, {
         stageId: ids.swapped,
         unitId: unit.id,
         op: 'swap',
         rating: unit.rating,
         provider: swapper.provider,
         price: context.config.settings.prices.swap,
-        submit: () =>
-          swapper.submitSwap(
-            { targetKey: unit.targetKey, sourceKey: unit.sourceKey, faces: faces.boxes },
-            { signal: context.signal },
-          ),
+        // No abort signal on the paid POST: once sent it may be charged, so it runs to its answer (or the client's
+        // timeout, reported as uncertain); the run stops right after it.
+        submit: () => swapper.submitSwap({ targetKey: unit.targetKey, sourceKey: unit.sourceKey, faces: faces.boxes }),
         wait: (job, options) => swapper.waitForSwap(job, options),
+        store: (done) => storeResult(context, unit.swappedKey, done.bytes),
       });
+      swapped = stored;
       reattached += again ? 1 : 0;
-      swapped = await imageProcessor.writeMetadata(
-        result.bytes,
-        { digitalSourceType: digitalSourceType.composite },
-        { signal: context.signal },
-      );
-      await context.storage.put(unit.swappedKey, swapped, { contentType: 'image/jpeg', signal: context.signal });
       await context.recorder.completed(ids.swapped, 'swap', [unit.swappedKey]);
       end('swap', true, { jobId: result.job.id, reattached: again });
     }
@@ -114,7 +115,8 @@ export async function runUnit(context: UnitContext, unit: PlannedUnit): Promise<
       end('verify', true);
 
       stage('enhance');
-      const { enhancer, imageProcessor } = context.settings;
+      assertConsent(await context.currentConfig(), { rating: unit.rating, use: 'swap' });
+      const { enhancer } = context.settings;
       const { result, reattached: again } = await runPaidCall(context, {
         stageId: ids.enhanced,
         unitId: unit.id,
@@ -122,16 +124,11 @@ export async function runUnit(context: UnitContext, unit: PlannedUnit): Promise<
         rating: unit.rating,
         provider: enhancer.provider,
         price: context.config.settings.prices.enhance,
-        submit: () => enhancer.submitEnhance({ imageKey: unit.swappedKey }, { signal: context.signal }),
+        submit: () => enhancer.submitEnhance({ imageKey: unit.swappedKey }),
         wait: (job, options) => enhancer.waitForEnhance(job, options),
+        store: (done) => storeResult(context, unit.enhancedKey, done.bytes),
       });
       reattached += again ? 1 : 0;
-      const enhanced = await imageProcessor.writeMetadata(
-        result.bytes,
-        { digitalSourceType: digitalSourceType.composite },
-        { signal: context.signal },
-      );
-      await context.storage.put(unit.enhancedKey, enhanced, { contentType: 'image/jpeg', signal: context.signal });
       await context.recorder.completed(ids.enhanced, 'enhance', [unit.enhancedKey]);
       end('enhance', true, { jobId: result.job.id, reattached: again });
     }
@@ -143,6 +140,17 @@ export async function runUnit(context: UnitContext, unit: PlannedUnit): Promise<
     if (isRunStopping(error, context.signal)) throw error;
     return { kind: 'failed', failure: toFailure(unit, current, error) };
   }
+}
+
+/** Marks a provider's output as AI-generated and stores it; returns the bytes stored. */
+async function storeResult(context: UnitContext, key: string, bytes: Uint8Array): Promise<Uint8Array> {
+  const marked = await context.settings.imageProcessor.writeMetadata(
+    bytes,
+    { digitalSourceType: digitalSourceType.composite },
+    { signal: context.signal },
+  );
+  await context.storage.put(key, marked, { contentType: 'image/jpeg', signal: context.signal });
+  return marked;
 }
 
 /** Errors that stop the whole run rather than fail one unit. */
