@@ -76,7 +76,9 @@ describe('crash safety of a real run (runner and sandbox in their own processes)
       // After every kill both files load (a torn last line is dropped) and nothing already charged is lost.
       const journal = await openJournal(join(root, 'models', model, 'progress.jsonl'));
       const ledger = await openLedger(join(root, 'models', model, 'costs.jsonl'));
-      for (const op of journal.inFlight()) expect(op.jobId).toBeTruthy();
+      // Every job the journal would reattach is one the sandbox really accepted (and billed).
+      const billedJobs = new Set((await billing(sandbox.url)).charges.map((c) => c.jobId));
+      for (const op of journal.inFlight()) expect(billedJobs.has(op.jobId)).toBe(true);
       await journal.close();
       await ledger.close();
     }

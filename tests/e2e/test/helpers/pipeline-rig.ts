@@ -9,7 +9,7 @@ import {
   type Studio,
   type Workspace,
 } from '@model-studio/core';
-import { createMaxStudio, createMaxStudioProvider } from '@model-studio/maxstudio';
+import { createMaxStudio, createMaxStudioProvider, type MaxStudioSettings } from '@model-studio/maxstudio';
 import {
   type MaxStudioSandbox,
   type MaxStudioSandboxOptions,
@@ -56,7 +56,7 @@ export interface PipelineRig {
 }
 
 export async function createPipelineRig(
-  options: { sandbox?: Partial<MaxStudioSandboxOptions>; baseURL?: string } = {},
+  options: { sandbox?: Partial<MaxStudioSandboxOptions>; baseURL?: string; client?: Partial<MaxStudioSettings> } = {},
 ): Promise<PipelineRig> {
   const root = await mkdtemp(join(tmpdir(), 'studio-e2e-'));
   const storage = new LocalStorage({ root, signedUrls: {} });
@@ -89,6 +89,22 @@ export async function createPipelineRig(
       await rm(root, { recursive: true, force: true });
     },
   };
+}
+
+/** A studio over a workspace and a MaxStudio client (a second one stands for another process's studio). */
+export function studioOver(
+  workspace: Workspace,
+  storage: LocalStorage,
+  client: ReturnType<typeof createMaxStudio>,
+): Studio {
+  const { swapper, enhancer } = createMaxStudioProvider({ storage, client });
+  return createStudio({
+    workspace,
+    swapper,
+    enhancer,
+    faceChecker: qualityChecker(),
+    imageProcessor: createImageProcessor(),
+  });
 }
 
 /** Creates a model with consent and imports the bundled source and sfw targets. */

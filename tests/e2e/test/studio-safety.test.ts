@@ -1,0 +1,127 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConsentError, ModelBusyError, openWorkspace, storageKeys, ValidationError } from '@model-studio/core';
+import { createMaxStudio } from '@model-studio/maxstudio';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  closeQualityChecker,
+  createPipelineRig,
+  type PipelineRig,
+  prepareModel,
+  samplesDir,
+  studioOver,
+} from './helpers/pipeline-rig.js';
+
+const rigs: PipelineRig[] = [];
+async function rig(options?: Parameters<typeof createPipelineRig>[0]): Promise<PipelineRig> {
+  const created = await createPipelineRig(options);
+  rigs.push(created);
+  return created;
+}
+afterAll(async () => {
+  await Promise.all(rigs.map((r) => r.close()));
+  await closeQualityChecker();
+});
+
+const charges = (r: PipelineRig, op: 'swap' | 'enhance') =>
+  r.sandbox.billing().charges.filter((c) => c.operation === op);
+
+describe('exactly-once billing and consent under failure (orchestrator + sandbox + quality)', () => {
+  it('polls that keep failing after the client gave up do not make the run pay for the job again', async () => {
+    const r = await rig({
+      sandbox: {
+        faults: { seed: 3, rules: [{ kind: 'server-error', on: 'swap-status', times: 6, status: 503 }] },
+      },
+      client: { retry: { retries: 1, minDelay: 10, maxDelay: 20 } },
+    });
+    await prepareModel(r, 'gus');
+    const summary = await r.studio.run(await r.studio.plan('gus', { ratings: ['sfw'] }), { concurrency: 1 });
+    expect(summary.outcome).toBe('completed');
+    expect(summary.succeeded).toBe(2);
+    expect(summary.reattached).toBeGreaterThan(0);
+    // One swap and one enhance charge per unit: the job was reattached by id, never resubmitted.
+    expect(charges(r, 'swap')).toHaveLength(2);
+    expect(charges(r, 'enhance')).toHaveLength(2);
+  });
+
+  it('one process per model: a second writer is refused while the first runs, and status stays readable', async () => {
+    const r = await rig({
+      sandbox: { jobDurations: { swap: { pendingMs: 50, runningMs: 600 }, enhance: { pendingMs: 20, runningMs: 60 } } },
+    });
+    await prepareModel(r, 'hal');
+    // A second studio on the same workspace folder, as another process would have.
+    const rival = studioOver(
+      await openWorkspace({ root: r.root, storage: r.storage }),
+      r.storage,
+      createMaxStudio({ baseURL: r.sandbox.url, apiKey: 'sandbox-key' }),
+    );
+    const run = r.studio.run(await r.studio.plan('hal', { ratings: ['sfw'] }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const status = await rival.status('hal');
+    expect(status.done.length + status.pending.length + status.inFlight.length + status.uncertain.length).toBe(4);
+    // Same process here, so the lock is held by this pid: the refusal names it.
+    const refused = await rival.plan('hal', { ratings: ['sfw'] }).catch((error: unknown) => error);
+    expect(ModelBusyError.isInstance(refused)).toBe(true);
+    expect((refused as Error).message).toMatch(/only one process may run a model at a time/);
+    expect((await run).outcome).toBe('completed');
+    await rival.close();
+  });
+
+  it('a revocation recorded by another workspace instance stops the run before its next paid call', async () => {
+    const r = await rig({
+      sandbox: { jobDurations: { swap: { pendingMs: 50, runningMs: 500 }, enhance: { pendingMs: 20, runningMs: 60 } } },
+    });
+    await prepareModel(r, 'ida');
+    const other = await openWorkspace({ root: r.root, storage: r.storage });
+    let revoked: Promise<unknown> | undefined;
+    const summary = await r.studio.run(await r.studio.plan('ida', { ratings: ['sfw'] }), {
+      concurrency: 1,
+      onEvent: (event) => {
+        if (event.type === 'cost-recorded' && event.kind === 'reserved')
+          revoked ??= other.revokeConsent('ida', { reason: 'withdrawn by email' });
+      },
+    });
+    await revoked;
+    expect(summary.outcome).toBe('consent-revoked');
+    // The swap in flight finished; nothing after it was paid.
+    expect(charges(r, 'swap')).toHaveLength(1);
+    expect(charges(r, 'enhance')).toHaveLength(0);
+  });
+
+  it('checks target provenance before storing, and plan refuses targets without a provenance record', async () => {
+    const r = await rig();
+    await prepareModel(r, 'jon');
+    await r.workspace.setConsent('jon', {
+      ...(await r.workspace.getModel('jon')).consent!,
+      allowedRatings: ['sfw', 'nsfw'],
+    });
+    const bytes = await readFile(join(samplesDir, 'targets', 'astronaut.png'));
+    const refused = await r.studio
+      .importTargets('jon', 'nsfw', [{ name: 'a.png', bytes }], { origin: 'x', rightsStatement: 'mine' })
+      .catch((error: unknown) => error);
+    expect(ConsentError.isInstance(refused)).toBe(true);
+    expect(await r.storage.head(storageKeys.target('jon', 'nsfw', 1))).toBeUndefined();
+
+    // A target copied into storage by hand, with no provenance, is refused at planning.
+    await r.storage.put(storageKeys.target('jon', 'sfw', 9), bytes);
+    const unplanned = await r.studio.plan('jon', { ratings: ['sfw'] }).catch((error: unknown) => error);
+    expect(ValidationError.isInstance(unplanned)).toBe(true);
+    expect((unplanned as Error).message).toMatch(/Targets 9 .* no provenance record/);
+  });
+
+  it('a source with no detectable face stops the run before anything is paid', async () => {
+    const r = await rig();
+    await prepareModel(r, 'kim');
+    const noFace = await sharp(join(samplesDir, 'targets', 'coffee.jpg'))
+      .jpeg()
+      .toBuffer();
+    await r.storage.put(storageKeys.source('kim', 2), noFace);
+    const refused = await r.studio
+      .run(await r.studio.plan('kim', { ratings: ['sfw'], sources: [2] }))
+      .catch((error: unknown) => error);
+    expect(ValidationError.isInstance(refused)).toBe(true);
+    expect((refused as Error).message).toMatch(/shows no face .* Nothing was paid/);
+    expect(r.sandbox.billing().charges).toHaveLength(0);
+  });
+});
