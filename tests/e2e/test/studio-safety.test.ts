@@ -61,7 +61,7 @@ describe('exactly-once billing and consent under failure (orchestrator + sandbox
     const status = await rival.status('hal');
     expect(status.done.length + status.pending.length + status.inFlight.length + status.uncertain.length).toBe(4);
     // Same process here, so the lock is held by this pid: the refusal names it.
-    const refused = await rival.plan('hal', { ratings: ['sfw'] }).catch((error: unknown) => error);
+    const refused = await rival.run(await rival.plan('hal', { ratings: ['sfw'] })).catch((error: unknown) => error);
     expect(ModelBusyError.isInstance(refused)).toBe(true);
     expect((refused as Error).message).toMatch(/only one process may run a model at a time/);
     expect((await run).outcome).toBe('completed');

@@ -10,7 +10,7 @@ import { ModelBusyError, modelRunLockHolder } from './model-run-lock.js';
 import { openRunRecorder, stageStateOf } from './open-run-recorder.js';
 import { readAll } from './read-all.js';
 import { readJournalSnapshot } from './read-journal-snapshot.js';
-import type { RunRecorder } from './run-recorder.js';
+import type { RunRecorder, StageState } from './run-recorder.js';
 import { runUnit, stageIds, type UnitContext, type UnitOutcome, unitFileName } from './run-unit.js';
 import type {
   CostEstimate,
@@ -58,6 +58,17 @@ export function createStudio(settings: StudioSettings): Studio {
     recorders.set(model, recorder);
     return recorder;
   };
+
+  /** Stage states from this studio's open recorder, else read-only from the journal file (no lock taken). */
+  async function stageStates(model: string): Promise<(stageId: string) => StageState> {
+    const open = recorders.get(model);
+    if (open) {
+      const recorder = await open;
+      return (stageId) => recorder.state(stageId);
+    }
+    const units = await readJournalSnapshot(join(workspace.localModelDir(model), 'progress.jsonl'));
+    return (stageId) => stageStateOf(units.get(stageId));
+  }
 
   async function numbersUnder(prefix: string, parse: (name: string) => number | undefined): Promise<number[]> {
     const numbers: number[] = [];
@@ -175,14 +186,12 @@ export function createStudio(settings: StudioSettings): Studio {
         }
         for (const source of sources) for (const target of targets) units.push(unitOf(model, source, target, rating));
       }
-      const recorder = await recorderFor(model);
-      await recorder.planned(units.flatMap((unit) => Object.values(stageIds(unit))));
       return { model, ratings: [...options.ratings], units };
     },
 
     async estimate(plan: Plan): Promise<CostEstimate> {
       const config = await workspace.getModel(plan.model);
-      const recorder = await recorderFor(plan.model);
+      const state = await stageStates(plan.model);
       const perOp: CostEstimate['perOp'] = {};
       const total: Record<string, number> = {};
       let alreadyDone = 0;
@@ -196,11 +205,11 @@ export function createStudio(settings: StudioSettings): Studio {
       };
       for (const unit of plan.units) {
         const ids = stageIds(unit);
-        if (recorder.state(ids.enhanced).status === 'done') {
+        if (state(ids.enhanced).status === 'done') {
           alreadyDone += 1;
           continue;
         }
-        if (recorder.state(ids.swapped).status !== 'done') add('swap');
+        if (state(ids.swapped).status !== 'done') add('swap');
         add('enhance');
       }
       return { perOp, total, alreadyDone, note: priceTableNote };
@@ -339,6 +348,8 @@ export function createStudio(settings: StudioSettings): Studio {
         settings.logger?.warn('onEvent handler threw', { error: String(error) });
       }
     };
+    // The plan is journaled when it runs (not when it is estimated): resume runs what was started.
+    await recorder.planned(plan.units.flatMap((unit) => Object.values(stageIds(unit))));
     const estimate = await studio.estimate(plan);
     const spentBefore = recorder.spentThisRun();
     const summary: RunSummary = {

@@ -144,11 +144,15 @@ export async function runUnit(context: UnitContext, unit: PlannedUnit): Promise<
 
 /** Marks a provider's output as AI-generated and stores it; returns the bytes stored. */
 async function storeResult(context: UnitContext, key: string, bytes: Uint8Array): Promise<Uint8Array> {
-  const marked = await context.settings.imageProcessor.writeMetadata(
-    bytes,
-    { digitalSourceType: digitalSourceType.composite },
-    { signal: context.signal },
-  );
+  const { imageProcessor } = context.settings;
+  const { maxBytes } = context.config.settings.thresholds;
+  const mark = (image: Uint8Array) =>
+    imageProcessor.writeMetadata(image, { digitalSourceType: digitalSourceType.composite }, { signal: context.signal });
+  let marked = await mark(bytes);
+  if (marked.byteLength > maxBytes) {
+    // Stored results stay under the model's byte limit, so a swap can always be sent on to the enhancer.
+    marked = await mark((await imageProcessor.normalize(marked, { maxBytes, signal: context.signal })).bytes);
+  }
   await context.storage.put(key, marked, { contentType: 'image/jpeg', signal: context.signal });
   return marked;
 }

@@ -210,7 +210,10 @@ export interface Studio {
   estimate(plan: Plan): Promise<CostEstimate>;
   /** Runs a plan: bounded concurrency, journal and ledger for every step, clean stop on abort/budget/credits. */
   run(plan: Plan, options?: RunOptions): Promise<RunSummary>;
-  /** Re-plans the model's last run from its journal and runs what is left (reattaching recorded jobs). */
+  /**
+   * Runs what is left of every unit the model's journal shows as started: skips done stages, reattaches jobs whose id
+   * was recorded, and leaves uncertain submissions alone unless `resubmitUncertain` is set.
+   */
   resume(model: string, options?: RunOptions): Promise<RunSummary>;
   /** Journal-derived status of a model: done, pending, in-flight, uncertain and failed unit ids. */
   status(model: string): Promise<ModelStatus>;
@@ -234,10 +237,18 @@ export interface ModelStatus {
 export interface StudioSettings {
   /** The workspace (see `openWorkspace`). */
   workspace: import('../workspace/index.js').Workspace;
+  /**
+   * A face detector, when the provider has one of its own (e.g. MaxStudio's). Only checked for URL reachability:
+   * target faces are found with `faceChecker`, which also verifies identities.
+   */
   faceDetector?: FaceDetector;
+  /** Swaps the source's face onto targets (e.g. `createMaxStudioProvider(...).swapper`). */
   swapper: FaceSwapper;
+  /** Enhances verified swaps 2x (e.g. `createMaxStudioProvider(...).enhancer`). */
   enhancer: Enhancer;
+  /** Counts faces in imports and targets, and verifies each swap shows the source person (e.g. `createQualityChecker()`). */
   faceChecker: FaceChecker;
+  /** Normalises imports to JPEG and writes the AI-generated XMP mark on results (e.g. `createImageProcessor()`). */
   imageProcessor: ImageProcessor;
   /** More storages results are copied to as they finish (e.g. S3). */
   resultStores?: Storage[];
