@@ -64,7 +64,9 @@ async function execute<M>(
       out.error('Interrupted again: exiting now. In-flight jobs are recorded; `studio resume <model>` continues.');
       process.exit(exitCodes.interrupted);
     }
-    out.warn('Stopping after the units in flight (Ctrl-C again to quit at once)...');
+    out.warn(
+      'Stopping: nothing new is submitted; requests already sent get their answer and jobs in flight stay recorded for `studio resume` (Ctrl-C again to quit at once)...',
+    );
     controller.abort(new DOMException('Interrupted by Ctrl-C', 'AbortError'));
   };
   process.on('SIGINT', onSigint);
