@@ -91,7 +91,7 @@ describe('Ctrl-C during a run, then resume', () => {
   it('stops cleanly with exit 130 and a resume hint; resume finishes without paying twice', async () => {
     const stopped = await runAndInterrupt(['--yes', '--concurrency', '1', 'run', 'stop'], dir, env);
     expect(stopped.code, stopped.stdout + stopped.stderr).toBe(130);
-    expect(stopped.stderr).toMatch(/Stopping after the units in flight/);
+    expect(stopped.stderr).toMatch(/Stopping: nothing new is submitted/);
     expect(stopped.stdout + stopped.stderr).toMatch(/studio resume stop/);
     const units = Number(/Processing (\d+) unit/.exec(stopped.stdout)![1]);
     expect(units).toBeGreaterThan(1);
