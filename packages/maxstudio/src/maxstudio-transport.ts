@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ProviderError } from '@model-studio/core';
 import pRetry from 'p-retry';
 import { withDeadline } from './deadline-signal.js';
+import { fetchSender, type HeaderReader, nodeHttpSender } from './http-sender.js';
 import {
   type AttemptDescription,
   abortedError,
@@ -43,6 +44,8 @@ export interface Transport {
   ): Promise<{ bytes: Uint8Array; contentType: string | undefined }>;
 }
 
+const utf8 = new TextDecoder();
+
 /** Builds the transport of one client. */
 export function createTransport(settings: MaxStudioSettings, resolved: ResolvedMaxStudioSettings): Transport {
   const limiter = new RateLimiter({
@@ -58,9 +61,8 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
     if (hashed?.key !== key) hashed = { key, hash: createHash('sha256').update(key).digest('hex') };
     return hashed.hash;
   };
-  const fetchImpl = settings.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
-  // Plain fetch with prepared headers: a request wrapper (Request objects, merged options) costs more CPU than the
-  // call itself against a fast server. Names are lower-cased so a caller's `Content-Type` replaces the default.
+  const sendHttp = settings.fetch ? fetchSender(settings.fetch) : nodeHttpSender();
+  // Prepared once. Names are lower-cased so a caller's `Content-Type` replaces the default.
   const extraHeaders: Record<string, string> = {};
   for (const [name, value] of Object.entries(settings.headers ?? {})) extraHeaders[name.toLowerCase()] = value;
   const jsonHeaders = { 'content-type': 'application/json', ...extraHeaders };
@@ -114,20 +116,20 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
       const deadline = withDeadline(call.signal, resolved.timeout);
       const { signal } = deadline;
       let status: number;
-      let headers: Headers;
+      let headers: HeaderReader;
       let text: string;
       try {
         state.sent = true;
         const json = call.json !== undefined;
-        const response = await fetchImpl(`${baseURL()}/${call.path}`, {
+        const answer = await sendHttp(`${baseURL()}/${call.path}`, {
           method: call.method === 'get' ? 'GET' : 'POST',
           headers: { ...(json ? jsonHeaders : extraHeaders), 'x-api-key': apiKey },
           ...(json ? { body: JSON.stringify(call.json) } : {}),
           signal,
         });
-        status = response.status;
-        headers = response.headers;
-        text = await response.text();
+        status = answer.status;
+        headers = answer.headers;
+        text = utf8.decode(answer.body);
       } catch (raw) {
         if (call.signal?.aborted) throw abortedError(call, call.signal.reason, true);
         const failure = errorFromNetworkFailure(call, raw, apiKey, deadline.timedOut() ? resolved.timeout : undefined);
@@ -170,12 +172,12 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
       const combined = deadline.signal;
       try {
         state.sent = true;
-        const response = await fetchImpl(url, { signal: combined });
-        const bytes = new Uint8Array(await response.arrayBuffer());
-        if (!response.ok)
-          throw errorFromResponse(description, response, new TextDecoder().decode(bytes.subarray(0, 300)), '', true);
-        if (bytes.byteLength === 0) throw errorFromInvalidBody(description, response.status, undefined);
-        return { bytes, contentType: response.headers.get('content-type') ?? undefined };
+        const answer = await sendHttp(url, { method: 'GET', signal: combined });
+        const bytes = answer.body;
+        if (answer.status < 200 || answer.status > 299)
+          throw errorFromResponse(description, answer, utf8.decode(bytes.subarray(0, 300)), '', true);
+        if (bytes.byteLength === 0) throw errorFromInvalidBody(description, answer.status, undefined);
+        return { bytes, contentType: answer.headers.get('content-type') ?? undefined };
       } catch (raw) {
         if (ProviderError.isInstance(raw)) throw raw;
         if (signal?.aborted) throw abortedError(description, signal.reason, false);
