@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Dirent } from 'node:fs';
+import type { BigIntStats, Dirent } from 'node:fs';
 import { type FileHandle, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChunkSource } from './chunk-source.js';
@@ -74,7 +74,7 @@ async function openTempFile(
  * kept; an abort rejects with the signal's reason.
  *
  * @param resolveDir - Creates (if needed) and returns the real directory to write in.
- * @returns The path the content now lives at.
+ * @returns The path the content now lives at, and the file's stats after the rename.
  * @internal
  */
 export async function writeFileAtomic(
@@ -82,7 +82,7 @@ export async function writeFileAtomic(
   name: string,
   source: ChunkSource,
   options: AtomicWriteOptions = {},
-): Promise<string> {
+): Promise<{ path: string; stats: BigIntStats }> {
   const { signal, onProgress, total } = options;
   let stage: 'preparing' | 'writing' | 'done' = 'preparing';
   let temp: { dir: string; path: string; handle: FileHandle } | undefined;
@@ -128,14 +128,17 @@ export async function writeFileAtomic(
     }
     await flush();
     await temp.handle.sync();
-    handleOpen = false;
-    await temp.handle.close();
     signal?.throwIfAborted();
     const target = join(temp.dir, name);
     await rename(temp.path, target);
     stage = 'done';
-    await syncDirectory(temp.dir);
-    return target;
+    // The file stays open across the rename (libuv opens files shareable for delete, so Windows allows it): its
+    // stats as renamed and the directory's fsync then need no further path lookups, and run side by side.
+    const file = temp.handle;
+    handleOpen = false;
+    const statted = file.stat({ bigint: true }).finally(() => file.close().catch(() => {}));
+    const [stats] = await Promise.all([statted, syncDirectory(temp.dir)]);
+    return { path: target, stats };
   } catch (error) {
     if (stage !== 'done') {
       source.cancel(error);

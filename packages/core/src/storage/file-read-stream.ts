@@ -50,16 +50,17 @@ export function fileReadStream(
         return;
       }
       if (closed) return; // Aborted or cancelled while reading.
+      // At the end the consumer is not kept waiting for the file to close (close errors are ignored anyway).
       if (bytesRead === 0) {
-        await close();
         controller.close();
+        void close();
         return;
       }
       position += bytesRead;
       controller.enqueue(bytesRead === length ? buffer : buffer.subarray(0, bytesRead));
       if (bytesRead < length) {
-        await close();
         controller.close();
+        void close();
       }
     },
     async cancel() {

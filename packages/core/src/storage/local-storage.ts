@@ -483,8 +483,8 @@ export class LocalStorage implements Storage {
   ): Promise<StorageObjectInfo> {
     try {
       const name = key.slice(key.lastIndexOf('/') + 1);
-      const path = await writeFileAtomic(() => this.#ensureParent(key), name, source, options);
-      return objectInfo(key, await stat(path, { bigint: true }));
+      const { stats } = await writeFileAtomic(() => this.#ensureParent(key), name, source, options);
+      return objectInfo(key, stats);
     } catch (error) {
       throw toStorageError(error, 'put', key, this.root);
     }

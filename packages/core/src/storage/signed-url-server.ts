@@ -223,10 +223,12 @@ export class SignedUrlServer {
       let body: Buffer;
       try {
         body = await readWhole(handle, info.size);
-      } finally {
+      } catch (error) {
         await handle.close();
+        throw error;
       }
       res.end(body);
+      await handle.close();
       return;
     }
     // The client may hang up mid-download; that is not an error of ours.
