@@ -5,6 +5,7 @@ import { assertConsent, checkTargetProvenance } from '../consent/index.js';
 import { ConsentError, ProviderError, ValidationError } from '../errors/index.js';
 import type { UnitState } from '../journal/index.js';
 import { parseSourceName, parseTargetName, parseUnitId, unitId as stageIdOf, storageKeys } from '../naming/index.js';
+import { currentConfigReader } from './current-config.js';
 import { assertSourceConsent, importImages } from './import-images.js';
 import { ModelBusyError, modelRunLockHolder } from './model-run-lock.js';
 import { openRunRecorder, stageStateOf } from './open-run-recorder.js';
@@ -391,7 +392,7 @@ export function createStudio(settings: StudioSettings): Studio {
       emit,
       sourceEmbedding: async (source) => embeddings.get(source) ?? sourceEmbedding(source),
       // Re-read before every paid call, so a revocation from any process stops the run.
-      currentConfig: () => workspace.getModel(plan.model),
+      currentConfig: currentConfigReader(workspace, plan.model),
     };
     async function sourceEmbedding(source: number): Promise<Float32Array> {
       const bytes = await readAll(

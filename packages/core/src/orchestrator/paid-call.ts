@@ -54,6 +54,7 @@ export async function runPaidCall<Stored>(
   const state = recorder.state(call.stageId);
   let job: ProviderJob;
   let reattached = false;
+  let jobOnDisk: Promise<void> | undefined;
   if (state.status === 'in-flight') {
     job = { id: state.jobId, provider: state.provider, operation: call.op };
     reattached = true;
@@ -99,13 +100,18 @@ export async function runPaidCall<Stored>(
       await recordFailure(recorder, call, error);
       throw error;
     }
-    await recorder.submitted(call.stageId, call.op, job.id, job.provider);
+    // Written while the first poll is under way (polling is read-only): nothing that relies on the job id (the
+    // result, the charge, the failure) is recorded before the id is on disk.
+    jobOnDisk = recorder.submitted(call.stageId, call.op, job.id, job.provider);
+    jobOnDisk.catch(() => undefined); // Awaited below; a failed write also breaks every later journal append.
   }
   let result: ProviderJobResult;
   try {
-    result = await call.wait(job, { signal: context.signal });
+    const waiting = call.wait(job, { signal: context.signal });
+    result = jobOnDisk ? (await Promise.all([waiting, jobOnDisk]))[0] : await waiting;
   } catch (error) {
     if (jobEnded(error)) {
+      await jobOnDisk;
       // The provider accepted the job, so it is charged even though it failed: the charge is on disk first.
       await recorder.actual({ ...charge, jobId: job.id });
       await recordFailure(recorder, call, error);
