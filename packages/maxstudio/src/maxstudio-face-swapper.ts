@@ -20,9 +20,15 @@ import {
   signedUrlFor,
 } from './provider-support.js';
 
-async function requireKey(context: ProviderContext, key: string, signal: AbortSignal | undefined): Promise<void> {
-  if ((await context.storage.head(key, { signal })) === undefined) {
-    throw new NotFoundError(`No stored image at "${key}": import it before swapping.`, { kind: 'key', name: key });
+/** Checks that every key is stored (looked up together), naming the first missing one. */
+async function requireKeys(context: ProviderContext, keys: string[], signal: AbortSignal | undefined): Promise<void> {
+  const found = await Promise.all(keys.map((key) => context.storage.head(key, { signal })));
+  const missing = keys.find((_, index) => found[index] === undefined);
+  if (missing !== undefined) {
+    throw new NotFoundError(`No stored image at "${missing}": import it before swapping.`, {
+      kind: 'key',
+      name: missing,
+    });
   }
 }
 
@@ -42,8 +48,7 @@ export function createMaxStudioFaceSwapper(context: ProviderContext, price: MaxS
     async submitSwap(request: SwapRequest, options: CallOptions = {}): Promise<ProviderJob> {
       const { signal } = options;
       abortIfNeeded(signal, 'swap submission');
-      await requireKey(context, request.targetKey, signal);
-      await requireKey(context, request.sourceKey, signal);
+      await requireKeys(context, [request.targetKey, request.sourceKey], signal);
       let boxes = request.faces;
       if (boxes === undefined) {
         const targetUrl = await signedUrlFor(context, request.targetKey, signal);
