@@ -12,24 +12,9 @@ import { createMaxStudio, createMaxStudioProvider } from '@model-studio/maxstudi
 import { createImageProcessor, readDigitalSourceType } from '@model-studio/quality';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  closeQualityChecker,
-  createPipelineRig,
-  type PipelineRig,
-  prepareModel,
-  qualityChecker,
-} from './helpers/pipeline-rig.js';
+import { type PipelineRig, prepareModel, qualityChecker, rigsFor } from './helpers/pipeline-rig.js';
 
-const rigs: PipelineRig[] = [];
-async function rig(options?: Parameters<typeof createPipelineRig>[0]): Promise<PipelineRig> {
-  const created = await createPipelineRig(options);
-  rigs.push(created);
-  return created;
-}
-afterAll(async () => {
-  await Promise.all(rigs.map((r) => r.close()));
-  await closeQualityChecker();
-});
+const rig = rigsFor(afterAll);
 
 function chargesOf(r: PipelineRig, operation: 'swap' | 'enhance') {
   return r.sandbox.billing().charges.filter((charge) => charge.operation === operation);

@@ -4,25 +4,9 @@ import { ConsentError, ModelBusyError, openWorkspace, storageKeys, ValidationErr
 import { createMaxStudio } from '@model-studio/maxstudio';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  closeQualityChecker,
-  createPipelineRig,
-  type PipelineRig,
-  prepareModel,
-  samplesDir,
-  studioOver,
-} from './helpers/pipeline-rig.js';
+import { type PipelineRig, prepareModel, rigsFor, samplesDir, studioOver } from './helpers/pipeline-rig.js';
 
-const rigs: PipelineRig[] = [];
-async function rig(options?: Parameters<typeof createPipelineRig>[0]): Promise<PipelineRig> {
-  const created = await createPipelineRig(options);
-  rigs.push(created);
-  return created;
-}
-afterAll(async () => {
-  await Promise.all(rigs.map((r) => r.close()));
-  await closeQualityChecker();
-});
+const rig = rigsFor(afterAll);
 
 const charges = (r: PipelineRig, op: 'swap' | 'enhance') =>
   r.sandbox.billing().charges.filter((c) => c.operation === op);

@@ -134,3 +134,22 @@ export async function prepareModel(
   );
   return { sources, targets };
 }
+
+/**
+ * A `rig()` factory for one test file: every rig it makes, and the shared quality checker, are closed after the
+ * file's tests (pass vitest's `afterAll`).
+ */
+export function rigsFor(
+  afterAll: (fn: () => Promise<void>) => void,
+): (options?: Parameters<typeof createPipelineRig>[0]) => Promise<PipelineRig> {
+  const rigs: PipelineRig[] = [];
+  afterAll(async () => {
+    await Promise.all(rigs.map((r) => r.close()));
+    await closeQualityChecker();
+  });
+  return async (options) => {
+    const created = await createPipelineRig(options);
+    rigs.push(created);
+    return created;
+  };
+}
