@@ -2,6 +2,9 @@
 // request after 100 ms and completes jobs by the first poll; images are small. The orchestrator runs here with a
 // pass-through face checker and image processor, so the CPU figures are the orchestration's own (journal, ledger,
 // HTTP, storage), not image work. Prints a table and writes bench/results/pipeline.json.
+// tsx only loads this file: @model-studio/* resolve to their built dist/ (run `pnpm build` first), as users run them.
+// CPU is process-wide (all threads); on Linux it is also split into the main thread and the others (libuv's file
+// system pool, V8's GC and compiler helpers).
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,6 +22,7 @@ import { createMaxStudio, createMaxStudioProvider } from '@model-studio/maxstudi
 import sharp from 'sharp';
 import { startSandboxProcess } from '../test/helpers/child-process.js';
 import { sfwConsent } from '../test/helpers/pipeline-rig.js';
+import { splitThreadCpu, threadCpu } from './thread-cpu.js';
 
 const LATENCY_MS = 100;
 const UNITS = Number(process.env.BENCH_UNITS ?? 1000);
@@ -92,11 +96,13 @@ async function runOnce(units: number, concurrency: number) {
       concurrency,
     });
     const plan = await studio.plan(model, { ratings: ['sfw'] });
+    const threadsBefore = threadCpu();
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const summary = await studio.run(plan);
     const wallMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
+    const threads = splitThreadCpu(threadsBefore, threadCpu());
     await studio.close();
     const { requests } = (await (await fetch(`${sandbox.url}/__sandbox/requests`)).json()) as {
       requests: { route: string }[];
@@ -114,6 +120,10 @@ async function runOnce(units: number, concurrency: number) {
       cpuMsPerUnit: Number(((cpu.user + cpu.system) / 1000 / units).toFixed(2)),
       userCpuMsPerUnit: Number((cpu.user / 1000 / units).toFixed(2)),
       systemCpuMsPerUnit: Number((cpu.system / 1000 / units).toFixed(2)),
+      ...(threads && {
+        mainThreadCpuMsPerUnit: Number((threads.mainUs / 1000 / units).toFixed(2)),
+        otherThreadsCpuMsPerUnit: Number((threads.otherUs / 1000 / units).toFixed(2)),
+      }),
       msPerUnit: Number((wallMs / units).toFixed(1)),
     };
   } finally {
