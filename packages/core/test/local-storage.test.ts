@@ -147,6 +147,16 @@ describe('LocalStorage on disk', () => {
     expect((error as Error).name).toBe('AbortError');
   });
 
+  it('reads files of every size around the read chunk whole (reads are sized to the file)', async () => {
+    const chunk = 256 * 1024;
+    for (const size of [0, 1, 10, chunk - 1, chunk, chunk + 1, 2 * chunk + 7]) {
+      const bytes = new Uint8Array(size).map((_, index) => index % 251);
+      await storage.put(`m/size-${size}.bin`, bytes);
+      const read = new Uint8Array(await new Response(await storage.get(`m/size-${size}.bin`)).arrayBuffer());
+      expect(read).toEqual(bytes);
+    }
+  });
+
   it('lets concurrent writers of one key finish with one whole body', async () => {
     const bodies = Array.from({ length: 12 }, (_, i) => encoder.encode(`writer ${i} `.repeat(5000 + i)));
     await Promise.all(bodies.map((body) => storage.put('shared/key.txt', body)));

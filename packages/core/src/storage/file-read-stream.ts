@@ -8,7 +8,8 @@ const readChunkBytes = 256 * 1024;
  * with the signal's reason.
  *
  * @param size - The file's size when opened: reads are sized to it (a small file takes one small buffer, not 256 KiB),
- * and a short read ends the stream without another read. A file that grew meanwhile is still read to its end.
+ * and a short read (the end of the file at that moment) ends the stream without another read. LocalStorage replaces
+ * files by rename, so an open file only changes when something else writes it in place.
  * @param mapError - Turns a read failure into the error the stream reports.
  * @internal
  */
@@ -38,7 +39,9 @@ export function fileReadStream(
     },
     async pull(controller) {
       // One byte more than what is left, so reading the whole rest comes back short: the end, without another read.
-      const length = Math.min(readChunkBytes, Math.max(0, size - position) + 1);
+      // Past the size seen at open (the file grew), full chunks again.
+      const left = size - position;
+      const length = left < 0 ? readChunkBytes : Math.min(readChunkBytes, left + 1);
       const buffer = new Uint8Array(length);
       let bytesRead: number;
       try {
