@@ -1,5 +1,4 @@
 import { ProviderError, type ProviderErrorReason } from '@model-studio/core';
-import type { HeaderReader } from './http-sender.js';
 import { redactSecret } from './redact-secret.js';
 import { readProviderMessage } from './response-schemas.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -38,7 +37,7 @@ function error(
 }
 
 /** The provider's request id from `x-request-id` or a similar header, if any. */
-export function requestIdFrom(headers: HeaderReader): string | undefined {
+export function requestIdFrom(headers: Headers): string | undefined {
   for (const name of requestIdHeaders) {
     const value = headers.get(name);
     if (value) return value;
@@ -49,7 +48,7 @@ export function requestIdFrom(headers: HeaderReader): string | undefined {
 /** The `ProviderError` for a non-2xx response. `keyProven` says whether this key has had a success before. */
 export function errorFromResponse(
   attempt: AttemptDescription,
-  response: { status: number; headers: HeaderReader },
+  response: { status: number; headers: Headers },
   bodyText: string,
   apiKey: string,
   keyProven: boolean,

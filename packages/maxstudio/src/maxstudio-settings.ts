@@ -34,11 +34,7 @@ export interface MaxStudioSettings {
    * @default process.env.MAXSTUDIO_BASE_URL ?? 'https://api.maxstudio.ai'
    */
   baseURL?: string;
-  /**
-   * A fetch implementation (for proxies or tests). When omitted, requests go through `node:http`/`node:https` with
-   * keep-alive connections, which costs far less CPU per call than `fetch`.
-   * @default undefined (node:http)
-   */
+  /** A fetch implementation (for proxies or tests). @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
   /** Milliseconds to wait for one HTTP response before giving up on that attempt. @default 60000 */
   timeout?: number;

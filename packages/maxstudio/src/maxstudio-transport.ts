@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ProviderError } from '@model-studio/core';
+import ky, { type KyInstance } from 'ky';
 import pRetry from 'p-retry';
 import { withDeadline } from './deadline-signal.js';
-import { fetchSender, type HeaderReader, nodeHttpSender } from './http-sender.js';
 import {
   type AttemptDescription,
   abortedError,
@@ -44,8 +44,6 @@ export interface Transport {
   ): Promise<{ bytes: Uint8Array; contentType: string | undefined }>;
 }
 
-const utf8 = new TextDecoder();
-
 /** Builds the transport of one client. */
 export function createTransport(settings: MaxStudioSettings, resolved: ResolvedMaxStudioSettings): Transport {
   const limiter = new RateLimiter({
@@ -61,14 +59,27 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
     if (hashed?.key !== key) hashed = { key, hash: createHash('sha256').update(key).digest('hex') };
     return hashed.hash;
   };
-  const sendHttp = settings.fetch ? fetchSender(settings.fetch) : nodeHttpSender();
-  // Prepared once. Names are lower-cased so a caller's `Content-Type` replaces the default.
-  const extraHeaders: Record<string, string> = {};
-  for (const [name, value] of Object.entries(settings.headers ?? {})) extraHeaders[name.toLowerCase()] = value;
-  const jsonHeaders = { 'content-type': 'application/json', ...extraHeaders };
+  const fetchImpl = settings.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+  let http: KyInstance | undefined;
+  let httpBase: string | undefined;
 
   const baseURL = () =>
     (settings.baseURL ?? process.env.MAXSTUDIO_BASE_URL ?? defaultMaxStudioBaseURL).replace(/\/+$/, '');
+  const client = () => {
+    const base = baseURL();
+    if (!http || httpBase !== base) {
+      http = ky.create({
+        prefixUrl: base,
+        retry: 0,
+        timeout: false,
+        throwHttpErrors: false,
+        fetch: fetchImpl,
+        headers: settings.headers,
+      });
+      httpBase = base;
+    }
+    return http;
+  };
 
   /** Runs `attempt` under p-retry: only retryable errors, each retry paid from the shared budget; 429s slow everyone down. */
   async function withRetries<T>(
@@ -116,20 +127,19 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
       const deadline = withDeadline(call.signal, resolved.timeout);
       const { signal } = deadline;
       let status: number;
-      let headers: HeaderReader;
+      let headers: Headers;
       let text: string;
       try {
         state.sent = true;
-        const json = call.json !== undefined;
-        const answer = await sendHttp(`${baseURL()}/${call.path}`, {
-          method: call.method === 'get' ? 'GET' : 'POST',
-          headers: { ...(json ? jsonHeaders : extraHeaders), 'x-api-key': apiKey },
-          ...(json ? { body: JSON.stringify(call.json) } : {}),
+        const response = await client()(call.path, {
+          method: call.method,
+          json: call.json,
+          headers: { 'x-api-key': apiKey },
           signal,
         });
-        status = answer.status;
-        headers = answer.headers;
-        text = utf8.decode(answer.body);
+        status = response.status;
+        headers = response.headers;
+        text = await response.text();
       } catch (raw) {
         if (call.signal?.aborted) throw abortedError(call, call.signal.reason, true);
         const failure = errorFromNetworkFailure(call, raw, apiKey, deadline.timedOut() ? resolved.timeout : undefined);
@@ -172,12 +182,12 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
       const combined = deadline.signal;
       try {
         state.sent = true;
-        const answer = await sendHttp(url, { method: 'GET', signal: combined });
-        const bytes = answer.body;
-        if (answer.status < 200 || answer.status > 299)
-          throw errorFromResponse(description, answer, utf8.decode(bytes.subarray(0, 300)), '', true);
-        if (bytes.byteLength === 0) throw errorFromInvalidBody(description, answer.status, undefined);
-        return { bytes, contentType: answer.headers.get('content-type') ?? undefined };
+        const response = await fetchImpl(url, { signal: combined });
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        if (!response.ok)
+          throw errorFromResponse(description, response, new TextDecoder().decode(bytes.subarray(0, 300)), '', true);
+        if (bytes.byteLength === 0) throw errorFromInvalidBody(description, response.status, undefined);
+        return { bytes, contentType: response.headers.get('content-type') ?? undefined };
       } catch (raw) {
         if (ProviderError.isInstance(raw)) throw raw;
         if (signal?.aborted) throw abortedError(description, signal.reason, false);
