@@ -54,7 +54,6 @@ export async function runPaidCall<Stored>(
   const state = recorder.state(call.stageId);
   let job: ProviderJob;
   let reattached = false;
-  let jobOnDisk: Promise<void> | undefined;
   if (state.status === 'in-flight') {
     job = { id: state.jobId, provider: state.provider, operation: call.op };
     reattached = true;
@@ -100,18 +99,14 @@ export async function runPaidCall<Stored>(
       await recordFailure(recorder, call, error);
       throw error;
     }
-    // Written while the first poll is under way (polling is read-only): nothing that relies on the job id (the
-    // result, the charge, the failure) is recorded before the id is on disk.
-    jobOnDisk = recorder.submitted(call.stageId, call.op, job.id, job.provider);
-    jobOnDisk.catch(() => undefined); // Awaited below; a failed write also breaks every later journal append.
+    // The job id is on disk before waiting on the job (DESIGN.md): after a crash, resume reattaches instead of paying.
+    await recorder.submitted(call.stageId, call.op, job.id, job.provider);
   }
   let result: ProviderJobResult;
   try {
-    const waiting = call.wait(job, { signal: context.signal });
-    result = jobOnDisk ? (await Promise.all([waiting, jobOnDisk]))[0] : await waiting;
+    result = await call.wait(job, { signal: context.signal });
   } catch (error) {
     if (jobEnded(error)) {
-      await jobOnDisk;
       // The provider accepted the job, so it is charged even though it failed: the charge is on disk first.
       await recorder.actual({ ...charge, jobId: job.id });
       await recordFailure(recorder, call, error);
