@@ -1,10 +1,20 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConsentError, ModelBusyError, openWorkspace, storageKeys, ValidationError } from '@model-studio/core';
-import { createMaxStudio } from '@model-studio/maxstudio';
+import {
+  ConsentError,
+  createStudio,
+  LocalStorage,
+  ModelBusyError,
+  openWorkspace,
+  storageKeys,
+  ValidationError,
+} from '@model-studio/core';
+import { createMaxStudio, createMaxStudioProvider } from '@model-studio/maxstudio';
+import { createImageProcessor } from '@model-studio/quality';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type PipelineRig, prepareModel, rigsFor, samplesDir, studioOver } from './helpers/pipeline-rig.js';
+import { type PipelineRig, prepareModel, qualityChecker, rigsFor, samplesDir, studioOver } from './helpers/pipeline-rig.js';
 
 const rig = rigsFor(afterAll);
 
@@ -107,5 +117,36 @@ describe('exactly-once billing and consent under failure (orchestrator + sandbox
     expect(ValidationError.isInstance(refused)).toBe(true);
     expect((refused as Error).message).toMatch(/shows no face .* Nothing was paid/);
     expect(r.sandbox.billing().charges).toHaveLength(0);
+  });
+
+  it('a later run finishes copies to the result stores that an earlier run did not make', async () => {
+    const r = await rig();
+    await prepareModel(r, 'lea');
+    const mirrorRoot = await mkdtemp(join(tmpdir(), 'studio-mirror-'));
+    const mirror = new LocalStorage({ root: mirrorRoot });
+    const client = createMaxStudio({ baseURL: r.sandbox.url, apiKey: 'sandbox-key', pollInterval: 25 });
+    const { swapper, enhancer } = createMaxStudioProvider({ storage: r.storage, client });
+    const studio = createStudio({
+      workspace: r.workspace,
+      swapper,
+      enhancer,
+      faceChecker: qualityChecker(),
+      imageProcessor: createImageProcessor(),
+      resultStores: [mirror],
+    });
+    try {
+      const first = await studio.run(await studio.plan('lea', { ratings: ['sfw'] }));
+      expect(first.mirrored).toBe(4);
+      const lost = storageKeys.result({ model: 'lea', source: 1, target: 2, rating: 'sfw', stage: 'enhanced' });
+      await mirror.delete(lost);
+      const second = await studio.run(await studio.plan('lea', { ratings: ['sfw'] }));
+      expect(second.skipped).toBe(2);
+      expect(second.mirrored).toBe(1);
+      expect(await mirror.head(lost)).toBeDefined();
+      expect(charges(r, 'swap')).toHaveLength(2);
+    } finally {
+      await studio.close();
+      await rm(mirrorRoot, { recursive: true, force: true });
+    }
   });
 });

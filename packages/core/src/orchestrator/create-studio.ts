@@ -12,7 +12,7 @@ import { openRunRecorder, stageStateOf } from './open-run-recorder.js';
 import { readAll } from './read-all.js';
 import { readJournalSnapshot } from './read-journal-snapshot.js';
 import type { RunRecorder, StageState } from './run-recorder.js';
-import { runUnit, stageIds, type UnitContext, type UnitOutcome, unitFileName } from './run-unit.js';
+import { mirrorResults, runUnit, stageIds, type UnitContext, type UnitOutcome, unitFileName } from './run-unit.js';
 import type {
   CostEstimate,
   ImportInput,
@@ -455,6 +455,19 @@ export function createStudio(settings: StudioSettings): Studio {
         }),
       ),
     );
+    if (!controller.signal.aborted && (settings.resultStores?.length ?? 0) > 0) {
+      // Units done in an earlier run: finish any copy to the result stores that was interrupted.
+      const pending = new Set(pendingUnits);
+      for (const unit of plan.units) {
+        if (pending.has(unit)) continue;
+        summary.mirrored += await mirrorResults(context, unit, { onlyMissing: true }).catch((error: unknown) => {
+          settings.logger?.warn(`Copying ${unit.id} to a result store failed; the next run tries again.`, {
+            error: String(error),
+          });
+          return 0;
+        });
+      }
+    }
     const reason = stopError ?? (controller.signal.aborted ? controller.signal.reason : undefined);
     if (stopError === undefined && options.signal?.aborted) summary.outcome = 'aborted';
     else if (reason !== undefined || controller.signal.aborted) summary.outcome = outcomeOf(reason);

@@ -226,10 +226,19 @@ async function verifySwap(context: UnitContext, unit: PlannedUnit, swapped: Uint
   return undefined;
 }
 
-async function mirrorResults(context: UnitContext, unit: PlannedUnit): Promise<number> {
+/**
+ * Copies a unit's results to every result store. With `onlyMissing`, keys a store already has are skipped: a resumed
+ * run uses it to finish copies a crash or a storage error interrupted after the unit was done.
+ */
+export async function mirrorResults(
+  context: UnitContext,
+  unit: PlannedUnit,
+  options: { onlyMissing?: boolean } = {},
+): Promise<number> {
   let copies = 0;
   for (const store of context.settings.resultStores ?? []) {
     for (const key of [unit.swappedKey, unit.enhancedKey]) {
+      if (options.onlyMissing && (await store.head(key, { signal: context.signal }))) continue;
       const bytes = await readAll(await context.storage.get(key, { signal: context.signal }));
       await store.put(key, bytes, { contentType: 'image/jpeg', signal: context.signal });
       context.emit({ type: 'result-mirrored', unitId: unit.id, key, store: store.provider });
