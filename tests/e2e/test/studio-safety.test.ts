@@ -14,7 +14,14 @@ import { createMaxStudio, createMaxStudioProvider } from '@model-studio/maxstudi
 import { createImageProcessor } from '@model-studio/quality';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type PipelineRig, prepareModel, qualityChecker, rigsFor, samplesDir, studioOver } from './helpers/pipeline-rig.js';
+import {
+  type PipelineRig,
+  prepareModel,
+  qualityChecker,
+  rigsFor,
+  samplesDir,
+  studioOver,
+} from './helpers/pipeline-rig.js';
 
 const rig = rigsFor(afterAll);
 
