@@ -51,6 +51,8 @@ export async function runPaidCall<Stored>(
     unit: call.price.unit,
     rating: call.rating,
   };
+  const emitCost = (kind: 'reserved' | 'actual' | 'uncertain' | 'released', amount: number, unit: string) =>
+    context.emit({ type: 'cost-recorded', unitId: call.unitId, op: call.op, amount, unit, kind });
   const state = recorder.state(call.stageId);
   let job: ProviderJob;
   let reattached = false;
@@ -62,40 +64,19 @@ export async function runPaidCall<Stored>(
     context.signal.throwIfAborted();
     // The reservation and the `submitting` event are both on disk before the request is sent.
     await recorder.beginSubmission(charge);
-    context.emit({
-      type: 'cost-recorded',
-      unitId: call.unitId,
-      op: call.op,
-      amount: charge.amount,
-      unit: charge.unit,
-      kind: 'reserved',
-    });
+    emitCost('reserved', charge.amount, charge.unit);
     try {
       job = await call.submit();
     } catch (error) {
       if (ProviderError.isInstance(error) && error.reason === 'uncertain') {
         await recorder.uncertain(call.stageId, call.op, error.message);
         await recorder.uncertainCharge(charge);
-        context.emit({
-          type: 'cost-recorded',
-          unitId: call.unitId,
-          op: call.op,
-          amount: charge.amount,
-          unit: charge.unit,
-          kind: 'uncertain',
-        });
+        emitCost('uncertain', charge.amount, charge.unit);
         throw new UncertainSubmission(call.stageId);
       }
       // Refused before acceptance (or aborted before sending): nothing was charged.
       await recorder.release(charge);
-      context.emit({
-        type: 'cost-recorded',
-        unitId: call.unitId,
-        op: call.op,
-        amount: charge.amount,
-        unit: charge.unit,
-        kind: 'released',
-      });
+      emitCost('released', charge.amount, charge.unit);
       await recordFailure(recorder, call, error);
       throw error;
     }
@@ -115,16 +96,9 @@ export async function runPaidCall<Stored>(
     // attempt or a resume reattaches it by id instead of paying again.
     throw error;
   }
-  const recorded = recorder.actual({ ...charge, amount: result.units, unit: result.unit, jobId: job.id }).then(() =>
-    context.emit({
-      type: 'cost-recorded',
-      unitId: call.unitId,
-      op: call.op,
-      amount: result.units,
-      unit: result.unit,
-      kind: 'actual',
-    }),
-  );
+  const recorded = recorder
+    .actual({ ...charge, amount: result.units, unit: result.unit, jobId: job.id })
+    .then(() => emitCost('actual', result.units, result.unit));
   // Both are on disk before this resolves, so the stage's `completed` event (next) never precedes either.
   const [stored] = await Promise.all([call.store(result), recorded]);
   return { result, stored, reattached };
