@@ -205,7 +205,9 @@ export function abortedError(attempt: AttemptDescription, reason: unknown, sent:
     attempt.paid && sent
       ? ' The submission may already have been accepted and charged: check before submitting again.'
       : '';
-  return error(`The MaxStudio ${attempt.operation} was aborted.${note}`, 'aborted', false, {
+  // A paid submission aborted after it was sent may have created (and charged) a job: that is an uncertain
+  // submission, which the caller must resolve rather than resend blindly.
+  return error(`The MaxStudio ${attempt.operation} was aborted.${note}`, note ? 'uncertain' : 'aborted', false, {
     cause: reason,
     jobId: attempt.jobId,
   });

@@ -191,12 +191,13 @@ describe('faults', () => {
     expect(log.filter((entry) => entry.route === 'enhance').length).toBe(1);
   });
 
-  it('aborts a submission in flight, saying it may have been accepted', async () => {
+  it('aborts a submission in flight as uncertain: it may have been accepted', async () => {
     await sandbox.setFaults({ latency: { minMs: 300, maxMs: 300 } });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 60);
     const error = await caught(client.submitEnhance({ image: graceHopper }, { signal: controller.signal }));
-    expect(error.reason).toBe('aborted');
+    expect(error.reason).toBe('uncertain');
+    expect(error.isRetryable).toBe(false);
     expect(error.message).toMatch(/may already have been accepted/);
   });
 
