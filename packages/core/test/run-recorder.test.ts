@@ -31,6 +31,10 @@ describe('the orchestrator run recorder over journal and ledger', () => {
     expect(recorder.state(stage)).toEqual({ status: 'done', outputKeys: ['k.jpg'] });
     expect(recorder.plannedStages()).toEqual([stage]);
     await recorder.close();
+    // Opening also finished the record: the journal itself now shows the stage done.
+    const reread = await openJournal(join(dir, 'progress.jsonl'));
+    expect(reread.done().map((unit) => unit.unitId)).toEqual([stage]);
+    await reread.close();
   });
 
   it('reports a recorded job id as in flight, and an interrupted submission as uncertain with its charge', async () => {

@@ -60,6 +60,14 @@ async function reconcileInterrupted(journal: ProgressJournal, ledger: CostLedger
     await ledger.record({ ...rest, model, kind: 'uncertain', attempt: op.attempt, note: op.reason });
     await ledger.record({ ...rest, model, kind: 'release' });
   }
+  // A crash between a stage's op-level and unit-level `completed` events: the output is stored, so finish the record.
+  for (const unit of journal.units()) {
+    if (unit.status === 'done') continue;
+    const completed = Object.values(unit.ops).find((op) => op.status === 'completed');
+    if (completed) {
+      await journal.append({ type: 'completed', unitId: unit.unitId, outputKeys: [...(completed.outputKeys ?? [])] });
+    }
+  }
 }
 
 class JournalLedgerRecorder implements RunRecorder {
