@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { checkFile, type FileIssueCode } from '../src/index.js';
@@ -9,6 +9,8 @@ const expected: Record<string, FileIssueCode> = {
   'animated.gif': 'unsupported-format',
   'corrupt-scan-data.jpg': 'too-small',
   'html-renamed.png': 'unsupported-format',
+  'huge-20000x20000-solid.jpg': 'too-many-pixels',
+  'huge-20000x20000-solid.png': 'too-many-pixels',
   'multipage.tif': 'unsupported-format',
   'one-pixel.jpg': 'too-small',
   'png-renamed.jpg': 'too-small',
@@ -54,14 +56,6 @@ describe('checkFile on every bad image', () => {
     for (const format of ['jpeg', 'png'] as const) {
       const result = await checkFile(await bomb(format));
       expect(result).toMatchObject({ ok: false, width: 20000, height: 20000 });
-      expect(result.issues[0]!.code).toBe('too-many-pixels');
-    }
-  });
-
-  const shared = new URL('../../../../shared/fixtures/bad-images/', import.meta.url);
-  it.runIf(existsSync(shared))('refuses the shared 400 MP originals', async () => {
-    for (const file of ['huge-20000x20000-solid.jpg', 'huge-20000x20000-solid.png']) {
-      const result = await checkFile(new Uint8Array(readFileSync(new URL(file, shared))));
       expect(result.issues[0]!.code).toBe('too-many-pixels');
     }
   });
