@@ -1,6 +1,7 @@
 import type * as Tfjs from '@tensorflow/tfjs';
 import { type RawFace, suppressOverlaps } from './face-geometry.js';
 import type { FaceVerifier } from './face-verifier.js';
+import { letterboxInput } from './letterbox-input.js';
 import type { Point } from './load-models.js';
 import type { Tf } from './load-tfjs.js';
 import { cropRgb, type RgbImage, rotateRgb, unrotatePoint } from './rgb-image.js';
@@ -141,19 +142,7 @@ export class BlazefaceDetector {
   private async pass(image: RgbImage, min: number): Promise<RawFace[]> {
     const { tf } = this;
     const side = Math.max(image.width, image.height);
-    const input = tf.tidy(() => {
-      const pixels = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32').toFloat();
-      const padded = tf.pad(pixels, [
-        [0, side - image.height],
-        [0, side - image.width],
-        [0, 0],
-      ]);
-      return tf.image
-        .resizeBilinear(padded as Tfjs.Tensor3D, [inputSize, inputSize])
-        .div(127.5)
-        .sub(1)
-        .expandDims(0) as Tfjs.Tensor4D;
-    });
+    const input = tf.tensor4d(letterboxInput(image, inputSize), [1, inputSize, inputSize, 3]);
     const scale = side / inputSize;
     return (await this.infer(input, min))
       .map((face) => clipFace(scaleFace(face, scale, 0, 0), image))

@@ -14,10 +14,17 @@ interface Pending {
   onAbort: (() => void) | undefined;
 }
 
+/**
+ * Tasks handed to each worker at once: while one image is being detected on the worker's thread, the next one is
+ * already being decoded by sharp on libuv's threads, so neither core waits for the other stage.
+ */
+const tasksPerWorker = 2;
+
 interface Slot {
   worker: Worker;
   ready: boolean;
-  busy: Pending | undefined;
+  /** Tasks sent to this worker and not answered yet, oldest first. */
+  busy: Pending[];
   exited: Promise<void>;
 }
 
@@ -92,7 +99,7 @@ export class WorkerPool {
     const slots = this.slots.splice(0);
     await Promise.all(
       slots.map(async (slot) => {
-        if (slot.busy) this.settle(slot.busy, error);
+        for (const pending of slot.busy.splice(0)) this.settle(pending, error);
         await slot.worker.terminate();
         await slot.exited;
       }),
@@ -106,7 +113,7 @@ export class WorkerPool {
       const data: FaceWorkerData = { engine: this.engine };
       const worker = new Worker(entry.target, { workerData: data, eval: entry.eval });
       let markExited: () => void = () => {};
-      const slot: Slot = { worker, ready: false, busy: undefined, exited: new Promise<void>((r) => (markExited = r)) };
+      const slot: Slot = { worker, ready: false, busy: [], exited: new Promise<void>((r) => (markExited = r)) };
       worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply));
       worker.on('error', (error) => this.fail(slot, error));
       worker.on('exit', (code) => {
@@ -132,9 +139,9 @@ export class WorkerPool {
       this.fail(slot, error);
       return;
     }
-    const pending = slot.busy;
-    slot.busy = undefined;
-    if (pending && pending.id === reply.id) {
+    const index = slot.busy.findIndex((p) => p.id === reply.id);
+    const pending = index >= 0 ? slot.busy.splice(index, 1)[0] : undefined;
+    if (pending) {
       if (reply.type === 'result') this.settle(pending, undefined, reply.result);
       else this.settle(pending, reply.unreadable ? new UnreadableImageError(reply.message) : new Error(reply.message));
     }
@@ -146,8 +153,7 @@ export class WorkerPool {
     this.initError ??= slot.ready ? undefined : error;
     const index = this.slots.indexOf(slot);
     if (index >= 0) this.slots.splice(index, 1);
-    if (slot.busy) this.settle(slot.busy, error);
-    slot.busy = undefined;
+    for (const pending of slot.busy.splice(0)) this.settle(pending, error);
     void slot.worker.terminate();
     if (this.slots.length === 0) for (const pending of this.queue.splice(0)) this.settle(pending, error);
     this.updateRefs();
@@ -160,13 +166,16 @@ export class WorkerPool {
   }
 
   private dispatch(): void {
-    for (const slot of this.slots) {
-      if (!slot.ready || slot.busy) continue;
-      const pending = this.queue.shift();
-      if (!pending) break;
-      slot.busy = pending;
-      const task: WorkerTask = { id: pending.id, request: pending.request };
-      slot.worker.postMessage(task);
+    // One task to each worker first, then a second, so a short queue is spread over all workers.
+    for (let depth = 1; depth <= tasksPerWorker; depth++) {
+      for (const slot of this.slots) {
+        if (!slot.ready || slot.busy.length >= depth) continue;
+        const pending = this.queue.shift();
+        if (!pending) break;
+        slot.busy.push(pending);
+        const task: WorkerTask = { id: pending.id, request: pending.request };
+        slot.worker.postMessage(task);
+      }
     }
     this.updateRefs();
   }
@@ -174,7 +183,7 @@ export class WorkerPool {
   /** Workers keep the process alive only while they have (or are about to get) work. */
   private updateRefs(): void {
     for (const slot of this.slots) {
-      if (slot.busy || (!slot.ready && this.queue.length > 0)) slot.worker.ref();
+      if (slot.busy.length > 0 || (!slot.ready && this.queue.length > 0)) slot.worker.ref();
       else slot.worker.unref();
     }
   }
