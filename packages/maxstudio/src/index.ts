@@ -21,6 +21,7 @@ export {
   maxstudio,
 } from './maxstudio-client.js';
 export { maxStudioProvider } from './maxstudio-errors.js';
+export { createNodeHttpFetch, type NodeHttpFetchOptions, nodeHttpFetch } from './node-http-fetch.js';
 export {
   createMaxStudioProvider,
   type MaxStudioProvider,

@@ -29,12 +29,10 @@ export function createMaxStudioEnhancer(context: ProviderContext, price: MaxStud
     price,
     async submitEnhance(request: EnhanceRequest, options: CallOptions = {}): Promise<ProviderJob> {
       abortIfNeeded(options.signal, 'enhance submission');
-      const { bytes, tooLarge } = await readStorageBytes(
-        context.storage,
-        request.imageKey,
-        maxImageBytes,
-        options.signal,
-      );
+      const { bytes, tooLarge } =
+        request.image === undefined
+          ? await readStorageBytes(context.storage, request.imageKey, maxImageBytes, options.signal)
+          : { bytes: request.image, tooLarge: request.image.byteLength > maxImageBytes };
       if (tooLarge) {
         throw new ProviderError(
           `"${request.imageKey}" is larger than 5 MB, MaxStudio's limit. Recompress or resize it before enhancing (nothing was sent).`,

@@ -34,7 +34,12 @@ export interface MaxStudioSettings {
    * @default process.env.MAXSTUDIO_BASE_URL ?? 'https://api.maxstudio.ai'
    */
   baseURL?: string;
-  /** A fetch implementation (for proxies or tests). @default globalThis.fetch */
+  /**
+   * The fetch the client sends requests with (ky runs on it). The default, {@link nodeHttpFetch}, is fetch on
+   * `node:http` with keep-alive, much lighter on CPU than the built-in fetch; pass `globalThis.fetch` (or your own,
+   * e.g. one with a proxy dispatcher) where you need HTTP/2 or undici's global dispatcher.
+   * @default nodeHttpFetch
+   */
   fetch?: typeof globalThis.fetch;
   /** Milliseconds to wait for one HTTP response before giving up on that attempt. @default 60000 */
   timeout?: number;

@@ -17,6 +17,7 @@ import {
   type MaxStudioSettings,
   type ResolvedMaxStudioSettings,
 } from './maxstudio-settings.js';
+import { nodeHttpFetch } from './node-http-fetch.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RetryBudget } from './retry-budget.js';
 
@@ -59,7 +60,7 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
     if (hashed?.key !== key) hashed = { key, hash: createHash('sha256').update(key).digest('hex') };
     return hashed.hash;
   };
-  const fetchImpl = settings.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+  const fetchImpl = settings.fetch ?? nodeHttpFetch;
   let http: KyInstance | undefined;
   let httpBase: string | undefined;
 

@@ -139,12 +139,23 @@ describe('MaxStudio adapters on the sandbox', () => {
     expect([meta.width, meta.height]).toEqual([1024, 1024]);
   });
 
-  it('refuses an image over 5 MB before sending it', async () => {
+  it('enhances the bytes the caller already holds without reading storage', async () => {
+    const { enhancer } = provider();
+    // No object is stored under this key: the given bytes are what is sent.
+    const job = await enhancer.submitEnhance({ imageKey: 'models/ada/not-stored.jpg', image: graceHopper });
+    const meta = await sharp((await enhancer.waitForEnhance(job)).bytes).metadata();
+    expect([meta.width, meta.height]).toEqual([1024, 1024]);
+  });
+
+  it('refuses an image over 5 MB before sending it, from storage or given as bytes', async () => {
     const since = (await sandbox.requests()).length;
-    const error = await provider()
-      .enhancer.submitEnhance({ imageKey: 'big.jpg' })
+    const { enhancer } = provider();
+    const stored = await enhancer.submitEnhance({ imageKey: 'big.jpg' }).catch((reason: unknown) => reason);
+    const given = await enhancer
+      .submitEnhance({ imageKey: 'models/ada/big.jpg', image: new Uint8Array(5 * 1024 * 1024 + 1) })
       .catch((reason: unknown) => reason);
-    expect(ProviderError.isInstance(error) && error.reason === 'input' && !error.isRetryable).toBe(true);
+    for (const error of [stored, given])
+      expect(ProviderError.isInstance(error) && error.reason === 'input' && !error.isRetryable).toBe(true);
     expect((await sandbox.requests()).length).toBe(since);
   });
 

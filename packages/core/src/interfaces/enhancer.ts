@@ -5,6 +5,11 @@ import type { CallOptions } from './shared.js';
 export interface EnhanceRequest {
   /** Storage key of the image to enhance. */
   imageKey: string;
+  /**
+   * The bytes stored at `imageKey`, when the caller already holds them (the orchestrator does, right after storing a
+   * swap): an enhancer that sends bytes uses these instead of reading storage again. Must equal what is stored.
+   */
+  image?: Uint8Array;
 }
 
 /** Enhances (upscales) images. Submit returns a job handle that can be reattached by id after a restart. */

@@ -124,7 +124,7 @@ export async function runUnit(context: UnitContext, unit: PlannedUnit): Promise<
         rating: unit.rating,
         provider: enhancer.provider,
         price: context.config.settings.prices.enhance,
-        submit: () => enhancer.submitEnhance({ imageKey: unit.swappedKey }),
+        submit: () => enhancer.submitEnhance({ imageKey: unit.swappedKey, image: swapped }),
         wait: (job, options) => enhancer.waitForEnhance(job, options),
         store: (done) => storeResult(context, unit.enhancedKey, done.bytes),
       });

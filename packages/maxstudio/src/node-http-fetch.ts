@@ -1,0 +1,241 @@
+import { Agent as HttpAgent, type IncomingMessage, request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+
+/** Options of {@link createNodeHttpFetch}. */
+export interface NodeHttpFetchOptions {
+  /**
+   * Idle keep-alive sockets are closed after this many ms.
+   * @default 4000
+   */
+  keepAliveMs?: number;
+  /**
+   * Redirects followed before the request fails (as fetch does).
+   * @default 20
+   */
+  maxRedirects?: number;
+}
+
+/** Headers that are not sent on to another origin when a redirect leaves the original one. */
+const credentialHeaders = new Set(['authorization', 'cookie', 'proxy-authorization', 'x-api-key']);
+const nullBodyStatuses = new Set([101, 103, 204, 205, 304]);
+
+interface Outgoing {
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  body: Buffer | undefined;
+  signal: AbortSignal | undefined;
+  redirect: RequestRedirect;
+}
+
+/**
+ * A `fetch` for Node on `node:http`/`node:https` with keep-alive agents: the same call shape and `Response`, at a
+ * fraction of the CPU of the built-in fetch (whose spec machinery and web streams cost ~0.6 ms per request on a
+ * mostly idle 2-core machine, measured in the pipeline benchmark). It follows redirects like fetch (303, and 301/302
+ * after a POST, become GETs; credentials such as `x-api-key` and `authorization` are dropped when a redirect leaves
+ * the origin), asks for and decodes gzip, deflate and brotli, and rejects with the signal's reason on abort and with a
+ * `TypeError('fetch failed', { cause })` on network errors, as fetch does.
+ *
+ * Differences from the built-in fetch: the response body is read whole before the promise resolves (right for API
+ * JSON and images, not for unbounded streams); request bodies are read whole before sending; no HTTP/2, no proxy
+ * from a global dispatcher. Pass `fetch: globalThis.fetch` to the client where those matter.
+ *
+ * @example
+ * ```ts no-run
+ * const fetch = createNodeHttpFetch({ keepAliveMs: 10_000 });
+ * const client = createMaxStudio({ fetch });
+ * ```
+ */
+export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof globalThis.fetch {
+  const keepAliveMs = options.keepAliveMs ?? 4000;
+  const maxRedirects = options.maxRedirects ?? 20;
+  const agents = {
+    'http:': new HttpAgent({ keepAlive: true, timeout: keepAliveMs, scheduling: 'lifo' }),
+    'https:': new HttpsAgent({ keepAlive: true, timeout: keepAliveMs, scheduling: 'lifo' }),
+  };
+
+  async function nodeFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const outgoing = await toOutgoing(input, init);
+    if (outgoing.url.protocol !== 'http:' && outgoing.url.protocol !== 'https:') {
+      return globalThis.fetch(input, init);
+    }
+    outgoing.signal?.throwIfAborted();
+    for (let redirects = 0; ; redirects++) {
+      const response = await send(outgoing);
+      const location = response.headers.location;
+      const status = response.statusCode ?? 0;
+      if (status < 300 || status > 399 || location === undefined || outgoing.redirect === 'manual') {
+        return toResponse(response, outgoing);
+      }
+      response.resume();
+      if (outgoing.redirect === 'error' || redirects >= maxRedirects) {
+        throw new TypeError('fetch failed', {
+          cause: new Error(
+            outgoing.redirect === 'error'
+              ? `redirected to ${redactUrl(location)} with redirect: 'error'`
+              : `more than ${maxRedirects} redirects`,
+          ),
+        });
+      }
+      followRedirect(outgoing, status, location);
+    }
+  }
+
+  function send(outgoing: Outgoing): Promise<IncomingMessage> {
+    const { url, method, headers, body, signal } = outgoing;
+    const requestFn = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const sent: OutgoingHttpHeaders = { ...headers };
+    if (body !== undefined) sent['content-length'] = body.byteLength;
+    else if (method !== 'GET' && method !== 'HEAD') sent['content-length'] = 0;
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const request = requestFn(url, { method, headers: sent, agent: agents[url.protocol as 'http:' | 'https:'] });
+      const onAbort = () => {
+        request.destroy();
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      request.once('response', (response) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(response);
+      });
+      request.once('error', (error) => {
+        signal?.removeEventListener('abort', onAbort);
+        reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: error }));
+      });
+      request.end(body);
+    });
+  }
+
+  function toResponse(incoming: IncomingMessage, outgoing: Outgoing): Promise<Response> {
+    const { signal } = outgoing;
+    const status = incoming.statusCode ?? 0;
+    const headers = new Headers();
+    const raw = incoming.rawHeaders;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      try {
+        headers.append(raw[i]!, raw[i + 1]!);
+      } catch {
+        // A header value fetch would refuse: left out, as a browser would.
+      }
+    }
+    const encoding = (incoming.headers['content-encoding'] ?? '').trim().toLowerCase();
+    const decoder = outgoing.method === 'HEAD' || nullBodyStatuses.has(status) ? undefined : decoderFor(encoding);
+    const stream: Readable = decoder ? incoming.pipe(decoder) : incoming;
+    if (decoder) {
+      headers.delete('content-encoding');
+      headers.delete('content-length');
+      incoming.once('error', (error) => decoder.destroy(error));
+    }
+    return new Promise<Response>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      const fail = (error: unknown) => {
+        signal?.removeEventListener('abort', onAbort);
+        incoming.destroy();
+        reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: error }));
+      };
+      const onAbort = () => fail(signal?.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.once('error', fail);
+      // A connection closed before the body ended is an error, as in fetch.
+      incoming.once('aborted', () => fail(new Error('the connection closed before the response ended')));
+      stream.once('end', () => {
+        signal?.removeEventListener('abort', onAbort);
+        if (!incoming.complete) {
+          fail(new Error('the connection closed before the response ended'));
+          return;
+        }
+        const noBody = outgoing.method === 'HEAD' || nullBodyStatuses.has(status);
+        const body = noBody ? null : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+        try {
+          const response = new Response(body, { status, statusText: incoming.statusMessage ?? '', headers });
+          Object.defineProperty(response, 'url', { value: outgoing.url.href });
+          resolve(response);
+        } catch (error) {
+          reject(new TypeError('fetch failed', { cause: error }));
+        }
+      });
+    });
+  }
+
+  return nodeFetch as typeof globalThis.fetch;
+}
+
+/** The default {@link createNodeHttpFetch} instance (the MaxStudio client's default `fetch`). */
+export const nodeHttpFetch: typeof globalThis.fetch = createNodeHttpFetch();
+
+async function toOutgoing(input: RequestInfo | URL, init: RequestInit | undefined): Promise<Outgoing> {
+  // A Request (what ky passes): read it. `init` then only carries options a Request does not know.
+  const request =
+    input instanceof Request
+      ? init && ('method' in init || 'headers' in init || 'body' in init || 'signal' in init)
+        ? new Request(input, init)
+        : input
+      : undefined;
+  if (request) {
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    headers['accept-encoding'] ??= 'gzip, deflate, br';
+    return {
+      url: new URL(request.url),
+      method: request.method,
+      headers,
+      body: request.body === null ? undefined : Buffer.from(await request.arrayBuffer()),
+      signal: request.signal,
+      redirect: request.redirect,
+    };
+  }
+  const body = init?.body;
+  if (body !== undefined && body !== null && typeof body !== 'string' && !(body instanceof Uint8Array)) {
+    // FormData, streams, blobs...: let the Request class encode them.
+    return toOutgoing(new Request(input as string | URL, init), undefined);
+  }
+  const headers: Record<string, string> = {};
+  new Headers(init?.headers).forEach((value, name) => {
+    headers[name] = value;
+  });
+  if (typeof body === 'string') headers['content-type'] ??= 'text/plain;charset=UTF-8';
+  headers['accept-encoding'] ??= 'gzip, deflate, br';
+  return {
+    url: new URL(typeof input === 'string' ? input : input.toString()),
+    method: (init?.method ?? 'GET').toUpperCase(),
+    headers,
+    body: body === undefined || body === null ? undefined : Buffer.from(body),
+    signal: init?.signal ?? undefined,
+    redirect: init?.redirect ?? 'follow',
+  };
+}
+
+/** Applies a redirect the way fetch does. */
+function followRedirect(outgoing: Outgoing, status: number, location: string): void {
+  const next = new URL(location, outgoing.url);
+  if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+    throw new TypeError('fetch failed', { cause: new Error(`redirected to a ${next.protocol} URL`) });
+  }
+  if (status === 303 || ((status === 301 || status === 302) && outgoing.method === 'POST')) {
+    if (outgoing.method !== 'HEAD') outgoing.method = 'GET';
+    outgoing.body = undefined;
+    for (const name of ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location'])
+      delete outgoing.headers[name];
+  }
+  if (next.origin !== outgoing.url.origin) {
+    for (const name of credentialHeaders) delete outgoing.headers[name];
+  }
+  outgoing.url = next;
+}
+
+function decoderFor(encoding: string) {
+  if (encoding === 'gzip' || encoding === 'x-gzip') return createGunzip();
+  if (encoding === 'deflate') return createInflate();
+  if (encoding === 'br') return createBrotliDecompress();
+  return undefined;
+}
+
+/** A URL for messages, without its query (signed URLs carry credentials there). */
+function redactUrl(location: string): string {
+  return location.replace(/[?#].*$/, '');
+}
