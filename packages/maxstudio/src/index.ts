@@ -21,13 +21,13 @@ export {
   maxstudio,
 } from './maxstudio-client.js';
 export { maxStudioProvider } from './maxstudio-errors.js';
-export { createNodeHttpFetch, type NodeHttpFetchOptions, nodeHttpFetch } from './node-http-fetch.js';
 export {
   createMaxStudioProvider,
   type MaxStudioProvider,
   type MaxStudioProviderOptions,
 } from './maxstudio-provider.js';
 export { defaultMaxStudioBaseURL, type MaxStudioRetrySettings, type MaxStudioSettings } from './maxstudio-settings.js';
+export { createNodeHttpFetch, type NodeHttpFetchOptions, nodeHttpFetch } from './node-http-fetch.js';
 export {
   defaultMaxStudioPrices,
   isLoopbackURL,

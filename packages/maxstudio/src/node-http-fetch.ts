@@ -1,4 +1,4 @@
-import { Agent as HttpAgent, type IncomingMessage, request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
@@ -129,7 +129,7 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
       incoming.once('error', (error) => decoder.destroy(error));
     }
     return new Promise<Response>((resolve, reject) => {
-      const chunks: Buffer[] = [];
+      const chunks: Buffer<ArrayBuffer>[] = [];
       const fail = (error: unknown) => {
         signal?.removeEventListener('abort', onAbort);
         incoming.destroy();
@@ -137,7 +137,7 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
       };
       const onAbort = () => fail(signal?.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('data', (chunk: Buffer<ArrayBuffer>) => chunks.push(chunk));
       stream.once('error', fail);
       // A connection closed before the body ended is an error, as in fetch.
       incoming.once('aborted', () => fail(new Error('the connection closed before the response ended')));

@@ -23,7 +23,13 @@ async function startServer(routes: Record<string, Route>) {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString();
-      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, remotePort: req.socket.remotePort });
+      seen.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body,
+        remotePort: req.socket.remotePort,
+      });
       const route = routes[(req.url ?? '').split('?')[0]!];
       if (route) route(req, res, body);
       else res.writeHead(404).end('no route');
@@ -194,9 +200,7 @@ describe('nodeHttpFetch', () => {
     await expect(nodeHttpFetch(`${main.url}/json`, { signal: before.signal })).rejects.toThrow('stopped before');
     const during = new AbortController();
     setTimeout(() => during.abort(new Error('stopped while waiting')), 50);
-    await expect(nodeHttpFetch(`${main.url}/slow`, { signal: during.signal })).rejects.toThrow(
-      'stopped while waiting',
-    );
+    await expect(nodeHttpFetch(`${main.url}/slow`, { signal: during.signal })).rejects.toThrow('stopped while waiting');
   });
 
   it('reports network failures as TypeError("fetch failed") with the system error as cause', async () => {
