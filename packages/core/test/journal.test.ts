@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type CorruptLine,
+  deferredWriteMs,
   INTERRUPTED_SUBMISSION_REASON,
   openJournal,
   type ProgressJournal,
@@ -141,6 +143,69 @@ describe('progress journal', () => {
     const written = (await lines()).map((line) => JSON.parse(line) as { seq: number; unitId: string });
     expect(written.map((e) => e.seq)).toEqual(events.map((e) => e.seq));
     expect(written[199]?.unitId).toBe('u199');
+  });
+
+  it('a deferred event resolves at once and is written, in order, with the next immediate one', async () => {
+    const journal = await journalAt();
+    await journal.append({ type: 'planned', unitId: 'a', ops: ['swap'] });
+    const deferred = await journal.append({ type: 'planned', unitId: 'b', ops: ['swap'] }, { durability: 'deferred' });
+    expect(deferred.seq).toBe(2);
+    // Visible in memory at once, not yet in the file.
+    expect(journal.state('b')?.status).toBe('pending');
+    expect((await lines()).map((line) => JSON.parse(line).unitId)).toEqual(['a']);
+    await journal.append({ type: 'planned', unitId: 'c', ops: ['swap'] });
+    expect((await lines()).map((line) => JSON.parse(line).unitId)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('a deferred event alone is written within deferredWriteMs, and before close', async () => {
+    const journal = await journalAt();
+    await journal.append({ type: 'planned', unitId: 'a', ops: ['swap'] }, { durability: 'deferred' });
+    await new Promise((resolve) => setTimeout(resolve, deferredWriteMs + 150));
+    expect((await lines()).map((line) => JSON.parse(line).unitId)).toEqual(['a']);
+    await journal.append({ type: 'planned', unitId: 'b', ops: ['swap'] }, { durability: 'deferred' });
+    await journal.close();
+    expect((await lines()).map((line) => JSON.parse(line).unitId)).toEqual(['a', 'b']);
+  });
+
+  it('a process killed before a deferred event is written loses it and nothing before it', async () => {
+    const script = `
+      const { openJournal } = await import(${JSON.stringify(new URL('../src/index.ts', import.meta.url).href)});
+      const journal = await openJournal(process.env.JOURNAL_PATH);
+      await journal.append({ type: 'planned', unitId: 'a', ops: ['swap'] });
+      await journal.append({ type: 'planned', unitId: 'b', ops: ['swap'] }, { durability: 'deferred' });
+      if (process.env.THEN_IMMEDIATE) await journal.append({ type: 'planned', unitId: 'c', ops: ['swap'] });
+      // Say so, then freeze (timers included) so the kill lands before the deferred write could happen.
+      (await import('node:fs')).writeSync(1, 'ready\\n');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+    `;
+    const runUntilKilled = async (env: Record<string, string>) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        env: { ...process.env, JOURNAL_PATH: path, ...env },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes('ready')) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`child exited early with ${code}`)));
+      });
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+      return (await lines()).map((line) => JSON.parse(line).unitId);
+    };
+    expect(await runUntilKilled({})).toEqual(['a']);
+    await rm(path);
+    expect(await runUntilKilled({ THEN_IMMEDIATE: '1' })).toEqual(['a', 'b', 'c']);
+  });
+
+  it('compaction keeps deferred events', async () => {
+    const journal = await journalAt();
+    await journal.append({ type: 'planned', unitId: 'a', ops: ['swap'] }, { durability: 'deferred' });
+    await journal.compact();
+    await journal.close();
+    const reread = await journalAt();
+    expect(reread.units().map((unit) => unit.unitId)).toEqual(['a']);
   });
 
   it('drops a torn last line and truncates it so later appends stay line-aligned', async () => {

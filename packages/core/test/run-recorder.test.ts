@@ -59,6 +59,34 @@ describe('the orchestrator run recorder over journal and ledger', () => {
     await ledger.close();
   });
 
+  it('records the actual charge of a completed op whose deferred ledger entry a crash lost', async () => {
+    const dir = await tempDir();
+    const recorder = await openRunRecorder({ dir, model: 'andie' });
+    await recorder.planned([stage]);
+    await recorder.beginSubmission(charge);
+    await recorder.submitted(stage, 'swap', 'job-1', 'maxstudio');
+    // The journal got its `completed`, the ledger never got the deferred `actual` (the process died first).
+    await recorder.completed(stage, 'swap', ['k.jpg']);
+    await recorder.close();
+    const ledgerPath = join(dir, 'costs.jsonl');
+    const before = await openLedger(ledgerPath);
+    expect(before.totals('credits')).toMatchObject({ reserved: 10, actual: 0 });
+    await before.close();
+
+    const reopened = await openRunRecorder({ dir, model: 'andie' });
+    expect(reopened.state(stage)).toEqual({ status: 'done', outputKeys: ['k.jpg'] });
+    await reopened.close();
+    const after = await openLedger(ledgerPath);
+    expect(after.totals('credits')).toMatchObject({ reserved: 0, actual: 10 });
+    expect(after.hasActual(stage, 'swap', 'job-1')).toBe(true);
+    await after.close();
+    // Opening again changes nothing more.
+    await (await openRunRecorder({ dir, model: 'andie' })).close();
+    const again = await openLedger(ledgerPath);
+    expect(again.totals('credits')).toMatchObject({ reserved: 0, actual: 10 });
+    await again.close();
+  });
+
   it('a run budget is an allowance on top of what the ledger already holds', async () => {
     const dir = await tempDir();
     const recorder = await openRunRecorder({ dir, model: 'andie' });

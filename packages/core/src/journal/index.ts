@@ -19,7 +19,7 @@ export {
   type UnitState,
   type UnitStatus,
 } from './journal-state.js';
-export type { CorruptLine, TailRepair } from './json-lines-file.js';
+export { type AppendOptions, type CorruptLine, deferredWriteMs, type TailRepair } from './json-lines-file.js';
 export {
   type InFlightOp,
   type JournalOptions,

@@ -19,6 +19,23 @@ export interface CorruptLine {
 /** What loading found at the end of the file (a crash while writing leaves a torn last line). */
 export type TailRepair = 'none' | 'truncated' | 'terminated';
 
+/** Options of an append to a journal or ledger. */
+export interface AppendOptions {
+  /**
+   * `immediate`: the promise resolves once the record is written and fsynced.
+   * `deferred`: the promise resolves at once; the record is written (and fsynced) together with the next immediate
+   * record of the same file, before a compaction or close, or after {@link deferredWriteMs} at the latest, in order.
+   * A crash before then loses it (and only it and later deferred records: the file always holds a prefix of what
+   * was appended). Use it only for records that can be rebuilt, e.g. a completed job that a resume re-reads by its
+   * recorded job id; it saves a write and an fsync each.
+   * @default 'immediate'
+   */
+  durability?: 'immediate' | 'deferred';
+}
+
+/** The longest a deferred record waits for a write to share, in ms. */
+export const deferredWriteMs = 200;
+
 /** @internal Options for {@link openJsonLinesFile}. */
 export interface JsonLinesFileOptions<T> {
   /** Human name for messages, e.g. `Progress journal`. */
@@ -67,6 +84,9 @@ export class JsonLinesFile {
   private draining = false;
   private broken: StorageError | undefined;
   private closed = false;
+  /** Deferred lines not yet queued for writing (see {@link AppendOptions.durability}). */
+  private deferred: string[] = [];
+  private deferredTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly path: string,
@@ -116,8 +136,21 @@ export class JsonLinesFile {
     }
   }
 
-  /** Appends one line (`text` must end with `\n`); resolves once it is written (and fsynced). */
-  append(text: string): Promise<void> {
+  /**
+   * Appends one line (`text` must end with `\n`); resolves once it is written (and fsynced), or at once when
+   * deferred (it is then written with the next immediate line, see {@link AppendOptions}).
+   */
+  append(text: string, options: AppendOptions = {}): Promise<void> {
+    if (options.durability === 'deferred' && this.fsync) {
+      try {
+        this.assertWritable();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      this.deferred.push(text);
+      this.deferredTimer ??= setTimeout(() => this.queueDeferred(), deferredWriteMs).unref();
+      return Promise.resolve();
+    }
     return this.enqueue((resolve, reject) => ({ kind: 'line', text, resolve, reject }));
   }
 
@@ -170,6 +203,7 @@ export class JsonLinesFile {
   /** Waits for queued writes, then closes the file. Further appends are refused. */
   async close(): Promise<void> {
     if (this.closed) return;
+    this.queueDeferred();
     this.closed = true;
     if (!this.broken) {
       await new Promise<void>((resolve) => {
@@ -199,7 +233,25 @@ export class JsonLinesFile {
     return new Promise<void>((resolve, reject) => this.push(make(resolve, reject)));
   }
 
+  /** Moves deferred lines into the write queue, ahead of whatever is queued next. Their callers are gone: a failed
+   * write marks the file broken, so the next append reports it. */
+  private queueDeferred(): void {
+    if (this.deferredTimer) {
+      clearTimeout(this.deferredTimer);
+      this.deferredTimer = undefined;
+    }
+    if (this.deferred.length === 0 || this.broken) return;
+    const text = this.deferred.length === 1 ? this.deferred[0]! : this.deferred.join('');
+    this.deferred = [];
+    this.pushNow({ kind: 'line', text, resolve: () => {}, reject: () => {} });
+  }
+
   private push(item: QueueItem): void {
+    this.queueDeferred();
+    this.pushNow(item);
+  }
+
+  private pushNow(item: QueueItem): void {
     this.queue.push(item);
     if (!this.draining) {
       this.draining = true;

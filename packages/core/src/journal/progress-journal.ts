@@ -10,7 +10,7 @@ import {
   type UnitState,
   type UnitStatus,
 } from './journal-state.js';
-import { type CorruptLine, JsonLinesFile, type TailRepair } from './json-lines-file.js';
+import { type AppendOptions, type CorruptLine, JsonLinesFile, type TailRepair } from './json-lines-file.js';
 
 /** Options for {@link openJournal}. */
 export interface JournalOptions {
@@ -58,7 +58,8 @@ export interface ProgressJournal {
   /** What opening repaired: `truncated` (a torn last line was dropped), `terminated` (a newline was added) or `none`. */
   readonly repaired: TailRepair;
   /**
-   * Appends an event and resolves once it is on disk (fsynced), with the `seq` and `at` it was given. Safe with many
+   * Appends an event and resolves once it is on disk (fsynced), with the `seq` and `at` it was given (at once with
+   * `{ durability: 'deferred' }`: it is then written with the next immediate event, see {@link AppendOptions}). Safe with many
    * concurrent callers: events are written in call order. Refuses an illegal step with a {@link ValidationError}
    * before writing anything, e.g. a second `submitting` while the op is in flight or uncertain (that would pay
    * twice).
@@ -69,7 +70,7 @@ export interface ProgressJournal {
    * await journal.append({ type: 'submitted', unitId, op: 'swap', jobId: job.id, provider: job.provider });
    * ```
    */
-  append(event: JournalEventInput): Promise<JournalEvent>;
+  append(event: JournalEventInput, options?: AppendOptions): Promise<JournalEvent>;
   /**
    * The folded state of a unit, or undefined when the journal has never seen it. A live view, updated in place by
    * later events: copy it (`structuredClone`) to keep a snapshot.
@@ -148,14 +149,14 @@ class FileProgressJournal implements ProgressJournal {
     return this.file.repaired;
   }
 
-  append(input: JournalEventInput): Promise<JournalEvent> {
+  append(input: JournalEventInput, options?: AppendOptions): Promise<JournalEvent> {
     // Everything up to the write runs synchronously, so concurrent callers see each other's events.
     try {
       this.file.assertWritable();
       const event = this.toEvent(input);
       applyJournalEvent(this.byId, event);
       this.lastSeq = event.seq;
-      return this.file.append(`${JSON.stringify(event)}\n`).then(() => event);
+      return this.file.append(`${JSON.stringify(event)}\n`, options).then(() => event);
     } catch (error) {
       return Promise.reject(error);
     }

@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors/validation-error.js';
-import { type CorruptLine, JsonLinesFile } from '../journal/json-lines-file.js';
+import { type AppendOptions, type CorruptLine, JsonLinesFile } from '../journal/json-lines-file.js';
 import {
   decodeLedgerEntry,
   type LedgerEntry,
@@ -48,7 +48,8 @@ export interface CostLedger {
   /** Number of entries loaded and recorded. */
   readonly size: number;
   /**
-   * Records an entry and resolves once it is on disk. Idempotent where it matters (see
+   * Records an entry and resolves once it is on disk (at once with `{ durability: 'deferred' }`: it is then written
+   * with the next immediate record, see {@link AppendOptions}). Idempotent where it matters (see
    * {@link LedgerRecordResult.recorded}): recording the same actual charge after a crash and a reattach never counts
    * it twice. The in-memory totals change synchronously, before the write, so concurrent callers see each other.
    * @throws {ValidationError} for a malformed entry (nothing is written).
@@ -58,7 +59,7 @@ export interface CostLedger {
    *   amount: 10, unitOfAccount: 'credits', source: 'price-table', jobId: job.id, attempt: 1 });
    * ```
    */
-  record(entry: LedgerEntryInput): Promise<LedgerRecordResult>;
+  record(entry: LedgerEntryInput, options?: AppendOptions): Promise<LedgerRecordResult>;
   /** The open reservation of an item's op, if any (release it with `{ ...it, kind: 'release' }`). */
   openReservation(itemId: string, op: string): LedgerEntry | undefined;
   /** Unresolved uncertain entries of an item's op. */
@@ -221,7 +222,7 @@ class FileCostLedger implements CostLedger {
     return this.state.size;
   }
 
-  record(input: LedgerEntryInput): Promise<LedgerRecordResult> {
+  record(input: LedgerEntryInput, options?: AppendOptions): Promise<LedgerRecordResult> {
     // Validation and the in-memory change run synchronously (a budget's check-and-reserve relies on it).
     try {
       this.file.assertWritable();
@@ -239,7 +240,7 @@ class FileCostLedger implements CostLedger {
       const duplicate = this.state.apply(entry);
       if (duplicate) return this.file.barrier().then(() => ({ recorded: false, entry: duplicate }));
       this.lastSeq = entry.seq;
-      return this.file.append(`${JSON.stringify(entry)}\n`).then(() => ({ recorded: true, entry }));
+      return this.file.append(`${JSON.stringify(entry)}\n`, options).then(() => ({ recorded: true, entry }));
     } catch (error) {
       return Promise.reject(error);
     }

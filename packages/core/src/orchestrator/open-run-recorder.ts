@@ -60,6 +60,16 @@ async function reconcileInterrupted(journal: ProgressJournal, ledger: CostLedger
     await ledger.record({ ...rest, model, kind: 'uncertain', attempt: op.attempt, note: op.reason });
     await ledger.record({ ...rest, model, kind: 'release' });
   }
+  // A completed op whose deferred `actual` charge a crash lost: it was charged, so record it from the reservation.
+  for (const unit of journal.units()) {
+    for (const op of Object.values(unit.ops)) {
+      if (op.status !== 'completed' || op.jobId === undefined) continue;
+      const reservation = ledger.openReservation(unit.unitId, op.op);
+      if (!reservation || ledger.hasActual(unit.unitId, op.op, op.jobId)) continue;
+      const { seq: _seq, at: _at, kind: _kind, ...rest } = reservation;
+      await ledger.record({ ...rest, model, kind: 'actual', jobId: op.jobId });
+    }
+  }
   // A crash between a stage's op-level and unit-level `completed` events: the output is stored, so finish the record.
   for (const unit of journal.units()) {
     if (unit.status === 'done') continue;
@@ -152,10 +162,11 @@ class JournalLedgerRecorder implements RunRecorder {
   }
 
   async completed(stageId: string, op: string, outputKeys: string[]): Promise<void> {
-    // Appended together so they share one fsync; the journal keeps their order.
+    // Deferred: written (in order) with the journal's next immediate event. See RunRecorder.completed.
+    const deferred = { durability: 'deferred' } as const;
     await Promise.all([
-      this.journal.append({ type: 'completed', unitId: stageId, op, outputKeys }),
-      this.journal.append({ type: 'completed', unitId: stageId, outputKeys }),
+      this.journal.append({ type: 'completed', unitId: stageId, op, outputKeys }, deferred),
+      this.journal.append({ type: 'completed', unitId: stageId, outputKeys }, deferred),
     ]);
   }
 
@@ -216,8 +227,11 @@ class JournalLedgerRecorder implements RunRecorder {
     await this.ledger.record({ ...this.entry(charge), kind: 'release' });
   }
 
-  async actual(charge: Charge & { jobId: string }): Promise<void> {
-    await this.ledger.record({ ...this.entry(charge), kind: 'actual', jobId: charge.jobId });
+  async actual(charge: Charge & { jobId: string }, options: { deferred?: boolean } = {}): Promise<void> {
+    await this.ledger.record(
+      { ...this.entry(charge), kind: 'actual', jobId: charge.jobId },
+      { durability: options.deferred ? 'deferred' : 'immediate' },
+    );
   }
 
   async uncertainCharge(charge: Charge): Promise<void> {

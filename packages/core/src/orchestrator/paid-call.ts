@@ -96,8 +96,10 @@ export async function runPaidCall<Stored>(
     // attempt or a resume reattaches it by id instead of paying again.
     throw error;
   }
+  // Deferred: the stage's `completed` event (next) is deferred too and written after it; a crash that loses this
+  // record before `completed` is written leaves the job reattachable, and one that loses it after is repaired on open.
   const recorded = recorder
-    .actual({ ...charge, amount: result.units, unit: result.unit, jobId: job.id })
+    .actual({ ...charge, amount: result.units, unit: result.unit, jobId: job.id }, { deferred: true })
     .then(() => emitCost('actual', result.units, result.unit));
   // Both are on disk before this resolves, so the stage's `completed` event (next) never precedes either.
   const [stored] = await Promise.all([call.store(result), recorded]);

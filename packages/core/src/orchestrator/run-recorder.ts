@@ -30,6 +30,11 @@ export interface RunRecorder {
   planned(stageIds: string[]): Promise<void>;
   submitting(stageId: string, op: string): Promise<void>;
   submitted(stageId: string, op: string, jobId: string, provider: string): Promise<void>;
+  /**
+   * Records a stage's op and the stage as completed. Deferred (written with the journal's next immediate event):
+   * lost in a crash, the op is still `submitted` with its job id, so a resume reattaches it and stores the result
+   * again without paying.
+   */
   completed(stageId: string, op: string, outputKeys: string[]): Promise<void>;
   failed(stageId: string, op: string, failure: { code: string; message: string; retryable: boolean }): Promise<void>;
   uncertain(stageId: string, op: string, reason: string): Promise<void>;
@@ -42,8 +47,12 @@ export interface RunRecorder {
   beginSubmission(charge: Charge): Promise<void>;
   /** Releases a reservation whose submission was refused before acceptance. */
   release(charge: Charge): Promise<void>;
-  /** Records an actual charge (once per stage, op and job id however often it is called). */
-  actual(charge: Charge & { jobId: string }): Promise<void>;
+  /**
+   * Records an actual charge (once per stage, op and job id however often it is called). With `deferred`, it is
+   * written with the ledger's next immediate record (only for a completed stage: a resume rebuilds a lost one from
+   * the journal's `completed` op and the open reservation).
+   */
+  actual(charge: Charge & { jobId: string }, options?: { deferred?: boolean }): Promise<void>;
   /** Records a possible charge of a submission whose response was lost. */
   uncertainCharge(charge: Charge): Promise<void>;
   /** Sets (or replaces) the budget that {@link RunRecorder.reserve} enforces. */
