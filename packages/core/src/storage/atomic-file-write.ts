@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { BigIntStats, Dirent } from 'node:fs';
+import { type BigIntStats, constants, type Dirent } from 'node:fs';
 import { type FileHandle, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChunkSource } from './chunk-source.js';
@@ -17,12 +17,33 @@ export const tempFilePrefix = '.ms-tmp-';
 const coalesceBytes = 256 * 1024;
 const smallChunkBytes = 64 * 1024;
 
+/**
+ * Bodies of a known size up to this are written to a temporary file opened with `O_SYNC`: each write returns once on
+ * disk (as write + fsync), so the separate fsync is saved. Larger and streamed bodies are written unsynced and fsynced
+ * once at the end, which is faster for many writes.
+ */
+const syncedWriteMaxBytes = 1024 * 1024;
+const createFlags = constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY;
+/** `O_SYNC` where the platform has it (not Windows). */
+const syncFlag: number | undefined = constants.O_SYNC;
+
 /** Options for {@link writeFileAtomic}. @internal */
 export interface AtomicWriteOptions {
   signal?: AbortSignal;
   onProgress?: (progress: { loaded: number; total?: number }) => void;
   /** The total size, when known, for progress reports. */
   total?: number;
+}
+
+/** Where {@link writeFileAtomic} writes. @internal */
+export interface AtomicWriteTarget {
+  /**
+   * Creates (if needed) and returns the real directory to write in. `attempt` 1 may answer from a cache; later
+   * attempts, made when creating the temporary file there failed, must check the file system again.
+   */
+  resolveDir(attempt: number): Promise<string>;
+  /** Makes the rename into `dir` durable (fsyncs the directory). */
+  syncDir(dir: string): Promise<void>;
 }
 
 async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
@@ -33,52 +54,40 @@ async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number)
   }
 }
 
-/**
- * Flushes a directory entry change (a create or rename) to disk. Platforms that cannot fsync a directory (Windows)
- * skip it.
- *
- * @internal
- */
-export async function syncDirectory(dir: string): Promise<void> {
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch (error) {
-    if (!isFsError(error) || !['EISDIR', 'EPERM', 'EINVAL', 'EBADF', 'EACCES'].includes(error.code)) throw error;
-  } finally {
-    await handle?.close();
-  }
-}
-
 /** Creates a new temporary file in the directory `resolveDir` returns, retrying if the directory vanished meanwhile. */
 async function openTempFile(
-  resolveDir: () => Promise<string>,
+  resolveDir: AtomicWriteTarget['resolveDir'],
+  flags: number,
 ): Promise<{ dir: string; path: string; handle: FileHandle }> {
   for (let attempt = 1; ; attempt++) {
-    const dir = await resolveDir();
+    const dir = await resolveDir(attempt);
     const path = join(dir, tempFilePrefix + randomBytes(8).toString('hex'));
     try {
-      return { dir, path, handle: await open(path, 'wx') };
+      return { dir, path, handle: await open(path, flags) };
     } catch (error) {
-      // A concurrent delete may prune the (empty) directory between creating it and opening the file in it.
-      if (attempt >= 5 || !isFsError(error) || error.code !== 'ENOENT') throw error;
+      if (attempt >= 5 || !isFsError(error)) throw error;
+      // A concurrent delete may prune the (empty) directory between creating it and opening the file in it; and a
+      // directory remembered from an earlier call may have changed since (checked again on the next attempt).
+      if (error.code !== 'ENOENT' && (attempt > 1 || (error.code !== 'ENOTDIR' && error.code !== 'ELOOP'))) {
+        throw error;
+      }
     }
   }
 }
 
 /**
  * Writes `source` to `name` inside a directory, atomically: the bytes go to a new temporary file in the same
- * directory, which is fsynced, renamed over the target, and the directory fsynced. Readers see the old content or the
- * new, never a mix. On any failure or abort the temporary file is removed, the source cancelled and the old content
- * kept; an abort rejects with the signal's reason.
+ * directory, which is made durable (opened with `O_SYNC` for a small body of known size, else fsynced), renamed over
+ * the target, and the directory fsynced. Readers see the old content or the new, never a mix. On any failure or abort
+ * the temporary file is removed, the source cancelled and the old content kept; an abort rejects with the signal's
+ * reason.
  *
- * @param resolveDir - Creates (if needed) and returns the real directory to write in.
+ * @param target - Resolves the real directory to write in, and fsyncs it.
  * @returns The path the content now lives at, and the file's stats after the rename.
  * @internal
  */
 export async function writeFileAtomic(
-  resolveDir: () => Promise<string>,
+  target: AtomicWriteTarget,
   name: string,
   source: ChunkSource,
   options: AtomicWriteOptions = {},
@@ -95,7 +104,8 @@ export async function writeFileAtomic(
   aborted.catch(() => {}); // The rejection is observed through Promise.race; never unhandled.
   try {
     signal?.throwIfAborted();
-    temp = await openTempFile(resolveDir);
+    const syncedWrites = syncFlag !== undefined && total !== undefined && total > 0 && total <= syncedWriteMaxBytes;
+    temp = await openTempFile(target.resolveDir, syncedWrites ? createFlags | syncFlag : createFlags);
     handleOpen = true;
     stage = 'writing';
     // Allocated on the first small chunk, no larger than the body when its size is known.
@@ -127,18 +137,19 @@ export async function writeFileAtomic(
       onProgress?.(total === undefined ? { loaded } : { loaded, total });
     }
     await flush();
-    await temp.handle.sync();
+    // With O_SYNC every write above returned once on disk; a body that turned out empty wrote nothing, so sync.
+    if (!syncedWrites || position === 0) await temp.handle.sync();
     signal?.throwIfAborted();
-    const target = join(temp.dir, name);
-    await rename(temp.path, target);
+    const path = join(temp.dir, name);
+    await rename(temp.path, path);
     stage = 'done';
     // The file stays open across the rename (libuv opens files shareable for delete, so Windows allows it): its
     // stats as renamed and the directory's fsync then need no further path lookups, and run side by side.
     const file = temp.handle;
     handleOpen = false;
     const statted = file.stat({ bigint: true }).finally(() => file.close().catch(() => {}));
-    const [stats] = await Promise.all([statted, syncDirectory(temp.dir)]);
-    return { path: target, stats };
+    const [stats] = await Promise.all([statted, target.syncDir(temp.dir)]);
+    return { path, stats };
   } catch (error) {
     if (stage !== 'done') {
       source.cancel(error);

@@ -12,7 +12,7 @@ export function isFsError(error: unknown): error is FsError {
 }
 
 /** True for `ENOENT` and `ENOTDIR`: the path (or one of its parents) does not exist as expected. @internal */
-export function isMissing(error: unknown): boolean {
+export function isMissing(error: unknown): error is FsError {
   return isFsError(error) && (error.code === 'ENOENT' || error.code === 'ENOTDIR');
 }
 

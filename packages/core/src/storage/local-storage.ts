@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type BigIntStats, constants } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { lstat, mkdir, open, realpath, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { StorageError, ValidationError } from '../errors/index.js';
@@ -16,18 +17,34 @@ import { findTempFiles, writeFileAtomic } from './atomic-file-write.js';
 import { bytesSource, type ChunkSource, webStreamSource } from './chunk-source.js';
 import { contentTypeOf } from './content-type.js';
 import { fileReadStream } from './file-read-stream.js';
-import { isFsError, isMissing, keyNotFound, outsideRoot, toStorageError } from './fs-error.js';
+import { type FsError, isFsError, isMissing, keyNotFound, outsideRoot, toStorageError } from './fs-error.js';
 import { isInside, listFilesSorted, mapConcurrent } from './list-files.js';
 import type { LocalStorageOptions, LocalStorageSignedUrlOptions } from './local-storage-options.js';
 import { SignedUrlServer, type SignedUrlSettings } from './signed-url-server.js';
 import { assertStorageKey } from './storage-key.js';
+import { VerifiedDirectories } from './verified-directories.js';
 
 const defaultPageSize = 1000;
 const maxPageSize = 100_000;
 const statConcurrency = 32;
 const deleteConcurrency = 16;
-/** `O_NOFOLLOW` refuses a final symbolic link swapped in after the path was checked (0 where unsupported). */
-const readFlags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
+/** `O_NOFOLLOW` refuses a final symbolic link (undefined where unsupported: Windows). */
+const noFollow: number | undefined = constants.O_NOFOLLOW;
+const readFlags = constants.O_RDONLY | (noFollow ?? 0);
+
+/** The key of the directory holding `key`: `models/andie` for `models/andie/x.jpg`, `''` for a top-level key. */
+function dirKeyOf(key: string): string {
+  return key.slice(0, Math.max(0, key.lastIndexOf('/')));
+}
+
+function nameOf(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1);
+}
+
+/** `O_NOFOLLOW` met a symbolic link as the last path component (Linux and macOS say ELOOP, FreeBSD EMLINK). */
+function isFinalLink(error: unknown): error is FsError {
+  return isFsError(error) && (error.code === 'ELOOP' || error.code === 'EMLINK');
+}
 
 function positiveInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
@@ -94,15 +111,22 @@ function objectInfo(key: string, stats: BigIntStats): StorageObjectInfo {
  *
  * - Keys are checked with {@link assertStorageKey}, and no key can reach outside the root, through `..` or through
  *   symbolic links (reads and writes that would follow a link outside the root fail with a {@link StorageError}).
- * - Writes are atomic: a temporary file beside the target (a hidden `.ms-tmp-*` name `list` never shows) is fsynced
- *   and renamed over it, and the directory fsynced. A crash, error or abort leaves the old content intact.
+ * - Writes are atomic: a temporary file beside the target (a hidden `.ms-tmp-*` name `list` never shows) is made
+ *   durable, renamed over it, and the directory fsynced before `put` resolves. A crash, error or abort leaves the
+ *   old content intact.
+ * - File-system calls are kept few (each costs a thread-pool round trip): directories checked to lie inside the
+ *   root are remembered for one second (forgotten at once when LocalStorage removes directories), so reads skip
+ *   `realpath` and open the file with `O_NOFOLLOW`; and a handle per recently written directory (at most 32) is
+ *   kept open for its fsyncs, shared by concurrent writers. Idle handles close after a second;
+ *   {@link LocalStorage.close} closes them at once.
  * - Bodies are streamed in and out chunk by chunk; a large body is never held in memory whole.
  * - Content types come from the file extension (LocalStorage stores no metadata); ETags from the file's identity,
  *   size and times.
  * - Deleting a key also removes directories it leaves empty.
  * - With `signedUrls` set, {@link LocalStorage.signedUrl} returns HMAC-signed GET/PUT URLs served by a loopback
  *   HTTP server started on first use, so a local emulator can fetch files by URL. `publicUrls` is `false`: the
- *   orchestrator refuses to hand these URLs to a real cloud API. Call {@link LocalStorage.close} to stop the server.
+ *   orchestrator refuses to hand these URLs to a real cloud API. Call {@link LocalStorage.close} to stop the server
+ *   (and close the directory handles) when done.
  *
  * @example
  * ```ts
@@ -142,6 +166,7 @@ export class LocalStorage implements Storage {
   readonly #server: SignedUrlServer | undefined;
   readonly #settings: SignedUrlSettings | undefined;
   #realRoot: Promise<string> | undefined;
+  readonly #dirs = new VerifiedDirectories();
 
   /**
    * @param options - The root directory (created on first use if missing) and optional signed URL settings.
@@ -245,6 +270,23 @@ export class LocalStorage implements Storage {
     assertStorageKey(key);
     options.signal?.throwIfAborted();
     try {
+      // Fast path: one lstat in the checked directory. A link as the last component takes the path below.
+      const dirKey = dirKeyOf(key);
+      const dir = await this.#readableDir(dirKey);
+      if (dir === undefined) return undefined;
+      if (dir !== 'check') {
+        try {
+          const stats = await lstat(join(dir.real, nameOf(key)), { bigint: true });
+          if (!stats.isSymbolicLink()) {
+            if (!dir.cached) this.#dirs.set(dirKey, dir.real);
+            return stats.isFile() ? objectInfo(key, stats) : undefined;
+          }
+        } catch (error) {
+          if (!isMissing(error)) throw error;
+          this.#missedIn(dirKey, dir, error);
+          return undefined;
+        }
+      }
       const real = await this.#resolveExisting(key, 'head');
       if (real === undefined) return undefined;
       const stats = await stat(real, { bigint: true });
@@ -372,11 +414,12 @@ export class LocalStorage implements Storage {
   }
 
   /**
-   * Stops the signed URL server if it was started, closing its connections and freeing its port. The storage stays
-   * usable; a later `signedUrl` call starts the server again (on a new port unless `signedUrls.port` is fixed).
+   * Stops the signed URL server if it was started, closing its connections and freeing its port, and closes the
+   * directory handles kept open for fsyncs (which otherwise close after a second idle). The storage stays usable; a
+   * later `signedUrl` call starts the server again (on a new port unless `signedUrls.port` is fixed).
    */
   async close(): Promise<void> {
-    await this.#server?.close();
+    await Promise.all([this.#server?.close(), this.#dirs.close()]);
   }
 
   async #signedUrl(key: string, options: SignedUrlOptions): Promise<string> {
@@ -426,25 +469,97 @@ export class LocalStorage implements Storage {
     return real;
   }
 
+  /**
+   * The checked real directory of `dirKey` for a read: remembered, or resolved now (then `cached: false`; the caller
+   * remembers it once an operation in it went through). `undefined` when it does not exist; `'check'` when a link
+   * leads outside the root, for the caller's full check to decide (a missing key there is still just missing).
+   */
+  async #readableDir(dirKey: string): Promise<{ real: string; cached: boolean } | 'check' | undefined> {
+    const remembered = this.#dirs.get(dirKey);
+    if (remembered !== undefined) return { real: remembered.real, cached: true };
+    const realRoot = await this.#getRealRoot();
+    if (dirKey === '') return { real: realRoot, cached: false };
+    let real: string;
+    try {
+      real = await realpath(join(realRoot, ...dirKey.split('/')));
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+    return real === realRoot || isInside(realRoot, real) ? { real, cached: false } : 'check';
+  }
+
+  /** After a read found nothing in a directory: remember it if it exists, forget it if it is not one any more. */
+  #missedIn(dirKey: string, dir: { real: string; cached: boolean }, error: FsError): void {
+    if (error.code === 'ENOENT' && !dir.cached) this.#dirs.set(dirKey, dir.real);
+    else if (error.code === 'ENOTDIR' && dir.cached) this.#dirs.delete(dirKey);
+  }
+
   async #openForRead(key: string, operation: string) {
     try {
+      // Fast path: open in the checked directory without following a final link (which takes the path below).
+      const dirKey = dirKeyOf(key);
+      const dir = noFollow === undefined ? 'check' : await this.#readableDir(dirKey);
+      if (dir === undefined) return undefined;
+      if (dir !== 'check') {
+        let handle: FileHandle | undefined;
+        try {
+          handle = await open(join(dir.real, nameOf(key)), readFlags);
+        } catch (error) {
+          if (isMissing(error)) {
+            this.#missedIn(dirKey, dir, error);
+            return undefined;
+          }
+          if (!isFinalLink(error)) throw error;
+        }
+        if (handle !== undefined) {
+          if (!dir.cached) this.#dirs.set(dirKey, dir.real);
+          return await this.#opened(key, handle);
+        }
+      }
       const real = await this.#resolveExisting(key, operation);
       if (real === undefined) return undefined;
-      const handle = await open(real, readFlags);
-      const stats = await handle.stat({ bigint: true });
-      if (!stats.isFile()) {
-        await handle.close();
-        return undefined;
-      }
-      return { handle, info: objectInfo(key, stats) };
+      return await this.#opened(key, await open(real, readFlags));
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw toStorageError(error, operation, key, this.root);
     }
   }
 
-  /** Creates the directories of `key` one level at a time, never following a link outside the root. */
-  async #ensureParent(key: string): Promise<string> {
+  /** The open file and its info, or `undefined` (handle closed) when it is not a regular file. */
+  async #opened(key: string, handle: FileHandle) {
+    let stats: BigIntStats;
+    try {
+      stats = await handle.stat({ bigint: true });
+    } catch (error) {
+      await handle.close().catch(() => {});
+      throw error;
+    }
+    if (!stats.isFile()) {
+      await handle.close();
+      return undefined;
+    }
+    return { handle, info: objectInfo(key, stats) };
+  }
+
+  /**
+   * The real directory to write `key` in: remembered on a first attempt, else checked and created one level at a
+   * time, never following a link outside the root.
+   */
+  async #ensureParent(key: string, attempt: number): Promise<string> {
+    const dirKey = dirKeyOf(key);
+    if (attempt === 1) {
+      const remembered = this.#dirs.get(dirKey);
+      if (remembered !== undefined) return remembered.real;
+    } else {
+      this.#dirs.delete(dirKey);
+    }
+    const dir = await this.#checkParent(key);
+    this.#dirs.set(dirKey, dir);
+    return dir;
+  }
+
+  async #checkParent(key: string): Promise<string> {
     const realRoot = await this.#getRealRoot();
     const segments = key.split('/').slice(0, -1);
     const target = join(realRoot, ...segments);
@@ -482,8 +597,12 @@ export class LocalStorage implements Storage {
     options: Pick<StoragePutOptions, 'signal' | 'onProgress'> & { total?: number },
   ): Promise<StorageObjectInfo> {
     try {
-      const name = key.slice(key.lastIndexOf('/') + 1);
-      const { stats } = await writeFileAtomic(() => this.#ensureParent(key), name, source, options);
+      const dirKey = dirKeyOf(key);
+      const target = {
+        resolveDir: (attempt: number) => this.#ensureParent(key, attempt),
+        syncDir: (dir: string) => this.#dirs.sync(dirKey, dir),
+      };
+      const { stats } = await writeFileAtomic(target, nameOf(key), source, options);
       return objectInfo(key, stats);
     } catch (error) {
       throw toStorageError(error, 'put', key, this.root);
@@ -492,7 +611,7 @@ export class LocalStorage implements Storage {
 
   async #deleteOne(key: string): Promise<void> {
     const realRoot = await this.#getRealRoot();
-    const parentKey = key.slice(0, Math.max(0, key.lastIndexOf('/')));
+    const parentKey = dirKeyOf(key);
     let parent: string;
     try {
       parent = await realpath(parentKey === '' ? realRoot : this.pathOf(parentKey));
@@ -501,7 +620,7 @@ export class LocalStorage implements Storage {
       throw error;
     }
     if (parent !== realRoot && !isInside(realRoot, parent)) throw outsideRoot('delete', key, this.root);
-    const file = join(parent, key.slice(key.lastIndexOf('/') + 1));
+    const file = join(parent, nameOf(key));
     try {
       await unlink(file);
     } catch (error) {
@@ -519,7 +638,7 @@ export class LocalStorage implements Storage {
     await this.#pruneEmptyDirectories(parent, realRoot);
   }
 
-  /** Removes `dir` and its parents while they are empty, stopping below the root. */
+  /** Removes `dir` and its parents while they are empty, stopping below the root; forgets remembered directories. */
   async #pruneEmptyDirectories(dir: string, realRoot: string): Promise<void> {
     for (let current = dir; isInside(realRoot, current); current = dirname(current)) {
       try {
@@ -527,6 +646,7 @@ export class LocalStorage implements Storage {
       } catch {
         return; // Not empty (or gone): stop pruning.
       }
+      this.#dirs.clear();
     }
   }
 }
