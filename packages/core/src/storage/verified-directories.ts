@@ -18,6 +18,7 @@ const unsyncable = new Set(['EISDIR', 'EPERM', 'EINVAL', 'EBADF', 'EACCES']);
 
 /** A remembered directory. @internal */
 export interface VerifiedDirectory {
+  readonly dirKey: string;
   /** Its real path: no symbolic links, inside the storage root. */
   readonly real: string;
   readonly expires: number;
@@ -62,6 +63,8 @@ export async function syncDirectory(dir: string): Promise<void> {
 export class VerifiedDirectories {
   readonly #entries = new Map<string, VerifiedDirectory>();
   #handles = 0;
+  /** Handles being closed, for {@link VerifiedDirectories.close} to wait on. */
+  readonly #closing = new Set<Promise<void>>();
   #sweep: NodeJS.Timeout | undefined;
 
   /** The trusted entry for the directory key, if any and not expired. */
@@ -81,7 +84,7 @@ export class VerifiedDirectories {
       const [oldestKey, oldest] = this.#entries.entries().next().value!;
       this.#remove(oldestKey, oldest);
     }
-    this.#entries.set(dirKey, { real, expires: performance.now() + trustMs, retired: false });
+    this.#entries.set(dirKey, { dirKey, real, expires: performance.now() + trustMs, retired: false });
   }
 
   /** Forgets the directory of `dirKey` (after an operation through it failed). */
@@ -122,11 +125,10 @@ export class VerifiedDirectories {
 
   /** Closes every held directory handle. The cache stays usable. */
   async close(): Promise<void> {
-    const closing = [...this.#entries.values()].map((entry) => this.#retire(entry));
-    this.#entries.clear();
+    this.clear();
     if (this.#sweep !== undefined) clearTimeout(this.#sweep);
     this.#sweep = undefined;
-    await Promise.all(closing);
+    await Promise.all(this.#closing);
   }
 
   #startSync(entry: VerifiedDirectory): Promise<void> {
@@ -135,7 +137,10 @@ export class VerifiedDirectories {
       try {
         await (await entry.handle!).sync();
       } catch (error) {
-        if (!isFsError(error) || !unsyncable.has(error.code)) throw error;
+        if (isFsError(error) && unsyncable.has(error.code)) return;
+        // Whatever broke the handle, the next writer checks the directory again and opens a new one.
+        if (this.#entries.get(entry.dirKey) === entry) this.#remove(entry.dirKey, entry);
+        throw error;
       }
     })();
     entry.running = sync;
@@ -148,22 +153,21 @@ export class VerifiedDirectories {
 
   #remove(dirKey: string, entry: VerifiedDirectory): void {
     this.#entries.delete(dirKey);
-    void this.#retire(entry);
-  }
-
-  /** Marks an entry out of use and closes its handle once the fsyncs using it are done. */
-  async #retire(entry: VerifiedDirectory): Promise<void> {
     if (entry.retired) return;
     entry.retired = true;
-    const { handle } = entry;
-    if (handle === undefined) return;
+    if (entry.handle === undefined) return;
+    const closing = this.#retire(entry.handle, entry);
+    this.#closing.add(closing);
+    void closing.finally(() => this.#closing.delete(closing));
+  }
+
+  /** Closes a removed entry's handle once the fsyncs using it are done. Never rejects. */
+  async #retire(handle: Promise<FileHandle>, entry: VerifiedDirectory): Promise<void> {
+    // A queued sync runs after the running one, and is the last user of the handle.
     await (entry.next ?? entry.running)?.catch(() => {});
-    // A sync queued while the running one ended is the last user of the handle.
-    await entry.next?.catch(() => {});
-    await entry.running?.catch(() => {});
     this.#handles--;
     await handle.then(
-      (opened) => opened.close(),
+      (opened) => opened.close().catch(() => {}),
       () => {},
     );
   }
