@@ -1,8 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
+/** One thread's CPU time (µs) and name, from /proc. */
+export interface ThreadCpu {
+  name: string;
+  us: number;
+}
+
 /** CPU time (µs) per thread of this process, from /proc (Linux); empty elsewhere. */
-export function threadCpu(): Map<string, number> {
-  const times = new Map<string, number>();
+export function threadCpu(): Map<string, ThreadCpu> {
+  const times = new Map<string, ThreadCpu>();
   let tids: string[];
   try {
     tids = readdirSync('/proc/self/task');
@@ -13,8 +19,9 @@ export function threadCpu(): Map<string, number> {
   for (const tid of tids) {
     try {
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      times.set(tid, (Number(fields[11]) + Number(fields[12])) * tick);
+      times.set(tid, { name, us: (Number(fields[11]) + Number(fields[12])) * tick });
     } catch {
       // the thread ended meanwhile
     }
@@ -24,17 +31,21 @@ export function threadCpu(): Map<string, number> {
 
 /**
  * Splits the CPU used between two {@link threadCpu} readings into the main (JavaScript) thread and the others:
- * libuv's pool running file system calls (fsync, open, rename...) and V8's helpers (GC, compilation).
+ * libuv's pool running file system calls (`libuv-worker`), V8's helpers (`V8 DefaultWorke`: GC and compilation).
  * `process.cpuUsage()` counts them all together.
  */
-export function splitThreadCpu(before: Map<string, number>, after: Map<string, number>) {
+export function splitThreadCpu(before: Map<string, ThreadCpu>, after: Map<string, ThreadCpu>) {
   const main = String(process.pid);
   let mainUs = 0;
   let otherUs = 0;
-  for (const [tid, us] of after) {
-    const used = us - (before.get(tid) ?? 0);
+  const byName: Record<string, number> = {};
+  for (const [tid, { name, us }] of after) {
+    const used = us - (before.get(tid)?.us ?? 0);
     if (tid === main) mainUs += used;
-    else otherUs += used;
+    else {
+      otherUs += used;
+      byName[`${name}#${tid}`] = (byName[`${name}#${tid}`] ?? 0) + used;
+    }
   }
-  return after.size === 0 ? undefined : { mainUs, otherUs };
+  return after.size === 0 ? undefined : { mainUs, otherUs, byName };
 }
