@@ -2,12 +2,18 @@
  * LocalStorage cost per call: CPU µs (process-wide, all threads, from `process.cpuUsage`) and file-system operations
  * (libuv thread-pool requests, counted with an async hook) per `put`, `get`, `head` and signed-URL GET of a 30 KB
  * file. Each kind runs 2,000 calls from 8 concurrent callers that pause 5 ms after each call, like a mostly idle
- * pipeline; the CPU of an idle run (pauses only) is subtracted to give the net figure.
+ * pipeline, 3 times (the median is reported); the CPU of an idle run (pauses only) is subtracted to give the net
+ * figure.
  *
  * Run: `node --import tsx bench/local-storage-ops.bench.ts` in packages/core (part of `pnpm bench`). Writes
  * bench/results/local-storage-ops.json; with `BENCH_LABEL=<name>` the figures are kept under that name beside
  * earlier labelled runs (e.g. `before` and `after` a change). `BENCH_STORAGE_MODULE=<path of a storage/index.ts>`
  * measures another copy of the code, such as an older commit's (`git archive <commit> packages/core/src | tar -x`).
+ * `BENCH_DIR=/dev/shm` runs on tmpfs, where no disk work hides the cost of the calls themselves.
+ *
+ * On a disk, `put` CPU includes the file system's own work for each new file: on ext4 without a journal (as on the
+ * benchmark VM) creating a file scans past every inode deleted in the last seconds to minutes, so the figure swings
+ * with what was deleted on that disk lately (such as the previous run's clean-up).
  */
 import { createHook } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
@@ -23,10 +29,13 @@ const CONCURRENCY = 8;
 const PAUSE_MS = 5;
 const FILE_BYTES = 30 * 1024;
 const COUNTED_CALLS = 200;
+/** CPU runs per kind; the median is reported. */
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 
 const resultsFile = fileURLToPath(new URL('./results/local-storage-ops.json', import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** Async resource types of thread-pool file-system requests: promise and callback APIs, and FileHandle closes. */
 const fsRequestTypes = new Set(['FSREQPROMISE', 'FSREQCALLBACK', 'FILEHANDLECLOSEREQ']);
@@ -85,7 +94,8 @@ const LocalStorage: typeof CurrentLocalStorage = process.env.BENCH_STORAGE_MODUL
   ? (await import(process.env.BENCH_STORAGE_MODULE)).LocalStorage
   : CurrentLocalStorage;
 
-const root = await mkdtemp(join(tmpdir(), 'local-storage-ops-bench-'));
+const benchDir = process.env.BENCH_DIR ?? tmpdir();
+const root = await mkdtemp(join(benchDir, 'local-storage-ops-bench-'));
 const storage = new LocalStorage({ root, signedUrls: {} });
 try {
   const body = new Uint8Array(randomBytes(FILE_BYTES));
@@ -95,12 +105,14 @@ try {
     if (bytes.byteLength !== FILE_BYTES) throw new Error('short read');
   };
   await storage.put(keyOf(0), body); // Creates the root and directories before measuring.
+  let putCount = 1;
   const urls: string[] = [];
   for (let index = 0; index < CALLS; index++) urls.push(await storage.signedUrl!(keyOf(index), { method: 'GET' }));
 
   const kinds: [string, (index: number) => Promise<unknown>][] = [
     ['idle', async () => {}],
-    ['put', (index) => storage.put(keyOf(index), body)],
+    // New keys every run (no file replaced, so no inode freed: see above).
+    ['put', () => storage.put(keyOf(putCount++), body)],
     ['get', read],
     [
       'head',
@@ -117,12 +129,16 @@ try {
   ];
   const results: Record<string, { cpuUsPerCall: number; netCpuUsPerCall: number; fsOpsPerCall: number }> = {};
   let idleUs = 0;
-  console.log(`${CALLS} calls per kind, ${CONCURRENCY} callers, ${PAUSE_MS} ms pause, ${FILE_BYTES / 1024} KB files`);
+  console.log(
+    `${CALLS} calls per kind (median of ${REPEATS} runs), ${CONCURRENCY} callers, ${PAUSE_MS} ms pause, ${FILE_BYTES / 1024} KB files in ${benchDir}`,
+  );
   console.log(
     `${'kind'.padEnd(16)} ${'CPU µs/call'.padStart(12)} ${'net of idle'.padStart(12)} ${'fs ops/call'.padStart(12)}`,
   );
   for (const [name, op] of kinds) {
-    const cpuUs = (await cpuOf(op)) / CALLS;
+    const runs: number[] = [];
+    for (let repeat = 0; repeat < REPEATS; repeat++) runs.push((await cpuOf(op)) / CALLS);
+    const cpuUs = median(runs);
     if (name === 'idle') idleUs = cpuUs;
     const fsOpsPerCall = await fsOpsOf(op);
     results[name] = { cpuUsPerCall: round(cpuUs), netCpuUsPerCall: round(cpuUs - idleUs), fsOpsPerCall };
@@ -135,7 +151,7 @@ try {
   const previous = await readFile(resultsFile, 'utf8')
     .then((text) => JSON.parse(text) as { runs?: Record<string, unknown> })
     .catch(() => ({ runs: {} }));
-  const run = { date: new Date().toISOString(), results };
+  const run = { date: new Date().toISOString(), dir: benchDir, results };
   await mkdir(join(resultsFile, '..'), { recursive: true });
   await writeFile(
     resultsFile,
@@ -150,7 +166,7 @@ try {
           concurrency: CONCURRENCY,
           pauseMs: PAUSE_MS,
           fileBytes: FILE_BYTES,
-          filesystem: 'os tmpdir',
+          repeats: REPEATS,
         },
         runs: { ...previous.runs, [label]: run },
       },
