@@ -99,9 +99,20 @@ async function runOnce(units: number, concurrency: number) {
     const threadsBefore = threadCpu();
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
-    const summary = await studio.run(plan);
+    // CPU is also read when the first fifth of the units has ended, to show the steady state without warm-up
+    // (JIT compilation, first connections, first directories).
+    const warmUnits = Math.floor(units / 5);
+    let ended = 0;
+    let warm: { cpu: NodeJS.CpuUsage; at: number } | undefined;
+    const summary = await studio.run(plan, {
+      onEvent: (event) => {
+        if (event.type === 'unit-end' && ++ended === warmUnits)
+          warm = { cpu: process.cpuUsage(), at: performance.now() };
+      },
+    });
     const wallMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
+    const steady = warm && process.cpuUsage(warm.cpu);
     const threads = splitThreadCpu(threadsBefore, threadCpu());
     await studio.close();
     const { requests } = (await (await fetch(`${sandbox.url}/__sandbox/requests`)).json()) as {
@@ -128,6 +139,9 @@ async function runOnce(units: number, concurrency: number) {
         ),
       }),
       msPerUnit: Number((wallMs / units).toFixed(1)),
+      steadyCpuMsPerUnit: steady
+        ? Number(((steady.user + steady.system) / 1000 / (units - warmUnits)).toFixed(2))
+        : null,
     };
   } finally {
     await storage.close();

@@ -126,6 +126,27 @@ describe('exactly-once billing and consent under failure (orchestrator + sandbox
     expect(r.sandbox.billing().charges).toHaveLength(0);
   });
 
+  it('checks the resolution again at run time: a target replaced by a smaller image is refused, unpaid', async () => {
+    const r = await rig();
+    const { targets } = await prepareModel(r, 'lia');
+    const first = targets.find((t) => t.accepted && t.key !== undefined);
+    if (first?.key === undefined) throw new Error('no accepted target');
+    // Replaced behind the studio's back after import, 300 px on its short side (the model's minimum is 512).
+    const small = await sharp(join(samplesDir, 'targets', 'astronaut.png'))
+      .resize(300, 300)
+      .jpeg()
+      .toBuffer();
+    await r.storage.put(first.key, small);
+    const summary = await r.studio.run(await r.studio.plan('lia', { ratings: ['sfw'] }));
+    const refused = summary.failed.find((failure) => failure.code === 'too-small');
+    expect(refused).toMatchObject({ stage: 'target-check', retryable: false });
+    expect(refused?.message).toMatch(
+      /is 300x300 px; the model's minimum short side is 512 px: not swapped, nothing paid/,
+    );
+    // Only the targets that passed were paid for.
+    expect(charges(r, 'swap')).toHaveLength(summary.succeeded);
+  });
+
   it('a later run finishes copies to the result stores that an earlier run did not make', async () => {
     const r = await rig();
     await prepareModel(r, 'lea');

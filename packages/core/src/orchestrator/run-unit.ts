@@ -5,6 +5,7 @@ import type { BoundingBox } from '../interfaces/shared.js';
 import type { Storage } from '../interfaces/storage.js';
 import { formatResultName, unitId as stageIdOf } from '../naming/index.js';
 import type { ModelConfig } from '../workspace/index.js';
+import { imageDimensions } from './image-dimensions.js';
 import { runPaidCall, UncertainSubmission } from './paid-call.js';
 import { readAll } from './read-all.js';
 import type { RunRecorder } from './run-recorder.js';
@@ -186,6 +187,9 @@ async function checkTarget(context: UnitContext, unit: PlannedUnit, stageId: str
       message: `Target ${unit.targetKey} is ${bytes.byteLength} bytes; the limit is ${thresholds.maxBytes}.`,
     };
   } else {
+    problem = await resolutionProblem(context, unit.targetKey, bytes);
+  }
+  if (!problem) {
     const faces = await context.settings.faceChecker.faces({ bytes }, { signal: context.signal });
     boxes = faces.map((face) => face.box);
     if (faces.length < thresholds.minTargetFaces) {
@@ -200,6 +204,22 @@ async function checkTarget(context: UnitContext, unit: PlannedUnit, stageId: str
   await context.recorder.failed(stageId, 'target-check', { ...problem, retryable: false });
   const failure: UnitFailure = { unitId: unit.id, stage: 'target-check', ...problem, retryable: false };
   return { kind: 'failed' as const, failure };
+}
+
+/**
+ * The model's minimum resolution, checked again at run time (the target may have been replaced, or the minimum
+ * raised, since import). Dimensions come from the image header; a format the header reader does not know is decoded.
+ */
+async function resolutionProblem(context: UnitContext, key: string, bytes: Uint8Array) {
+  const { minShortSide, maxBytes } = context.config.settings.thresholds;
+  const size =
+    imageDimensions(bytes) ??
+    (await context.settings.imageProcessor.normalize(bytes, { maxBytes, signal: context.signal }));
+  if (Math.min(size.width, size.height) >= minShortSide) return undefined;
+  return {
+    code: 'too-small',
+    message: `Target ${key} is ${size.width}x${size.height} px; the model's minimum short side is ${minShortSide} px: not swapped, nothing paid.`,
+  };
 }
 
 /** A swap is verified when a face in the result is the source person. Returns the refusal, or undefined. */
