@@ -134,9 +134,6 @@ async function runOnce(units: number, concurrency: number) {
       ...(threads && {
         mainThreadCpuMsPerUnit: Number((threads.mainUs / 1000 / units).toFixed(2)),
         otherThreadsCpuMsPerUnit: Number((threads.otherUs / 1000 / units).toFixed(2)),
-        otherThreadsByName: Object.fromEntries(
-          Object.entries(threads.byName).map(([name, us]) => [name, Number((us / 1000 / units).toFixed(2))]),
-        ),
       }),
       msPerUnit: Number((wallMs / units).toFixed(1)),
       steadyCpuMsPerUnit: steady
@@ -195,15 +192,9 @@ const results = {
   },
 };
 console.log('Pipeline benchmark (sandbox in its own process, 100 ms per API request, pass-through image work)');
-const { otherThreadsByName: concurrentThreads, ...concurrentRow } = concurrent;
-const { otherThreadsByName: sequentialThreads, ...sequentialRow } = sequential;
 console.table({
-  [`${UNITS} units, concurrency 8`]: concurrentRow,
-  [`${SEQUENTIAL_UNITS} units, concurrency 1 (prototype loop)`]: sequentialRow,
-});
-console.log('CPU ms per unit off the main thread, by thread name:', {
-  concurrent: concurrentThreads,
-  sequential: sequentialThreads,
+  [`${UNITS} units, concurrency 8`]: concurrent,
+  [`${SEQUENTIAL_UNITS} units, concurrency 1 (prototype loop)`]: sequential,
 });
 console.log(`speed-up over the sequential loop: ${speedup}x per unit; peak RSS ${concurrentPeakRssMb} MB`);
 console.log('studio --help cold start:', coldStart);

@@ -38,14 +38,10 @@ export function splitThreadCpu(before: Map<string, ThreadCpu>, after: Map<string
   const main = String(process.pid);
   let mainUs = 0;
   let otherUs = 0;
-  const byName: Record<string, number> = {};
-  for (const [tid, { name, us }] of after) {
+  for (const [tid, { us }] of after) {
     const used = us - (before.get(tid)?.us ?? 0);
     if (tid === main) mainUs += used;
-    else {
-      otherUs += used;
-      byName[`${name}#${tid}`] = (byName[`${name}#${tid}`] ?? 0) + used;
-    }
+    else otherUs += used;
   }
-  return after.size === 0 ? undefined : { mainUs, otherUs, byName };
+  return after.size === 0 ? undefined : { mainUs, otherUs };
 }
