@@ -155,6 +155,9 @@ describe('progress journal', () => {
     expect((await lines()).map((line) => JSON.parse(line).unitId)).toEqual(['a']);
     await journal.append({ type: 'planned', unitId: 'c', ops: ['swap'] });
     expect((await lines()).map((line) => JSON.parse(line).unitId)).toEqual(['a', 'b', 'c']);
+    await journal.append({ type: 'planned', unitId: 'd', ops: ['swap'] }, { durability: 'deferred' });
+    await journal.flush();
+    expect((await lines()).map((line) => JSON.parse(line).unitId)).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('a deferred event alone is written within deferredWriteMs, and before close', async () => {

@@ -64,6 +64,20 @@ describe('cost ledger', () => {
     expect(ledger.totals('credits')).toMatchObject({ actual: 20, reserved: 0, committed: 20 });
   });
 
+  it('a deferred entry counts at once and reaches the file with the next immediate entry or flush', async () => {
+    const ledger = await ledgerAt();
+    await ledger.record(swap('a', { kind: 'reserved', attempt: 1 }));
+    await ledger.record(swap('a', { kind: 'actual', jobId: 'job-a', attempt: 1 }), { durability: 'deferred' });
+    expect(ledger.totals('credits')).toMatchObject({ actual: 10, reserved: 0 });
+    expect(await lineCount()).toBe(1);
+    await ledger.record(swap('b', { kind: 'reserved', attempt: 1 }));
+    expect(await lineCount()).toBe(3);
+    await ledger.record(swap('b', { kind: 'actual', jobId: 'job-b', attempt: 1 }), { durability: 'deferred' });
+    await ledger.flush();
+    expect(await lineCount()).toBe(4);
+    expect((await reopen()).totals('credits')).toMatchObject({ actual: 20, reserved: 0 });
+  });
+
   it('settles a reservation when the actual arrives and releases it when the submission fails', async () => {
     const ledger = await ledgerAt();
     await ledger.record(swap('u1', { kind: 'reserved' }));

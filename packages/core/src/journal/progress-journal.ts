@@ -98,6 +98,8 @@ export interface ProgressJournal {
    * the `seq` counter. A crash during compaction leaves the old file whole; its temp file is removed on next open.
    */
   compact(): Promise<void>;
+  /** Resolves once every event appended so far, deferred ones included, is written and fsynced. */
+  flush(): Promise<void>;
   /** Waits for pending appends, then closes the file. */
   close(): Promise<void>;
 }
@@ -214,6 +216,10 @@ class FileProgressJournal implements ProgressJournal {
       return `${JSON.stringify({ seq, at: unit.updatedAt, type: 'snapshot', unitId: unit.unitId, state })}\n`;
     });
     return this.file.replace(lines);
+  }
+
+  flush(): Promise<void> {
+    return this.file.barrier();
   }
 
   close(): Promise<void> {

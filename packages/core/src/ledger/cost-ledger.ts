@@ -74,6 +74,8 @@ export interface CostLedger {
    */
   summary(options?: LedgerSummaryOptions): LedgerSummary;
   /** Waits for pending records, then closes the file. */
+  /** Resolves once every entry recorded so far, deferred ones included, is written and fsynced. */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -275,6 +277,10 @@ class FileCostLedger implements CostLedger {
 
   summary(options: LedgerSummaryOptions = {}): LedgerSummary {
     return summarize(this.state.slots.values(), options.by ?? ['model', 'op', 'rating']);
+  }
+
+  flush(): Promise<void> {
+    return this.file.barrier();
   }
 
   close(): Promise<void> {

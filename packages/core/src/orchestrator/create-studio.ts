@@ -477,6 +477,8 @@ export function createStudio(settings: StudioSettings): Studio {
       const delta = amount - (spentBefore[unit] ?? 0);
       if (delta) summary.spent[unit] = delta;
     }
+    // Deferred journal and ledger records are on disk before the run reports its end.
+    await recorder.flush();
     summary.durationMs = Date.now() - started;
     emit({ type: 'run-end', summary });
     if (summary.outcome === 'failed') throw reason;

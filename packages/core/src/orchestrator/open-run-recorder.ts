@@ -249,6 +249,10 @@ class JournalLedgerRecorder implements RunRecorder {
     return spent;
   }
 
+  async flush(): Promise<void> {
+    await Promise.all([this.journal.flush(), this.ledger.flush()]);
+  }
+
   async close(): Promise<void> {
     try {
       await Promise.all([this.journal.close(), this.ledger.close()]);

@@ -59,5 +59,7 @@ export interface RunRecorder {
   setBudget(budget: { limit: number; unit?: string }): void;
   /** Spend per unit of account recorded since this recorder was opened. */
   spentThisRun(): Record<string, number>;
+  /** Resolves once everything recorded so far (deferred records included) is on disk in journal and ledger. */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }
