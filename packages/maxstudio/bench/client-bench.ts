@@ -88,7 +88,13 @@ async function main(): Promise<void> {
     );
 
     const kyOn = (fetchImpl: typeof fetch) =>
-      ky.create({ prefixUrl: sandbox.url, retry: 0, timeout: false, headers: { 'x-api-key': apiKey }, fetch: fetchImpl });
+      ky.create({
+        prefixUrl: sandbox.url,
+        retry: 0,
+        timeout: false,
+        headers: { 'x-api-key': apiKey },
+        fetch: fetchImpl,
+      });
     const kyOnBuiltIn = kyOn(globalThis.fetch);
     const kyOnNodeHttp = kyOn(nodeHttpFetch);
     const poll = (fetchImpl: typeof fetch) => () =>
@@ -144,7 +150,9 @@ async function main(): Promise<void> {
         peakRssGrowthMiB: +((peakRss - rssBefore) / 1048576).toFixed(1),
       },
     };
-    console.log('MaxStudio client benchmark (sandbox in its own process, zero added latency; spaced = 20 ms between a worker's calls)');
+    console.log(
+      'MaxStudio client benchmark (sandbox in its own process, zero added latency; spaced: 20 ms between calls)',
+    );
     console.table(overhead);
     console.log(
       `  ${jobCount} jobs submitted and polled concurrently in ${figures.concurrentJobs.seconds} s: peak RSS ${figures.concurrentJobs.peakRssMiB} MiB (+${figures.concurrentJobs.peakRssGrowthMiB} MiB)`,

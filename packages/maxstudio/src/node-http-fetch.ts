@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { Readable } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliDecompress, gunzip, inflate, inflateRaw } from 'node:zlib';
 
 /** Options of {@link createNodeHttpFetch}. */
 export interface NodeHttpFetchOptions {
@@ -15,11 +15,43 @@ export interface NodeHttpFetchOptions {
    * @default 20
    */
   maxRedirects?: number;
+  /**
+   * Largest response body accepted, in bytes, after decompression; a larger one fails the request with
+   * `TypeError('fetch failed')` (cause code `ERR_BODY_TOO_LARGE`) instead of filling memory.
+   * @default 268435456 (256 MiB)
+   */
+  maxBodyBytes?: number;
 }
 
 /** Headers that are not sent on to another origin when a redirect leaves the original one. */
 const credentialHeaders = new Set(['authorization', 'cookie', 'proxy-authorization', 'x-api-key']);
 const nullBodyStatuses = new Set([101, 103, 204, 205, 304]);
+const redirectStatuses = new Set([301, 302, 303, 307, 308]);
+
+const gunzipAsync = promisify(gunzip);
+const inflateAsync = promisify(inflate);
+const inflateRawAsync = promisify(inflateRaw);
+const brotliAsync = promisify(brotliDecompress);
+
+/** Decoders of whole bodies by content-encoding; output is capped like the body itself. */
+const decoders: Record<string, (body: Buffer, maxOutputLength: number) => Promise<Buffer>> = {
+  gzip: (body, maxOutputLength) => gunzipAsync(body, { maxOutputLength }),
+  'x-gzip': (body, maxOutputLength) => gunzipAsync(body, { maxOutputLength }),
+  // zlib-wrapped as the standard says, or raw deflate as some servers send.
+  deflate: (body, maxOutputLength) =>
+    inflateAsync(body, { maxOutputLength }).catch(() => inflateRawAsync(body, { maxOutputLength })),
+  br: (body, maxOutputLength) => brotliAsync(body, { maxOutputLength }),
+};
+
+function tooLarge(limit: number): Error {
+  return Object.assign(new Error(`the response body is larger than maxBodyBytes (${limit})`), {
+    code: 'ERR_BODY_TOO_LARGE',
+  });
+}
+
+function connectionClosed(): Error {
+  return Object.assign(new Error('the connection closed before the response ended'), { code: 'ECONNRESET' });
+}
 
 interface Outgoing {
   url: URL;
@@ -36,7 +68,7 @@ interface Outgoing {
  * mostly idle 2-core machine, measured in the pipeline benchmark). It follows redirects like fetch (303, and 301/302
  * after a POST, become GETs; credentials such as `x-api-key` and `authorization` are dropped when a redirect leaves
  * the origin), asks for and decodes gzip, deflate and brotli, and rejects with the signal's reason on abort and with a
- * `TypeError('fetch failed', { cause })` on network errors, as fetch does.
+ * `TypeError('fetch failed', { cause })` on network errors, as fetch does. Bodies over `maxBodyBytes` are refused.
  *
  * Differences from the built-in fetch: the response body is read whole before the promise resolves (right for API
  * JSON and images, not for unbounded streams); request bodies are read whole before sending; no HTTP/2, no proxy
@@ -51,6 +83,7 @@ interface Outgoing {
 export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof globalThis.fetch {
   const keepAliveMs = options.keepAliveMs ?? 4000;
   const maxRedirects = options.maxRedirects ?? 20;
+  const maxBodyBytes = options.maxBodyBytes ?? 256 * 1024 * 1024;
   const agents = {
     'http:': new HttpAgent({ keepAlive: true, timeout: keepAliveMs, scheduling: 'lifo' }),
     'https:': new HttpsAgent({ keepAlive: true, timeout: keepAliveMs, scheduling: 'lifo' }),
@@ -66,7 +99,7 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
       const response = await send(outgoing);
       const location = response.headers.location;
       const status = response.statusCode ?? 0;
-      if (status < 300 || status > 399 || location === undefined || outgoing.redirect === 'manual') {
+      if (!redirectStatuses.has(status) || location === undefined || outgoing.redirect === 'manual') {
         return toResponse(response, outgoing);
       }
       response.resume();
@@ -90,6 +123,10 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
     if (body !== undefined) sent['content-length'] = body.byteLength;
     else if (method !== 'GET' && method !== 'HEAD') sent['content-length'] = 0;
     return new Promise<IncomingMessage>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
       const request = requestFn(url, { method, headers: sent, agent: agents[url.protocol as 'http:' | 'https:'] });
       const onAbort = () => {
         request.destroy();
@@ -120,41 +157,62 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
         // A header value fetch would refuse: left out, as a browser would.
       }
     }
+    const noBody = outgoing.method === 'HEAD' || nullBodyStatuses.has(status);
     const encoding = (incoming.headers['content-encoding'] ?? '').trim().toLowerCase();
-    const decoder = outgoing.method === 'HEAD' || nullBodyStatuses.has(status) ? undefined : decoderFor(encoding);
-    const stream: Readable = decoder ? incoming.pipe(decoder) : incoming;
-    if (decoder) {
+    const decode = noBody ? undefined : decoders[encoding];
+    if (decode) {
       headers.delete('content-encoding');
       headers.delete('content-length');
-      incoming.once('error', (error) => decoder.destroy(error));
     }
     return new Promise<Response>((resolve, reject) => {
-      const chunks: Buffer<ArrayBuffer>[] = [];
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let settled = false;
       const fail = (error: unknown) => {
+        if (settled) return;
+        settled = true;
         signal?.removeEventListener('abort', onAbort);
         incoming.destroy();
         reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: error }));
       };
       const onAbort = () => fail(signal?.reason);
+      if (signal?.aborted) {
+        onAbort();
+        return;
+      }
       signal?.addEventListener('abort', onAbort, { once: true });
-      stream.on('data', (chunk: Buffer<ArrayBuffer>) => chunks.push(chunk));
-      stream.once('error', fail);
+      incoming.on('data', (chunk: Buffer) => {
+        size += chunk.byteLength;
+        if (size > maxBodyBytes) fail(tooLarge(maxBodyBytes));
+        else chunks.push(chunk);
+      });
+      incoming.once('error', fail);
       // A connection closed before the body ended is an error, as in fetch.
-      incoming.once('aborted', () => fail(new Error('the connection closed before the response ended')));
-      stream.once('end', () => {
-        signal?.removeEventListener('abort', onAbort);
+      incoming.once('close', () => {
+        if (!incoming.complete) fail(connectionClosed());
+      });
+      incoming.once('end', async () => {
+        if (settled) return;
         if (!incoming.complete) {
-          fail(new Error('the connection closed before the response ended'));
+          fail(connectionClosed());
           return;
         }
-        const noBody = outgoing.method === 'HEAD' || nullBodyStatuses.has(status);
-        const body = noBody ? null : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
         try {
-          const response = new Response(body, { status, statusText: incoming.statusMessage ?? '', headers });
+          let body: Buffer | null = noBody ? null : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+          // An empty body needs no decoding (and a decoder would call it truncated).
+          if (decode && body && body.byteLength > 0) body = await decode(body, maxBodyBytes);
+          if (settled) return;
+          settled = true;
+          signal?.removeEventListener('abort', onAbort);
+          const response = new Response(body as Uint8Array<ArrayBuffer> | null, {
+            status,
+            statusText: incoming.statusMessage ?? '',
+            headers,
+          });
           Object.defineProperty(response, 'url', { value: outgoing.url.href });
           resolve(response);
         } catch (error) {
-          reject(new TypeError('fetch failed', { cause: error }));
+          fail(error);
         }
       });
     });
@@ -226,13 +284,6 @@ function followRedirect(outgoing: Outgoing, status: number, location: string): v
     for (const name of credentialHeaders) delete outgoing.headers[name];
   }
   outgoing.url = next;
-}
-
-function decoderFor(encoding: string) {
-  if (encoding === 'gzip' || encoding === 'x-gzip') return createGunzip();
-  if (encoding === 'deflate') return createInflate();
-  if (encoding === 'br') return createBrotliDecompress();
-  return undefined;
 }
 
 /** A URL for messages, without its query (signed URLs carry credentials there). */

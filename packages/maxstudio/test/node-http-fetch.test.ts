@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import ky from 'ky';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeHttpFetch, nodeHttpFetch } from '../src/node-http-fetch.js';
@@ -81,6 +81,11 @@ describe('nodeHttpFetch', () => {
       '/deflate': (_req, res) => res.writeHead(200, { 'content-encoding': 'deflate' }).end(deflateSync(payload)),
       '/br': (_req, res) => res.writeHead(200, { 'content-encoding': 'br' }).end(brotliCompressSync(payload)),
       '/bad-gzip': (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end('not gzip at all'),
+      '/raw-deflate': (_req, res) => res.writeHead(200, { 'content-encoding': 'deflate' }).end(deflateRawSync(payload)),
+      '/empty-gzip': (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': '0' }).end(),
+      '/bomb': (_req, res) =>
+        res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(Buffer.alloc(4 * 1024 * 1024))),
+      '/multiple-choices': (_req, res) => res.writeHead(300, { location: '/echo' }).end('pick one'),
       '/empty': (_req, res) => res.writeHead(204).end(),
       '/see-other': (_req, res) => res.writeHead(303, { location: '/echo' }).end(),
       '/found': (_req, res) => res.writeHead(302, { location: '/echo?from=found' }).end(),
@@ -142,6 +147,24 @@ describe('nodeHttpFetch', () => {
     const response = await nodeHttpFetch(`${main.url}/${encoding}`);
     expect(response.headers.get('content-encoding')).toBeNull();
     expect(await response.text()).toBe(payload);
+  });
+
+  it('decodes raw deflate too, and reads an empty encoded body as empty', async () => {
+    expect(await (await nodeHttpFetch(`${main.url}/raw-deflate`)).text()).toBe(payload);
+    const empty = await nodeHttpFetch(`${main.url}/empty-gzip`);
+    expect(empty.status).toBe(200);
+    expect(await empty.text()).toBe('');
+  });
+
+  it('refuses a body larger than maxBodyBytes, after decompression too', async () => {
+    const small = createNodeHttpFetch({ maxBodyBytes: 1024 * 1024 });
+    await expect(small(`${main.url}/bomb`)).rejects.toMatchObject({
+      message: 'fetch failed',
+      cause: { code: 'ERR_BUFFER_TOO_LARGE' },
+    });
+    await expect(createNodeHttpFetch({ maxBodyBytes: 100 })(`${main.url}/json`)).rejects.toMatchObject({
+      cause: { code: 'ERR_BODY_TOO_LARGE' },
+    });
   });
 
   it('rejects a body that does not decode as its content-encoding says', async () => {
@@ -217,8 +240,17 @@ describe('nodeHttpFetch', () => {
     });
   });
 
-  it('rejects a response cut off before its declared length', async () => {
-    await expect(nodeHttpFetch(`${main.url}/half`)).rejects.toMatchObject({ name: 'TypeError' });
+  it('rejects a response cut off before its declared length, as a reset connection', async () => {
+    await expect(nodeHttpFetch(`${main.url}/half`)).rejects.toMatchObject({
+      name: 'TypeError',
+      cause: { code: 'ECONNRESET' },
+    });
+  });
+
+  it('follows only the redirect statuses fetch follows (not 300)', async () => {
+    const response = await nodeHttpFetch(`${main.url}/multiple-choices`);
+    expect(response.status).toBe(300);
+    expect(await response.text()).toBe('pick one');
   });
 
   it('reuses one keep-alive connection for sequential requests', async () => {
