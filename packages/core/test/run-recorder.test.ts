@@ -59,14 +59,15 @@ describe('the orchestrator run recorder over journal and ledger', () => {
     await ledger.close();
   });
 
-  it('records the actual charge of a completed op whose deferred ledger entry a crash lost', async () => {
+  it('records the actual charge of a completed op whose deferred ledger entry a crash lost, as reported', async () => {
     const dir = await tempDir();
     const recorder = await openRunRecorder({ dir, model: 'andie' });
     await recorder.planned([stage]);
     await recorder.beginSubmission(charge);
     await recorder.submitted(stage, 'swap', 'job-1', 'maxstudio');
     // The journal got its `completed`, the ledger never got the deferred `actual` (the process died first).
-    await recorder.completed(stage, 'swap', ['k.jpg']);
+    // The provider reported 7 credits (the reservation used the model's price table: 10).
+    await recorder.completed(stage, 'swap', ['k.jpg'], { amount: 7, unit: 'credits' });
     await recorder.close();
     const ledgerPath = join(dir, 'costs.jsonl');
     const before = await openLedger(ledgerPath);
@@ -77,13 +78,13 @@ describe('the orchestrator run recorder over journal and ledger', () => {
     expect(reopened.state(stage)).toEqual({ status: 'done', outputKeys: ['k.jpg'] });
     await reopened.close();
     const after = await openLedger(ledgerPath);
-    expect(after.totals('credits')).toMatchObject({ reserved: 0, actual: 10 });
+    expect(after.totals('credits')).toMatchObject({ reserved: 0, actual: 7 });
     expect(after.hasActual(stage, 'swap', 'job-1')).toBe(true);
     await after.close();
     // Opening again changes nothing more.
     await (await openRunRecorder({ dir, model: 'andie' })).close();
     const again = await openLedger(ledgerPath);
-    expect(again.totals('credits')).toMatchObject({ reserved: 0, actual: 10 });
+    expect(again.totals('credits')).toMatchObject({ reserved: 0, actual: 7 });
     await again.close();
   });
 

@@ -41,6 +41,11 @@ export interface CompletedEventInput {
   op?: string;
   /** Storage keys written. @default [] */
   outputKeys?: string[];
+  /**
+   * What the provider charged for the op (op-level events), as the ledger's actual charge records it: lets a resume
+   * rebuild that charge exactly if the ledger's (deferred) record was lost in a crash.
+   */
+  charge?: { amount: number; unit: string };
 }
 
 /** An operation failed (nothing is in flight any more). */
@@ -141,6 +146,7 @@ export function decodeJournalEvent(value: unknown): JournalEvent | string {
         : 'submitted event without jobId or provider';
     case 'completed':
       if (v.op !== undefined && typeof v.op !== 'string') return 'op is not a string';
+      if (v.charge !== undefined && !isCharge(v.charge)) return 'charge is not { amount, unit }';
       return v.outputKeys === undefined || isStringArray(v.outputKeys)
         ? (v as unknown as JournalEvent)
         : 'outputKeys is not a list';
@@ -175,4 +181,10 @@ function isUnitState(value: unknown): value is UnitState {
       STATUSES.has((op as Record<string, unknown>).status as string) &&
       typeof (op as Record<string, unknown>).attempt === 'number',
   );
+}
+
+function isCharge(value: unknown): value is { amount: number; unit: string } {
+  if (typeof value !== 'object' || value === null) return false;
+  const { amount, unit } = value as { amount?: unknown; unit?: unknown };
+  return typeof amount === 'number' && Number.isFinite(amount) && amount >= 0 && typeof unit === 'string';
 }

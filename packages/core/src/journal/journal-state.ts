@@ -31,6 +31,8 @@ export interface OpState {
   readonly provider?: string;
   /** Storage keys written, once `completed`. */
   readonly outputKeys?: readonly string[];
+  /** What the provider charged, when the `completed` event recorded it. */
+  readonly charge?: { readonly amount: number; readonly unit: string };
   /** Why it failed, when `failed`. */
   readonly error?: { readonly code: string; readonly message: string; readonly retryable: boolean };
   /** Why it is uncertain, when `uncertain`. */
@@ -122,6 +124,7 @@ export function applyJournalEvent(units: Map<string, MutableUnitState>, event: J
       case 'completed':
         op.status = 'completed';
         op.outputKeys = event.outputKeys ?? [];
+        if (event.charge) op.charge = { amount: event.charge.amount, unit: event.charge.unit };
         op.error = undefined;
         op.reason = undefined;
         break;

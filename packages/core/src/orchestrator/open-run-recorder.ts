@@ -60,14 +60,16 @@ async function reconcileInterrupted(journal: ProgressJournal, ledger: CostLedger
     await ledger.record({ ...rest, model, kind: 'uncertain', attempt: op.attempt, note: op.reason });
     await ledger.record({ ...rest, model, kind: 'release' });
   }
-  // A completed op whose deferred `actual` charge a crash lost: it was charged, so record it from the reservation.
+  // A completed op whose deferred `actual` charge a crash lost: it was charged, so record it as the run would have,
+  // from the charge on its `completed` event (from the reservation for journals written before that field).
   for (const unit of journal.units()) {
     for (const op of Object.values(unit.ops)) {
       if (op.status !== 'completed' || op.jobId === undefined) continue;
       const reservation = ledger.openReservation(unit.unitId, op.op);
       if (!reservation || ledger.hasActual(unit.unitId, op.op, op.jobId)) continue;
       const { seq: _seq, at: _at, kind: _kind, ...rest } = reservation;
-      await ledger.record({ ...rest, model, kind: 'actual', jobId: op.jobId });
+      const charged = op.charge ? { amount: op.charge.amount, unitOfAccount: op.charge.unit } : {};
+      await ledger.record({ ...rest, ...charged, model, kind: 'actual', jobId: op.jobId });
     }
   }
   // A crash between a stage's op-level and unit-level `completed` events: the output is stored, so finish the record.
@@ -161,11 +163,16 @@ class JournalLedgerRecorder implements RunRecorder {
     await this.journal.append({ type: 'submitted', unitId: stageId, op, jobId, provider });
   }
 
-  async completed(stageId: string, op: string, outputKeys: string[]): Promise<void> {
+  async completed(
+    stageId: string,
+    op: string,
+    outputKeys: string[],
+    charge?: { amount: number; unit: string },
+  ): Promise<void> {
     // Deferred: written (in order) with the journal's next immediate event. See RunRecorder.completed.
     const deferred = { durability: 'deferred' } as const;
     await Promise.all([
-      this.journal.append({ type: 'completed', unitId: stageId, op, outputKeys }, deferred),
+      this.journal.append({ type: 'completed', unitId: stageId, op, outputKeys, ...(charge && { charge }) }, deferred),
       this.journal.append({ type: 'completed', unitId: stageId, outputKeys }, deferred),
     ]);
   }

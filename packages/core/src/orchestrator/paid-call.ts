@@ -96,12 +96,13 @@ export async function runPaidCall<Stored>(
     // attempt or a resume reattaches it by id instead of paying again.
     throw error;
   }
-  // Deferred: the stage's `completed` event (next) is deferred too and written after it; a crash that loses this
-  // record before `completed` is written leaves the job reattachable, and one that loses it after is repaired on open.
+  // Deferred, like the stage's `completed` event that follows; the two files are written independently. If a crash
+  // loses this record while `completed` reached the journal, opening the files records it again from the charge on
+  // `completed`; if it loses both, the op is still `submitted`, so a resume reattaches the job without paying.
   const recorded = recorder
     .actual({ ...charge, amount: result.units, unit: result.unit, jobId: job.id }, { deferred: true })
     .then(() => emitCost('actual', result.units, result.unit));
-  // Both are on disk before this resolves, so the stage's `completed` event (next) never precedes either.
+  // The result is stored (durably) before the stage's `completed` event is appended.
   const [stored] = await Promise.all([call.store(result), recorded]);
   return { result, stored, reattached };
 }

@@ -35,7 +35,12 @@ export interface RunRecorder {
    * lost in a crash, the op is still `submitted` with its job id, so a resume reattaches it and stores the result
    * again without paying.
    */
-  completed(stageId: string, op: string, outputKeys: string[]): Promise<void>;
+  completed(
+    stageId: string,
+    op: string,
+    outputKeys: string[],
+    charge?: { amount: number; unit: string },
+  ): Promise<void>;
   failed(stageId: string, op: string, failure: { code: string; message: string; retryable: boolean }): Promise<void>;
   uncertain(stageId: string, op: string, reason: string): Promise<void>;
   /** Reserves the charge against the budget; throws `BudgetExceededError` before anything is sent. */

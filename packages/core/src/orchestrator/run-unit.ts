@@ -1,6 +1,7 @@
 import { assertConsent } from '../consent/index.js';
 import { ModelStudioError, ProviderError } from '../errors/index.js';
 import { digitalSourceType } from '../interfaces/image-processor.js';
+import type { ProviderJobResult } from '../interfaces/provider-job.js';
 import type { BoundingBox } from '../interfaces/shared.js';
 import type { Storage } from '../interfaces/storage.js';
 import { formatResultName, unitId as stageIdOf } from '../naming/index.js';
@@ -100,7 +101,7 @@ export async function runUnit(context: UnitContext, unit: PlannedUnit): Promise<
       });
       swapped = stored;
       reattached += again ? 1 : 0;
-      await context.recorder.completed(ids.swapped, 'swap', [unit.swappedKey]);
+      await context.recorder.completed(ids.swapped, 'swap', [unit.swappedKey], chargeOf(result));
       end('swap', true, { jobId: result.job.id, reattached: again });
     }
 
@@ -130,7 +131,7 @@ export async function runUnit(context: UnitContext, unit: PlannedUnit): Promise<
         store: (done) => storeResult(context, unit.enhancedKey, done.bytes),
       });
       reattached += again ? 1 : 0;
-      await context.recorder.completed(ids.enhanced, 'enhance', [unit.enhancedKey]);
+      await context.recorder.completed(ids.enhanced, 'enhance', [unit.enhancedKey], chargeOf(result));
       end('enhance', true, { jobId: result.job.id, reattached: again });
     }
 
@@ -156,6 +157,11 @@ async function storeResult(context: UnitContext, key: string, bytes: Uint8Array)
   }
   await context.storage.put(key, marked, { contentType: 'image/jpeg', signal: context.signal });
   return marked;
+}
+
+/** The charge a finished job reports, as the ledger records it. */
+function chargeOf(result: ProviderJobResult): { amount: number; unit: string } {
+  return { amount: result.units, unit: result.unit };
 }
 
 /** Errors that stop the whole run rather than fail one unit. */
@@ -211,10 +217,10 @@ async function checkTarget(context: UnitContext, unit: PlannedUnit, stageId: str
  * raised, since import). Dimensions come from the image header; a format the header reader does not know is decoded.
  */
 async function resolutionProblem(context: UnitContext, key: string, bytes: Uint8Array) {
-  const { minShortSide, maxBytes } = context.config.settings.thresholds;
+  const { minShortSide } = context.config.settings.thresholds;
+  // No maxBytes: shrinking to fit a byte limit would change the dimensions being checked.
   const size =
-    imageDimensions(bytes) ??
-    (await context.settings.imageProcessor.normalize(bytes, { maxBytes, signal: context.signal }));
+    imageDimensions(bytes) ?? (await context.settings.imageProcessor.normalize(bytes, { signal: context.signal }));
   if (Math.min(size.width, size.height) >= minShortSide) return undefined;
   return {
     code: 'too-small',
