@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { type BigIntStats, constants, type Dirent } from 'node:fs';
-import { type FileHandle, open, readdir, rename, rm } from 'node:fs/promises';
+import { type BigIntStats, constants, type Dirent, renameSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChunkSource } from './chunk-source.js';
 import { isFsError } from './fs-error.js';
+import { OpenFile } from './open-file.js';
 
 /**
  * Prefix of the temporary files a write creates beside its target. It starts with `.`, which no storage key segment
@@ -46,11 +47,10 @@ export interface AtomicWriteTarget {
   syncDir(dir: string): Promise<void>;
 }
 
-async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
+async function writeAll(file: OpenFile, bytes: Uint8Array, position: number): Promise<void> {
   let offset = 0;
   while (offset < bytes.byteLength) {
-    const { bytesWritten } = await handle.write(bytes, offset, bytes.byteLength - offset, position + offset);
-    offset += bytesWritten;
+    offset += await file.write(bytes, offset, bytes.byteLength - offset, position + offset);
   }
 }
 
@@ -58,12 +58,12 @@ async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number)
 async function openTempFile(
   resolveDir: AtomicWriteTarget['resolveDir'],
   flags: number,
-): Promise<{ dir: string; path: string; handle: FileHandle }> {
+): Promise<{ dir: string; path: string; file: OpenFile }> {
   for (let attempt = 1; ; attempt++) {
     const dir = await resolveDir(attempt);
     const path = join(dir, tempFilePrefix + randomBytes(8).toString('hex'));
     try {
-      return { dir, path, handle: await open(path, flags) };
+      return { dir, path, file: OpenFile.open(path, flags) };
     } catch (error) {
       if (attempt >= 5 || !isFsError(error)) throw error;
       // A concurrent delete may prune the (empty) directory between creating it and opening the file in it; and a
@@ -94,7 +94,7 @@ export async function writeFileAtomic(
 ): Promise<{ path: string; stats: BigIntStats }> {
   const { signal, onProgress, total } = options;
   let stage: 'preparing' | 'writing' | 'done' = 'preparing';
-  let temp: { dir: string; path: string; handle: FileHandle } | undefined;
+  let temp: { dir: string; path: string; file: OpenFile } | undefined;
   let handleOpen = false;
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
@@ -115,7 +115,7 @@ export async function writeFileAtomic(
     let loaded = 0;
     const flush = async () => {
       if (pendingBytes === 0) return;
-      await writeAll(temp!.handle, pending!.subarray(0, pendingBytes), position);
+      await writeAll(temp!.file, pending!.subarray(0, pendingBytes), position);
       position += pendingBytes;
       pendingBytes = 0;
     };
@@ -129,7 +129,7 @@ export async function writeFileAtomic(
         pendingBytes += chunk.byteLength;
       } else {
         await flush();
-        await writeAll(temp.handle, chunk, position);
+        await writeAll(temp.file, chunk, position);
         position += chunk.byteLength;
       }
       loaded += chunk.byteLength;
@@ -138,22 +138,26 @@ export async function writeFileAtomic(
     }
     await flush();
     // With O_SYNC every write above returned once on disk; a body that turned out empty wrote nothing, so sync.
-    if (!syncedWrites || position === 0) await temp.handle.sync();
+    if (!syncedWrites || position === 0) await temp.file.sync();
     signal?.throwIfAborted();
     const path = join(temp.dir, name);
-    await rename(temp.path, path);
+    renameSync(temp.path, path);
     stage = 'done';
     // The file stays open across the rename (libuv opens files shareable for delete, so Windows allows it): its
-    // stats as renamed and the directory's fsync then need no further path lookups, and run side by side.
-    const file = temp.handle;
+    // stats as renamed then need no further path lookup.
     handleOpen = false;
-    const statted = file.stat({ bigint: true }).finally(() => file.close().catch(() => {}));
-    const [stats] = await Promise.all([statted, target.syncDir(temp.dir)]);
+    let stats: BigIntStats;
+    try {
+      stats = temp.file.stat();
+    } finally {
+      temp.file.close();
+    }
+    await target.syncDir(temp.dir);
     return { path, stats };
   } catch (error) {
     if (stage !== 'done') {
       source.cancel(error);
-      if (handleOpen) await temp?.handle.close().catch(() => {});
+      if (handleOpen) temp?.file.close();
       if (temp) await rm(temp.path, { force: true }).catch(() => {});
     }
     throw error;

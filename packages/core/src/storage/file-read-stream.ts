@@ -1,10 +1,10 @@
-import type { FileHandle } from 'node:fs/promises';
+import type { OpenFile } from './open-file.js';
 
 const readChunkBytes = 256 * 1024;
 
 /**
  * A web `ReadableStream` over an open file, read chunk by chunk only as the consumer pulls (one chunk buffered at
- * most). The handle is closed at the end, on cancel, on error and when `signal` aborts; an abort errors the stream
+ * most). The file is closed at the end, on cancel, on error and when `signal` aborts; an abort errors the stream
  * with the signal's reason.
  *
  * @param size - The file's size when opened: reads are sized to it (a small file takes one small buffer, not 256 KiB),
@@ -14,7 +14,7 @@ const readChunkBytes = 256 * 1024;
  * @internal
  */
 export function fileReadStream(
-  handle: FileHandle,
+  file: OpenFile,
   size: number,
   signal: AbortSignal | undefined,
   mapError: (error: unknown) => unknown,
@@ -22,18 +22,18 @@ export function fileReadStream(
   let position = 0;
   let closed = false;
   let onAbort: (() => void) | undefined;
-  const close = async () => {
+  const close = () => {
     if (closed) return;
     closed = true;
     if (onAbort) signal?.removeEventListener('abort', onAbort);
-    await handle.close().catch(() => {});
+    file.close();
   };
   return new ReadableStream<Uint8Array>({
     start(controller) {
       if (!signal) return;
       onAbort = () => {
         controller.error(signal.reason);
-        void close();
+        close();
       };
       signal.addEventListener('abort', onAbort, { once: true });
     },
@@ -45,29 +45,28 @@ export function fileReadStream(
       const buffer = new Uint8Array(length);
       let bytesRead: number;
       try {
-        ({ bytesRead } = await handle.read(buffer, 0, length, position));
+        bytesRead = await file.read(buffer, 0, length, position);
       } catch (error) {
         if (closed) return;
-        await close();
+        close();
         controller.error(mapError(error));
         return;
       }
       if (closed) return; // Aborted or cancelled while reading.
-      // At the end the consumer is not kept waiting for the file to close (close errors are ignored anyway).
       if (bytesRead === 0) {
         controller.close();
-        void close();
+        close();
         return;
       }
       position += bytesRead;
       controller.enqueue(bytesRead === length ? buffer : buffer.subarray(0, bytesRead));
       if (bytesRead < length) {
         controller.close();
-        void close();
+        close();
       }
     },
-    async cancel() {
-      await close();
+    cancel() {
+      close();
     },
   });
 }

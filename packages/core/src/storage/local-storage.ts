@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type BigIntStats, constants } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
-import { lstat, mkdir, open, realpath, rm, rmdir, stat, unlink } from 'node:fs/promises';
+import { type BigIntStats, constants, lstatSync } from 'node:fs';
+import { lstat, mkdir, realpath, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { StorageError, ValidationError } from '../errors/index.js';
 import type {
@@ -20,6 +19,7 @@ import { fileReadStream } from './file-read-stream.js';
 import { type FsError, isFsError, isMissing, keyNotFound, outsideRoot, toStorageError } from './fs-error.js';
 import { isInside, listFilesSorted, mapConcurrent } from './list-files.js';
 import type { LocalStorageOptions, LocalStorageSignedUrlOptions } from './local-storage-options.js';
+import { OpenFile } from './open-file.js';
 import { SignedUrlServer, type SignedUrlSettings } from './signed-url-server.js';
 import { assertStorageKey } from './storage-key.js';
 import { VerifiedDirectories } from './verified-directories.js';
@@ -30,7 +30,12 @@ const statConcurrency = 32;
 const deleteConcurrency = 16;
 /** `O_NOFOLLOW` refuses a final symbolic link (undefined where unsupported: Windows). */
 const noFollow: number | undefined = constants.O_NOFOLLOW;
-const readFlags = constants.O_RDONLY | (noFollow ?? 0);
+/**
+ * Reads open without following a final link, and non-blocking: files are opened on the calling thread, and opening a
+ * FIFO someone placed under the root would otherwise wait for a writer (it is then refused as not a regular file).
+ * `O_NONBLOCK` changes nothing for regular files.
+ */
+const readFlags = constants.O_RDONLY | (noFollow ?? 0) | (constants.O_NONBLOCK ?? 0);
 
 /** The key of the directory holding `key`: `models/andie` for `models/andie/x.jpg`, `''` for a top-level key. */
 function dirKeyOf(key: string): string {
@@ -114,11 +119,14 @@ function objectInfo(key: string, stats: BigIntStats): StorageObjectInfo {
  * - Writes are atomic: a temporary file beside the target (a hidden `.ms-tmp-*` name `list` never shows) is made
  *   durable, renamed over it, and the directory fsynced before `put` resolves. A crash, error or abort leaves the
  *   old content intact.
- * - File-system calls are kept few (each costs a thread-pool round trip): directories checked to lie inside the
- *   root are remembered for one second (forgotten at once when LocalStorage removes directories), so reads skip
- *   `realpath` and open the file with `O_NOFOLLOW`; and a handle per recently written directory (at most 32) is
- *   kept open for its fsyncs, shared by concurrent writers. Idle handles close after a second;
- *   {@link LocalStorage.close} closes them at once.
+ * - File-system calls are kept few and cheap: directories checked to lie inside the root are remembered for one
+ *   second (forgotten at once when LocalStorage removes directories), so reads skip `realpath` and open the file
+ *   with `O_NOFOLLOW`; a handle per recently written directory (at most 32) is kept open for its fsyncs, shared by
+ *   concurrent writers (idle handles close after a second; {@link LocalStorage.close} closes them at once); and the
+ *   quick metadata calls of a read, head or put (`open`, `fstat`, `lstat`, `rename`, `close`) run on the calling
+ *   thread, as on a local disk they take microseconds while a trip through libuv's thread pool costs about ten
+ *   times that in CPU. Only reads, writes and fsyncs, which can wait for the disk, go through the pool. (So keep
+ *   the root on a local disk: on a network file system a stalled server would also stall the event loop.)
  * - Bodies are streamed in and out chunk by chunk; a large body is never held in memory whole.
  * - Content types come from the file extension (LocalStorage stores no metadata); ETags from the file's identity,
  *   size and times.
@@ -253,10 +261,10 @@ export class LocalStorage implements Storage {
     const opened = await this.#openForRead(key, 'get');
     if (!opened) throw keyNotFound(key, this.root);
     if (signal?.aborted) {
-      await opened.handle.close();
+      opened.file.close();
       signal.throwIfAborted();
     }
-    return fileReadStream(opened.handle, opened.info.size, signal, (error) =>
+    return fileReadStream(opened.file, opened.info.size, signal, (error) =>
       toStorageError(error, 'get', key, this.root),
     );
   }
@@ -276,14 +284,19 @@ export class LocalStorage implements Storage {
       if (dir === undefined) return undefined;
       if (dir !== 'check') {
         try {
-          const stats = await lstat(join(dir.real, nameOf(key)), { bigint: true });
+          // Synchronous: a metadata call of microseconds (see the class notes).
+          const stats = lstatSync(join(dir.real, nameOf(key)), { bigint: true, throwIfNoEntry: false });
+          if (stats === undefined) {
+            this.#missedIn(dirKey, dir, 'ENOENT');
+            return undefined;
+          }
           if (!stats.isSymbolicLink()) {
             if (!dir.cached) this.#dirs.set(dirKey, dir.real);
             return stats.isFile() ? objectInfo(key, stats) : undefined;
           }
         } catch (error) {
           if (!isMissing(error)) throw error;
-          this.#missedIn(dirKey, dir, error);
+          this.#missedIn(dirKey, dir, error.code);
           return undefined;
         }
       }
@@ -490,9 +503,9 @@ export class LocalStorage implements Storage {
   }
 
   /** After a read found nothing in a directory: remember it if it exists, forget it if it is not one any more. */
-  #missedIn(dirKey: string, dir: { real: string; cached: boolean }, error: FsError): void {
-    if (error.code === 'ENOENT' && !dir.cached) this.#dirs.set(dirKey, dir.real);
-    else if (error.code === 'ENOTDIR' && dir.cached) this.#dirs.delete(dirKey);
+  #missedIn(dirKey: string, dir: { real: string; cached: boolean }, code: string): void {
+    if (code === 'ENOENT' && !dir.cached) this.#dirs.set(dirKey, dir.real);
+    else if (code === 'ENOTDIR' && dir.cached) this.#dirs.delete(dirKey);
   }
 
   async #openForRead(key: string, operation: string) {
@@ -502,44 +515,44 @@ export class LocalStorage implements Storage {
       const dir = noFollow === undefined ? 'check' : await this.#readableDir(dirKey);
       if (dir === undefined) return undefined;
       if (dir !== 'check') {
-        let handle: FileHandle | undefined;
+        let file: OpenFile | undefined;
         try {
-          handle = await open(join(dir.real, nameOf(key)), readFlags);
+          file = OpenFile.open(join(dir.real, nameOf(key)), readFlags);
         } catch (error) {
           if (isMissing(error)) {
-            this.#missedIn(dirKey, dir, error);
+            this.#missedIn(dirKey, dir, error.code);
             return undefined;
           }
           if (!isFinalLink(error)) throw error;
         }
-        if (handle !== undefined) {
+        if (file !== undefined) {
           if (!dir.cached) this.#dirs.set(dirKey, dir.real);
-          return await this.#opened(key, handle);
+          return this.#opened(key, file);
         }
       }
       const real = await this.#resolveExisting(key, operation);
       if (real === undefined) return undefined;
-      return await this.#opened(key, await open(real, readFlags));
+      return this.#opened(key, OpenFile.open(real, readFlags));
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw toStorageError(error, operation, key, this.root);
     }
   }
 
-  /** The open file and its info, or `undefined` (handle closed) when it is not a regular file. */
-  async #opened(key: string, handle: FileHandle) {
+  /** The open file and its info, or `undefined` (file closed) when it is not a regular file. */
+  #opened(key: string, file: OpenFile): { file: OpenFile; info: StorageObjectInfo } | undefined {
     let stats: BigIntStats;
     try {
-      stats = await handle.stat({ bigint: true });
+      stats = file.stat();
     } catch (error) {
-      await handle.close().catch(() => {});
+      file.close();
       throw error;
     }
     if (!stats.isFile()) {
-      await handle.close();
+      file.close();
       return undefined;
     }
-    return { handle, info: objectInfo(key, stats) };
+    return { file, info: objectInfo(key, stats) };
   }
 
   /**

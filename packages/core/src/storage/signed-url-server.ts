@@ -1,11 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { FileHandle } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { NotFoundError, StorageError, ValidationError } from '../errors/index.js';
 import type { StorageObjectInfo } from '../interfaces/index.js';
 import { type ChunkSource, nodeStreamSource } from './chunk-source.js';
+import type { OpenFile } from './open-file.js';
 import { assertStorageKey } from './storage-key.js';
 
 /** Signed URL settings with defaults applied. @internal */
@@ -20,7 +20,7 @@ export interface SignedUrlSettings {
 /** What the URL server needs from its storage. @internal */
 export interface SignedUrlBackend {
   /** Opens a key for reading, or `undefined` when it is missing. */
-  open(key: string): Promise<{ handle: FileHandle; info: StorageObjectInfo } | undefined>;
+  open(key: string): Promise<{ file: OpenFile; info: StorageObjectInfo } | undefined>;
   /** Writes a key atomically from a stream of chunks. */
   write(key: string, source: ChunkSource): Promise<StorageObjectInfo>;
 }
@@ -56,11 +56,11 @@ function encodeKey(key: string): string {
 const smallFileBytes = 1024 * 1024;
 
 /** Reads the `size` bytes a small file had when opened (fewer if it shrank since). */
-async function readWhole(handle: FileHandle, size: number): Promise<Buffer> {
+async function readWhole(file: OpenFile, size: number): Promise<Buffer> {
   const buffer = Buffer.allocUnsafe(size);
   let filled = 0;
   while (filled < size) {
-    const { bytesRead } = await handle.read(buffer, filled, size - filled, filled);
+    const bytesRead = await file.read(buffer, filled, size - filled, filled);
     if (bytesRead === 0) break;
     filled += bytesRead;
   }
@@ -205,7 +205,7 @@ export class SignedUrlServer {
   async #serveFile(key: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const opened = await this.#backend.open(key);
     if (!opened) return reply(res, 404, 'Not found.');
-    const { handle, info } = opened;
+    const { file, info } = opened;
     res.writeHead(200, {
       'content-type': info.contentType ?? 'application/octet-stream',
       'content-length': info.size,
@@ -214,7 +214,7 @@ export class SignedUrlServer {
       ...(info.etag ? { etag: `"${info.etag}"` } : {}),
     });
     if (req.method === 'HEAD') {
-      await handle.close();
+      file.close();
       res.end();
       return;
     }
@@ -222,17 +222,15 @@ export class SignedUrlServer {
       // One read and one write: a stream pipeline costs more than the bytes of a small image.
       let body: Buffer;
       try {
-        body = await readWhole(handle, info.size);
-      } catch (error) {
-        await handle.close();
-        throw error;
+        body = await readWhole(file, info.size);
+      } finally {
+        file.close();
       }
       res.end(body);
-      await handle.close();
       return;
     }
     // The client may hang up mid-download; that is not an error of ours.
-    await pipeline(handle.createReadStream(), res).catch(() => {});
+    await pipeline(file.toReadStream(), res).catch(() => {});
   }
 
   async #receiveFile(grant: SignedGrant, req: IncomingMessage, res: ServerResponse): Promise<void> {
