@@ -2,6 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type 
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate, inflateRaw } from 'node:zlib';
+import { BufferedResponse } from './buffered-response.js';
 
 /** Options of {@link createNodeHttpFetch}. */
 export interface NodeHttpFetchOptions {
@@ -204,13 +205,13 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
           if (settled) return;
           settled = true;
           signal?.removeEventListener('abort', onAbort);
-          const response = new Response(body as Uint8Array<ArrayBuffer> | null, {
-            status,
-            statusText: incoming.statusMessage ?? '',
-            headers,
-          });
-          Object.defineProperty(response, 'url', { value: outgoing.url.href });
-          resolve(response);
+          resolve(
+            new BufferedResponse(
+              body,
+              { status, statusText: incoming.statusMessage ?? '', headers },
+              outgoing.url.href,
+            ),
+          );
         } catch (error) {
           fail(error);
         }

@@ -120,6 +120,53 @@ describe('nodeHttpFetch', () => {
     expect(await response.json()).toEqual(JSON.parse(payload));
   });
 
+  it('reads the body once, whichever way, like a fetch Response', async () => {
+    const url = `${main.url}/json`;
+    const viaText = await nodeHttpFetch(url);
+    expect(viaText.bodyUsed).toBe(false);
+    expect(JSON.parse(await viaText.text())).toEqual(JSON.parse(payload));
+    expect(viaText.bodyUsed).toBe(true);
+    await expect(viaText.text()).rejects.toThrow(TypeError);
+    await expect(viaText.json()).rejects.toThrow(TypeError);
+    expect(() => viaText.clone()).toThrow(TypeError);
+
+    // The stream, for callers that want one, carries the same bytes and marks the body used.
+    const viaStream = await nodeHttpFetch(url);
+    const reader = viaStream.body!.getReader();
+    const parts: Uint8Array[] = [];
+    for (let next = await reader.read(); !next.done; next = await reader.read()) parts.push(next.value);
+    expect(Buffer.concat(parts).toString()).toBe(payload);
+    expect(viaStream.bodyUsed).toBe(true);
+    await expect(viaStream.text()).rejects.toThrow(TypeError);
+
+    const viaJson = await nodeHttpFetch(url);
+    expect(await viaJson.json()).toEqual(JSON.parse(payload));
+    const viaBlob = await nodeHttpFetch(url);
+    const blob = await viaBlob.blob();
+    expect(blob.type).toBe('application/json');
+    expect(await blob.text()).toBe(payload);
+  });
+
+  it('clones into independent bodies, and hands out copies of the bytes', async () => {
+    const response = await nodeHttpFetch(`${main.url}/json`);
+    const copy = response.clone();
+    expect(copy).toBeInstanceOf(Response);
+    expect(copy.status).toBe(201);
+    expect(copy.url).toBe(`${main.url}/json`);
+    expect(copy.headers.get('x-request-id')).toBe('req-7');
+    const first = new Uint8Array(await response.arrayBuffer());
+    first.fill(0); // Writing to one copy changes nothing else.
+    expect(await copy.text()).toBe(payload);
+    const bytes = await (await nodeHttpFetch(`${main.url}/json`)).bytes();
+    expect(Buffer.from(bytes).toString()).toBe(payload);
+    // A clone taken after the stream was opened reads from that stream's twin.
+    const streamed = await nodeHttpFetch(`${main.url}/json`);
+    expect(streamed.body).not.toBeNull();
+    const twin = streamed.clone();
+    expect(await twin.text()).toBe(payload);
+    expect(await streamed.text()).toBe(payload);
+  });
+
   it('sends the method, headers and body of a Request, as ky builds them', async () => {
     const api = ky.create({ prefixUrl: main.url, fetch: nodeHttpFetch, retry: 0 });
     const answer = await api
