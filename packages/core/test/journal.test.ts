@@ -327,12 +327,27 @@ describe('progress journal', () => {
       const full = join(dir, 'full.jsonl');
       await symlink('/dev/full', full);
       const journal = await openJournal(full);
-      open.push(journal);
       const failed = journal.append({ type: 'planned', unitId: 'a' });
       await expect(failed).rejects.toThrow(StorageError);
       await expect(failed).rejects.toThrow(/a write failed, so what reached the disk is unknown.*\(ENOSPC\)/);
       await expect(failed).rejects.toMatchObject({ operation: 'append', backendCode: 'ENOSPC', key: full });
       await expect(journal.append({ type: 'planned', unitId: 'b' })).rejects.toThrow(/open it again/);
+      // Closing still closes the file, and reports the failure again.
+      await expect(journal.close()).rejects.toMatchObject({ backendCode: 'ENOSPC' });
+    },
+  );
+
+  it.runIf(existsSync('/dev/full'))(
+    'close reports a failed write of deferred records instead of losing them silently',
+    async () => {
+      const full = join(dir, 'full-deferred.jsonl');
+      await symlink('/dev/full', full);
+      const journal = await openJournal(full);
+      // Resolves at once; written by the timer, which fails with nobody waiting.
+      await journal.append({ type: 'planned', unitId: 'a' }, { durability: 'deferred' });
+      await new Promise((resolve) => setTimeout(resolve, deferredWriteMs + 100));
+      await expect(journal.close()).rejects.toMatchObject({ operation: 'append', backendCode: 'ENOSPC' });
+      await journal.close(); // Closed once; a second close does nothing.
     },
   );
 

@@ -200,7 +200,11 @@ export class JsonLinesFile {
     }));
   }
 
-  /** Waits for queued writes, then closes the file. Further appends are refused. */
+  /**
+   * Waits for queued writes, then closes the file. Further appends are refused. Rejects with the write failure when
+   * the file is broken (see {@link assertWritable}): deferred records may then be lost, and nobody else may have been
+   * told (their callers are gone). The file is closed either way.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.queueDeferred();
@@ -211,6 +215,7 @@ export class JsonLinesFile {
       });
     }
     await this.handle.close().catch(() => undefined);
+    if (this.broken) throw this.broken;
   }
 
   /** Throws the StorageError an append would get now (closed, or broken by a failed write). */

@@ -100,7 +100,10 @@ export interface ProgressJournal {
   compact(): Promise<void>;
   /** Resolves once every event appended so far, deferred ones included, is written and fsynced. */
   flush(): Promise<void>;
-  /** Waits for pending appends, then closes the file. */
+  /**
+   * Waits for pending appends, then closes the file.
+   * @throws {StorageError} when a write failed earlier (the file is closed anyway): deferred events may be lost.
+   */
   close(): Promise<void>;
 }
 

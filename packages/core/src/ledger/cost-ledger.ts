@@ -73,9 +73,12 @@ export interface CostLedger {
    * amounts come from and, when any come from the price table, a `note` to show beside them.
    */
   summary(options?: LedgerSummaryOptions): LedgerSummary;
-  /** Waits for pending records, then closes the file. */
   /** Resolves once every entry recorded so far, deferred ones included, is written and fsynced. */
   flush(): Promise<void>;
+  /**
+   * Waits for pending records, then closes the file.
+   * @throws {StorageError} when a write failed earlier (the file is closed anyway): deferred entries may be lost.
+   */
   close(): Promise<void>;
 }
 
