@@ -13,6 +13,7 @@ import {
   ValidationError,
 } from '@model-studio/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fsOpsOf } from './helpers/fs-ops-of.js';
 
 let dir: string;
 let path: string;
@@ -157,6 +158,16 @@ describe('progress journal', () => {
     expect((await lines()).map((line) => JSON.parse(line).unitId)).toEqual(['a', 'b', 'c']);
     await journal.append({ type: 'planned', unitId: 'd', ops: ['swap'] }, { durability: 'deferred' });
     await journal.flush();
+    expect((await lines()).map((line) => JSON.parse(line).unitId)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('deferred events share the write of the next immediate event (one write, not two)', async () => {
+    const journal = await journalAt();
+    await journal.append({ type: 'planned', unitId: 'a', ops: ['swap'] });
+    await journal.append({ type: 'planned', unitId: 'b', ops: ['swap'] }, { durability: 'deferred' });
+    await journal.append({ type: 'planned', unitId: 'c', ops: ['swap'] }, { durability: 'deferred' });
+    const writes = await fsOpsOf(() => journal.append({ type: 'planned', unitId: 'd', ops: ['swap'] }));
+    expect(writes).toBe(1);
     expect((await lines()).map((line) => JSON.parse(line).unitId)).toEqual(['a', 'b', 'c', 'd']);
   });
 

@@ -1,4 +1,3 @@
-import { createHook } from 'node:async_hooks';
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, readlink, realpath, rm, symlink, writeFile } from 'node:fs/promises';
@@ -7,29 +6,10 @@ import { join } from 'node:path';
 import { LocalStorage, NotFoundError, StorageError } from '@model-studio/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { errorOf, text } from './fixtures/storage/helpers.js';
+import { fsOpsOf } from './helpers/fs-ops-of.js';
 
 const encoder = new TextEncoder();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Counts the thread-pool file-system requests `action` makes (each `fs.promises` call, callback call or FileHandle
- * close is one), through an async hook on the real `node:fs`: nothing is mocked.
- */
-async function fsOpsOf(action: () => Promise<unknown>): Promise<number> {
-  let count = 0;
-  const hook = createHook({
-    init(_id, type) {
-      if (type === 'FSREQPROMISE' || type === 'FSREQCALLBACK' || type === 'FILEHANDLECLOSEREQ') count++;
-    },
-  });
-  hook.enable();
-  try {
-    await action();
-  } finally {
-    hook.disable();
-  }
-  return count;
-}
 
 /** Regular files under `dir` this process holds open, where the platform shows them (sockets are not counted). */
 async function openFilesUnder(dir: string): Promise<number | undefined> {

@@ -35,7 +35,7 @@ export interface MaxStudioSettings {
    */
   baseURL?: string;
   /**
-   * The fetch the client sends requests with (ky runs on it). The default, {@link nodeHttpFetch}, is fetch on
+   * The fetch the client sends requests with, called with a URL string and a plain init. The default, {@link nodeHttpFetch}, is fetch on
    * `node:http` with keep-alive, much lighter on CPU than the built-in fetch; pass `globalThis.fetch` (or your own,
    * e.g. one with a proxy dispatcher) where you need HTTP/2 or undici's global dispatcher.
    * @default nodeHttpFetch

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { ProviderError } from '@model-studio/core';
-import ky, { type KyInstance } from 'ky';
 import pRetry from 'p-retry';
 import { withDeadline } from './deadline-signal.js';
 import {
@@ -61,25 +60,26 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
     return hashed.hash;
   };
   const fetchImpl = settings.fetch ?? nodeHttpFetch;
-  let http: KyInstance | undefined;
-  let httpBase: string | undefined;
+  // Extra headers, names lower-cased once (the API key and content type are set per request and always win).
+  const extraHeaders: Record<string, string> = {};
+  for (const [name, value] of Object.entries(settings.headers ?? {})) extraHeaders[name.toLowerCase()] = value;
 
   const baseURL = () =>
     (settings.baseURL ?? process.env.MAXSTUDIO_BASE_URL ?? defaultMaxStudioBaseURL).replace(/\/+$/, '');
-  const client = () => {
-    const base = baseURL();
-    if (!http || httpBase !== base) {
-      http = ky.create({
-        prefixUrl: base,
-        retry: 0,
-        timeout: false,
-        throwHttpErrors: false,
-        fetch: fetchImpl,
-        headers: settings.headers,
-      });
-      httpBase = base;
+
+  /**
+   * One HTTP attempt of an API call, straight on `fetchImpl` with a plain init (no `Request` object: building one,
+   * and the copy an HTTP library keeps for retries, cost more CPU than the request itself). Retries, timeouts and
+   * errors are this transport's own.
+   */
+  const request = (call: TransportCall<unknown>, apiKey: string, signal: AbortSignal) => {
+    const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders, 'x-api-key': apiKey };
+    let body: string | undefined;
+    if (call.json !== undefined) {
+      body = JSON.stringify(call.json);
+      headers['content-type'] = 'application/json';
     }
-    return http;
+    return fetchImpl(`${baseURL()}/${call.path}`, { method: call.method.toUpperCase(), headers, body, signal });
   };
 
   /** Runs `attempt` under p-retry: only retryable errors, each retry paid from the shared budget; 429s slow everyone down. */
@@ -132,12 +132,7 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
       let text: string;
       try {
         state.sent = true;
-        const response = await client()(call.path, {
-          method: call.method,
-          json: call.json,
-          headers: { 'x-api-key': apiKey },
-          signal,
-        });
+        const response = await request(call, apiKey, signal);
         status = response.status;
         headers = response.headers;
         text = await response.text();

@@ -253,10 +253,7 @@ async function toOutgoing(input: RequestInfo | URL, init: RequestInit | undefine
     // FormData, streams, blobs...: let the Request class encode them.
     return toOutgoing(new Request(input as string | URL, init), undefined);
   }
-  const headers: Record<string, string> = {};
-  new Headers(init?.headers).forEach((value, name) => {
-    headers[name] = value;
-  });
+  const headers = headerRecord(init?.headers);
   if (typeof body === 'string') headers['content-type'] ??= 'text/plain;charset=UTF-8';
   headers['accept-encoding'] ??= 'gzip, deflate, br';
   return {
@@ -267,6 +264,37 @@ async function toOutgoing(input: RequestInfo | URL, init: RequestInit | undefine
     signal: init?.signal ?? undefined,
     redirect: init?.redirect ?? 'follow',
   };
+}
+
+/**
+ * Request headers as a record with lower-case names. A plain object of strings (what the MaxStudio client passes) is
+ * copied directly; anything else goes through `Headers`, which also validates it. Repeated names are joined with
+ * `, ` as `Headers` does.
+ */
+const httpWhitespaceAtEnds = /^[\t\n\r ]+|[\t\n\r ]+$/g;
+
+function headerRecord(init: HeadersInit | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const proto = init === null || typeof init !== 'object' ? undefined : Object.getPrototypeOf(init);
+  if (proto === Object.prototype || proto === null) {
+    for (const [name, value] of Object.entries(init as Record<string, unknown>)) {
+      if (typeof value !== 'string') return headerRecordViaHeaders(init);
+      const key = name.toLowerCase();
+      const trimmed = value.replace(httpWhitespaceAtEnds, '');
+      const previous = headers[key];
+      headers[key] = previous === undefined ? trimmed : `${previous}, ${trimmed}`;
+    }
+    return headers;
+  }
+  return headerRecordViaHeaders(init);
+}
+
+function headerRecordViaHeaders(init: HeadersInit | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  new Headers(init).forEach((value, name) => {
+    headers[name] = value;
+  });
+  return headers;
 }
 
 /** Applies a redirect the way fetch does. */

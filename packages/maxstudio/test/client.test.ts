@@ -1,7 +1,7 @@
 import { ValidationError } from '@model-studio/core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMaxStudio, type MaxStudioSettings } from '../src/index.js';
+import { createMaxStudio, type MaxStudioSettings, nodeHttpFetch } from '../src/index.js';
 import { caught } from './helpers/caught.js';
 import { astronaut, graceHopper } from './helpers/fixtures.js';
 import { startImageServer } from './helpers/image-server.js';
@@ -33,6 +33,31 @@ describe('client against the sandbox process', () => {
     expect(faces.length).toBe(1);
     const [face] = faces;
     expect(face && face.x >= 0 && face.y >= 0 && face.x + face.width <= 512 && face.y + face.height <= 512).toBe(true);
+  });
+
+  it('sends extra headers on every API call; the API key and JSON content type always win over them', async () => {
+    const sent: { url: string; headers: Record<string, string>; body: unknown }[] = [];
+    const recording: typeof fetch = (input, init) => {
+      sent.push({ url: String(input), headers: init?.headers as Record<string, string>, body: init?.body });
+      return nodeHttpFetch(input, init);
+    };
+    const msClient = createMaxStudio({
+      ...fast,
+      baseURL: `${sandbox.url}/`,
+      apiKey: sandbox.apiKey,
+      fetch: recording,
+      headers: { 'X-Trace': 'run-7', 'X-Api-Key': 'not-the-key', 'Content-Type': 'text/plain' },
+    });
+    const faces = await msClient.detectFaces(images.url('hopper.jpg'));
+    expect(faces.length).toBe(1);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.url).toBe(`${sandbox.url}/detect-face-image`);
+    expect(sent[0]?.headers).toMatchObject({
+      'x-trace': 'run-7',
+      'x-api-key': sandbox.apiKey,
+      'content-type': 'application/json',
+    });
+    expect(JSON.parse(String(sent[0]?.body))).toEqual({ imageUrl: images.url('hopper.jpg') });
   });
 
   it('submits a swap, polls it through its statuses and downloads the result', async () => {

@@ -181,6 +181,32 @@ describe('nodeHttpFetch', () => {
     expect(main.seen.at(-1)?.headers['accept-encoding']).toBe('gzip, deflate, br');
   });
 
+  it('sends headers given as a plain object, a Headers or pairs alike (names lower-cased, repeats joined, values trimmed)', async () => {
+    const sent: IncomingMessage['headers'][] = [];
+    for (const headers of [
+      { 'X-Trace': ' one ', 'x-trace': 'two', Accept: 'application/json' },
+      new Headers([
+        ['X-Trace', ' one '],
+        ['x-trace', 'two'],
+        ['Accept', 'application/json'],
+      ]),
+      [
+        ['X-Trace', ' one '],
+        ['x-trace', 'two'],
+        ['Accept', 'application/json'],
+      ] as [string, string][],
+    ]) {
+      await (await nodeHttpFetch(`${main.url}/echo`, { headers })).text();
+      sent.push(main.seen.at(-1)!.headers);
+    }
+    for (const headers of sent) {
+      expect(headers['x-trace']).toBe('one, two');
+      expect(headers.accept).toBe('application/json');
+    }
+    // A header value fetch would refuse is refused here too, before anything is sent.
+    await expect(nodeHttpFetch(`${main.url}/echo`, { headers: { 'x-bad': 'a\u0000b' } })).rejects.toThrow(TypeError);
+  });
+
   it('sends string and byte bodies given in init', async () => {
     const text = await (await nodeHttpFetch(`${main.url}/echo`, { method: 'post', body: 'plain' })).json();
     expect(text).toMatchObject({ method: 'POST', body: 'plain', contentType: 'text/plain;charset=UTF-8' });

@@ -4,14 +4,15 @@
 // HTTP, storage), not image work. Prints a table and writes bench/results/pipeline.json.
 // tsx only loads this file: @model-studio/* resolve to their built dist/ (run `pnpm build` first), as users run them.
 // CPU is process-wide (all threads); on Linux it is also split into the main thread and the others (libuv's file
-// system pool, V8's GC and compiler helpers). The workspace lives in os.tmpdir(); where /dev/shm exists the
-// concurrent run is repeated there (BENCH_TMPFS=0 skips it) to show what the disk costs. On ext4 without a journal,
-// creating files within minutes of deleting many costs more, so leave a few minutes after a test run for figures
-// that compare across runs.
+// system pool, V8's GC and compiler helpers). The workspaces live where a user's would: in a folder of the project
+// (`.bench-workspaces/` here, as the CLI's default is `./studio-workspace`), or under BENCH_DIR. Not os.tmpdir(): test
+// runs create and delete thousands of files there, and ext4 without a journal (as on this machine) skips inodes freed
+// in the last minute or more when it creates a file, which cost up to ~0.9 ms of kernel CPU per new file in /tmp
+// after a test run. For the same reason, leave a minute or two between bench runs. Where /dev/shm exists the
+// concurrent run is repeated there (BENCH_TMPFS=0 skips it) to show what the disk costs.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { existsSync, statfsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -53,7 +54,18 @@ const passThroughProcessor: ImageProcessor = {
  * after many were deleted costs more (the allocator skips recently freed inodes), which would load the next run. */
 const workspaces: string[] = [];
 
-async function runOnce(units: number, concurrency: number, dir = tmpdir()) {
+/** The file system type under `dir` (Linux magic numbers of the common ones). */
+function fsName(dir: string): string {
+  const names: Record<number, string> = { 61267: 'ext4', 16914836: 'tmpfs', 1481003842: 'xfs', 2435016766: 'btrfs' };
+  const { type } = statfsSync(dir);
+  return names[type] ?? `0x${type.toString(16)}`;
+}
+
+/** Where the disk runs' workspaces are made (see the top of this file). */
+const workspacesDir = process.env.BENCH_DIR ?? fileURLToPath(new URL('../.bench-workspaces', import.meta.url));
+
+async function runOnce(units: number, concurrency: number, dir = workspacesDir) {
+  await mkdir(dir, { recursive: true });
   const sandbox = await startSandboxProcess({
     detector: 'heuristic',
     credits: 10_000_000,
@@ -125,6 +137,7 @@ async function runOnce(units: number, concurrency: number, dir = tmpdir()) {
     const apiRequests = requests.filter((r) => r.route !== 'result' && r.route !== 'other').length;
     const idealMs = (apiRequests * LATENCY_MS) / concurrency;
     return {
+      workspace: { dir: dir === workspacesDir && !process.env.BENCH_DIR ? '.bench-workspaces' : dir, fs: fsName(dir) },
       units,
       concurrency,
       succeeded: summary.succeeded,
@@ -219,10 +232,12 @@ const results = {
   },
 };
 console.log('Pipeline benchmark (sandbox in its own process, 100 ms per API request, pass-through image work)');
+const row = ({ workspace: _workspace, ...figures }: typeof concurrent) => figures;
+console.log(`workspaces in ${concurrent.workspace.dir} (${concurrent.workspace.fs})`);
 console.table({
-  [`${UNITS} units, concurrency 8`]: concurrent,
-  [`${SEQUENTIAL_UNITS} units, concurrency 1 (prototype loop)`]: sequential,
-  ...(onTmpfs && { [`${UNITS} units, concurrency 8, workspace on tmpfs`]: onTmpfs }),
+  [`${UNITS} units, concurrency 8`]: row(concurrent),
+  [`${SEQUENTIAL_UNITS} units, concurrency 1 (prototype loop)`]: row(sequential),
+  ...(onTmpfs && { [`${UNITS} units, concurrency 8, workspace on tmpfs`]: row(onTmpfs) }),
 });
 console.log(`speed-up over the sequential loop: ${speedup}x per unit; peak RSS ${concurrentPeakRssMb} MB`);
 console.log('studio --help cold start:', coldStart);

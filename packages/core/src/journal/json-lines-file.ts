@@ -238,9 +238,18 @@ export class JsonLinesFile {
     return new Promise<void>((resolve, reject) => this.push(make(resolve, reject)));
   }
 
-  /** Moves deferred lines into the write queue, ahead of whatever is queued next. Their callers are gone: a failed
-   * write marks the file broken, so the next append reports it. */
+  /** Moves deferred lines into the write queue and starts writing them (timer, flush, close). */
   private queueDeferred(): void {
+    this.moveDeferred();
+    this.startDrain();
+  }
+
+  /**
+   * Moves deferred lines into the write queue, ahead of whatever is queued next, without starting a write: an item
+   * queued right after joins them in the same write. Their callers are gone: a failed write marks the file broken, so
+   * the next append reports it.
+   */
+  private moveDeferred(): void {
     if (this.deferredTimer) {
       clearTimeout(this.deferredTimer);
       this.deferredTimer = undefined;
@@ -248,20 +257,19 @@ export class JsonLinesFile {
     if (this.deferred.length === 0 || this.broken) return;
     const text = this.deferred.length === 1 ? this.deferred[0]! : this.deferred.join('');
     this.deferred = [];
-    this.pushNow({ kind: 'line', text, resolve: () => {}, reject: () => {} });
+    this.queue.push({ kind: 'line', text, resolve: () => {}, reject: () => {} });
   }
 
   private push(item: QueueItem): void {
-    this.queueDeferred();
-    this.pushNow(item);
+    this.moveDeferred();
+    this.queue.push(item);
+    this.startDrain();
   }
 
-  private pushNow(item: QueueItem): void {
-    this.queue.push(item);
-    if (!this.draining) {
-      this.draining = true;
-      void this.drain();
-    }
+  private startDrain(): void {
+    if (this.draining || this.queue.length === 0) return;
+    this.draining = true;
+    void this.drain();
   }
 
   private async drain(): Promise<void> {
