@@ -119,17 +119,19 @@ async function runOnce(units: number, concurrency: number, dir = workspacesDir) 
     // (JIT compilation, first connections, first directories).
     const warmUnits = Math.floor(units / 5);
     let ended = 0;
-    let warm: { cpu: NodeJS.CpuUsage; at: number } | undefined;
+    let warm: { cpu: NodeJS.CpuUsage; at: number; threads: ReturnType<typeof threadCpu> } | undefined;
     const summary = await studio.run(plan, {
       onEvent: (event) => {
         if (event.type === 'unit-end' && ++ended === warmUnits)
-          warm = { cpu: process.cpuUsage(), at: performance.now() };
+          warm = { cpu: process.cpuUsage(), at: performance.now(), threads: threadCpu() };
       },
     });
     const wallMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
     const steady = warm && process.cpuUsage(warm.cpu);
-    const threads = splitThreadCpu(threadsBefore, threadCpu());
+    const threadsAfter = threadCpu();
+    const threads = splitThreadCpu(threadsBefore, threadsAfter);
+    const steadyThreads = warm && splitThreadCpu(warm.threads, threadsAfter);
     await studio.close();
     const { requests } = (await (await fetch(`${sandbox.url}/__sandbox/requests`)).json()) as {
       requests: { route: string }[];
@@ -156,6 +158,14 @@ async function runOnce(units: number, concurrency: number, dir = workspacesDir) 
       steadyCpuMsPerUnit: steady
         ? Number(((steady.user + steady.system) / 1000 / (units - warmUnits)).toFixed(2))
         : null,
+      ...(steadyThreads && {
+        steadyThreadsCpuMsPerUnit: Object.fromEntries(
+          Object.entries(steadyThreads).map(([name, us]) => [
+            name.replace(/Us$/, ''),
+            Number((us / 1000 / (units - warmUnits)).toFixed(2)),
+          ]),
+        ),
+      }),
     };
   } finally {
     await storage.close();
@@ -232,7 +242,7 @@ const results = {
   },
 };
 console.log('Pipeline benchmark (sandbox in its own process, 100 ms per API request, pass-through image work)');
-const row = ({ workspace: _workspace, ...figures }: typeof concurrent) => figures;
+const row = ({ workspace: _workspace, steadyThreadsCpuMsPerUnit: _threads, ...figures }: typeof concurrent) => figures;
 console.log(`workspaces in ${concurrent.workspace.dir} (${concurrent.workspace.fs})`);
 console.table({
   [`${UNITS} units, concurrency 8`]: row(concurrent),

@@ -31,8 +31,8 @@ export function threadCpu(): Map<string, ThreadCpu> {
 
 /**
  * Splits the CPU used between two {@link threadCpu} readings into the main (JavaScript) thread and the others:
- * libuv's pool running file system calls (`libuv-worker`), V8's helpers (`V8 DefaultWorke`: GC and compilation).
- * `process.cpuUsage()` counts them all together.
+ * libuv's pool running file system calls, V8's helpers (GC and compilation). Node 20 names them all `node`, so they
+ * are not told apart. `process.cpuUsage()` counts them all together.
  */
 export function splitThreadCpu(before: Map<string, ThreadCpu>, after: Map<string, ThreadCpu>) {
   const main = String(process.pid);

@@ -14,6 +14,13 @@ import { OpenFile } from './open-file.js';
  */
 export const tempFilePrefix = '.ms-tmp-';
 
+/**
+ * Temporary file names: random per process, then a counter. Unique across processes (O_EXCL would refuse a clash
+ * anyway, and the name is then retried) without asking the random generator on every write.
+ */
+const tempNameStem = `${tempFilePrefix}${randomBytes(6).toString('hex')}-`;
+let tempNameCounter = 0;
+
 /** Small chunks are gathered into a buffer this large before writing, to keep system calls few. */
 const coalesceBytes = 256 * 1024;
 const smallChunkBytes = 64 * 1024;
@@ -61,11 +68,12 @@ async function openTempFile(
 ): Promise<{ dir: string; path: string; file: OpenFile }> {
   for (let attempt = 1; ; attempt++) {
     const dir = await resolveDir(attempt);
-    const path = join(dir, tempFilePrefix + randomBytes(8).toString('hex'));
+    const path = join(dir, tempNameStem + (tempNameCounter++).toString(36));
     try {
       return { dir, path, file: OpenFile.open(path, flags) };
     } catch (error) {
       if (attempt >= 5 || !isFsError(error)) throw error;
+      if (error.code === 'EEXIST') continue; // a name left by an earlier process with the same stem: take the next
       // A concurrent delete may prune the (empty) directory between creating it and opening the file in it; and a
       // directory remembered from an earlier call may have changed since (checked again on the next attempt).
       if (error.code !== 'ENOENT' && (attempt > 1 || (error.code !== 'ENOTDIR' && error.code !== 'ELOOP'))) {
