@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     const poll = (fetchImpl: typeof fetch) => () =>
       fetchImpl(`${sandbox.url}/image-enhancer/${job.id}`, { headers: { 'x-api-key': apiKey } }).then((r) => r.json());
     const variants: Record<string, () => Promise<unknown>> = {
-      'client (ky on nodeHttpFetch)': () => client.getEnhanceJob(job.id),
+      'client (on nodeHttpFetch)': () => client.getEnhanceJob(job.id),
       'ky on nodeHttpFetch': () => kyOnNodeHttp.get(`image-enhancer/${job.id}`).json(),
       'ky on the built-in fetch': () => kyOnBuiltIn.get(`image-enhancer/${job.id}`).json(),
       nodeHttpFetch: poll(nodeHttpFetch),

@@ -36,8 +36,11 @@ function error(
   return new ProviderError(message, { provider: maxStudioProvider, reason, isRetryable, ...extra });
 }
 
+/** The part of `Headers` the error mapping reads. */
+export type HeaderReader = Pick<Headers, 'get'>;
+
 /** The provider's request id from `x-request-id` or a similar header, if any. */
-export function requestIdFrom(headers: Headers): string | undefined {
+export function requestIdFrom(headers: HeaderReader): string | undefined {
   for (const name of requestIdHeaders) {
     const value = headers.get(name);
     if (value) return value;
@@ -48,7 +51,7 @@ export function requestIdFrom(headers: Headers): string | undefined {
 /** The `ProviderError` for a non-2xx response. `keyProven` says whether this key has had a success before. */
 export function errorFromResponse(
   attempt: AttemptDescription,
-  response: { status: number; headers: Headers },
+  response: { status: number; headers: HeaderReader },
   bodyText: string,
   apiKey: string,
   keyProven: boolean,

@@ -8,6 +8,7 @@ import {
   errorFromInvalidBody,
   errorFromNetworkFailure,
   errorFromResponse,
+  type HeaderReader,
   missingKeyError,
   requestIdFrom,
 } from './maxstudio-errors.js';
@@ -16,7 +17,7 @@ import {
   type MaxStudioSettings,
   type ResolvedMaxStudioSettings,
 } from './maxstudio-settings.js';
-import { nodeHttpFetch } from './node-http-fetch.js';
+import { nodeHttpFetch, type RawHttpResponse, rawFetchOf } from './node-http-fetch.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RetryBudget } from './retry-budget.js';
 
@@ -44,6 +45,27 @@ export interface Transport {
   ): Promise<{ bytes: Uint8Array; contentType: string | undefined }>;
 }
 
+/** What an API call's answer is read for. */
+interface Answer {
+  status: number;
+  headers: HeaderReader;
+  text: string;
+}
+
+const utf8 = new TextDecoder();
+
+function fromRaw(raw: RawHttpResponse): Answer {
+  // Decoded as `Response.text()` would: UTF-8, a byte-order mark dropped.
+  return { status: raw.status, headers: { get: raw.header }, text: raw.body === null ? '' : utf8.decode(raw.body) };
+}
+
+/** The body as a Uint8Array of its own (a Buffer may be a view into a larger one the socket read). */
+function ownBytes(body: Buffer | null): Uint8Array {
+  if (body === null) return new Uint8Array(0);
+  if (body.byteOffset === 0 && body.byteLength === body.buffer.byteLength) return body;
+  return new Uint8Array(body);
+}
+
 /** Builds the transport of one client. */
 export function createTransport(settings: MaxStudioSettings, resolved: ResolvedMaxStudioSettings): Transport {
   const limiter = new RateLimiter({
@@ -60,6 +82,8 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
     return hashed.hash;
   };
   const fetchImpl = settings.fetch ?? nodeHttpFetch;
+  /** The same fetch without `Response` objects, when it is one of ours (see `RawHttpResponse`). */
+  const rawFetch = rawFetchOf(fetchImpl);
   // Extra headers, names lower-cased once (the API key and content type are set per request and always win).
   const extraHeaders: Record<string, string> = {};
   for (const [name, value] of Object.entries(settings.headers ?? {})) extraHeaders[name.toLowerCase()] = value;
@@ -72,14 +96,18 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
    * and the copy an HTTP library keeps for retries, cost more CPU than the request itself). Retries, timeouts and
    * errors are this transport's own.
    */
-  const request = (call: TransportCall<unknown>, apiKey: string, signal: AbortSignal) => {
+  const request = async (call: TransportCall<unknown>, apiKey: string, signal: AbortSignal): Promise<Answer> => {
     const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders, 'x-api-key': apiKey };
     let body: string | undefined;
     if (call.json !== undefined) {
       body = JSON.stringify(call.json);
       headers['content-type'] = 'application/json';
     }
-    return fetchImpl(`${baseURL()}/${call.path}`, { method: call.method.toUpperCase(), headers, body, signal });
+    const url = `${baseURL()}/${call.path}`;
+    const init: RequestInit = { method: call.method.toUpperCase(), headers, body, signal };
+    if (rawFetch) return fromRaw(await rawFetch(url, init));
+    const response = await fetchImpl(url, init);
+    return { status: response.status, headers: response.headers, text: await response.text() };
   };
 
   /** Runs `attempt` under p-retry: only retryable errors, each retry paid from the shared budget; 429s slow everyone down. */
@@ -127,15 +155,10 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
       const release = await limiter.acquire(call.signal);
       const deadline = withDeadline(call.signal, resolved.timeout);
       const { signal } = deadline;
-      let status: number;
-      let headers: Headers;
-      let text: string;
+      let answer: Answer;
       try {
         state.sent = true;
-        const response = await request(call, apiKey, signal);
-        status = response.status;
-        headers = response.headers;
-        text = await response.text();
+        answer = await request(call, apiKey, signal);
       } catch (raw) {
         if (call.signal?.aborted) throw abortedError(call, call.signal.reason, true);
         const failure = errorFromNetworkFailure(call, raw, apiKey, deadline.timedOut() ? resolved.timeout : undefined);
@@ -145,6 +168,7 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
         deadline.dispose();
         release();
       }
+      const { status, headers, text } = answer;
       if (status < 200 || status > 299)
         throw errorFromResponse(call, { status, headers }, text, apiKey, provenKeys.has(keyHash));
       provenKeys.add(keyHash);
@@ -178,12 +202,30 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
       const combined = deadline.signal;
       try {
         state.sent = true;
-        const response = await fetchImpl(url, { signal: combined });
-        const bytes = new Uint8Array(await response.arrayBuffer());
-        if (!response.ok)
-          throw errorFromResponse(description, response, new TextDecoder().decode(bytes.subarray(0, 300)), '', true);
-        if (bytes.byteLength === 0) throw errorFromInvalidBody(description, response.status, undefined);
-        return { bytes, contentType: response.headers.get('content-type') ?? undefined };
+        let status: number;
+        let headers: HeaderReader;
+        let bytes: Uint8Array;
+        if (rawFetch) {
+          const answer = await rawFetch(url, { signal: combined });
+          status = answer.status;
+          headers = { get: answer.header };
+          bytes = ownBytes(answer.body);
+        } else {
+          const response = await fetchImpl(url, { signal: combined });
+          status = response.status;
+          headers = response.headers;
+          bytes = new Uint8Array(await response.arrayBuffer());
+        }
+        if (status < 200 || status > 299)
+          throw errorFromResponse(
+            description,
+            { status, headers },
+            new TextDecoder().decode(bytes.subarray(0, 300)),
+            '',
+            true,
+          );
+        if (bytes.byteLength === 0) throw errorFromInvalidBody(description, status, undefined);
+        return { bytes, contentType: headers.get('content-type') ?? undefined };
       } catch (raw) {
         if (ProviderError.isInstance(raw)) throw raw;
         if (signal?.aborted) throw abortedError(description, signal.reason, false);

@@ -24,6 +24,32 @@ export interface NodeHttpFetchOptions {
   maxBodyBytes?: number;
 }
 
+/**
+ * A response read whole, without the `Response` and `Headers` objects fetch's shape needs (their construction cost
+ * more CPU than the MaxStudio client's small JSON answers). @internal
+ */
+export interface RawHttpResponse {
+  status: number;
+  /** A header's value by name (any case), repeats joined with `, `, as `Headers.get` gives it; `null` when absent. */
+  header(name: string): string | null;
+  /** The whole body, decoded when it was compressed; `null` for a response without one (HEAD, 204, 304...). */
+  body: Buffer | null;
+}
+
+/** A request answered as a {@link RawHttpResponse}. @internal */
+export type RawHttpFetch = (url: string, init?: RequestInit) => Promise<RawHttpResponse>;
+
+/**
+ * The key under which a fetch made by {@link createNodeHttpFetch} carries its {@link RawHttpFetch} twin, which the
+ * MaxStudio client uses when present. @internal
+ */
+export const rawHttpFetch = Symbol('model-studio.rawHttpFetch');
+
+/** The {@link RawHttpFetch} twin of `fetchImpl`, when it was made by {@link createNodeHttpFetch}. @internal */
+export function rawFetchOf(fetchImpl: typeof globalThis.fetch): RawHttpFetch | undefined {
+  return (fetchImpl as Partial<Record<typeof rawHttpFetch, RawHttpFetch>>)[rawHttpFetch];
+}
+
 /** Headers that are not sent on to another origin when a redirect leaves the original one. */
 const credentialHeaders = new Set(['authorization', 'cookie', 'proxy-authorization', 'x-api-key']);
 const nullBodyStatuses = new Set([101, 103, 204, 205, 304]);
@@ -95,13 +121,53 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
     if (outgoing.url.protocol !== 'http:' && outgoing.url.protocol !== 'https:') {
       return globalThis.fetch(input, init);
     }
+    const incoming = await fetchIncoming(outgoing);
+    const headers = new Headers();
+    const raw = incoming.rawHeaders;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      try {
+        headers.append(raw[i]!, raw[i + 1]!);
+      } catch {
+        // A header value fetch would refuse: left out, as a browser would.
+      }
+    }
+    const { status, body, decoded } = await readIncoming(incoming, outgoing);
+    if (decoded) {
+      headers.delete('content-encoding');
+      headers.delete('content-length');
+    }
+    return new BufferedResponse(body, { status, statusText: incoming.statusMessage ?? '', headers }, outgoing.url.href);
+  }
+
+  /** The same request as {@link nodeFetch}, answered without building a `Response` (see {@link RawHttpResponse}). */
+  async function rawFetch(url: string, init: RequestInit = {}): Promise<RawHttpResponse> {
+    const outgoing = await toOutgoing(url, init);
+    if (outgoing.url.protocol !== 'http:' && outgoing.url.protocol !== 'https:') {
+      const response = await globalThis.fetch(url, init);
+      const body = Buffer.from(await response.arrayBuffer());
+      return { status: response.status, header: (name) => response.headers.get(name), body };
+    }
+    const incoming = await fetchIncoming(outgoing);
+    const { status, body, decoded } = await readIncoming(incoming, outgoing);
+    const parsed = incoming.headers;
+    const header = (name: string): string | null => {
+      const key = name.toLowerCase();
+      if (decoded && (key === 'content-encoding' || key === 'content-length')) return null;
+      const value = parsed[key];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    };
+    return { status, header, body };
+  }
+
+  /** Sends `outgoing`, following redirects as fetch does; resolves with the final response, its body unread. */
+  async function fetchIncoming(outgoing: Outgoing): Promise<IncomingMessage> {
     outgoing.signal?.throwIfAborted();
     for (let redirects = 0; ; redirects++) {
       const response = await send(outgoing);
       const location = response.headers.location;
       const status = response.statusCode ?? 0;
       if (!redirectStatuses.has(status) || location === undefined || outgoing.redirect === 'manual') {
-        return toResponse(response, outgoing);
+        return response;
       }
       response.resume();
       if (outgoing.redirect === 'error' || redirects >= maxRedirects) {
@@ -146,26 +212,17 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
     });
   }
 
-  function toResponse(incoming: IncomingMessage, outgoing: Outgoing): Promise<Response> {
+  /** Reads a response's whole body (decoded when it was compressed), honouring the abort signal and size limit. */
+  function readIncoming(
+    incoming: IncomingMessage,
+    outgoing: Outgoing,
+  ): Promise<{ status: number; body: Buffer | null; decoded: boolean }> {
     const { signal } = outgoing;
     const status = incoming.statusCode ?? 0;
-    const headers = new Headers();
-    const raw = incoming.rawHeaders;
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      try {
-        headers.append(raw[i]!, raw[i + 1]!);
-      } catch {
-        // A header value fetch would refuse: left out, as a browser would.
-      }
-    }
     const noBody = outgoing.method === 'HEAD' || nullBodyStatuses.has(status);
     const encoding = (incoming.headers['content-encoding'] ?? '').trim().toLowerCase();
     const decode = noBody ? undefined : decoders[encoding];
-    if (decode) {
-      headers.delete('content-encoding');
-      headers.delete('content-length');
-    }
-    return new Promise<Response>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
       let settled = false;
@@ -205,13 +262,7 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
           if (settled) return;
           settled = true;
           signal?.removeEventListener('abort', onAbort);
-          resolve(
-            new BufferedResponse(
-              body,
-              { status, statusText: incoming.statusMessage ?? '', headers },
-              outgoing.url.href,
-            ),
-          );
+          resolve({ status, body, decoded: decode !== undefined });
         } catch (error) {
           fail(error);
         }
@@ -219,7 +270,7 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
     });
   }
 
-  return nodeFetch as typeof globalThis.fetch;
+  return Object.assign(nodeFetch, { [rawHttpFetch]: rawFetch }) as typeof globalThis.fetch;
 }
 
 /** The default {@link createNodeHttpFetch} instance (the MaxStudio client's default `fetch`). */

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import ky from 'ky';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeHttpFetch, nodeHttpFetch } from '../src/node-http-fetch.js';
+import { createNodeHttpFetch, nodeHttpFetch, rawFetchOf } from '../src/node-http-fetch.js';
 
 interface Seen {
   method: string;
@@ -205,6 +205,36 @@ describe('nodeHttpFetch', () => {
     }
     // A header value fetch would refuse is refused here too, before anything is sent.
     await expect(nodeHttpFetch(`${main.url}/echo`, { headers: { 'x-bad': 'a\u0000b' } })).rejects.toThrow(TypeError);
+  });
+
+  it('has a raw twin that answers what the Response says, without building one (used by the client)', async () => {
+    const raw = rawFetchOf(nodeHttpFetch);
+    expect(raw).toBeTypeOf('function');
+    expect(rawFetchOf(globalThis.fetch)).toBeUndefined();
+    for (const path of ['/json', '/gzip', '/br', '/empty', '/found', '/hang-up']) {
+      const viaFetch = await nodeHttpFetch(`${main.url}${path}`).then(
+        async (response) => ({
+          status: response.status,
+          type: response.headers.get('content-type'),
+          encoding: response.headers.get('content-encoding'),
+          cookies: response.headers.get('set-cookie'),
+          text: await response.text(),
+        }),
+        (error: unknown) => ({ error: `${(error as Error).name}: ${(error as Error).message}` }),
+      );
+      const viaRaw = await raw!(`${main.url}${path}`).then(
+        (answer) => ({
+          status: answer.status,
+          type: answer.header('Content-Type'),
+          encoding: answer.header('content-encoding'),
+          cookies: answer.header('set-cookie'),
+          text: answer.body === null ? '' : answer.body.toString('utf8'),
+        }),
+        (error: unknown) => ({ error: `${(error as Error).name}: ${(error as Error).message}` }),
+      );
+      expect(viaRaw, path).toEqual(viaFetch);
+    }
+    expect(await raw!(`${main.url}/empty`).then((answer) => answer.body)).toBeNull();
   });
 
   it('sends string and byte bodies given in init', async () => {
