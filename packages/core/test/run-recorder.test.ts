@@ -1,9 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openJournal, openLedger } from '../src/index.js';
-import { openRunRecorder } from '../src/orchestrator/open-run-recorder.js';
+import { LOST_SUBMITTING_REASON, openRunRecorder } from '../src/orchestrator/open-run-recorder.js';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -57,6 +57,73 @@ describe('the orchestrator run recorder over journal and ledger', () => {
     // The interrupted submission's reservation became an uncertain charge; the reattachable one stays reserved.
     expect(ledger.totals('credits')).toMatchObject({ reserved: 10, uncertain: 10, actual: 0 });
     await ledger.close();
+  });
+
+  it('puts the reservation on disk before a request is sent; `submitting` shares the write of `submitted`', async () => {
+    const dir = await tempDir();
+    const recorder = await openRunRecorder({ dir, model: 'andie' });
+    await recorder.planned([stage]);
+    const lines = async (file: string) =>
+      (await readFile(join(dir, file), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { type?: string; kind?: string });
+    await recorder.beginSubmission(charge);
+    // What a crash right now would leave: the reservation, and no `submitting` event.
+    expect((await lines('costs.jsonl')).map((entry) => entry.kind)).toEqual(['reserved']);
+    expect((await lines('progress.jsonl')).map((event) => event.type)).toEqual(['planned']);
+    await recorder.submitted(stage, 'swap', 'job-1', 'maxstudio');
+    expect((await lines('progress.jsonl')).map((event) => event.type)).toEqual(['planned', 'submitting', 'submitted']);
+    // The journal still refuses a second submission while one is in flight, before anything could be sent.
+    await expect(recorder.beginSubmission(charge)).rejects.toThrow(/already in flight as job job-1/);
+    await recorder.close();
+  });
+
+  it('an open reservation without a `submitting` event on disk (lost in a crash) is an uncertain submission', async () => {
+    const dir = await tempDir();
+    const other = 'andie:s1:t002:sfw:swapped';
+    // On disk as a crash after the reservations left them: `stage` was never tried before; `other` failed once
+    // (released) and was being tried again.
+    const journal = await openJournal(join(dir, 'progress.jsonl'));
+    await journal.append({ type: 'planned', unitId: stage, ops: ['swap'] });
+    await journal.append({ type: 'planned', unitId: other, ops: ['swap'] });
+    await journal.append({ type: 'submitting', unitId: other, op: 'swap' });
+    await journal.append({
+      type: 'failed',
+      unitId: other,
+      op: 'swap',
+      code: 'rate-limit',
+      message: '429',
+      retryable: true,
+    });
+    await journal.close();
+    const ledger = await openLedger(join(dir, 'costs.jsonl'));
+    const entry = { model: 'andie', op: 'swap', provider: 'maxstudio', amount: 10, unitOfAccount: 'credits' } as const;
+    const reserved = { ...entry, source: 'price-table', kind: 'reserved' } as const;
+    await ledger.record({ ...reserved, itemId: stage, attempt: 1 });
+    await ledger.record({ ...reserved, itemId: other, attempt: 1 });
+    await ledger.record({ ...reserved, itemId: other, attempt: 1, kind: 'release' });
+    await ledger.record({ ...reserved, itemId: other, attempt: 2 });
+    await ledger.close();
+
+    const reopened = await openRunRecorder({ dir, model: 'andie' });
+    expect(reopened.state(stage)).toEqual({ status: 'uncertain' });
+    expect(reopened.state(other)).toEqual({ status: 'uncertain' });
+    await reopened.close();
+    const after = await openLedger(join(dir, 'costs.jsonl'));
+    expect(after.totals('credits')).toMatchObject({ reserved: 0, uncertain: 20, actual: 0 });
+    await after.close();
+    const reread = await openJournal(join(dir, 'progress.jsonl'));
+    expect(reread.uncertain().map(({ unitId, attempt, reason }) => ({ unitId, attempt, reason }))).toEqual([
+      { unitId: stage, attempt: 1, reason: LOST_SUBMITTING_REASON },
+      { unitId: other, attempt: 2, reason: LOST_SUBMITTING_REASON },
+    ]);
+    await reread.close();
+    // Opening again changes nothing more.
+    await (await openRunRecorder({ dir, model: 'andie' })).close();
+    const again = await openLedger(join(dir, 'costs.jsonl'));
+    expect(again.totals('credits')).toMatchObject({ reserved: 0, uncertain: 20 });
+    await again.close();
   });
 
   it('records the actual charge of a completed op whose deferred ledger entry a crash lost, as reported', async () => {

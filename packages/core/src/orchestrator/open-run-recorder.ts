@@ -18,7 +18,8 @@ export interface RunRecorderOptions {
 /**
  * Opens the model's journal and ledger behind the orchestrator's {@link RunRecorder}. On open it reconciles a crash:
  * an op left `submitting` (request possibly sent, no job id) is uncertain in the journal, so its open reservation
- * becomes an uncertain charge in the ledger.
+ * becomes an uncertain charge in the ledger. So is an op with an open reservation that the journal does not show as
+ * sent: its deferred `submitting` event was lost, and the request may have gone out.
  */
 export async function openRunRecorder(options: RunRecorderOptions): Promise<RunRecorder> {
   await mkdir(options.dir, { recursive: true });
@@ -52,7 +53,22 @@ export function stageStateOf(unit: UnitState | undefined): StageState {
   return { status: 'pending' };
 }
 
+/** Why an op with an open reservation but no `submitting` event on disk is uncertain after a crash. */
+export const LOST_SUBMITTING_REASON =
+  'The run stopped after reserving this charge and before recording a job id, so the request may have been sent.';
+
 async function reconcileInterrupted(journal: ProgressJournal, ledger: CostLedger, model: string): Promise<void> {
+  // The reservation is on disk before a request is sent; the `submitting` event is deferred (it shares the write of
+  // `submitted` or `failed`). A crash can lose it: with an open reservation the request may have gone out.
+  for (const unit of journal.units()) {
+    if (unit.status === 'done') continue;
+    for (const op of Object.values(unit.ops)) {
+      if (op.status !== 'planned' && op.status !== 'failed') continue;
+      if (!ledger.openReservation(unit.unitId, op.op)) continue;
+      await journal.append({ type: 'submitting', unitId: unit.unitId, op: op.op });
+      await journal.append({ type: 'uncertain', unitId: unit.unitId, op: op.op, reason: LOST_SUBMITTING_REASON });
+    }
+  }
   for (const op of journal.uncertain()) {
     const reservation = ledger.openReservation(op.unitId, op.op);
     if (!reservation) continue;
@@ -144,9 +160,10 @@ class JournalLedgerRecorder implements RunRecorder {
     );
   }
 
-  async submitting(stageId: string, op: string): Promise<void> {
+  async submitting(stageId: string, op: string, options: { deferred?: boolean } = {}): Promise<void> {
     const unit = this.journal.state(stageId);
-    // The journal writes in call order, so both events are appended now and share one write.
+    // The journal writes in call order, so both events are appended now and share one write. The approval is
+    // immediate: a resume must see it to count a lost resubmission as a new attempt.
     const approved =
       unit?.ops[op]?.status === 'uncertain'
         ? this.journal.append({
@@ -156,7 +173,20 @@ class JournalLedgerRecorder implements RunRecorder {
             note: 'resubmitUncertain: counted as possible double payment',
           })
         : undefined;
-    await Promise.all([approved, this.journal.append({ type: 'submitting', unitId: stageId, op })]);
+    const written = this.journal.append(
+      { type: 'submitting', unitId: stageId, op },
+      { durability: options.deferred ? 'deferred' : 'immediate' },
+    );
+    // The journal checks the transition synchronously: a refused one (already in flight, uncertain, done) is a
+    // rejection now, and nothing may be sent.
+    if (!options.deferred || this.journal.state(stageId)?.ops[op]?.status !== 'submitting') {
+      await Promise.all([approved, written]);
+      return;
+    }
+    // A failed deferred write also fails the next immediate append to the journal (`submitted` or `failed`), which
+    // the paid call awaits; it is not reported twice.
+    written.catch(() => {});
+    await approved;
   }
 
   async submitted(stageId: string, op: string, jobId: string, provider: string): Promise<void> {
@@ -227,7 +257,9 @@ class JournalLedgerRecorder implements RunRecorder {
     if (open?.attempt !== entry.attempt || open.amount !== entry.amount || open.unitOfAccount !== entry.unitOfAccount) {
       await reserved;
     }
-    await Promise.all([reserved, this.submitting(charge.stageId, charge.op)]);
+    // The reservation is the durable record that a request may be sent (see reconcileInterrupted); the `submitting`
+    // event is written with the journal's next immediate event, `submitted` (with the job id) or `failed`.
+    await Promise.all([reserved, this.submitting(charge.stageId, charge.op, { deferred: true })]);
   }
 
   async release(charge: Charge): Promise<void> {

@@ -28,7 +28,11 @@ export interface RunRecorder {
   /** Stage ids planned for the model, in plan order. */
   plannedStages(): string[];
   planned(stageIds: string[]): Promise<void>;
-  submitting(stageId: string, op: string): Promise<void>;
+  /**
+   * Records that `op` is about to be sent (after an approval, when the last attempt was uncertain). With `deferred`,
+   * it is written with the journal's next immediate event; a refused transition still rejects before anything is sent.
+   */
+  submitting(stageId: string, op: string, options?: { deferred?: boolean }): Promise<void>;
   submitted(stageId: string, op: string, jobId: string, provider: string): Promise<void>;
   /**
    * Records a stage's op and the stage as completed. Deferred (written with the journal's next immediate event):
@@ -46,8 +50,10 @@ export interface RunRecorder {
   /** Reserves the charge against the budget; throws `BudgetExceededError` before anything is sent. */
   reserve(charge: Charge): Promise<void>;
   /**
-   * {@link RunRecorder.reserve} then {@link RunRecorder.submitting}, written concurrently (ledger and journal are
-   * separate files): resolves once both are on disk. A refused reservation throws before anything is journaled.
+   * {@link RunRecorder.reserve} then a deferred {@link RunRecorder.submitting}: resolves once the reservation is on
+   * disk, the durable sign that the request may be sent (a crash that loses the deferred event leaves an open
+   * reservation, which the next open turns into an uncertain submission). A refused reservation throws before
+   * anything is journaled.
    */
   beginSubmission(charge: Charge): Promise<void>;
   /** Releases a reservation whose submission was refused before acceptance. */
