@@ -79,6 +79,32 @@ describe('the orchestrator run recorder over journal and ledger', () => {
     await recorder.close();
   });
 
+  it('numbers the reservation of a retry with the attempt it starts, like the journal', async () => {
+    const dir = await tempDir();
+    const recorder = await openRunRecorder({ dir, model: 'andie' });
+    await recorder.planned([stage]);
+    await recorder.beginSubmission(charge);
+    await recorder.release(charge); // refused before acceptance
+    await recorder.failed(stage, 'swap', { code: 'rate-limit', message: '429', retryable: true });
+    await recorder.beginSubmission(charge);
+    await recorder.submitted(stage, 'swap', 'job-2', 'maxstudio');
+    await recorder.actual({ ...charge, jobId: 'job-2' });
+    await recorder.close();
+    const ledger = (await readFile(join(dir, 'costs.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { kind: string; attempt: number });
+    expect(ledger.map(({ kind, attempt }) => `${kind} ${attempt}`)).toEqual([
+      'reserved 1',
+      'release 1',
+      'reserved 2',
+      'actual 2',
+    ]);
+    const journal = await openJournal(join(dir, 'progress.jsonl'));
+    expect(journal.state(stage)?.ops.swap?.attempt).toBe(2);
+    await journal.close();
+  });
+
   it('an open reservation without a `submitting` event on disk (lost in a crash) is an uncertain submission', async () => {
     const dir = await tempDir();
     const other = 'andie:s1:t002:sfw:swapped';

@@ -219,7 +219,8 @@ class JournalLedgerRecorder implements RunRecorder {
     await this.journal.append({ type: 'uncertain', unitId: stageId, op, reason });
   }
 
-  private entry(charge: Charge) {
+  /** The ledger entry of a charge, for the op's current attempt (or `attempt`, for one about to start). */
+  private entry(charge: Charge, attempt?: number) {
     return {
       model: this.model,
       itemId: charge.stageId,
@@ -229,12 +230,15 @@ class JournalLedgerRecorder implements RunRecorder {
       unitOfAccount: charge.unit,
       rating: charge.rating,
       source: 'price-table' as const,
-      attempt: this.journal.state(charge.stageId)?.ops[charge.op]?.attempt || 1,
+      attempt: attempt ?? (this.journal.state(charge.stageId)?.ops[charge.op]?.attempt || 1),
     };
   }
 
-  async reserve(charge: Charge): Promise<void> {
-    const entry = this.entry(charge);
+  reserve(charge: Charge): Promise<void> {
+    return this.reserveEntry(charge, this.entry(charge));
+  }
+
+  private async reserveEntry(charge: Charge, entry: ReturnType<JournalLedgerRecorder['entry']>): Promise<void> {
     if (!this.budget) {
       await this.ledger.record({ ...entry, kind: 'reserved' });
       return;
@@ -249,8 +253,9 @@ class JournalLedgerRecorder implements RunRecorder {
   }
 
   async beginSubmission(charge: Charge): Promise<void> {
-    const entry = this.entry(charge);
-    const reserved = this.reserve(charge);
+    // Reserved for the attempt that the `submitting` event below starts.
+    const entry = this.entry(charge, (this.journal.state(charge.stageId)?.ops[charge.op]?.attempt ?? 0) + 1);
+    const reserved = this.reserveEntry(charge, entry);
     // The budget check and the in-memory reservation happen synchronously inside reserve(): when the reservation is
     // not open now, it was refused, and nothing may be journaled.
     const open = this.ledger.openReservation(charge.stageId, charge.op);
