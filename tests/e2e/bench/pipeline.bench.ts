@@ -5,7 +5,7 @@
 // tsx only loads this file: @model-studio/* resolve to their built dist/ (run `pnpm build` first), as users run them.
 // CPU is process-wide (all threads); on Linux it is also split into the main thread and the others (libuv's file
 // system pool, V8's GC and compiler helpers). The workspaces live where a user's would: in a folder of the project
-// (`.bench-workspaces/` here, as the CLI's default is `./studio-workspace`), or under BENCH_DIR. Not os.tmpdir(): test
+// (`.bench-workspaces/` here, as the CLI's default is `./studio-workspace`), or in a folder under BENCH_DIR. Not os.tmpdir(): test
 // runs create and delete thousands of files there, and ext4 without a journal (as on this machine) skips inodes freed
 // in the last one to six minutes when it creates a file in the same group, which cost up to ~0.9 ms of kernel CPU per
 // new file in /tmp after a test run. The bench deletes its own workspaces when it ends, which would load the next
@@ -65,7 +65,10 @@ function fsName(dir: string): string {
 }
 
 /** Where the disk runs' workspaces are made (see the top of this file). */
-const workspacesDir = process.env.BENCH_DIR ?? fileURLToPath(new URL('../.bench-workspaces', import.meta.url));
+// A folder of the bench's own under BENCH_DIR: its attribute is changed (see spreadNewFolders), not the user's.
+const workspacesDir = process.env.BENCH_DIR
+  ? join(process.env.BENCH_DIR, 'model-studio-bench')
+  : fileURLToPath(new URL('../.bench-workspaces', import.meta.url));
 
 /**
  * Asks ext2/3/4 to spread the folders made in `dir` over fresh inode groups (`chattr +T`, see the top of this file).
