@@ -83,6 +83,12 @@ describe('studio demo (built CLI, no keys, no terminal)', () => {
     );
     expect(status.status.done).toHaveLength(units * 2);
     expect(status.status.pending).toEqual([]);
+    // The same for a person: units first (as the summary counts them), then the stages.
+    const text = await runCli(['status', 'demo'], { cwd: dir });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(`Status of model "demo": ${units} of ${units} unit(s) complete`);
+    expect(text.stdout).toContain(`Stages (${units * 2}: a swap and an enhance per unit):`);
+    expect(text.stdout).toMatch(new RegExp(`Done: ${units * 2}\\n\\s+Pending: 0\\n`));
     const costs = await runCli(['--json', 'costs', 'demo'], { cwd: dir });
     expect(costs.code, costs.stderr).toBe(0);
     const summary = parseJson<{ summary: { totals: { unitOfAccount: string; actual: number }[]; note?: string } }>(
