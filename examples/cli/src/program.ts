@@ -272,7 +272,7 @@ export function createProgram(): Command {
     });
   program
     .command('status <model>')
-    .description('done, pending, in-flight, uncertain and failed units, from the journal')
+    .description('units complete, then done, pending, in-flight, uncertain and failed stages, from the journal')
     .action(async (model: string, _options, command: Command) => {
       await execute(
         command,
