@@ -6,7 +6,7 @@ import { exitCodes } from '../exit-codes.js';
 import { printStatus } from '../report.js';
 import { openCliStudio, openCliWorkspace } from '../studio-factory.js';
 
-/** `studio status <model>`: done, pending, in-flight, uncertain and failed units from the journal. */
+/** `studio status <model>`: units complete, then the stages by state, from the journal. */
 export async function statusCommand(context: CliContext, model: string): Promise<number> {
   const cli = await openCliStudio(context, 'none');
   try {

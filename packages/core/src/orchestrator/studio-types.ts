@@ -215,7 +215,10 @@ export interface Studio {
    * was recorded, and leaves uncertain submissions alone unless `resubmitUncertain` is set.
    */
   resume(model: string, options?: RunOptions): Promise<RunSummary>;
-  /** Journal-derived status of a model: done, pending, in-flight, uncertain and failed unit ids. */
+  /**
+   * Journal-derived status of a model: done, pending, in-flight, uncertain and failed stage ids (`<unit>:swapped` and
+   * `<unit>:enhanced` per unit).
+   */
   status(model: string): Promise<ModelStatus>;
   /** Stops any run of the model, records the revocation and optionally deletes the model's data everywhere. */
   revokeConsent(model: string, options: { reason: string; deleteData?: boolean }): Promise<void>;
