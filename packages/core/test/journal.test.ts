@@ -135,6 +135,32 @@ describe('progress journal', () => {
     ]);
   });
 
+  it('records passed checks, which clear an earlier failure of the same check and survive a reopen', async () => {
+    const journal = await journalAt();
+    await journal.append({ type: 'planned', unitId: 'u', ops: ['enhance'] });
+    await journal.append({
+      type: 'failed',
+      unitId: 'u',
+      op: 'verify',
+      code: 'not-source',
+      message: 'x',
+      retryable: false,
+    });
+    expect(journal.state('u')?.status).toBe('failed');
+    await journal.append({ type: 'passed', unitId: 'u', op: 'verify', detail: 'distance 0.31' });
+    expect(journal.state('u')?.ops.verify).toMatchObject({ status: 'passed', error: undefined });
+    expect(journal.state('u')?.status).toBe('pending');
+    // A paid op in flight is not a check.
+    await journal.append({ type: 'submitting', unitId: 'u', op: 'enhance' });
+    await expect(journal.append({ type: 'passed', unitId: 'u', op: 'enhance' })).rejects.toThrow(/not a check/);
+    await journal.close();
+    open.splice(open.indexOf(journal), 1);
+
+    const reopened = await journalAt();
+    expect(reopened.state('u')?.ops.verify).toMatchObject({ status: 'passed' });
+    expect((await lines()).map((line) => JSON.parse(line).type)).toEqual(['planned', 'failed', 'passed', 'submitting']);
+  });
+
   it('serialises many concurrent appends in call order, each durable when it resolves', async () => {
     const journal = await journalAt();
     const events = await Promise.all(

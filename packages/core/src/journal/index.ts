@@ -5,6 +5,7 @@ export type {
   JournalEventInput,
   JournalEventMeta,
   JournalEventType,
+  PassedEventInput,
   PlannedEventInput,
   ResubmitApprovedEventInput,
   SnapshotEvent,

@@ -82,6 +82,19 @@ export interface ResubmitApprovedEventInput {
   note?: string;
 }
 
+/**
+ * A check of the unit passed, e.g. `consent`, `target-check` or `verify`: a step that costs nothing and is not
+ * repeated by a resume once the unit is done. Clears an earlier `failed` of the same check (a fixed input).
+ */
+export interface PassedEventInput {
+  type: 'passed';
+  unitId: string;
+  /** The check, e.g. `consent`, `target-check`, `verify`. */
+  op: string;
+  /** What was checked, for people (e.g. `1 face, 512x512`). */
+  detail?: string;
+}
+
 /** What {@link ProgressJournal.append} takes: an event without `seq` and `at`, which the journal assigns. */
 export type JournalEventInput =
   | PlannedEventInput
@@ -90,7 +103,8 @@ export type JournalEventInput =
   | CompletedEventInput
   | FailedEventInput
   | UncertainEventInput
-  | ResubmitApprovedEventInput;
+  | ResubmitApprovedEventInput
+  | PassedEventInput;
 
 /** Fields the journal adds to every event it writes. */
 export interface JournalEventMeta {
@@ -116,13 +130,14 @@ export type JournalEvent =
   | (FailedEventInput & JournalEventMeta)
   | (UncertainEventInput & JournalEventMeta)
   | (ResubmitApprovedEventInput & JournalEventMeta)
+  | (PassedEventInput & JournalEventMeta)
   | SnapshotEvent;
 
 /** Every event `type`. */
 export type JournalEventType = JournalEvent['type'];
 
-const OP_EVENTS = new Set(['submitting', 'submitted', 'failed', 'uncertain', 'resubmit-approved']);
-const STATUSES = new Set(['planned', 'submitting', 'submitted', 'completed', 'failed', 'uncertain']);
+const OP_EVENTS = new Set(['submitting', 'submitted', 'failed', 'uncertain', 'resubmit-approved', 'passed']);
+const STATUSES = new Set(['planned', 'submitting', 'submitted', 'completed', 'failed', 'uncertain', 'passed']);
 const UNIT_STATUSES = new Set(['pending', 'in-flight', 'uncertain', 'failed', 'done']);
 
 /** @internal Checks one parsed journal line; returns the event or why it is not one. Fast: no schema library. */
@@ -158,6 +173,10 @@ export function decodeJournalEvent(value: unknown): JournalEvent | string {
       return typeof v.reason === 'string' ? (v as unknown as JournalEvent) : 'uncertain event without reason';
     case 'resubmit-approved':
       return v as unknown as JournalEvent;
+    case 'passed':
+      return v.detail === undefined || typeof v.detail === 'string'
+        ? (v as unknown as JournalEvent)
+        : 'detail is not a string';
     case 'snapshot':
       return isUnitState(v.state) ? (v as unknown as JournalEvent) : 'snapshot without a valid state';
     default:

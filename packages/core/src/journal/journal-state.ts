@@ -4,8 +4,9 @@ import type { JournalEvent, JournalEventInput } from './journal-event.js';
  * Where one operation of a unit stands:
  * `planned` → `submitting` (request about to be sent) → `submitted` (job id known) → `completed` | `failed` |
  * `uncertain` (may have been charged). After a restart an op left in `submitting` is reported as `uncertain`.
+ * A check (`consent`, `target-check`, `verify`) is `passed` or `failed`.
  */
-export type OpStatus = 'planned' | 'submitting' | 'submitted' | 'completed' | 'failed' | 'uncertain';
+export type OpStatus = 'planned' | 'submitting' | 'submitted' | 'completed' | 'failed' | 'uncertain' | 'passed';
 
 /**
  * Where a unit stands, from its ops: `done` (a unit-level `completed` was recorded), else `uncertain` (an op may have
@@ -143,6 +144,11 @@ export function applyJournalEvent(units: Map<string, MutableUnitState>, event: J
         op.status = 'planned';
         op.reason = undefined;
         break;
+      case 'passed':
+        op.status = 'passed';
+        op.error = undefined;
+        op.reason = undefined;
+        break;
     }
   }
   if (unit.status !== 'done') unit.status = unitStatus(unit.ops);
@@ -196,6 +202,11 @@ export function checkTransition(unit: UnitState | undefined, event: JournalEvent
       return `${where}: "resubmit-approved" resolves an uncertain submission; it is ${op?.status ?? 'not started'}.`;
     case 'failed':
       if (op?.status === 'completed') return `${where} is already completed; it cannot fail now.`;
+      return undefined;
+    case 'passed':
+      if (op?.status === 'submitting' || op?.status === 'submitted' || op?.status === 'uncertain') {
+        return `${where} is a paid operation in flight or uncertain, not a check.`;
+      }
       return undefined;
     case 'completed':
       return undefined;

@@ -215,6 +215,13 @@ class JournalLedgerRecorder implements RunRecorder {
     await this.journal.append({ type: 'failed', unitId: stageId, op, ...failure });
   }
 
+  async passed(stageId: string, check: string, detail?: string): Promise<void> {
+    await this.journal.append(
+      { type: 'passed', unitId: stageId, op: check, ...(detail === undefined ? {} : { detail }) },
+      { durability: 'deferred' },
+    );
+  }
+
   async uncertain(stageId: string, op: string, reason: string): Promise<void> {
     await this.journal.append({ type: 'uncertain', unitId: stageId, op, reason });
   }

@@ -46,6 +46,11 @@ export interface RunRecorder {
     charge?: { amount: number; unit: string },
   ): Promise<void>;
   failed(stageId: string, op: string, failure: { code: string; message: string; retryable: boolean }): Promise<void>;
+  /**
+   * Records that a check of the stage passed (`consent`, `target-check`, `verify`). Deferred: written with the
+   * journal's next immediate event (a crash that loses it only means the check runs again on resume).
+   */
+  passed(stageId: string, check: string, detail?: string): Promise<void>;
   uncertain(stageId: string, op: string, reason: string): Promise<void>;
   /** Reserves the charge against the budget; throws `BudgetExceededError` before anything is sent. */
   reserve(charge: Charge): Promise<void>;
