@@ -10,6 +10,7 @@ import {
   parseEnhanceJob,
   parseJobAccepted,
   parseSwapJob,
+  unknownJobState,
 } from './response-schemas.js';
 import { pollJob } from './wait-for-job.js';
 
@@ -60,6 +61,13 @@ export interface MaxStudioWaitOptions extends MaxStudioRequestOptions {
   onStatus?: (status: ProviderJobStatus, providerStatus: string) => void;
   /** First delay between polls in ms. @default the client's pollInterval (500) */
   pollInterval?: number;
+  /**
+   * How long a job MaxStudio says it does not know may stay unknown before the wait rejects with reason `job-failed`, in
+   * ms. @default the client's unknownJobGracePeriod (10000)
+   */
+  unknownJobGracePeriod?: number;
+  /** How many "not found" polls in a row that takes at least. @default the client's unknownJobPolls (3) */
+  unknownJobPolls?: number;
 }
 
 /** A typed MaxStudio API client. Create one with {@link createMaxStudio}. */
@@ -70,13 +78,21 @@ export interface MaxStudioClient {
   detectFaces(imageUrl: string, options?: MaxStudioRequestOptions): Promise<MaxStudioFace[]>;
   /** `POST /swap-image`: submits a paid swap. Never re-sent once it may have been accepted (reason `uncertain`). */
   submitSwap(request: MaxStudioSwapRequest, options?: MaxStudioRequestOptions): Promise<MaxStudioJob<'swap'>>;
-  /** `GET /swap-image/{jobId}`. */
+  /**
+   * `GET /swap-image/{jobId}`. A job MaxStudio does not know (status `not-found`, or HTTP 404) is returned with
+   * `notFound: true` and status `pending`, not thrown: it may be one submitted a moment ago.
+   */
   getSwapJob(jobId: string, options?: MaxStudioRequestOptions): Promise<MaxStudioSwapJobState>;
   /** `POST /image-enhancer`: submits a paid 2x enhance. Images over 5 MB are refused before anything is sent. */
   submitEnhance(request: MaxStudioEnhanceRequest, options?: MaxStudioRequestOptions): Promise<MaxStudioJob<'enhance'>>;
-  /** `GET /image-enhancer/{jobId}`. */
+  /** `GET /image-enhancer/{jobId}`. An unknown job comes back as for {@link MaxStudioClient.getSwapJob}. */
   getEnhanceJob(jobId: string, options?: MaxStudioRequestOptions): Promise<MaxStudioEnhanceJobState>;
-  /** Polls a job (new, or reattached from a stored id) until it completes; `failed` throws reason `job-failed`. */
+  /**
+   * Polls a job (new, or reattached from a stored id) until it completes. `failed` rejects with reason `job-failed`, and
+   * so does a job MaxStudio keeps saying it does not know (expired, another account's, or a restarted sandbox's) once
+   * `unknownJobPolls` polls over `unknownJobGracePeriod` ms said so: it will never finish, so submit it again.
+   * Running out of `timeout` rejects with reason `timeout` (the job may still finish: wait again with its id).
+   */
   waitForJob(
     job: { id: string; operation: 'swap' },
     options?: MaxStudioWaitOptions,
@@ -127,6 +143,7 @@ export function createMaxStudio(settings: MaxStudioSettings = {}): MaxStudioClie
       paid: false,
       jobId,
       read: parseSwapJob,
+      notFound: unknownJobState<{ mediaUrl: string }>,
       signal: options.signal,
     });
   const getEnhanceJob = (jobId: string, options: MaxStudioRequestOptions = {}) =>
@@ -137,6 +154,7 @@ export function createMaxStudio(settings: MaxStudioSettings = {}): MaxStudioClie
       paid: false,
       jobId,
       read: parseEnhanceJob,
+      notFound: unknownJobState<string>,
       signal: options.signal,
     });
 
@@ -226,6 +244,8 @@ export function createMaxStudio(settings: MaxStudioSettings = {}): MaxStudioClie
         pollInterval: options.pollInterval ?? resolved.pollInterval,
         maxPollInterval: Math.max(resolved.maxPollInterval, options.pollInterval ?? 0),
         onStatus: options.onStatus,
+        unknownJobGracePeriod: options.unknownJobGracePeriod ?? resolved.unknownJobGracePeriod,
+        unknownJobPolls: options.unknownJobPolls ?? resolved.unknownJobPolls,
       };
       if (job.operation === 'swap') return pollJob((signal) => getSwapJob(job.id, { signal }), poll);
       if (job.operation === 'enhance') return pollJob((signal) => getEnhanceJob(job.id, { signal }), poll);

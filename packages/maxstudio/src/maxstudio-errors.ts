@@ -224,3 +224,29 @@ export function missingKeyError(): ProviderError {
     false,
   );
 }
+
+/** What {@link unknownJobError} reports: the job and how long MaxStudio kept saying it does not know it. */
+export interface UnknownJobReport {
+  operation: string;
+  jobId: string;
+  /** Polls in a row that answered "not found". */
+  polls: number;
+  /** Ms from the first of them to the last. */
+  elapsedMs: number;
+  /** The message of a 404 answer, if it had one. */
+  providerMessage: string | undefined;
+}
+
+/**
+ * The `ProviderError` for a job MaxStudio kept saying it does not know. Reason `job-failed`, not retryable: such a job
+ * never finishes, so waiting again (or reattaching it on every resume) cannot help; the work has to be submitted again.
+ */
+export function unknownJobError(report: UnknownJobReport): ProviderError {
+  const seconds = (report.elapsedMs / 1000).toFixed(1);
+  return error(
+    `MaxStudio does not know ${report.operation} job ${report.jobId} (${report.polls} polls in a row over ${seconds} s answered "not-found"): it may have expired, belong to another account (API key) or base URL, or to a MaxStudio sandbox that was restarted (a sandbox keeps its jobs in memory). It will never finish: submit the work again as a new job (a studio run marks the stage failed, and the next run or resume submits it again). If jobs submitted moments ago are reported unknown, raise unknownJobGracePeriod.`,
+    'job-failed',
+    false,
+    { jobId: report.jobId, providerMessage: report.providerMessage ?? 'not-found' },
+  );
+}

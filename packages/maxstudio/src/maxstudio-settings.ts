@@ -55,6 +55,21 @@ export interface MaxStudioSettings {
   maxPollInterval?: number;
   /** How long {@link MaxStudioClient.waitForJob} waits when no `timeout` is given, in ms. @default 600000 */
   waitTimeout?: number;
+  /**
+   * How long a job MaxStudio says it does not know (a poll answering `{"status":"not-found"}`, or HTTP 404) is given to
+   * appear before {@link MaxStudioClient.waitForJob} gives up on it, in ms from the first such answer in a row. A job
+   * submitted a moment ago may briefly be unknown to an eventually consistent service; a job that expired, belongs to
+   * another account or to a restarted sandbox never appears. Giving up rejects with reason `job-failed` (see the README);
+   * any other status seen in between starts the count again. Both this and {@link unknownJobPolls} must be reached.
+   * @default 10000
+   */
+  unknownJobGracePeriod?: number;
+  /**
+   * How many polls in a row must answer "not found" before {@link MaxStudioClient.waitForJob} gives up on the job
+   * (together with {@link unknownJobGracePeriod}). At least 1.
+   * @default 3
+   */
+  unknownJobPolls?: number;
   /** Extra headers sent with every API request. */
   headers?: Record<string, string>;
 }
@@ -68,6 +83,8 @@ export interface ResolvedMaxStudioSettings {
   pollInterval: number;
   maxPollInterval: number;
   waitTimeout: number;
+  unknownJobGracePeriod: number;
+  unknownJobPolls: number;
 }
 
 /** Applies defaults. */
@@ -81,5 +98,7 @@ export function resolveSettings(settings: MaxStudioSettings): ResolvedMaxStudioS
     pollInterval: settings.pollInterval ?? 500,
     maxPollInterval: settings.maxPollInterval ?? 5_000,
     waitTimeout: settings.waitTimeout ?? 600_000,
+    unknownJobGracePeriod: settings.unknownJobGracePeriod ?? 10_000,
+    unknownJobPolls: settings.unknownJobPolls ?? 3,
   };
 }

@@ -19,6 +19,8 @@ import {
 } from './maxstudio-settings.js';
 import { nodeHttpFetch, type RawHttpResponse, rawFetchOf } from './node-http-fetch.js';
 import { RateLimiter } from './rate-limiter.js';
+import { redactSecret } from './redact-secret.js';
+import { readProviderMessage } from './response-schemas.js';
 import { RetryBudget } from './retry-budget.js';
 
 /** One API call: path, body, and how to read the answer. */
@@ -29,6 +31,11 @@ export interface TransportCall<T> extends AttemptDescription {
   json?: unknown;
   /** Reads the parsed JSON body; `undefined` means it did not have the expected shape. */
   read: (body: unknown) => T | undefined;
+  /**
+   * What an HTTP 404 answer means for this call, given the answer's message (redacted), if any. Polls use it: MaxStudio
+   * may answer a job id it does not know with 404. Without it a 404 is an error.
+   */
+  notFound?: (message: string | undefined) => T;
   signal?: AbortSignal;
 }
 
@@ -169,6 +176,10 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
         release();
       }
       const { status, headers, text } = answer;
+      if (status === 404 && call.notFound) {
+        const message = readProviderMessage(text);
+        return call.notFound(message === undefined ? undefined : redactSecret(message, apiKey));
+      }
       if (status < 200 || status > 299)
         throw errorFromResponse(call, { status, headers }, text, apiKey, provenKeys.has(keyHash));
       provenKeys.add(keyHash);

@@ -16,8 +16,13 @@ export interface MaxStudioJobState<Result> {
   providerStatus: string;
   /** The output, when completed. */
   result: Result | undefined;
-  /** The failure message, when MaxStudio sent one. */
+  /** The failure message (or, for an unknown job, the message of a 404 answer), when MaxStudio sent one. */
   error: string | undefined;
+  /**
+   * True when MaxStudio says it does not know the job: status `not-found` (also `not_found`, `notfound`, any case) or an
+   * HTTP 404 to the poll. `status` is then `pending` and `providerStatus` is what was sent (`not-found` for a 404).
+   */
+  notFound: boolean;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -46,7 +51,15 @@ export function parseDetectedFaces(body: unknown): MaxStudioFace[] | undefined {
   return faces.map(({ x, y, width, height }) => ({ x, y, width, height }));
 }
 
-/** Maps MaxStudio's status strings to core's: `completed`, `failed`; `creating`/`pending`/`queued` are pending; anything else is running. */
+/** Whether a status string means MaxStudio does not know the job (`not-found`, `not_found`, `notfound`, `Not Found`). */
+export function isNotFoundStatus(status: string): boolean {
+  return /^not[-_ ]?found$/i.test(status.trim());
+}
+
+/**
+ * Maps MaxStudio's status strings to core's: `completed`, `failed`; `creating`/`pending`/`queued` and `not-found` (the
+ * job is not, or not yet, known) are pending; anything else is running.
+ */
 export function mapJobStatus(status: string): ProviderJobStatus {
   switch (status) {
     case 'completed':
@@ -57,8 +70,13 @@ export function mapJobStatus(status: string): ProviderJobStatus {
     case 'queued':
       return 'pending';
     default:
-      return 'running';
+      return isNotFoundStatus(status) ? 'pending' : 'running';
   }
+}
+
+/** The state a poll answered with HTTP 404 stands for: a job MaxStudio does not know (with the 404's message, if any). */
+export function unknownJobState<Result>(message: string | undefined): MaxStudioJobState<Result> {
+  return { status: 'pending', providerStatus: 'not-found', result: undefined, error: message, notFound: true };
 }
 
 function parseJobState<Result>(
@@ -71,7 +89,7 @@ function parseJobState<Result>(
   if (status === 'completed' && result === undefined) return undefined;
   const error =
     typeof body.error === 'string' ? body.error : typeof body.message === 'string' ? body.message : undefined;
-  return { status, providerStatus: body.status, result, error };
+  return { status, providerStatus: body.status, result, error, notFound: isNotFoundStatus(body.status) };
 }
 
 /** `GET /swap-image/{id}`: `{"status", "result": {"mediaUrl"}}`. */

@@ -1,7 +1,7 @@
 import { ProviderError, type ProviderJobStatus } from '@model-studio/core';
 import { abortableSleep } from './abortable-sleep.js';
 import { withDeadline } from './deadline-signal.js';
-import { maxStudioProvider } from './maxstudio-errors.js';
+import { maxStudioProvider, unknownJobError } from './maxstudio-errors.js';
 import type { MaxStudioJobState } from './response-schemas.js';
 
 /** Options of {@link pollJob}. */
@@ -17,11 +17,17 @@ export interface PollJobOptions {
   maxPollInterval: number;
   /** Called when the status changes. */
   onStatus?: (status: ProviderJobStatus, providerStatus: string) => void;
+  /** Give up on a job MaxStudio does not know once it has been unknown this long (ms, from the first such answer in a row)... */
+  unknownJobGracePeriod: number;
+  /** ...and on at least this many polls in a row (at least 1). */
+  unknownJobPolls: number;
 }
 
 /**
  * Polls `get` with a growing interval until the job completes (returned) or fails (`job-failed`), the timeout
  * passes (`timeout`, retryable: reattach later) or the caller aborts (`aborted`). Unknown statuses mean "not finished".
+ * A job MaxStudio says it does not know is given a grace period (it may have been submitted a moment ago), then
+ * rejected as `job-failed` too: it will never finish.
  */
 export async function pollJob<Result>(
   get: (signal: AbortSignal) => Promise<MaxStudioJobState<Result>>,
@@ -31,12 +37,31 @@ export async function pollJob<Result>(
   const { signal } = deadline;
   let interval = options.pollInterval;
   let last: string | undefined;
+  /** Polls in a row that answered "not found", and when the first of them was answered. */
+  let unknown = { polls: 0, since: 0 };
+  const unknownPolls = Math.max(1, Math.floor(options.unknownJobPolls) || 1);
   try {
     for (;;) {
       const state = await get(signal);
       if (state.providerStatus !== last) {
         last = state.providerStatus;
         options.onStatus?.(state.status, state.providerStatus);
+      }
+      if (state.notFound) {
+        const now = performance.now();
+        unknown = unknown.polls === 0 ? { polls: 1, since: now } : { polls: unknown.polls + 1, since: unknown.since };
+        const elapsedMs = now - unknown.since;
+        if (unknown.polls >= unknownPolls && elapsedMs >= options.unknownJobGracePeriod) {
+          throw unknownJobError({
+            operation: options.operation,
+            jobId: options.jobId,
+            polls: unknown.polls,
+            elapsedMs,
+            providerMessage: state.error,
+          });
+        }
+      } else {
+        unknown = { polls: 0, since: 0 };
       }
       if (state.status === 'completed' && state.result !== undefined) return { ...state, result: state.result };
       if (state.status === 'failed') {

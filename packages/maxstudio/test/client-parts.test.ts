@@ -4,6 +4,7 @@ import { isLoopbackURL } from '../src/provider-support.js';
 import { RateLimiter } from '../src/rate-limiter.js';
 import { redactSecret } from '../src/redact-secret.js';
 import {
+  isNotFoundStatus,
   mapJobStatus,
   parseDetectedFaces,
   parseEnhanceJob,
@@ -23,7 +24,7 @@ describe('response schemas', () => {
     expect(parseDetectedFaces([])).toBeUndefined();
   });
 
-  it('read job ids and statuses; unknown statuses are running', () => {
+  it('read job ids and statuses; unknown statuses are running, not-found is pending and marked notFound', () => {
     expect(parseJobAccepted({ jobId: 'a' })).toBe('a');
     expect(parseJobAccepted({ jobId: 7 })).toBe('7');
     expect(parseJobAccepted({ id: 'a' })).toBeUndefined();
@@ -31,11 +32,27 @@ describe('response schemas', () => {
       'pending',
       'pending',
       'running',
-      'running',
+      'pending',
       'running',
       'completed',
       'failed',
     ]);
+    expect(['not-found', 'not_found', 'NotFound', 'Not Found', 'found', 'not-founded'].map(isNotFoundStatus)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
+    expect(parseSwapJob({ status: 'not-found' })).toEqual({
+      status: 'pending',
+      providerStatus: 'not-found',
+      result: undefined,
+      error: undefined,
+      notFound: true,
+    });
+    expect(parseSwapJob({ status: 'running' })?.notFound).toBe(false);
     expect(parseSwapJob({ status: 'completed', result: { mediaUrl: 'https://x/y.jpg' } })?.result).toEqual({
       mediaUrl: 'https://x/y.jpg',
     });

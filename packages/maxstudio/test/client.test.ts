@@ -154,10 +154,18 @@ describe('client against the sandbox process', () => {
     );
   });
 
-  it('treats an unknown job id as not finished and times out with a retryable timeout error', async () => {
+  it('gives an unknown job id its grace period and rejects it as job-failed, not a retryable timeout', async () => {
+    const error = await caught(
+      client().waitForJob({ id: 'no-such-job', operation: 'swap' }, { unknownJobGracePeriod: 200, timeout: 60_000 }),
+    );
+    expect(error).toMatchObject({ reason: 'job-failed', isRetryable: false, jobId: 'no-such-job' });
+    expect(error.message).toMatch(/does not know swap job no-such-job/);
+  });
+
+  it('still times out a wait shorter than the unknown-job grace period, with the last status in the message', async () => {
     const error = await caught(client().waitForJob({ id: 'no-such-job', operation: 'swap' }, { timeout: 300 }));
     expect(error).toMatchObject({ reason: 'timeout', isRetryable: true, jobId: 'no-such-job' });
-    expect(error.message).toMatch(/not-found/);
+    expect(error.message).toMatch(/last status: not-found/);
   });
 
   it('rejects an already-aborted call with reason aborted and sends nothing', async () => {

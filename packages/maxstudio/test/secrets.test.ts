@@ -112,6 +112,7 @@ describe('the API key never appears in anything we produce', () => {
     await capture(() => enhancer.waitForEnhance(enhance, { signal: controller.signal }));
     await capture(() => client.submitEnhance({ image: graceHopper }, { signal: controller.signal }));
     await capture(() => client.waitForJob({ id: 'unknown', operation: 'swap' }, { timeout: 100 }));
+    await capture(() => client.waitForJob({ id: 'unknown', operation: 'swap' }, { unknownJobGracePeriod: 0 }));
     await capture(() =>
       createMaxStudio({ ...fast, baseURL: sandbox.url, apiKey: wrongKey }).detectFaces(`${sandbox.url}/x.jpg`),
     );
@@ -119,20 +120,31 @@ describe('the API key never appears in anything we produce', () => {
       createMaxStudio({ ...fast, baseURL: 'http://127.0.0.1:9', apiKey: key }).submitEnhance({ image: graceHopper }),
     );
 
-    // A provider that echoes the key back in its error body: the message is redacted.
+    // A provider that echoes the key back in its error body (404 to polls, 400 otherwise): the message is redacted.
     const echo = createServer((request, response) => {
-      response.writeHead(400, { 'content-type': 'application/json', 'x-request-id': 'req-123' });
-      response.end(JSON.stringify({ status: 400, error: `bad key ${String(request.headers['x-api-key'])}` }));
+      const status = request.method === 'GET' ? 404 : 400;
+      response.writeHead(status, { 'content-type': 'application/json', 'x-request-id': 'req-123' });
+      response.end(JSON.stringify({ status, error: `bad key ${String(request.headers['x-api-key'])}` }));
     });
     await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
     const echoUrl = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
     await capture(() =>
       createMaxStudio({ ...fast, baseURL: echoUrl, apiKey: key }).detectFaces('https://example.invalid/a.jpg'),
     );
-    echo.close();
     const echoed = thrown.at(-1) as { providerMessage?: string; requestId?: string };
     expect(echoed.providerMessage).toBe('bad key [redacted]');
     expect(echoed.requestId).toBe('req-123');
+    await capture(() =>
+      createMaxStudio({
+        ...fast,
+        baseURL: echoUrl,
+        apiKey: key,
+        unknownJobPolls: 1,
+        unknownJobGracePeriod: 0,
+      }).waitForJob({ id: 'gone', operation: 'enhance' }),
+    );
+    echo.close();
+    expect(thrown.at(-1)).toMatchObject({ reason: 'job-failed', providerMessage: 'bad key [redacted]' });
 
     const reasons = new Set(thrown.map((error) => (error as { reason?: string }).reason));
     for (const reason of [

@@ -13,6 +13,9 @@ Options:
   --key <key>        An accepted x-api-key (repeatable)                [default: sandbox-key]
   --job-ms <n>       Total time a job takes (pending + running), ms    [default: swap 1800, enhance 3500]
   --faults <json>    A fault plan as JSON (see the package README)
+  --unknown-job-status <200|404>
+                     How a poll of an unknown job id is answered:
+                     200 {"status":"not-found"} or 404                 [default: 200]
   -h, --help         Show this help
 
 Point a client at it:  createMaxStudio({ baseURL: '<printed url>', apiKey: 'sandbox-key' })
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
         key: { type: 'string', multiple: true },
         'job-ms': { type: 'string' },
         faults: { type: 'string' },
+        'unknown-job-status': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -68,6 +72,9 @@ async function main(): Promise<void> {
       fail('--faults must be JSON, e.g. \'{"rules":[{"kind":"rate-limit","times":1,"retryAfter":"1"}]}\'.');
     }
   }
+  const unknownJobStatus = values['unknown-job-status'];
+  if (unknownJobStatus !== undefined && unknownJobStatus !== '200' && unknownJobStatus !== '404')
+    fail(`--unknown-job-status must be 200 or 404, got "${unknownJobStatus}".`);
   const sandbox = await startMaxStudioSandbox({
     port: integer(values.port, 'port', 8790),
     host: values.host ?? '127.0.0.1',
@@ -75,6 +82,7 @@ async function main(): Promise<void> {
     ...(values.key ? { apiKeys: values.key } : {}),
     ...(duration ? { jobDurations: { swap: duration, enhance: duration } } : {}),
     ...(faults ? { faults } : {}),
+    ...(unknownJobStatus ? { unknownJobHttpStatus: unknownJobStatus === '404' ? 404 : 200 } : {}),
   });
   process.stdout.write(
     `MaxStudio SANDBOX (not the real API) listening on ${sandbox.url}\nAccepted API key: ${values.key?.length ? `${values.key.length} configured` : sandbox.apiKey}\nStop with Ctrl+C.\n`,

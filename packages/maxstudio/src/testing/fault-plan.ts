@@ -12,6 +12,9 @@ export type SandboxRoute = 'detect' | 'swap' | 'swap-status' | 'enhance' | 'enha
  * - `malformed-json`: the request is handled, then the answer is cut-off JSON with status 200.
  * - `job-fails`: the submitted job ends with status `failed`.
  * - `job-never-finishes`: the submitted job stays `running` forever.
+ * - `job-not-found`: a poll is answered as if the job were unknown (`200 {"status":"not-found"}`, or with `status: 404`
+ *   `404 {"status":404,"error":"Job not found"}`), even for a job the sandbox knows: with `times`, a job that is briefly
+ *   unknown, as on an eventually consistent service. Applies to polls only (`swap-status`, `enhance-status`).
  */
 export type FaultKind =
   | 'rate-limit'
@@ -20,12 +23,13 @@ export type FaultKind =
   | 'drop-after-accept'
   | 'malformed-json'
   | 'job-fails'
-  | 'job-never-finishes';
+  | 'job-never-finishes'
+  | 'job-not-found';
 
 /** One scripted fault. Rules are checked in order; the first that fires applies. */
 export interface FaultRule {
   kind: FaultKind;
-  /** Routes it applies to. @default every API route (not results or admin paths) */
+  /** Routes it applies to. @default every API route (not results or admin paths); for `job-not-found`, the two poll routes */
   on?: SandboxRoute | SandboxRoute[];
   /** Chance in [0, 1] that a matching request gets the fault, drawn from the plan's seed. @default 1 */
   probability?: number;
@@ -35,7 +39,10 @@ export interface FaultRule {
   times?: number;
   /** For `rate-limit`: the `Retry-After` header value (seconds, e.g. `"1"`, or an HTTP-date). Omitted: no header. */
   retryAfter?: string;
-  /** For `server-error`: the status. @default 503 */
+  /**
+   * For `server-error`: the status. @default 503
+   * For `job-not-found`: 200 or 404 (see {@link FaultKind}). @default the sandbox's `unknownJobHttpStatus` (200)
+   */
   status?: number;
 }
 
@@ -64,6 +71,7 @@ export interface FaultDecision {
 }
 
 const apiRoutes: SandboxRoute[] = ['detect', 'swap', 'swap-status', 'enhance', 'enhance-status'];
+const pollRoutes: SandboxRoute[] = ['swap-status', 'enhance-status'];
 
 /** Applies a {@link FaultPlan} to requests one by one, deterministically. */
 export class FaultInjector {
@@ -91,8 +99,9 @@ export class FaultInjector {
         : 0;
     const rules = this.plan.rules ?? [];
     for (const [index, rule] of rules.entries()) {
-      const routes = rule.on === undefined ? apiRoutes : Array.isArray(rule.on) ? rule.on : [rule.on];
-      if (!routes.includes(route)) continue;
+      const defaultRoutes = rule.kind === 'job-not-found' ? pollRoutes : apiRoutes;
+      const routes = rule.on === undefined ? defaultRoutes : [rule.on].flat();
+      if (!routes.includes(route) || (rule.kind === 'job-not-found' && !pollRoutes.includes(route))) continue;
       const matched = (this.matched[index] ?? 0) + 1;
       this.matched[index] = matched;
       if (matched <= (rule.skip ?? 0)) continue;

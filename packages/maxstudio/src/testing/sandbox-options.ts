@@ -29,6 +29,14 @@ export interface MaxStudioSandboxOptions {
   jobDurations?: { swap?: SandboxJobDuration; enhance?: SandboxJobDuration };
   /** Timeout of each download of an image URL the sandbox is given, ms. @default 10000 */
   downloadTimeout?: number;
+  /**
+   * How a poll of a job id the sandbox does not know is answered (jobs live in memory: a restarted sandbox knows none of
+   * the earlier ones). `200`: `200 {"status":"not-found"}`, the status a MaxStudio client was seen to receive. `404`:
+   * `404 {"status":404,"error":"Job not found"}`, the other form a service may use (unconfirmed for MaxStudio; the
+   * client handles both). The `job-not-found` fault answers the same way unless its rule sets `status`.
+   * @default 200
+   */
+  unknownJobHttpStatus?: 200 | 404;
 }
 
 /** One request the sandbox received (admin paths excluded). The API key itself is never recorded. */

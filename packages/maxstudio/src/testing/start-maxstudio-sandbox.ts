@@ -22,6 +22,10 @@ const bodies = {
   tooLarge: { status: 400, error: 'Image size must be less than 5MB' },
   internal: { status: 500, error: 'Internal Server Error' },
   notFound: { status: 404, error: 'Not Found' },
+  /** An unknown job id, in the form a MaxStudio client was seen to receive (a job status, HTTP 200). */
+  unknownJob: { status: 'not-found' },
+  /** An unknown job id as a 404, in the error shape the real API uses for other errors (unconfirmed for MaxStudio). */
+  unknownJob404: { status: 404, error: 'Job not found' },
 };
 
 type Answer = { status: number; body: unknown; jobId?: string };
@@ -174,9 +178,16 @@ export async function startMaxStudioSandbox(options: MaxStudioSandboxOptions = {
     return accept('enhance', rule, () => enhanceTwice(bytes));
   }
 
-  function poll(operation: 'swap' | 'enhance', jobId: string): Answer {
+  function unknownJob(jobId: string, httpStatus: number = options.unknownJobHttpStatus ?? 200): Answer {
+    return httpStatus === 404
+      ? { status: 404, body: bodies.unknownJob404, jobId }
+      : { status: 200, body: bodies.unknownJob, jobId };
+  }
+
+  function poll(operation: 'swap' | 'enhance', jobId: string, rule: FaultRule | undefined): Answer {
+    if (rule?.kind === 'job-not-found') return unknownJob(jobId, rule.status);
     const job = jobs.get(jobId);
-    if (!job || job.operation !== operation) return { status: 200, body: { status: 'not-found' }, jobId };
+    if (!job || job.operation !== operation) return unknownJob(jobId);
     const status = jobs.status(job);
     if (status !== 'completed' || !job.output) return { status: 200, body: { status }, jobId };
     const result =
@@ -192,8 +203,8 @@ export async function startMaxStudioSandbox(options: MaxStudioSandboxOptions = {
     request: IncomingMessage,
     rule: FaultRule | undefined,
   ): Promise<Answer> {
-    if (route === 'swap-status' && jobId !== undefined) return poll('swap', jobId);
-    if (route === 'enhance-status' && jobId !== undefined) return poll('enhance', jobId);
+    if (route === 'swap-status' && jobId !== undefined) return poll('swap', jobId, rule);
+    if (route === 'enhance-status' && jobId !== undefined) return poll('enhance', jobId, rule);
     const raw = await readBody(request);
     if (raw === undefined) return { status: 400, body: bodies.tooLarge };
     let body: unknown;
