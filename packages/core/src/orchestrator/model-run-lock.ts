@@ -1,17 +1,29 @@
 import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { ModelStudioError } from '../errors/index.js';
 
-/** Another live process holds the model's journal and ledger. */
+/**
+ * Another live process holds the model's run lock (its journal and ledger): it is running the model. Thrown when a
+ * second run is started, and by `Workspace.revokeConsent({ deleteData: true })` and `Workspace.deleteModel`, which
+ * never delete a model's data while another process is running it.
+ */
 export class ModelBusyError extends ModelStudioError {
+  /**
+   * @param model the model.
+   * @param pid the process holding the lock (-1 when it could not be read).
+   * @param message what was (not) done and what to do next; by default, that only one process may run a model.
+   */
   constructor(
     readonly model: string,
     readonly pid: number,
+    message?: string,
   ) {
     super(
       'model-busy',
-      `Model "${model}" is being processed by another process (pid ${pid}): only one process may run a model at a time. ` +
-        `Wait for it to finish (or stop it), then try again; \`studio status ${model}\` works meanwhile.`,
+      message ??
+        `Model "${model}" is being processed by another process (pid ${pid}): only one process may run a model at a time. ` +
+          `Wait for it to finish (or stop it), then try again; \`studio status ${model}\` works meanwhile.`,
     );
     this.name = 'ModelBusyError';
   }
@@ -58,4 +70,61 @@ export async function acquireModelRunLock(dir: string, model: string): Promise<(
 export async function modelRunLockHolder(dir: string): Promise<number | undefined> {
   const pid = Number.parseInt(await readFile(join(dir, 'run.lock'), 'utf8').catch(() => ''), 10);
   return Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid) ? pid : undefined;
+}
+
+/** Options for {@link withModelRunLock}. */
+export interface ModelRunLockWaitOptions {
+  /**
+   * How long to wait for another process to release the lock, in milliseconds. 0 gives up at once.
+   * @default 0
+   */
+  waitMs?: number;
+  /** How often to look at the lock while waiting, in milliseconds. @default 200 */
+  pollMs?: number;
+  /** Stops the wait (rejecting with the signal's reason); nothing is done then. */
+  signal?: AbortSignal;
+  /** The error to throw when another process still holds the lock (default: a plain {@link ModelBusyError}). */
+  busyError?: (pid: number) => ModelBusyError;
+}
+
+/**
+ * Runs `work` while holding the model's run lock, so no run of the model (in any process) starts or goes on meanwhile.
+ * While another live process holds the lock, it looks again every `pollMs` until `waitMs` have passed. When this
+ * process holds the lock itself (a studio in this process has the model open), `work` runs without taking it: a
+ * studio stops its own runs first (see `Studio.revokeConsent`). When the model's folder does not exist, no run can
+ * hold its lock and `work` runs without it.
+ * @throws {ModelBusyError} when another live process still holds the lock after `waitMs`; `work` did not run.
+ */
+export async function withModelRunLock<T>(
+  dir: string,
+  model: string,
+  options: ModelRunLockWaitOptions,
+  work: () => Promise<T>,
+): Promise<T> {
+  const waitMs = Math.max(0, options.waitMs ?? 0);
+  const pollMs = Math.max(1, options.pollMs ?? 200);
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    let release: (() => Promise<void>) | undefined;
+    try {
+      release = await acquireModelRunLock(dir, model);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return work();
+      if (!ModelBusyError.isInstance(error)) throw error;
+      if (error.pid === process.pid) return work();
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw options.busyError?.(error.pid) ?? error;
+      await delay(Math.min(pollMs, remaining), undefined, { signal: options.signal }).catch((abort: unknown) => {
+        options.signal?.throwIfAborted();
+        throw abort;
+      });
+      continue;
+    }
+    try {
+      return await work();
+    } finally {
+      await release();
+    }
+  }
 }

@@ -11,6 +11,12 @@ import {
 import { NotFoundError, ValidationError } from '../errors/index.js';
 import type { Storage } from '../interfaces/storage.js';
 import { assertModelName, assertRating, parseSourceName, parseTargetName, storageKeys } from '../naming/index.js';
+import {
+  ModelBusyError,
+  type ModelRunLockWaitOptions,
+  modelRunLockHolder,
+  withModelRunLock,
+} from '../orchestrator/model-run-lock.js';
 import { KeyedLock } from './keyed-lock.js';
 import { MODEL_CONFIG_VERSION, type ModelConfig, migrateModelConfig, modelConfigSchema } from './model-config.js';
 import { type ModelSummary, readModelRegistry, writeModelRegistry } from './model-registry.js';
@@ -41,7 +47,10 @@ export interface ModelConfigPatch {
   updatedAt?: string;
 }
 
-/** Options for {@link Workspace.deleteModel}. */
+/**
+ * Options for {@link Workspace.deleteModel}. A model that another process is running is never deleted
+ * (`ModelBusyError`, nothing deleted).
+ */
 export interface DeleteModelOptions {
   /** Stops between batches; what was deleted stays deleted and the model stays listed, so the call can be repeated. */
   signal?: AbortSignal;
@@ -56,9 +65,29 @@ export interface RevokeConsentOptions {
    * and every file in the local model folder, except `config.json` (which keeps the revoked consent record as
    * evidence that revocation was honoured) and `costs.jsonl` (the cost ledger: unit ids and credits, no images).
    * Target provenance records are cleared. Call `deleteModel` afterwards to remove those too.
+   *
+   * Nothing is deleted while another process is running the model (it holds the model's run lock): the revocation
+   * is recorded first, so that run stops before its next paid call, then the call waits up to `waitForRunMs` for it
+   * to stop and deletes, or throws `ModelBusyError` (consent revoked, data NOT deleted; call again to delete). While
+   * deleting it holds the run lock, so no run of the model starts meanwhile.
    * @default false
    */
   deleteData?: boolean;
+  /**
+   * With `deleteData`: how long to wait, in milliseconds, for a run of the model in another process to stop before
+   * deleting. The lock is looked at every 200 ms. 0 throws `ModelBusyError` at once (after recording the revocation).
+   * @default 0
+   * @example
+   * ```ts no-run
+   * // Revoke, then give a run in another process up to a minute to stop before deleting.
+   * await ws.revokeConsent('andie', { reason: 'subject withdrew by email', deleteData: true, waitForRunMs: 60_000 });
+   * ```
+   */
+  waitForRunMs?: number;
+  /**
+   * Stops deleting between batches, or the wait for another process's run; the revocation stays recorded and what was
+   * deleted stays deleted, so the call can be repeated.
+   */
   signal?: AbortSignal;
 }
 
@@ -83,7 +112,8 @@ export interface WorkspaceInit {
   owned?: { close(): Promise<void> };
 }
 
-const keptOnRevocation = new Set(['config.json', 'costs.jsonl']);
+/** Kept by `revokeConsent({ deleteData: true })`; `run.lock` is the run lock the deletion holds, released after. */
+const keptOnRevocation = new Set(['config.json', 'costs.jsonl', 'run.lock']);
 
 /**
  * A workspace: the model registry (`models.json`), each model's `config.json` (settings, consent record, target
@@ -141,7 +171,7 @@ export class Workspace {
       if (existing) {
         throw new ValidationError(
           `Model "${name}" already exists (created ${existing.createdAt}). Choose another name, or delete it first ` +
-            `with workspace.deleteModel("${name}") / \`studio model delete ${name}\`.`,
+            `with workspace.deleteModel("${name}") / \`studio models delete ${name}\`.`,
           { field: 'model name', value: name },
         );
       }
@@ -190,7 +220,7 @@ export class Workspace {
       throw new NotFoundError(
         `Model "${name}" does not exist in workspace ${this.root}` +
           (names.length > 0 ? ` (models: ${names.join(', ')})` : ' (it has no models yet)') +
-          `. Create it with workspace.createModel("${name}") / \`studio model create ${name}\`.`,
+          `. Create it with workspace.createModel("${name}") / \`studio models create ${name}\`.`,
         { kind: 'model', name },
       );
     }
@@ -226,11 +256,21 @@ export class Workspace {
   /**
    * Deletes a model everywhere: every object under `models/<model>/` in the storage and in every mirror, the local
    * folder `<root>/models/<model>`, and its registry entry (removed last, so an interrupted delete can be repeated).
-   * Throws `NotFoundError` when there is nothing of that model anywhere.
+   * Throws `NotFoundError` when there is nothing of that model anywhere, and `ModelBusyError` (nothing deleted) while
+   * another process is running the model.
    */
   async deleteModel(name: string, options: DeleteModelOptions = {}): Promise<{ deletedKeys: number }> {
     assertModelName(name);
     return this.#lock.run(['registry', `model:${name}`], async () => {
+      const holder = await modelRunLockHolder(path.join(this.root, 'models', name));
+      if (holder !== undefined) {
+        throw new ModelBusyError(
+          name,
+          holder,
+          `Model "${name}" is being run by another process (pid ${holder}): nothing was deleted. Stop that run ` +
+            `(or revoke consent, which stops it before its next paid call), then delete the model again.`,
+        );
+      }
       const registry = await readModelRegistry(this.storage);
       const listed = registry.models.some((model) => model.name === name);
       const deletedKeys = await this.#deleteEverywhere(name, () => true, options.signal);
@@ -282,10 +322,24 @@ export class Workspace {
 
   /**
    * Records that the subject revoked consent (`revokedAt` = now, `revokedReason`), which blocks all further work
-   * (`assertConsent` fails). Revoking an already revoked record keeps the first revocation time. With
-   * `deleteData: true`, also deletes the model's data everywhere, keeping only `config.json` and `costs.jsonl`
-   * (see {@link RevokeConsentOptions.deleteData}). Throws `ValidationError` when the model has no consent record or
-   * no reason is given.
+   * (`assertConsent` fails; a run in progress, in this process or another, stops before its next paid call).
+   * Revoking an already revoked record keeps the first revocation time. With `deleteData: true`, also deletes the
+   * model's data everywhere, keeping only `config.json` and `costs.jsonl` (see {@link RevokeConsentOptions.deleteData}).
+   * Throws `ValidationError` when the model has no consent record or no reason is given. With `deleteData`, throws
+   * `ModelBusyError` when another process is still running the model after `waitForRunMs`: the revocation is then
+   * recorded but nothing is deleted. A run of a `Studio` in this process is not waited for: use
+   * `studio.revokeConsent`, which stops it first.
+   *
+   * @example
+   * ```ts no-run
+   * try {
+   *   await ws.revokeConsent('andie', { reason: 'subject withdrew by email', deleteData: true });
+   * } catch (error) {
+   *   if (!ModelBusyError.isInstance(error)) throw error;
+   *   console.log(`Consent revoked; waiting for the run in process ${error.pid} to stop before deleting...`);
+   *   await ws.revokeConsent('andie', { reason: 'subject withdrew by email', deleteData: true, waitForRunMs: 60_000 });
+   * }
+   * ```
    */
   async revokeConsent(model: string, options: RevokeConsentOptions): Promise<RevokeConsentResult> {
     assertModelName(model);
@@ -295,8 +349,8 @@ export class Workspace {
         { field: 'reason' },
       );
     }
-    return this.#lock.run([`model:${model}`], async () => {
-      let config = await this.#update(model, (current) => {
+    const revoked = await this.#lock.run([`model:${model}`], () =>
+      this.#update(model, (current) => {
         if (!current.consent) {
           throw new ValidationError(
             `Model "${model}" has no consent record to revoke; no work runs without one. ` +
@@ -307,20 +361,42 @@ export class Workspace {
         if (current.consent.revokedAt !== undefined) return {};
         const revokedAt = this.#clock().toISOString();
         return { consent: { ...current.consent, revokedAt, revokedReason: options.reason.trim() } };
-      });
-      let deletedKeys = 0;
-      if (options.deleteData) {
+      }),
+    );
+    if (!options.deleteData) return { config: revoked, deletedKeys: 0 };
+    const waitMs = options.waitForRunMs ?? 0;
+    if (!Number.isFinite(waitMs) || waitMs < 0) {
+      throw new ValidationError(
+        `waitForRunMs must be a number of milliseconds, 0 or more (got ${waitMs}); consent is revoked, nothing was deleted.`,
+        { field: 'waitForRunMs', value: waitMs },
+      );
+    }
+    const localDir = path.join(this.root, 'models', model);
+    const lockOptions: ModelRunLockWaitOptions = {
+      waitMs,
+      busyError: (pid) =>
+        new ModelBusyError(
+          model,
+          pid,
+          `Consent for model "${model}" is revoked, but its data was NOT deleted: a run of it is in progress in ` +
+            `process ${pid}${waitMs > 0 ? ` and did not stop within ${waitMs / 1000} s` : ''}. The run stops before ` +
+            `its next paid call; once it has, delete the data by revoking again with deleteData ` +
+            `(waitForRunMs waits for the run) / \`studio consent revoke ${model} --reason "..." --delete-data\`.`,
+        ),
+    };
+    if (options.signal) lockOptions.signal = options.signal;
+    return withModelRunLock(localDir, model, lockOptions, () =>
+      this.#lock.run([`model:${model}`], async () => {
         const prefix = storageKeys.modelPrefix(model);
         const keep = (key: string) => !keptOnRevocation.has(key.slice(prefix.length));
-        deletedKeys = await this.#deleteEverywhere(model, keep, options.signal);
-        const localDir = path.join(this.root, 'models', model);
+        const deletedKeys = await this.#deleteEverywhere(model, keep, options.signal);
         for (const entry of (await readdir(localDir).catch(() => [])) as string[]) {
           if (!keptOnRevocation.has(entry)) await rm(path.join(localDir, entry), { recursive: true, force: true });
         }
-        config = await this.#update(model, () => ({ targets: {} }));
-      }
-      return { config, deletedKeys };
-    });
+        const config = await this.#update(model, () => ({ targets: {} }));
+        return { config, deletedKeys };
+      }),
+    );
   }
 
   /**
