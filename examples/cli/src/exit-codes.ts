@@ -4,12 +4,14 @@
  * | code | meaning |
  * |---|---|
  * | 0 | everything asked for was done |
- * | 1 | an unexpected error (a bug, a storage or provider failure that is not one of the cases below) |
+ * | 1 | an unexpected error (a bug, a provider failure that is not one of the cases below) |
  * | 2 | usage or validation: a bad flag, name, path or image, a missing setting |
  * | 3 | consent: the model's consent record is missing, revoked or does not cover the work |
  * | 4 | the budget would be exceeded; nothing over budget was submitted |
  * | 5 | the provider reports insufficient credits |
  * | 6 | the run finished but some units failed (the summary lists why) |
+ * | 7 | a storage could not be reached or refused an operation (S3 settings, disk), or a run finished with results not
+ *       copied to the result store; fix the storage and run again (done units are skipped, never paid again) |
  * | 130 | interrupted (Ctrl-C); `studio resume <model>` continues |
  */
 export const exitCodes = Object.freeze({
@@ -20,6 +22,7 @@ export const exitCodes = Object.freeze({
   budgetExceeded: 4,
   insufficientCredits: 5,
   unitsFailed: 6,
+  storage: 7,
   interrupted: 130,
 });
 
@@ -48,6 +51,8 @@ export function exitCodeForError(error: unknown): ExitCode {
       return exitCodes.consent;
     case 'budget-exceeded':
       return exitCodes.budgetExceeded;
+    case 'storage':
+      return exitCodes.storage;
     case 'provider':
       if (coded.reason === 'insufficient-credits') return exitCodes.insufficientCredits;
       return exitCodes.unexpected;
@@ -57,8 +62,15 @@ export function exitCodeForError(error: unknown): ExitCode {
   }
 }
 
-/** What a run summary means for the exit code (see {@link exitCodes}). */
-export function exitCodeForOutcome(summary: { outcome: string; failed: readonly unknown[] }): ExitCode {
+/**
+ * What a run summary means for the exit code (see {@link exitCodes}): how the run stopped first, then failed units,
+ * then copies to the result store that failed (the units are done; running again finishes the copies).
+ */
+export function exitCodeForOutcome(summary: {
+  outcome: string;
+  failed: readonly unknown[];
+  copyFailures?: readonly unknown[];
+}): ExitCode {
   switch (summary.outcome) {
     case 'aborted':
       return exitCodes.interrupted;
@@ -71,6 +83,7 @@ export function exitCodeForOutcome(summary: { outcome: string; failed: readonly 
     case 'failed':
       return exitCodes.unitsFailed;
     default:
-      return summary.failed.length > 0 ? exitCodes.unitsFailed : exitCodes.ok;
+      if (summary.failed.length > 0) return exitCodes.unitsFailed;
+      return (summary.copyFailures?.length ?? 0) > 0 ? exitCodes.storage : exitCodes.ok;
   }
 }

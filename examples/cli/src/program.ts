@@ -1,7 +1,9 @@
+import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CliContext, GlobalOptions } from './cli-context.js';
 import { exitCodeForError, exitCodes } from './exit-codes.js';
 import { createOutput } from './output.js';
+import { storageErrorHint } from './report.js';
 import { loadSettings } from './settings.js';
 import { UsageError } from './usage-error.js';
 
@@ -77,12 +79,14 @@ async function execute<M>(
   } catch (error) {
     const code = controller.signal.aborted ? exitCodes.interrupted : exitCodeForError(error);
     const message = error instanceof Error ? error.message : String(error);
+    const hint =
+      code === exitCodes.storage ? storageErrorHint(message, settings.s3, resolve(options.workspace)) : undefined;
     if (options.json) {
-      process.stdout.write(
-        `${out.scrub(JSON.stringify({ error: { code: (error as { code?: unknown }).code ?? 'unexpected', message }, exitCode: code }, null, 2))}\n`,
-      );
+      const reported = { code: (error as { code?: unknown }).code ?? 'unexpected', message, ...(hint ? { hint } : {}) };
+      process.stdout.write(`${out.scrub(JSON.stringify({ error: reported, exitCode: code }, null, 2))}\n`);
     }
     out.error(`${out.sandbox ? '[SANDBOX] ' : ''}Error: ${message}`);
+    if (hint) out.error(hint);
     if (code === exitCodes.interrupted) {
       out.error('Interrupted. Submitted jobs are recorded in the journal; continue with `studio resume <model>`.');
     }

@@ -1,6 +1,7 @@
 import type { CostEstimate, ImportResult, ModelStatus, RunSummary } from '@model-studio/core';
 import pc from 'picocolors';
 import type { Output } from './output.js';
+import type { S3Settings } from './settings.js';
 
 /** `Face detected in 3/4 targets`: targets with at least one face over targets checked. */
 export function faceCheckSummary(results: readonly ImportResult[], noun = 'targets'): string {
@@ -90,13 +91,7 @@ export function printSummary(out: Output, summary: RunSummary, context: SummaryC
   out.line(`  Results: ${summary.outputs.length} new file(s) under ${resultsDir}`);
   for (const key of summary.outputs.slice(0, 5)) out.line(pc.dim(`    ${key.split('/').pop()}`));
   if (summary.outputs.length > 5) out.line(pc.dim(`    ... and ${summary.outputs.length - 5} more`));
-  out.line(
-    `  Storage upload: ${
-      context.uploadTarget
-        ? `${summary.mirrored} file(s) copied to ${context.uploadTarget}`
-        : 'not configured (set S3_BUCKET and the S3_* settings to upload results)'
-    }`,
-  );
+  printStorageUpload(out, summary, context);
   out.line(
     `  Credits used: ${pc.bold(formatAmounts(summary.spent))}${context.sandbox ? ' (sandbox credits, nothing paid)' : ''}`,
   );
@@ -106,6 +101,68 @@ export function printSummary(out: Output, summary: RunSummary, context: SummaryC
   if (stopped) out.line(pc.yellow(`  ${stopped} studio resume ${summary.model}`));
   else if (summary.failed.length > 0) {
     out.line(`  Retry the failed units (done ones are skipped, never paid again): studio run ${summary.model}`);
+  }
+}
+
+/** Copy failures listed one by one in the summary; the rest are counted. */
+const listedCopyFailures = 3;
+
+/**
+ * The summary's "Storage upload" line: copies made and, when some failed, how many, why, and that running again
+ * finishes them (the units are done and their results stored locally).
+ */
+function printStorageUpload(out: Output, summary: RunSummary, context: SummaryContext): void {
+  const failures = summary.copyFailures;
+  if (!context.uploadTarget && failures.length === 0) {
+    out.line('  Storage upload: not configured (set S3_BUCKET and the S3_* settings to upload results)');
+    return;
+  }
+  const where = context.uploadTarget ?? 'the result store';
+  const copied = `${summary.mirrored} file(s) copied to ${where}`;
+  if (failures.length === 0) {
+    out.line(`  Storage upload: ${copied}`);
+    return;
+  }
+  out.line(
+    `  Storage upload: ${copied}; ${pc.red(`${failures.length} ${failures.length === 1 ? 'copy' : 'copies'} failed`)} (the results are stored in the workspace):`,
+  );
+  for (const failure of failures.slice(0, listedCopyFailures)) {
+    out.line(`    - ${failure.key.split('/').pop()}: ${failure.message} [${failure.code}]`);
+  }
+  if (failures.length > listedCopyFailures) out.line(`    ... and ${failures.length - listedCopyFailures} more`);
+  out.line(
+    pc.yellow(
+      `    Running again finishes the copies (done units are skipped, never paid again): studio run ${summary.model}`,
+    ),
+  );
+}
+
+/**
+ * What to check when a storage fails (exit code 7): for S3 the bucket, the endpoint (without any credentials in it)
+ * and the settings to look at; for the local workspace folder, the folder. Never includes secret values.
+ */
+export function storageErrorHint(message: string, s3: S3Settings | undefined, workspaceDir: string): string {
+  const again = 'Nothing done so far is lost: run the command again once the storage works.';
+  if (s3 && !message.startsWith('LocalStorage')) {
+    const endpoint = s3.endpoint ? `endpoint ${withoutCredentials(s3.endpoint)}` : 'AWS endpoint for the region';
+    return (
+      `The S3 storage (bucket "${s3.bucket}", ${endpoint}) could not be reached or refused the request. ` +
+      'Check S3_ENDPOINT, S3_BUCKET and S3_REGION, and the credentials (S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, ' +
+      `or the AWS credential chain). ${again}`
+    );
+  }
+  return `The workspace folder ${workspaceDir} could not be used: check that it exists, is writable and has free space. ${again}`;
+}
+
+/** A URL without the user name and password it may carry. */
+function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.href.replace(/\/$/, '');
+  } catch {
+    return '(S3_ENDPOINT is not a valid URL)';
   }
 }
 

@@ -28,6 +28,7 @@ import type {
   StudioEvent,
   StudioSettings,
   TargetProvenance,
+  UnitFailure,
 } from './studio-types.js';
 
 /** Where prices come from, shown with every estimate and summary. */
@@ -166,16 +167,20 @@ export function createStudio(settings: StudioSettings): Studio {
       if (options.ratings.length === 0)
         throw new ValidationError('Choose at least one rating to plan, e.g. ["sfw"].', { field: 'ratings' });
       for (const rating of options.ratings) assertConsent(config, { rating, use: 'swap' });
-      const sources = options.sources ?? (await sourceNumbers(model));
-      if (sources.length === 0) {
+      const available = await sourceNumbers(model);
+      if (available.length === 0) {
         throw new ValidationError(
           `Model "${model}" has no source photos: import some first (\`studio sources add ${model} <files>\`).`,
           { field: 'sources' },
         );
       }
+      const sources = options.sources ? chosen(options.sources, available, { model, what: 'source' }) : available;
       const units: PlannedUnit[] = [];
       for (const rating of options.ratings) {
-        const targets = options.targets ?? (await targetNumbers(model, rating));
+        const imported = await targetNumbers(model, rating);
+        const targets = options.targets
+          ? chosen(options.targets, imported, { model, what: 'target', rating })
+          : imported;
         const recorded = new Set((config.targets[rating] ?? []).map((record) => record.n));
         const unrecorded = targets.filter((n) => !recorded.has(n));
         if (unrecorded.length > 0) {
@@ -255,7 +260,9 @@ export function createStudio(settings: StudioSettings): Studio {
         else {
           const failedOp = Object.values(unit.ops).find((entry) => entry.status === 'failed')?.op ?? op;
           const stage =
-            (['target-check', 'verify', 'swap', 'enhance'] as const).find((name) => name === failedOp) ?? op;
+            (['source-check', 'target-check', 'verify', 'swap', 'enhance'] as const).find(
+              (name) => name === failedOp,
+            ) ?? op;
           status.failed.push({
             unitId: unit.unitId,
             stage,
@@ -365,6 +372,7 @@ export function createStudio(settings: StudioSettings): Studio {
       spent: {},
       outputs: [],
       mirrored: 0,
+      copyFailures: [],
       durationMs: 0,
       costNote: priceTableNote,
     };
@@ -377,10 +385,14 @@ export function createStudio(settings: StudioSettings): Studio {
     });
 
     const pendingUnits = plan.units.filter((unit) => recorder.state(stageIds(unit).enhanced).status !== 'done');
+    // A unit whose source or target was deleted after it was planned fails on its own (a resume of an old journal
+    // must not stop at it); the others run.
+    const missingInputs = await missingInputsOf(pendingUnits, recorder, controller.signal);
     // Every source's identity embedding before anything is paid: a source with no face stops the run here.
     const embeddings = new Map<number, Float32Array>();
-    for (const source of new Set(pendingUnits.map((unit) => unit.source))) {
-      embeddings.set(source, await sourceEmbedding(source));
+    for (const unit of pendingUnits) {
+      if (missingInputs.has(unit.id) || embeddings.has(unit.source)) continue;
+      embeddings.set(unit.source, await sourceEmbedding(unit.source));
     }
     const context: UnitContext = {
       settings,
@@ -417,12 +429,14 @@ export function createStudio(settings: StudioSettings): Studio {
           if (controller.signal.aborted) return;
           emit({ type: 'unit-start', unitId: unit.id, fileName: unitFileName(unit), index, total: plan.units.length });
           try {
-            const outcome = await runUnitWithRetries(context, unit, options.maxUnitAttempts ?? 3);
+            const outcome =
+              missingInputs.get(unit.id) ?? (await runUnitWithRetries(context, unit, options.maxUnitAttempts ?? 3));
             done += 1;
             if (outcome.kind === 'succeeded') {
               summary.succeeded += 1;
               summary.reattached += outcome.reattached;
               summary.mirrored += outcome.mirrored;
+              summary.copyFailures.push(...outcome.copyFailures);
               summary.outputs.push(outcome.outputKey);
               emit({
                 type: 'unit-end',
@@ -460,14 +474,12 @@ export function createStudio(settings: StudioSettings): Studio {
       const pending = new Set(pendingUnits);
       for (const unit of plan.units) {
         if (pending.has(unit)) continue;
-        summary.mirrored += await mirrorResults(context, unit, { onlyMissing: true }).catch((error: unknown) => {
-          settings.logger?.warn(`Copying ${unit.id} to a result store failed; the next run tries again.`, {
-            error: String(error),
-          });
-          return 0;
-        });
+        const copies = await mirrorResults(context, unit, { onlyMissing: true });
+        summary.mirrored += copies.copied;
+        summary.copyFailures.push(...copies.failures);
       }
     }
+    summary.copyFailures.sort((a, b) => byText(a.key, b.key) || byText(a.store, b.store));
     const reason = stopError ?? (controller.signal.aborted ? controller.signal.reason : undefined);
     if (stopError === undefined && options.signal?.aborted) summary.outcome = 'aborted';
     else if (reason !== undefined || controller.signal.aborted) summary.outcome = outcomeOf(reason);
@@ -485,7 +497,104 @@ export function createStudio(settings: StudioSettings): Studio {
     return summary;
   }
 
+  /**
+   * Units whose source or target file no longer exists (deleted after they were planned), each failed with its reason
+   * and the failure journaled. A target is needed until the swap is done or in flight; the source until the unit is
+   * done (the swap is verified against it).
+   */
+  async function missingInputsOf(
+    units: readonly PlannedUnit[],
+    recorder: RunRecorder,
+    signal: AbortSignal,
+  ): Promise<Map<string, Extract<UnitOutcome, { kind: 'failed' }>>> {
+    // Each source and target once, a few at a time (a remote storage answers every head with a round trip).
+    const limit = pLimit(8);
+    const keys = new Set(units.flatMap((unit) => [unit.sourceKey, unit.targetKey]));
+    const found = await Promise.all(
+      [...keys].map((key) => limit(async () => [key, (await storage.head(key, { signal })) !== undefined] as const)),
+    );
+    const existing = new Set(found.filter(([, exists]) => exists).map(([key]) => key));
+    const missing = new Map<string, Extract<UnitOutcome, { kind: 'failed' }>>();
+    for (const unit of units) {
+      const ids = stageIds(unit);
+      const swap = recorder.state(ids.swapped).status;
+      const needsTarget = swap !== 'done' && swap !== 'in-flight';
+      let failure: UnitFailure | undefined;
+      if (!existing.has(unit.sourceKey)) {
+        failure = missingInput(unit, 'source-check', `Source ${unit.source}`, unit.sourceKey);
+      } else if (needsTarget && !existing.has(unit.targetKey)) {
+        failure = missingInput(unit, 'target-check', `Target ${unit.target} (${unit.rating})`, unit.targetKey);
+      }
+      if (!failure) continue;
+      const { code, message, retryable } = failure;
+      await recorder.failed(swap === 'done' ? ids.enhanced : ids.swapped, failure.stage, { code, message, retryable });
+      missing.set(unit.id, { kind: 'failed', failure });
+    }
+    return missing;
+  }
+
   return studio;
+}
+
+/** The failure of a unit whose source or target photo no longer exists. */
+function missingInput(
+  unit: PlannedUnit,
+  stage: 'source-check' | 'target-check',
+  photo: string,
+  key: string,
+): UnitFailure {
+  return {
+    unitId: unit.id,
+    stage,
+    code: stage === 'source-check' ? 'missing-source' : 'missing-target',
+    message:
+      `${photo} of model "${unit.model}" no longer exists (${key}): this unit was skipped and nothing was paid for it ` +
+      'in this run. Put the photo back under that key to run it; the other units are not affected.',
+    retryable: false,
+  };
+}
+
+/**
+ * The requested source or target numbers (each once, in the order given), after checking that the model has every
+ * one of them: a plan with a number that does not exist would journal units that can never run.
+ */
+function chosen(
+  requested: readonly number[],
+  available: readonly number[],
+  where: { model: string; what: 'source' | 'target'; rating?: string },
+): number[] {
+  const have = new Set(available);
+  const numbers = [...new Set(requested)];
+  const missing = numbers.filter((n) => !have.has(n));
+  if (missing.length === 0) return numbers;
+  const kind = where.rating === undefined ? where.what : `${where.rating} ${where.what}`;
+  const importHint =
+    where.what === 'source'
+      ? `\`studio sources add ${where.model} <files>\``
+      : `\`studio targets add ${where.model} <files> --rating ${where.rating}\``;
+  throw new ValidationError(
+    `Model "${where.model}" has no ${kind}${missing.length === 1 ? '' : 's'} ${numberRanges(missing)} ` +
+      `(${available.length === 0 ? `it has no ${kind}s` : `its ${kind}s: ${numberRanges(available)}`}). ` +
+      `Plan only ${where.what}s it has, or import more first (${importHint}). Nothing was planned or journaled.`,
+    { field: `${where.what}s`, value: missing },
+  );
+}
+
+/** `1-3, 5, 9-12`: sorted numbers with runs shortened, for messages. */
+function numberRanges(numbers: readonly number[]): string {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const start = sorted[i]!;
+    while (i + 1 < sorted.length && sorted[i + 1] === sorted[i]! + 1) i++;
+    parts.push(start === sorted[i] ? String(start) : `${start}-${sorted[i]}`);
+  }
+  return parts.join(', ');
+}
+
+/** Orders strings by code unit (the same on every machine, unlike `localeCompare`). */
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Runs a unit again (after a short pause) while it fails for a reason that may pass, up to `attempts` times. */

@@ -10,7 +10,7 @@ import { imageDimensions } from './image-dimensions.js';
 import { runPaidCall, UncertainSubmission } from './paid-call.js';
 import { readAll } from './read-all.js';
 import type { RunRecorder } from './run-recorder.js';
-import type { PlannedUnit, StudioEvent, StudioSettings, UnitFailure } from './studio-types.js';
+import type { CopyFailure, PlannedUnit, StudioEvent, StudioSettings, UnitFailure } from './studio-types.js';
 
 /** Everything one unit needs. */
 export interface UnitContext {
@@ -29,7 +29,7 @@ export interface UnitContext {
 
 /** How a unit ended. Run-stopping errors (budget, credits, abort, consent) are thrown instead. */
 export type UnitOutcome =
-  | { kind: 'succeeded'; outputKey: string; reattached: number; mirrored: number }
+  | { kind: 'succeeded'; outputKey: string; reattached: number; mirrored: number; copyFailures: CopyFailure[] }
   | { kind: 'failed'; failure: UnitFailure }
   | { kind: 'uncertain'; stageId: string };
 
@@ -134,14 +134,20 @@ export async function runUnit(context: UnitContext, unit: PlannedUnit): Promise<
       await context.recorder.completed(ids.enhanced, 'enhance', [unit.enhancedKey], chargeOf(result));
       end('enhance', true, { jobId: result.job.id, reattached: again });
     }
-
-    const mirrored = await mirrorResults(context, unit);
-    return { kind: 'succeeded', outputKey: unit.enhancedKey, reattached, mirrored };
   } catch (error) {
     if (error instanceof UncertainSubmission) return { kind: 'uncertain', stageId: error.stageId };
     if (isRunStopping(error, context.signal)) throw error;
     return { kind: 'failed', failure: toFailure(unit, current, error) };
   }
+  // The unit is done once its result is stored: a copy to a result store that fails is reported, not a unit failure.
+  const copies = await mirrorResults(context, unit);
+  return {
+    kind: 'succeeded',
+    outputKey: unit.enhancedKey,
+    reattached,
+    mirrored: copies.copied,
+    copyFailures: copies.failures,
+  };
 }
 
 /** Marks a provider's output as AI-generated and stores it; returns the bytes stored. */
@@ -252,24 +258,49 @@ async function verifySwap(context: UnitContext, unit: PlannedUnit, swapped: Uint
   return undefined;
 }
 
+/** What {@link mirrorResults} did: copies made, and copies that failed. */
+export interface MirrorOutcome {
+  copied: number;
+  failures: CopyFailure[];
+}
+
 /**
- * Copies a unit's results to every result store. With `onlyMissing`, keys a store already has are skipped: a resumed
- * run uses it to finish copies a crash or a storage error interrupted after the unit was done.
+ * Copies a unit's results to every result store. With `onlyMissing`, keys a store already has are skipped: a later
+ * run uses it to finish copies a crash or a storage error left undone after the unit was done. Never throws: a failed
+ * copy is reported (a `result-mirror-failed` event and the returned failures) and the next run tries it again; once
+ * the run is stopped, the copies not yet made are left to the next run.
  */
 export async function mirrorResults(
   context: UnitContext,
   unit: PlannedUnit,
   options: { onlyMissing?: boolean } = {},
-): Promise<number> {
-  let copies = 0;
+): Promise<MirrorOutcome> {
+  const outcome: MirrorOutcome = { copied: 0, failures: [] };
   for (const store of context.settings.resultStores ?? []) {
     for (const key of [unit.swappedKey, unit.enhancedKey]) {
-      if (options.onlyMissing && (await store.head(key, { signal: context.signal }))) continue;
-      const bytes = await readAll(await context.storage.get(key, { signal: context.signal }));
-      await store.put(key, bytes, { contentType: 'image/jpeg', signal: context.signal });
+      if (context.signal.aborted) return outcome;
+      try {
+        if (options.onlyMissing && (await store.head(key, { signal: context.signal }))) continue;
+        const bytes = await readAll(await context.storage.get(key, { signal: context.signal }));
+        await store.put(key, bytes, { contentType: 'image/jpeg', signal: context.signal });
+      } catch (error) {
+        if (context.signal.aborted) return outcome;
+        const failure: CopyFailure = {
+          unitId: unit.id,
+          store: store.provider,
+          key,
+          code: ModelStudioError.isInstance(error) ? error.code : 'error',
+          message: error instanceof Error ? error.message : String(error),
+        };
+        outcome.failures.push(failure);
+        context.emit({ type: 'result-mirror-failed', ...failure });
+        const note = `Copying ${key} to result store "${store.provider}" failed; the next run tries again.`;
+        context.settings.logger?.warn(note, { error: failure.message });
+        continue;
+      }
       context.emit({ type: 'result-mirrored', unitId: unit.id, key, store: store.provider });
-      copies += 1;
+      outcome.copied += 1;
     }
   }
-  return copies;
+  return outcome;
 }

@@ -33,9 +33,15 @@ export interface Plan {
 export interface PlanOptions {
   /** Ratings to process; each must be covered by the model's consent record. */
   ratings: string[];
-  /** Source numbers to use. @default every imported source */
+  /**
+   * Source numbers to use; each must be an imported source of the model (else {@link Studio.plan} throws a
+   * `ValidationError` naming the missing and the available numbers). @default every imported source
+   */
   sources?: number[];
-  /** Target numbers to use per rating. @default every imported target of the rating */
+  /**
+   * Target numbers to use per rating; each must be an imported target of every planned rating (else
+   * {@link Studio.plan} throws a `ValidationError`). @default every imported target of the rating
+   */
   targets?: number[];
 }
 
@@ -80,10 +86,32 @@ export interface RunOptions {
 /** Why a unit failed, for the summary. */
 export interface UnitFailure {
   unitId: string;
-  stage: 'consent' | 'target-check' | 'swap' | 'verify' | 'enhance' | 'store';
+  /**
+   * The stage that failed. `source-check` and `target-check` with code `missing-source` / `missing-target`: the unit's
+   * source or target file no longer exists (deleted after the unit was planned); nothing was paid for it.
+   */
+  stage: 'consent' | 'source-check' | 'target-check' | 'swap' | 'verify' | 'enhance' | 'store';
   code: string;
   message: string;
   retryable: boolean;
+}
+
+/**
+ * A result that was stored in the workspace but could not be copied to one of the result stores
+ * ({@link StudioSettings.resultStores}). The unit itself succeeded; the next run or resume of the model copies what is
+ * missing (copies are tried once per run, with whatever retries the store's client makes).
+ */
+export interface CopyFailure {
+  /** The unit whose result was not copied. */
+  unitId: string;
+  /** The result store's `provider` name (e.g. `s3`). */
+  store: string;
+  /** The storage key that was not copied. */
+  key: string;
+  /** The error's stable code (`storage`, `validation`, ...), or `error` for anything else. */
+  code: string;
+  /** What went wrong, from the store's error (names the store call and what to check). */
+  message: string;
 }
 
 /** What a run did. */
@@ -106,6 +134,11 @@ export interface RunSummary {
   outputs: string[];
   /** Copies made to result stores (mirrors). */
   mirrored: number;
+  /**
+   * Copies to result stores that failed in this run. They do not fail their units (the results are stored in the
+   * workspace); running or resuming the model again copies what is missing. Empty without result stores.
+   */
+  copyFailures: CopyFailure[];
   durationMs: number;
   /** Where prices come from (see {@link CostEstimate.note}). */
   costNote: string;
@@ -143,6 +176,8 @@ export type StudioEvent =
       total: number;
     }
   | { type: 'result-mirrored'; unitId: string; key: string; store: string }
+  /** A copy to a result store failed; the unit still succeeded (see {@link CopyFailure}). */
+  | ({ type: 'result-mirror-failed' } & CopyFailure)
   | { type: 'run-end'; summary: RunSummary };
 
 /** A logger; `console` works. */
@@ -204,7 +239,11 @@ export interface Studio {
     provenance: TargetProvenance,
     options?: ImportOptions,
   ): Promise<ImportResult[]>;
-  /** Units of work (source x target x rating), named by the naming rules. Checks consent for every rating. */
+  /**
+   * Units of work (source x target x rating), named by the naming rules. Checks consent for every rating, and that
+   * every requested source and target exists (a `ValidationError` names the missing and the available numbers).
+   * Nothing is journaled until the plan runs.
+   */
   plan(model: string, options: PlanOptions): Promise<Plan>;
   /** Credits per operation and in total, from the model's price table; done units are not counted. */
   estimate(plan: Plan): Promise<CostEstimate>;
@@ -212,7 +251,8 @@ export interface Studio {
   run(plan: Plan, options?: RunOptions): Promise<RunSummary>;
   /**
    * Runs what is left of every unit the model's journal shows as started: skips done stages, reattaches jobs whose id
-   * was recorded, and leaves uncertain submissions alone unless `resubmitUncertain` is set.
+   * was recorded, and leaves uncertain submissions alone unless `resubmitUncertain` is set. A unit whose source or
+   * target file no longer exists fails with a `missing-source` / `missing-target` reason; the others still run.
    */
   resume(model: string, options?: RunOptions): Promise<RunSummary>;
   /**
@@ -253,7 +293,10 @@ export interface StudioSettings {
   faceChecker: FaceChecker;
   /** Normalises imports to JPEG and writes the AI-generated XMP mark on results (e.g. `createImageProcessor()`). */
   imageProcessor: ImageProcessor;
-  /** More storages results are copied to as they finish (e.g. S3). */
+  /**
+   * More storages results are copied to as they finish (e.g. S3). A failed copy does not fail its unit: it is reported
+   * in {@link RunSummary.copyFailures} and a `result-mirror-failed` event, and the next run copies what is missing.
+   */
   resultStores?: Storage[];
   /** Units in flight at once. @default the model's `concurrency` setting */
   concurrency?: number;
