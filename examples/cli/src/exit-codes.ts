@@ -12,6 +12,7 @@
  * | 6 | the run finished but some units failed (the summary lists why) |
  * | 7 | a storage could not be reached or refused an operation (S3 settings, disk), or a run finished with results not
  *       copied to the result store; fix the storage and run again (done units are skipped, never paid again) |
+ * | 8 | the model is being processed by another process (one run per model); wait for it or stop it |
  * | 130 | interrupted (Ctrl-C); `studio resume <model>` continues |
  */
 export const exitCodes = Object.freeze({
@@ -23,6 +24,7 @@ export const exitCodes = Object.freeze({
   insufficientCredits: 5,
   unitsFailed: 6,
   storage: 7,
+  modelBusy: 8,
   interrupted: 130,
 });
 
@@ -53,6 +55,8 @@ export function exitCodeForError(error: unknown): ExitCode {
       return exitCodes.budgetExceeded;
     case 'storage':
       return exitCodes.storage;
+    case 'model-busy':
+      return exitCodes.modelBusy;
     case 'provider':
       if (coded.reason === 'insufficient-credits') return exitCodes.insufficientCredits;
       return exitCodes.unexpected;

@@ -21,6 +21,13 @@ function positiveInteger(value: string): number {
   return parsed;
 }
 
+/** Parses a whole number from 0 (`--wait 0`: do not wait). */
+function nonNegativeInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError('expected a whole number from 0.');
+  return parsed;
+}
+
 /** Parses a comma-separated list flag. */
 function list(value: string, previous: string[] = []): string[] {
   return [
@@ -44,6 +51,8 @@ async function execute<M>(
   command: Command,
   load: Loader<M>,
   call: (module: M, context: CliContext) => Promise<number | undefined> | Promise<void>,
+  /** What the first Ctrl-C says it does; the default fits the commands that run paid work. */
+  stopping = 'Stopping: nothing new is submitted; requests already sent get their answer and jobs in flight stay recorded for `studio resume` (Ctrl-C again to quit at once)...',
 ): Promise<void> {
   const globals = command.optsWithGlobals() as Partial<GlobalOptions> & { workspace?: string };
   const settings = loadSettings();
@@ -63,12 +72,12 @@ async function execute<M>(
   const onSigint = () => {
     interrupts += 1;
     if (interrupts > 1) {
-      out.error('Interrupted again: exiting now. In-flight jobs are recorded; `studio resume <model>` continues.');
+      out.error(
+        `Interrupted again: exiting now. In-flight jobs are recorded; \`studio${out.sandbox ? ' --sandbox' : ''} resume <model>\` continues.`,
+      );
       process.exit(exitCodes.interrupted);
     }
-    out.warn(
-      'Stopping: nothing new is submitted; requests already sent get their answer and jobs in flight stay recorded for `studio resume` (Ctrl-C again to quit at once)...',
-    );
+    out.warn(stopping);
     controller.abort(new DOMException('Interrupted by Ctrl-C', 'AbortError'));
   };
   process.on('SIGINT', onSigint);
@@ -88,7 +97,9 @@ async function execute<M>(
     out.error(`${out.sandbox ? '[SANDBOX] ' : ''}Error: ${message}`);
     if (hint) out.error(hint);
     if (code === exitCodes.interrupted) {
-      out.error('Interrupted. Submitted jobs are recorded in the journal; continue with `studio resume <model>`.');
+      out.error(
+        `Interrupted. Submitted jobs are recorded in the journal; continue with \`studio${out.sandbox ? ' --sandbox' : ''} resume <model>\`.`,
+      );
     }
     if (code === exitCodes.unexpected && process.env.STUDIO_DEBUG && error instanceof Error && error.stack) {
       out.error(error.stack);
@@ -199,11 +210,18 @@ export function createProgram(): Command {
     .description('revoke consent: stops further processing; --delete-data deletes the model’s data everywhere')
     .requiredOption('--reason <text>', 'why, in the subject’s or operator’s words')
     .option('--delete-data', 'also delete the model’s data from every storage')
-    .action(async (model: string, options, command: Command) => {
+    .option(
+      '--wait <seconds>',
+      'with --delete-data: how long to wait for a run of the model in another process to stop (default 60)',
+      nonNegativeInteger,
+    )
+    .action(async (model: string, options: { reason: string; deleteData?: boolean; wait?: number }, command) => {
+      const { wait, ...rest } = options;
       await execute(
         command,
         () => import('./commands/consent.js'),
-        (m, c) => m.revokeConsentCommand(c, model, options),
+        (m, c) => m.revokeConsentCommand(c, model, { ...rest, ...(wait === undefined ? {} : { waitSeconds: wait }) }),
+        'Stopping: consent stays revoked (Ctrl-C again to quit at once)...',
       );
     });
 

@@ -64,6 +64,14 @@ export function verifiedLine(summary: RunSummary): string {
   return `${summary.succeeded + summary.skipped}/${summary.total} units verified`;
 }
 
+/**
+ * The command that continues this work: with the sandbox flag after a sandbox run (`studio --sandbox resume`), so the
+ * hint does not ask for an API key the user never set.
+ */
+function again(context: SummaryContext, command: 'run' | 'resume'): string {
+  return `studio${context.sandbox ? ' --sandbox' : ''} ${command}`;
+}
+
 /** The run summary: successes, failures with reasons, where results are, storage upload, credits used. */
 export function printSummary(out: Output, summary: RunSummary, context: SummaryContext): void {
   const title = `${context.sandbox ? '[SANDBOX] ' : ''}Summary for model "${summary.model}"`;
@@ -83,7 +91,7 @@ export function printSummary(out: Output, summary: RunSummary, context: SummaryC
     out.line(
       pc.yellow(
         `  Uncertain: ${summary.uncertain.length} submission(s) may have been charged without a recorded job id: ` +
-          `${summary.uncertain.join(', ')}. Check your provider account; \`studio resume ${summary.model} --resubmit-uncertain\` resubmits them (may pay twice).`,
+          `${summary.uncertain.join(', ')}. Check your provider account; \`${again(context, 'resume')} ${summary.model} --resubmit-uncertain\` resubmits them (may pay twice).`,
       ),
     );
   }
@@ -98,9 +106,11 @@ export function printSummary(out: Output, summary: RunSummary, context: SummaryC
   out.line(pc.dim(`    ${summary.costNote}`));
   for (const note of context.notes ?? []) out.line(`  ${note}`);
   const stopped = stopHints[summary.outcome];
-  if (stopped) out.line(pc.yellow(`  ${stopped} studio resume ${summary.model}`));
+  if (stopped) out.line(pc.yellow(`  ${stopped} ${again(context, 'resume')} ${summary.model}`));
   else if (summary.failed.length > 0) {
-    out.line(`  Retry the failed units (done ones are skipped, never paid again): studio run ${summary.model}`);
+    out.line(
+      `  Retry the failed units (done ones are skipped, never paid again): ${again(context, 'run')} ${summary.model}`,
+    );
   }
 }
 
@@ -132,7 +142,7 @@ function printStorageUpload(out: Output, summary: RunSummary, context: SummaryCo
   if (failures.length > listedCopyFailures) out.line(`    ... and ${failures.length - listedCopyFailures} more`);
   out.line(
     pc.yellow(
-      `    Running again finishes the copies (done units are skipped, never paid again): studio run ${summary.model}`,
+      `    Running again finishes the copies (done units are skipped, never paid again): ${again(context, 'run')} ${summary.model}`,
     ),
   );
 }

@@ -1,4 +1,12 @@
-import { BudgetExceededError, ConsentError, NotFoundError, ProviderError, ValidationError } from '@model-studio/core';
+import {
+  BudgetExceededError,
+  ConsentError,
+  ModelBusyError,
+  NotFoundError,
+  ProviderError,
+  StorageError,
+  ValidationError,
+} from '@model-studio/core';
 import { describe, expect, it } from 'vitest';
 import { exitCodeForError, exitCodeForOutcome, exitCodes } from '../src/exit-codes.js';
 import { UsageError } from '../src/usage-error.js';
@@ -20,6 +28,8 @@ describe('exit codes', () => {
     expect(
       exitCodeForError(new ProviderError('500', { provider: 'maxstudio', reason: 'server', isRetryable: true })),
     ).toBe(1);
+    expect(exitCodeForError(new StorageError('S3 get of "models.json" failed', { operation: 'get' }))).toBe(7);
+    expect(exitCodeForError(new ModelBusyError('andie', 4242))).toBe(8);
     expect(exitCodeForError(new DOMException('stop', 'AbortError'))).toBe(130);
     expect(exitCodeForError(new Error('bug'))).toBe(1);
     expect(exitCodeForError('a string')).toBe(1);
@@ -32,5 +42,8 @@ describe('exit codes', () => {
     expect(exitCodeForOutcome({ outcome: 'budget-exceeded', failed: [] })).toBe(4);
     expect(exitCodeForOutcome({ outcome: 'insufficient-credits', failed: [] })).toBe(5);
     expect(exitCodeForOutcome({ outcome: 'consent-revoked', failed: [] })).toBe(3);
+    // Copies to the result store that failed: the units are done, running again finishes the copies.
+    expect(exitCodeForOutcome({ outcome: 'completed', failed: [], copyFailures: [{}] })).toBe(exitCodes.storage);
+    expect(exitCodeForOutcome({ outcome: 'completed', failed: [{}], copyFailures: [{}] })).toBe(exitCodes.unitsFailed);
   });
 });

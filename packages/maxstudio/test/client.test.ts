@@ -158,7 +158,7 @@ describe('client against the sandbox process', () => {
     const error = await caught(
       client().waitForJob({ id: 'no-such-job', operation: 'swap' }, { unknownJobGracePeriod: 200, timeout: 60_000 }),
     );
-    expect(error).toMatchObject({ reason: 'job-failed', isRetryable: false, jobId: 'no-such-job' });
+    expect(error).toMatchObject({ reason: 'job-failed', isRetryable: true, jobId: 'no-such-job' });
     expect(error.message).toMatch(/does not know swap job no-such-job/);
   });
 

@@ -21,7 +21,7 @@ function expectUnknownJobMessage(message: string, jobId: string): void {
   expect(message).toMatch(/expired/);
   expect(message).toMatch(/another account/);
   expect(message).toMatch(/sandbox that was restarted/);
-  expect(message).toMatch(/submit the work again as a new job/);
+  expect(message).toMatch(/submitted again as a new job/);
   expect(message).toMatch(/unknownJobGracePeriod/);
 }
 
@@ -75,7 +75,7 @@ describe.each([200, 404] as const)('a job id MaxStudio does not know, answered w
     expect(error).toMatchObject({
       provider: 'maxstudio',
       reason: 'job-failed',
-      isRetryable: false,
+      isRetryable: true,
       jobId,
       providerMessage: httpStatus === 404 ? 'Job not found' : 'not-found',
     });
@@ -164,11 +164,11 @@ describe('a job that goes unknown', () => {
       expect(second.url).toBe(first.url);
       const client = createMaxStudio(settings);
       const error = await caught(client.waitForJob(job, { timeout: 120_000 }));
-      expect(error).toMatchObject({ reason: 'job-failed', isRetryable: false, jobId: job.id });
+      expect(error).toMatchObject({ reason: 'job-failed', isRetryable: true, jobId: job.id });
       expectUnknownJobMessage(error.message, job.id);
       const { enhancer } = createMaxStudioProvider({ storage, client });
       const viaAdapter = await caught(enhancer.waitForEnhance(job));
-      expect(viaAdapter).toMatchObject({ reason: 'job-failed', isRetryable: false, jobId: job.id });
+      expect(viaAdapter).toMatchObject({ reason: 'job-failed', isRetryable: true, jobId: job.id });
       expect(second.billing().charges).toEqual([]);
     } finally {
       await Promise.all([second.close(), storage.close()]);

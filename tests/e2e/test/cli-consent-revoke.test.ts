@@ -83,7 +83,7 @@ describe('studio consent revoke --delete-data while `studio run` processes the m
     // Each swap and enhance job takes 0.8 s, so a run of four units lasts several seconds.
     sandbox = await startSandboxProcess({ apiKey, jobMs: 800 });
     env = cleanEnv({ MAXSTUDIO_BASE_URL: sandbox.url, MAXSTUDIO_API_KEY: apiKey, STUDIO_WORKSPACE: join(dir, 'ws') });
-    for (const model of ['gone', 'kept']) {
+    for (const model of ['gone', 'kept', 'busy']) {
       for (const args of [
         ['models', 'create', model, '--min-short-side', '512'],
         ['consent', 'set', model, '--subject', 'Subject', '--adult', '--attested-by', 'operator', '--evidence', 'doc'],
@@ -139,6 +139,32 @@ describe('studio consent revoke --delete-data while `studio run` processes the m
     expect(await modelFiles('gone')).toEqual(['config.json', 'costs.jsonl']);
     const config = JSON.parse(await readFile(join(dir, 'ws', 'models', 'gone', 'config.json'), 'utf8'));
     expect(config.consent.revokedReason).toBe('withdrew');
+  }, 60_000);
+
+  it('--wait 0: consent is revoked at once, nothing is deleted, exit 8 (model busy)', async () => {
+    const before = await modelFiles('busy');
+    const run = startCli(['--yes', '--concurrency', '1', 'run', 'busy'], dir, env);
+    await run.waitFor(/\(1\/\d+\)/);
+    const revoke = await studio(
+      '--json',
+      '--yes',
+      'consent',
+      'revoke',
+      'busy',
+      '--reason',
+      'withdrew',
+      '--delete-data',
+      '--wait',
+      '0',
+    );
+    expect(revoke.code, revoke.stdout + revoke.stderr).toBe(8);
+    const result = parseJson<{ error: { code: string; message: string }; dataDeleted: boolean }>(revoke);
+    expect(result.error.code).toBe('model-busy');
+    expect(result.dataDeleted).toBe(false);
+    const ran = await run.done;
+    expect(ran.code, ran.stdout + ran.stderr).toBe(3);
+    const after = await modelFiles('busy');
+    for (const file of before) expect(after).toContain(file);
   }, 60_000);
 
   it('Ctrl-C while waiting: consent stays revoked, nothing is deleted, and the hint finishes the job', async () => {

@@ -1,6 +1,7 @@
 export { createStudio, priceTableNote } from './create-studio.js';
 export { ModelBusyError } from './model-run-lock.js';
 export type {
+  CopyFailure,
   CostEstimate,
   ImportInput,
   ImportOptions,
