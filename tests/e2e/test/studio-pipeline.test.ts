@@ -92,6 +92,28 @@ describe('the studio pipeline (orchestrator + MaxStudio sandbox + quality + Loca
     expect(billed).toBe(24);
     expect(summary.spent).toEqual({ credits: 24 });
 
+    // Every step is in the journal, in the order the unit took them.
+    const journal = (await readFile(join(r.workspace.localModelDir('ada'), 'progress.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { unitId: string; type: string; op?: string });
+    const steps = journal
+      .filter((event) => event.unitId.startsWith('ada:s1:t001:sfw:') && event.type !== 'planned')
+      .map((event) => `${event.unitId.split(':').at(-1)} ${event.type}${event.op ? ` ${event.op}` : ''}`);
+    expect(steps).toEqual([
+      'swapped passed consent',
+      'swapped passed target-check',
+      'swapped submitting swap',
+      'swapped submitted swap',
+      'swapped completed swap',
+      'swapped completed',
+      'enhanced passed verify',
+      'enhanced submitting enhance',
+      'enhanced submitted enhance',
+      'enhanced completed enhance',
+      'enhanced completed',
+    ]);
+
     const status = await r.studio.status('ada');
     expect(status.done).toHaveLength(4);
     expect(status.inFlight).toEqual([]);

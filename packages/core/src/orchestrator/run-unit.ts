@@ -71,9 +71,15 @@ export async function runUnit(context: UnitContext, unit: PlannedUnit): Promise<
     stage('consent');
     assertConsent(context.config, { rating: unit.rating, use: 'swap' });
     end('consent', true);
+    const swappedState = context.recorder.state(ids.swapped);
+    // Checks that pass are journaled too (deferred: they cost nothing to run again after a crash).
+    await context.recorder.passed(
+      swappedState.status === 'done' ? ids.enhanced : ids.swapped,
+      'consent',
+      `${unit.rating}, swap`,
+    );
 
     let swapped: Uint8Array;
-    const swappedState = context.recorder.state(ids.swapped);
     if (swappedState.status === 'done') {
       swapped = await readAll(await context.storage.get(unit.swappedKey, { signal: context.signal }));
     } else {
@@ -115,6 +121,7 @@ export async function runUnit(context: UnitContext, unit: PlannedUnit): Promise<
         return { kind: 'failed', failure: { unitId: unit.id, stage: 'verify', ...verdict } };
       }
       end('verify', true);
+      await context.recorder.passed(ids.enhanced, 'verify', 'a face of the source person');
 
       stage('enhance');
       assertConsent(await context.currentConfig(), { rating: unit.rating, use: 'swap' });
@@ -212,7 +219,10 @@ async function checkTarget(context: UnitContext, unit: PlannedUnit, stageId: str
     }
   }
   context.emit({ type: 'stage-end', unitId: unit.id, stage: 'target-check', ok: !problem, detail: problem?.message });
-  if (!problem) return { kind: 'passed' as const, boxes };
+  if (!problem) {
+    await context.recorder.passed(stageId, 'target-check', `${boxes.length} face(s), ${bytes.byteLength} bytes`);
+    return { kind: 'passed' as const, boxes };
+  }
   await context.recorder.failed(stageId, 'target-check', { ...problem, retryable: false });
   const failure: UnitFailure = { unitId: unit.id, stage: 'target-check', ...problem, retryable: false };
   return { kind: 'failed' as const, failure };
