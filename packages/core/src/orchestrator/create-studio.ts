@@ -5,9 +5,9 @@ import { assertConsent, checkTargetProvenance } from '../consent/index.js';
 import { ConsentError, ProviderError, ValidationError } from '../errors/index.js';
 import type { UnitState } from '../journal/index.js';
 import { parseSourceName, parseTargetName, parseUnitId, unitId as stageIdOf, storageKeys } from '../naming/index.js';
+import type { RevokeConsentOptions } from '../workspace/index.js';
 import { currentConfigReader } from './current-config.js';
 import { assertSourceConsent, importImages } from './import-images.js';
-import { ModelBusyError, modelRunLockHolder } from './model-run-lock.js';
 import { openRunRecorder, stageStateOf } from './open-run-recorder.js';
 import { readAll } from './read-all.js';
 import { readJournalSnapshot } from './read-journal-snapshot.js';
@@ -275,18 +275,14 @@ export function createStudio(settings: StudioSettings): Studio {
       return status;
     },
 
-    async revokeConsent(model: string, options: { reason: string; deleteData?: boolean }): Promise<void> {
+    async revokeConsent(model: string, options: RevokeConsentOptions): Promise<void> {
       const run = runs.get(model);
       run?.controller.abort(
         new ConsentError(`Consent for model "${model}" was revoked: the run stopped.`, { model, missing: ['revoked'] }),
       );
       await run?.done;
-      const holder = await modelRunLockHolder(workspace.localModelDir(model));
-      if (options.deleteData && holder !== undefined) {
-        // Record the revocation now (the other process stops before its next paid call); delete once it has stopped.
-        await workspace.revokeConsent(model, { reason: options.reason });
-        throw new ModelBusyError(model, holder);
-      }
+      // A run in another process: the workspace records the revocation first (that run stops before its next paid
+      // call), then waits up to `waitForRunMs` for it to stop before deleting, or throws ModelBusyError.
       const recorder = recorders.get(model);
       if (options.deleteData && recorder) {
         recorders.delete(model);

@@ -261,7 +261,7 @@ export interface Studio {
    */
   status(model: string): Promise<ModelStatus>;
   /** Stops any run of the model, records the revocation and optionally deletes the model's data everywhere. */
-  revokeConsent(model: string, options: { reason: string; deleteData?: boolean }): Promise<void>;
+  revokeConsent(model: string, options: import('../workspace/index.js').RevokeConsentOptions): Promise<void>;
   /** Closes journals and ledgers. */
   close(): Promise<void>;
 }
