@@ -68,13 +68,13 @@ async function execute<M>(
   const controller = new AbortController();
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true && !process.env.CI && !options.json;
   const context: CliContext = { options, settings, out, interactive, signal: controller.signal };
+  // The in-process sandbox (`--sandbox`, `studio demo`) needs the flag again to continue; a real or external one does not.
+  const resume = options.sandbox || command.name() === 'demo' ? 'studio --sandbox resume' : 'studio resume';
   let interrupts = 0;
   const onSigint = () => {
     interrupts += 1;
     if (interrupts > 1) {
-      out.error(
-        `Interrupted again: exiting now. In-flight jobs are recorded; \`studio${out.sandbox ? ' --sandbox' : ''} resume <model>\` continues.`,
-      );
+      out.error(`Interrupted again: exiting now. In-flight jobs are recorded; \`${resume} <model>\` continues.`);
       process.exit(exitCodes.interrupted);
     }
     out.warn(stopping);
@@ -97,9 +97,7 @@ async function execute<M>(
     out.error(`${out.sandbox ? '[SANDBOX] ' : ''}Error: ${message}`);
     if (hint) out.error(hint);
     if (code === exitCodes.interrupted) {
-      out.error(
-        `Interrupted. Submitted jobs are recorded in the journal; continue with \`studio${out.sandbox ? ' --sandbox' : ''} resume <model>\`.`,
-      );
+      out.error(`Interrupted. Submitted jobs are recorded in the journal; continue with \`${resume} <model>\`.`);
     }
     if (code === exitCodes.unexpected && process.env.STUDIO_DEBUG && error instanceof Error && error.stack) {
       out.error(error.stack);

@@ -53,6 +53,8 @@ export interface SummaryContext {
   workspaceDir: string;
   /** A sandbox run: the summary says so. */
   sandbox: boolean;
+  /** The sandbox ran in this process: the hints to continue say `studio --sandbox ...`. */
+  inProcessSandbox?: boolean;
   /** Where results were uploaded (e.g. `s3://bucket/prefix`), when a result store is configured. */
   uploadTarget?: string;
   /** Extra lines (e.g. the demo's minimum-side note). */
@@ -65,11 +67,11 @@ export function verifiedLine(summary: RunSummary): string {
 }
 
 /**
- * The command that continues this work: with the sandbox flag after a sandbox run (`studio --sandbox resume`), so the
- * hint does not ask for an API key the user never set.
+ * The command that continues this work: with the sandbox flag after a run on the in-process sandbox
+ * (`studio --sandbox resume`), so the hint does not ask for an API key the user never set.
  */
 function again(context: SummaryContext, command: 'run' | 'resume'): string {
-  return `studio${context.sandbox ? ' --sandbox' : ''} ${command}`;
+  return `studio${context.inProcessSandbox ? ' --sandbox' : ''} ${command}`;
 }
 
 /** The run summary: successes, failures with reasons, where results are, storage upload, credits used. */

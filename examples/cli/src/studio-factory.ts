@@ -35,6 +35,8 @@ export interface CliStudio extends CliWorkspace {
   providerLabel: string;
   /** True when results come from a sandbox: every screen says SANDBOX. */
   sandbox: boolean;
+  /** True when that sandbox runs in this process (`--sandbox`, `studio demo`): continuing needs `--sandbox` again. */
+  inProcessSandbox: boolean;
   /** Copies results go to (S3 or the local folder), for the summary. */
   uploadTarget?: string;
 }
@@ -112,6 +114,7 @@ interface ProviderParts {
   enhancer: Enhancer;
   label: string;
   sandbox: boolean;
+  inProcessSandbox?: boolean;
   close(): Promise<void>;
 }
 
@@ -163,6 +166,7 @@ async function createProvider(
       ...provider,
       label: `MaxStudio sandbox (in-process at ${sandbox.url}; no real credits are spent)`,
       sandbox: true,
+      inProcessSandbox: true,
       close: () => sandbox.close(),
     };
   }
@@ -242,6 +246,7 @@ export async function openCliStudio(context: CliContext, mode: ProviderMode): Pr
       studio,
       providerLabel: provider.label,
       sandbox: provider.sandbox,
+      inProcessSandbox: provider.inProcessSandbox === true,
       close: closeAll,
     };
     if (resultStores.length > 0) {

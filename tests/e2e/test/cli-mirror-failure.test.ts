@@ -100,7 +100,7 @@ describe('studio run when the copies to S3 fail', () => {
       /Storage upload: 0 file\(s\) copied to s3:\/\/b; 2 copies failed \(the results are stored in the workspace\)/,
     );
     expect(run.stdout).toMatch(/- eve-s1-t001-sfw-enhanced\.jpg: S3 put of .* failed: ECONNREFUSED/);
-    expect(run.stdout).toMatch(/Running again finishes the copies .*: studio run eve/);
+    expect(run.stdout).toMatch(/Running again finishes the copies .*: studio --sandbox run eve/);
     const result = join(workspace, 'models/eve/results/sfw/source_1/enhanced/eve-s1-t001-sfw-enhanced.jpg');
     expect(existsSync(result)).toBe(true);
     expect((await readFile(result)).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));

@@ -137,7 +137,12 @@ async function withProgress(
 /** Prints the summary (human mode only), with the resume hint after an interruption. */
 export function reportRun(context: CliContext, cli: CliStudio, summary: RunSummary, notes: string[] = []): void {
   if (context.out.json) return;
-  const summaryContext: Parameters<typeof printSummary>[2] = { workspaceDir: cli.root, sandbox: cli.sandbox, notes };
+  const summaryContext: Parameters<typeof printSummary>[2] = {
+    workspaceDir: cli.root,
+    sandbox: cli.sandbox,
+    inProcessSandbox: cli.inProcessSandbox,
+    notes,
+  };
   if (cli.uploadTarget) summaryContext.uploadTarget = cli.uploadTarget;
   printSummary(context.out, summary, summaryContext);
 }
