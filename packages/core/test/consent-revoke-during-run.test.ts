@@ -16,7 +16,7 @@ import {
   type Workspace,
 } from '@model-studio/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { acquireModelRunLock } from '../src/orchestrator/model-run-lock.js';
+import { acquireModelRunLock } from '../src/workspace/model-run-lock.js';
 
 // The run lock is taken through the library in a real second process, as `studio run` in another shell takes it.
 const lockModule = pathToFileURL(fileURLToPath(new URL('../src/orchestrator/model-run-lock.ts', import.meta.url))).href;

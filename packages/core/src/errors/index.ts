@@ -1,5 +1,6 @@
 export { BudgetExceededError, type BudgetExceededErrorOptions } from './budget-exceeded-error.js';
 export { ConsentError, type ConsentErrorOptions } from './consent-error.js';
+export { ModelBusyError } from './model-busy-error.js';
 export { ModelStudioError, type ModelStudioErrorOptions } from './model-studio-error.js';
 export { NotFoundError, type NotFoundErrorOptions } from './not-found-error.js';
 export { ProviderError, type ProviderErrorOptions, type ProviderErrorReason } from './provider-error.js';

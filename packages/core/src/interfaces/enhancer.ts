@@ -24,6 +24,11 @@ export interface Enhancer {
   readonly requiresPublicUrls?: boolean;
   /** Units charged per enhance. */
   readonly price: { units: number; unit: string };
+  /**
+   * Where the provider's charges come from, shown with every estimate and summary, e.g. that the API reports no
+   * charges so "actual" amounts are price-table figures. @default a generic price-table note from core
+   */
+  readonly priceNote?: string;
   /** Submits a paid enhance. Throws `ProviderError` with reason `uncertain` when the response was lost. */
   submitEnhance(request: EnhanceRequest, options?: CallOptions): Promise<ProviderJob>;
   /** Waits for a job (new or reattached by id) and returns its output bytes. */

@@ -23,6 +23,11 @@ export interface FaceSwapper {
   readonly requiresPublicUrls?: boolean;
   /** Units charged per swap, e.g. `{ units: 10, unit: 'credits' }`. */
   readonly price: { units: number; unit: string };
+  /**
+   * Where the provider's charges come from, shown with every estimate and summary, e.g. that the API reports no
+   * charges so "actual" amounts are price-table figures. @default a generic price-table note from core
+   */
+  readonly priceNote?: string;
   /** Submits a paid swap. Throws `ProviderError` with reason `uncertain` when the response was lost. */
   submitSwap(request: SwapRequest, options?: CallOptions): Promise<ProviderJob>;
   /** Waits for a job (new or reattached by id) and returns its output bytes. */

@@ -1,5 +1,4 @@
 export { createStudio, priceTableNote } from './create-studio.js';
-export { ModelBusyError } from './model-run-lock.js';
 export type {
   CopyFailure,
   CostEstimate,

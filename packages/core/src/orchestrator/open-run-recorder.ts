@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ValidationError } from '../errors/index.js';
 import { openJournal, type ProgressJournal, type UnitState } from '../journal/index.js';
 import { type Budget, type CostLedger, createBudget, openLedger } from '../ledger/index.js';
-import { acquireModelRunLock } from './model-run-lock.js';
+import { acquireModelRunLock } from '../workspace/model-run-lock.js';
 import type { Charge, RunRecorder, StageState } from './run-recorder.js';
 
 /** Options for {@link openRunRecorder}. */

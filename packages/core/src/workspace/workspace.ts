@@ -11,12 +11,8 @@ import {
 import { NotFoundError, ValidationError } from '../errors/index.js';
 import type { Storage } from '../interfaces/storage.js';
 import { assertModelName, assertRating, parseSourceName, parseTargetName, storageKeys } from '../naming/index.js';
-import {
-  ModelBusyError,
-  type ModelRunLockWaitOptions,
-  modelRunLockHolder,
-  withModelRunLock,
-} from '../orchestrator/model-run-lock.js';
+import { ModelBusyError } from '../errors/index.js';
+import { type ModelRunLockWaitOptions, modelRunLockHolder, withModelRunLock } from './model-run-lock.js';
 import { KeyedLock } from './keyed-lock.js';
 import { MODEL_CONFIG_VERSION, type ModelConfig, migrateModelConfig, modelConfigSchema } from './model-config.js';
 import { type ModelSummary, readModelRegistry, writeModelRegistry } from './model-registry.js';
