@@ -19,7 +19,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { acquireModelRunLock } from '../src/workspace/model-run-lock.js';
 
 // The run lock is taken through the library in a real second process, as `studio run` in another shell takes it.
-const lockModule = pathToFileURL(fileURLToPath(new URL('../src/orchestrator/model-run-lock.ts', import.meta.url))).href;
+const lockModule = pathToFileURL(fileURLToPath(new URL('../src/workspace/model-run-lock.ts', import.meta.url))).href;
 const holderScript = `
 const { acquireModelRunLock } = await import(process.env.LOCK_MODULE);
 const release = await acquireModelRunLock(process.env.LOCK_DIR, process.env.LOCK_MODEL);
