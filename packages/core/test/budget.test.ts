@@ -1,8 +1,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BudgetExceededError, type CostLedger, createBudget, openLedger, ValidationError } from '@model-studio/core';
+import { BudgetExceededError, ValidationError } from '@model-studio/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type CostLedger, createBudget, openLedger } from '../src/ledger/index.js';
 
 let dir: string;
 let path: string;

@@ -153,7 +153,7 @@ describe('revokeConsent({ deleteData }) while another process runs the model', (
     expect(busy.message).toContain(
       `is revoked, but its data was NOT deleted: a run of it is in progress in process ${run.pid}`,
     );
-    expect(busy.message).toContain('studio consent revoke andie --reason "..." --delete-data');
+    expect(busy.hint).toEqual({ action: 'revoke-consent', model: 'andie' });
     // The revocation is on disk (the running process stops before its next paid call); the data is untouched.
     const recorded = await revokedOnDisk(root);
     expect(recorded?.revokedReason).toBe('withdrew');

@@ -40,9 +40,10 @@ describe('assertConsent', () => {
     const error = consentError(() => assertConsent({ name: 'andie' }, { rating: 'sfw', use: 'swap' }));
     expect(error.model).toBe('andie');
     expect(error.missing).toEqual(['no consent record']);
+    expect(error.hint).toEqual({ action: 'set-consent', model: 'andie' });
     expect(error.message).toBe(
       'Consent for model "andie" does not cover swap of "sfw" content: no consent record. Record the subject\'s ' +
-        'documented consent first with `studio consent set andie` or workspace.setConsent("andie", record).',
+        'documented consent first with workspace.setConsent("andie", record).',
     );
   });
 

@@ -9,8 +9,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openJournal, openLedger } from '@model-studio/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openJournal } from '../src/journal/index.js';
+import { openLedger } from '../src/ledger/index.js';
 
 const CHILD = fileURLToPath(new URL('./helpers/crash-child.ts', import.meta.url));
 const KILLS = 50;

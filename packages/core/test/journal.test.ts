@@ -3,16 +3,15 @@ import { existsSync } from 'node:fs';
 import { appendFile, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { StorageError, ValidationError } from '@model-studio/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type CorruptLine,
   deferredWriteMs,
   INTERRUPTED_SUBMISSION_REASON,
   openJournal,
   type ProgressJournal,
-  StorageError,
-  ValidationError,
-} from '@model-studio/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+} from '../src/journal/index.js';
 import { fsOpsOf } from './helpers/fs-ops-of.js';
 
 let dir: string;
@@ -209,7 +208,7 @@ describe('progress journal', () => {
 
   it('a process killed before a deferred event is written loses it and nothing before it', async () => {
     const script = `
-      const { openJournal } = await import(${JSON.stringify(new URL('../src/index.ts', import.meta.url).href)});
+      const { openJournal } = await import(${JSON.stringify(new URL('../src/journal/index.ts', import.meta.url).href)});
       const journal = await openJournal(process.env.JOURNAL_PATH);
       await journal.append({ type: 'planned', unitId: 'a', ops: ['swap'] });
       await journal.append({ type: 'planned', unitId: 'b', ops: ['swap'] }, { durability: 'deferred' });

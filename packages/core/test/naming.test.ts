@@ -12,12 +12,16 @@ import {
   parseModelName,
   parseResultName,
   parseSourceName,
+  parseStageId,
   parseTargetName,
   parseUnitId,
   type ResultNameParts,
+  stageId,
+  stageOfStageId,
   storageKeys,
   suggestModelName,
   unitId,
+  unitIdOfStage,
   ValidationError,
 } from '@model-studio/core';
 import fc from 'fast-check';
@@ -209,9 +213,10 @@ describe('result names', () => {
         expect(name).toMatch(/-t\d{3,}-/);
         expect(parseResultName(name)).toEqual(value);
         expect(formatResultName(parseResultName(name)!)).toBe(name);
-        expect(parseUnitId(unitId(value))).toEqual(value);
+        expect(parseStageId(stageId(value))).toEqual(value);
         const { stage: _stage, ...unit } = value;
         expect(parseUnitId(unitId(unit))).toEqual(unit);
+        expect(unitIdOfStage(stageId(value))).toBe(unitId(unit));
       }),
       { numRuns: 2000 },
     );
@@ -273,16 +278,26 @@ describe('source and target names', () => {
   });
 });
 
-describe('unit ids', () => {
-  it('formats the crash-safety id', () => {
-    expect(unitId({ model: 'andie', source: 2, target: 3, rating: 'sfw', stage: 'enhanced' })).toBe(
-      'andie:s2:t003:sfw:enhanced',
-    );
-    expect(unitId({ model: 'andie', source: 2, target: 3, rating: 'sfw' })).toBe('andie:s2:t003:sfw');
-    expect(parseUnitId('andie:s2:t003:sfw')).toEqual({ model: 'andie', source: 2, target: 3, rating: 'sfw' });
-    expect(parseUnitId('andie:s2:t0003:sfw:enhanced')).toBeUndefined();
-    expect(parseUnitId('andie:s2:t003:sfw:resized')).toBeUndefined();
-    expect(parseUnitId('../x:s2:t003:sfw:enhanced')).toBeUndefined();
+describe('unit ids and stage ids', () => {
+  it('formats the crash-safety ids: a unit, and one stage of it', () => {
+    const unit = { model: 'andie', source: 2, target: 3, rating: 'sfw' };
+    expect(stageId({ ...unit, stage: 'enhanced' })).toBe('andie:s2:t003:sfw:enhanced');
+    expect(unitId(unit)).toBe('andie:s2:t003:sfw');
+    expect(parseUnitId('andie:s2:t003:sfw')).toEqual(unit);
+    expect(parseStageId('andie:s2:t003:sfw:enhanced')).toEqual({ ...unit, stage: 'enhanced' });
+    expect(unitIdOfStage('andie:s2:t003:sfw:swapped')).toBe('andie:s2:t003:sfw');
+    expect(stageOfStageId('andie:s2:t003:sfw:swapped')).toBe('swapped');
+    expect(parseStageId('andie:s2:t0003:sfw:enhanced')).toBeUndefined();
+    expect(parseStageId('andie:s2:t003:sfw:resized')).toBeUndefined();
+    expect(parseStageId('../x:s2:t003:sfw:enhanced')).toBeUndefined();
+  });
+
+  it('keeps the two apart: a unit id is no stage id and the other way round', () => {
+    expect(parseUnitId('andie:s2:t003:sfw:enhanced')).toBeUndefined();
+    expect(parseStageId('andie:s2:t003:sfw')).toBeUndefined();
+    expect(unitIdOfStage('andie:s2:t003:sfw')).toBeUndefined();
+    const withStage = { model: 'andie', source: 2, target: 3, rating: 'sfw', stage: 'enhanced' };
+    expect(() => unitId(withStage as Parameters<typeof unitId>[0])).toThrow(/use stageId\(\)/);
   });
 });
 

@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openJournal, openLedger } from '../src/index.js';
+import { openJournal } from '../src/journal/index.js';
+import { openLedger } from '../src/ledger/index.js';
 import { LOST_SUBMITTING_REASON, openRunRecorder } from '../src/orchestrator/open-run-recorder.js';
 
 const dirs: string[] = [];
@@ -41,7 +42,10 @@ describe('the orchestrator run recorder over journal and ledger', () => {
     const dir = await tempDir();
     const recorder = await openRunRecorder({ dir, model: 'andie' });
     const other = 'andie:s1:t002:sfw:swapped';
-    await recorder.planned([stage, other]);
+    await recorder.planned([
+      { stageId: stage, op: 'swap' },
+      { stageId: other, op: 'swap' },
+    ]);
     await recorder.reserve(charge);
     await recorder.submitting(stage, 'swap');
     await recorder.submitted(stage, 'swap', 'job-1', 'maxstudio');
@@ -50,8 +54,8 @@ describe('the orchestrator run recorder over journal and ledger', () => {
     await recorder.close(); // the process "dies" here: `other` has no job id
 
     const reopened = await openRunRecorder({ dir, model: 'andie' });
-    expect(reopened.state(stage)).toEqual({ status: 'in-flight', jobId: 'job-1', provider: 'maxstudio' });
-    expect(reopened.state(other)).toEqual({ status: 'uncertain' });
+    expect(reopened.state(stage)).toEqual({ status: 'in-flight', jobId: 'job-1', provider: 'maxstudio', op: 'swap' });
+    expect(reopened.state(other)).toEqual({ status: 'uncertain', op: 'swap' });
     await reopened.close();
     const ledger = await openLedger(join(dir, 'costs.jsonl'));
     // The interrupted submission's reservation became an uncertain charge; the reattachable one stays reserved.
@@ -62,7 +66,7 @@ describe('the orchestrator run recorder over journal and ledger', () => {
   it('puts the reservation on disk before a request is sent; `submitting` shares the write of `submitted`', async () => {
     const dir = await tempDir();
     const recorder = await openRunRecorder({ dir, model: 'andie' });
-    await recorder.planned([stage]);
+    await recorder.planned([{ stageId: stage, op: 'swap' }]);
     const lines = async (file: string) =>
       (await readFile(join(dir, file), 'utf8'))
         .trim()
@@ -82,7 +86,7 @@ describe('the orchestrator run recorder over journal and ledger', () => {
   it('numbers the reservation of a retry with the attempt it starts, like the journal', async () => {
     const dir = await tempDir();
     const recorder = await openRunRecorder({ dir, model: 'andie' });
-    await recorder.planned([stage]);
+    await recorder.planned([{ stageId: stage, op: 'swap' }]);
     await recorder.beginSubmission(charge);
     await recorder.release(charge); // refused before acceptance
     await recorder.failed(stage, 'swap', { code: 'rate-limit', message: '429', retryable: true });
@@ -133,8 +137,8 @@ describe('the orchestrator run recorder over journal and ledger', () => {
     await ledger.close();
 
     const reopened = await openRunRecorder({ dir, model: 'andie' });
-    expect(reopened.state(stage)).toEqual({ status: 'uncertain' });
-    expect(reopened.state(other)).toEqual({ status: 'uncertain' });
+    expect(reopened.state(stage)).toEqual({ status: 'uncertain', op: 'swap' });
+    expect(reopened.state(other)).toEqual({ status: 'uncertain', op: 'swap' });
     await reopened.close();
     const after = await openLedger(join(dir, 'costs.jsonl'));
     expect(after.totals('credits')).toMatchObject({ reserved: 0, uncertain: 20, actual: 0 });
@@ -155,7 +159,7 @@ describe('the orchestrator run recorder over journal and ledger', () => {
   it('records the actual charge of a completed op whose deferred ledger entry a crash lost, as reported', async () => {
     const dir = await tempDir();
     const recorder = await openRunRecorder({ dir, model: 'andie' });
-    await recorder.planned([stage]);
+    await recorder.planned([{ stageId: stage, op: 'swap' }]);
     await recorder.beginSubmission(charge);
     await recorder.submitted(stage, 'swap', 'job-1', 'maxstudio');
     // The journal got its `completed`, the ledger never got the deferred `actual` (the process died first).

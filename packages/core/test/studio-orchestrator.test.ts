@@ -284,7 +284,7 @@ describe('plan checks the sources and targets it is asked for', () => {
     expect((refused as ValidationError).field).toBe('sources');
     expect((refused as Error).message).toBe(
       'Model "cleo" has no source 9 (its sources: 1). Plan only sources it has, or import more first ' +
-        '(`studio sources add cleo <files>`). Nothing was planned or journaled.',
+        '(studio.importSources). Nothing was planned or journaled.',
     );
     const mixed = await studio.plan('cleo', { ratings: ['sfw'], sources: [1, 7, 8] }).catch((error: unknown) => error);
     expect((mixed as Error).message).toMatch(/^Model "cleo" has no sources 7-8 \(its sources: 1\)\./);
@@ -295,7 +295,7 @@ describe('plan checks the sources and targets it is asked for', () => {
     expect(ValidationError.isInstance(badTargets)).toBe(true);
     expect((badTargets as ValidationError).field).toBe('targets');
     expect((badTargets as Error).message).toMatch(
-      /^Model "cleo" has no sfw target 5 \(its sfw targets: 1-3\)\. .*`studio targets add cleo <files> --rating sfw`/,
+      /^Model "cleo" has no sfw target 5 \(its sfw targets: 1-3\)\. .*\(studio\.importTargets\)/,
     );
 
     expect(await journalText(r, 'cleo')).toBe('');
@@ -332,11 +332,20 @@ describe('plan checks the sources and targets it is asked for', () => {
     expect(r.calls).toEqual({ swap: 1, enhance: 1 });
     // The journal says why: their swap stages are failed with the reason (their enhance stages wait on the swap).
     const status = await studio.status('dora');
-    expect(status.failed.map(({ unitId, stage, code }) => ({ unitId, stage, code })).sort(byUnit)).toEqual([
+    expect(
+      status.failed.map(({ stageId, stage, code }) => ({ unitId: stageId ?? '', stage, code })).sort(byUnit),
+    ).toEqual([
       { unitId: 'dora:s1:t002:sfw:swapped', stage: 'target-check', code: 'missing-target' },
       { unitId: 'dora:s2:t001:sfw:swapped', stage: 'source-check', code: 'missing-source' },
       { unitId: 'dora:s2:t002:sfw:swapped', stage: 'source-check', code: 'missing-source' },
     ]);
+    expect(status.failed.map((failure) => failure.unitId).sort()).toEqual([
+      'dora:s1:t002:sfw',
+      'dora:s2:t001:sfw',
+      'dora:s2:t002:sfw',
+    ]);
+    expect(status.units).toMatchObject({ total: 4, done: 1, failed: 3 });
+    expect(status.stages).toMatchObject({ total: 8, done: 2, failed: 3, pending: 3 });
     expect(status.pending.sort()).toEqual([
       'dora:s1:t002:sfw:enhanced',
       'dora:s2:t001:sfw:enhanced',

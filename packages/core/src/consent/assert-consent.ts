@@ -49,7 +49,7 @@ export function consentProblems(holder: ConsentHolder, request: ConsentRequest):
 }
 
 function howToFix(holder: ConsentHolder, request: ConsentRequest, missing: string[]): string {
-  const command = `\`studio consent set ${holder.name}\` or workspace.setConsent("${holder.name}", record)`;
+  const command = `workspace.setConsent("${holder.name}", record)`;
   if (!holder.consent) {
     return `Record the subject's documented consent first with ${command}.`;
   }
@@ -81,6 +81,6 @@ export function assertConsent(holder: ConsentHolder, request: ConsentRequest): v
   throw new ConsentError(
     `Consent for model "${holder.name}" does not cover ${request.use} of "${request.rating}" content: ` +
       `${missing.join('; ')}. ${howToFix(holder, request, missing)}`,
-    { model: holder.name, missing },
+    { model: holder.name, missing, hint: { action: 'set-consent', model: holder.name } },
   );
 }

@@ -1,9 +1,34 @@
 const marker = Symbol.for('model-studio.error');
 
+/**
+ * A next step, as data: front-ends turn it into their own words (the CLI into a `studio …` command, a web UI into a
+ * button). Core's messages never name a front-end's commands.
+ */
+export interface ErrorHint {
+  /**
+   * What to do, a stable key: `create-model`, `delete-model`, `import-sources`, `import-targets`, `set-consent`,
+   * `revoke-consent` (again, to delete data once a run stopped), `status` (look while another process runs the model).
+   */
+  action:
+    | 'create-model'
+    | 'delete-model'
+    | 'import-sources'
+    | 'import-targets'
+    | 'set-consent'
+    | 'revoke-consent'
+    | 'status';
+  /** The model it concerns. */
+  model: string;
+  /** The rating it concerns, where one does. */
+  rating?: string;
+}
+
 /** Options shared by every {@link ModelStudioError}. */
 export interface ModelStudioErrorOptions {
   /** The error that caused this one. */
   cause?: unknown;
+  /** The next step, for front-ends to phrase (see {@link ErrorHint}). */
+  hint?: ErrorHint;
 }
 
 /**
@@ -24,11 +49,14 @@ export class ModelStudioError extends Error {
   private readonly [marker] = true;
   /** Stable machine-readable code, e.g. `validation`, `consent`, `budget-exceeded`. */
   readonly code: string;
+  /** The next step as data, when there is one (see {@link ErrorHint}). */
+  readonly hint: ErrorHint | undefined;
 
   constructor(code: string, message: string, options: ModelStudioErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ModelStudioError';
     this.code = code;
+    this.hint = options.hint;
   }
 
   /** True when `error` is a ModelStudioError from any copy of this package. */

@@ -115,7 +115,7 @@ interface MutableTotals {
 }
 
 /** @internal The folded ledger: per (item, op) slots, idempotency keys and running totals per unit of account. */
-class LedgerState {
+export class LedgerState {
   readonly slots = new Map<string, LedgerSlot>();
   readonly actualKeys = new Map<string, LedgerEntry>();
   readonly uncertainKeys = new Map<string, LedgerEntry>();

@@ -5,7 +5,6 @@ export {
   type LedgerRecordResult,
   openLedger,
 } from './cost-ledger.js';
-export { estimateRun, type PlannedCall, type PriceTable, type RunEstimate } from './estimate-run.js';
 export type { ChargeSource, LedgerEntry, LedgerEntryInput, LedgerEntryKind } from './ledger-entry.js';
 export {
   formatLedgerSummary,

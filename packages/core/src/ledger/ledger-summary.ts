@@ -3,7 +3,7 @@ import type { ChargeSource, LedgerEntry } from './ledger-entry.js';
 /** Says where "actual" amounts come from; shown wherever a summary is. */
 export const PRICE_TABLE_NOTE =
   'Amounts with source "price-table" were computed from the prices in the model config, not reported by the ' +
-  'provider: the MaxStudio API reports no charges. Check your provider account for what was really billed.';
+  'provider. Check your provider account for what was really billed.';
 
 /** A field a summary can group by (it always groups by unit of account too). */
 export type LedgerDimension = 'model' | 'op' | 'rating' | 'provider' | 'itemId';

@@ -19,5 +19,14 @@ export {
 } from './result-name.js';
 export { windowsDeviceNames } from './slug-rules.js';
 export { formatSourceName, formatTargetName, parseSourceName, parseTargetName } from './source-and-target-names.js';
-export { assertRelativeFilePath, storageKeys } from './storage-keys.js';
-export { parseUnitId, type UnitIdParts, unitId } from './unit-id.js';
+export { assertRelativeFilePath, modelRecordFiles, storageKeys } from './storage-keys.js';
+export {
+  parseStageId,
+  parseUnitId,
+  type StageIdParts,
+  stageId,
+  stageOfStageId,
+  type UnitIdParts,
+  unitId,
+  unitIdOfStage,
+} from './unit-id.js';

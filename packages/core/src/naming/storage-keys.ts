@@ -34,6 +34,16 @@ function versionKey(model: string, kind: 'datasets' | 'loras', version: string, 
 }
 
 /**
+ * The file names of a model's records, in its folder: the progress journal, the cost ledger and the run lock. They live
+ * in the workspace's local folder (`Workspace.localModelDir`) even when photos and results are in S3.
+ */
+export const modelRecordFiles = {
+  journal: 'progress.jsonl',
+  ledger: 'costs.jsonl',
+  runLock: 'run.lock',
+} as const;
+
+/**
  * Storage keys for every file of the workspace layout (the same tree for LocalStorage and S3). Every builder checks
  * its parts and throws a `ValidationError` for a part that breaks its rule, so no key built here leaves the
  * workspace. Prefixes end with `/` so `models/andie/` never matches `models/andie-2/`.
@@ -100,7 +110,7 @@ export const storageKeys = Object.freeze({
   /** A file inside a LoRA version, e.g. `lora.safetensors`: `models/<model>/loras/<version>/<file>`. */
   lora: (model: string, version: string, file: string): string => versionKey(model, 'loras', version, file),
   /** The append-only progress journal: `models/<model>/progress.jsonl`. */
-  progress: (model: string): string => `${modelPrefix(model)}progress.jsonl`,
+  progress: (model: string): string => `${modelPrefix(model)}${modelRecordFiles.journal}`,
   /** The append-only cost ledger: `models/<model>/costs.jsonl`. */
-  costs: (model: string): string => `${modelPrefix(model)}costs.jsonl`,
+  costs: (model: string): string => `${modelPrefix(model)}${modelRecordFiles.ledger}`,
 });

@@ -1,39 +1,77 @@
+import { ValidationError } from '../errors/validation-error.js';
 import { padTargetNumber } from './image-number.js';
-import { assertResultNameParts, type ResultNameParts, resultPartsFromMatch } from './result-name.js';
+import { assertResultNameParts, type ResultNameParts, type ResultStage, resultPartsFromMatch } from './result-name.js';
+
+/** What a unit id names: one source swapped onto one target for one rating (`<model>:s<n>:t<ttt>:<rating>`). */
+export type UnitIdParts = Omit<ResultNameParts, 'stage'>;
+
+/** What a stage id names: one stage of a unit (`<model>:s<n>:t<ttt>:<rating>:<stage>`). */
+export type StageIdParts = ResultNameParts;
 
 /**
- * What a unit id names: a result's parts, with the stage optional. Without a stage the id names the whole unit
- * (swap and enhance of one source onto one target); with it, one stage of that unit.
- */
-export type UnitIdParts = Omit<ResultNameParts, 'stage'> & { stage?: ResultNameParts['stage'] | undefined };
-
-/**
- * The stable id of one unit of work, used by the progress journal and cost ledger (DESIGN.md, crash safety):
- * `<model>:s<n>:t<ttt>:<rating>:<stage>`, or `<model>:s<n>:t<ttt>:<rating>` for the whole unit when `stage` is
- * omitted. Throws a `ValidationError` when a part breaks its rule.
+ * The stable id of one unit of work (DESIGN.md, crash safety): `<model>:s<n>:t<ttt>:<rating>`. A unit passes through
+ * several stages; see {@link stageId} for the id of one of them. Throws a `ValidationError` when a part breaks its
+ * rule, or when `parts` carries a `stage` (ask {@link stageId} for a stage's id).
  *
  * @example
  * ```ts
- * unitId({ model: 'andie', source: 2, target: 3, rating: 'sfw', stage: 'enhanced' }); // 'andie:s2:t003:sfw:enhanced'
- * unitId({ model: 'andie', source: 2, target: 3, rating: 'sfw' });                    // 'andie:s2:t003:sfw'
+ * unitId({ model: 'andie', source: 2, target: 3, rating: 'sfw' }); // 'andie:s2:t003:sfw'
  * ```
  */
 export function unitId(parts: UnitIdParts): string {
-  assertResultNameParts({ ...parts, stage: parts.stage ?? 'swapped' });
-  const base = `${parts.model}:s${parts.source}:t${padTargetNumber(parts.target)}:${parts.rating}`;
-  return parts.stage === undefined ? base : `${base}:${parts.stage}`;
+  if ((parts as { stage?: unknown }).stage !== undefined) {
+    throw new ValidationError('unitId() names a whole unit and takes no stage: use stageId() for the id of a stage.', {
+      field: 'stage',
+      value: (parts as { stage?: unknown }).stage,
+    });
+  }
+  assertResultNameParts({ ...parts, stage: 'swapped' });
+  return `${parts.model}:s${parts.source}:t${padTargetNumber(parts.target)}:${parts.rating}`;
 }
 
 /**
- * Parses an id written by {@link unitId}; `undefined` when it does not follow the rule. The result has a `stage`
- * only when the id has one.
+ * The stable id of one stage of a unit, used by the progress journal and the cost ledger:
+ * `<model>:s<n>:t<ttt>:<rating>:<stage>`. Throws a `ValidationError` when a part breaks its rule.
+ *
+ * @example
+ * ```ts
+ * stageId({ model: 'andie', source: 2, target: 3, rating: 'sfw', stage: 'enhanced' }); // 'andie:s2:t003:sfw:enhanced'
+ * ```
  */
+export function stageId(parts: StageIdParts): string {
+  assertResultNameParts(parts);
+  return `${parts.model}:s${parts.source}:t${padTargetNumber(parts.target)}:${parts.rating}:${parts.stage}`;
+}
+
+const idPattern = /^([^:]+):s(\d+):t(\d{3,}):([^:]+)(?::([^:]+))?$/;
+
+/** Parses a unit id written by {@link unitId}; `undefined` when it does not follow the rule (a stage id included). */
 export function parseUnitId(id: string): UnitIdParts | undefined {
-  const match = /^([^:]+):s(\d+):t(\d{3,}):([^:]+)(?::(swapped|enhanced))?$/.exec(id);
-  if (!match) return undefined;
-  const stage = match[5];
-  match[5] = stage ?? 'swapped';
-  const parts: UnitIdParts | undefined = resultPartsFromMatch(match);
-  if (parts && stage === undefined) delete parts.stage;
-  return parts;
+  const match = idPattern.exec(id);
+  if (!match || match[5] !== undefined) return undefined;
+  match[5] = 'swapped';
+  const parts = resultPartsFromMatch(match);
+  if (!parts) return undefined;
+  const { stage: _stage, ...unit } = parts;
+  return unit;
+}
+
+/** Parses a stage id written by {@link stageId}; `undefined` when it does not follow the rule. */
+export function parseStageId(id: string): StageIdParts | undefined {
+  const match = idPattern.exec(id);
+  if (!match || match[5] === undefined) return undefined;
+  return resultPartsFromMatch(match);
+}
+
+/** The unit id of a stage id (`andie:s2:t003:sfw` for `andie:s2:t003:sfw:enhanced`); `undefined` for a bad id. */
+export function unitIdOfStage(id: string): string | undefined {
+  const parts = parseStageId(id);
+  if (!parts) return undefined;
+  const { stage: _stage, ...unit } = parts;
+  return unitId(unit);
+}
+
+/** The stage of a stage id (`enhanced` for `andie:s2:t003:sfw:enhanced`); `undefined` for a bad id. */
+export function stageOfStageId(id: string): ResultStage | undefined {
+  return parseStageId(id)?.stage;
 }

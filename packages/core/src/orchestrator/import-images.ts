@@ -83,8 +83,8 @@ export function assertSourceConsent(config: ModelConfig): void {
   const rating = config.consent?.allowedRatings[0];
   if (rating === undefined) {
     throw new ConsentError(
-      `Model "${config.name}" has no consent record: record the subject's documented consent before importing photos of them (\`studio consent set ${config.name}\` or workspace.setConsent).`,
-      { model: config.name, missing: ['no consent record'] },
+      `Model "${config.name}" has no consent record: record the subject's documented consent before importing photos of them (workspace.setConsent).`,
+      { model: config.name, missing: ['no consent record'], hint: { action: 'set-consent', model: config.name } },
     );
   }
   assertConsent(config, { rating, use: 'swap' });

@@ -1,10 +1,13 @@
-export { createStudio, priceTableNote } from './create-studio.js';
+export { createStudio } from './create-studio.js';
+export { defaultPriceNote } from './price-note.js';
+export type { GateVerdict, PaidStage, StageContext, StageGate, StagePhoto, UnitWork } from './stage.js';
 export type {
   CopyFailure,
   CostEstimate,
   ImportInput,
   ImportOptions,
   ImportResult,
+  ModelCosts,
   ModelStatus,
   Plan,
   PlannedUnit,
@@ -12,6 +15,7 @@ export type {
   RunBudget,
   RunOptions,
   RunSummary,
+  StateCounts,
   Studio,
   StudioEvent,
   StudioLogger,

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { ValidationError } from '../errors/index.js';
 import { openJournal, type ProgressJournal, type UnitState } from '../journal/index.js';
 import { type Budget, type CostLedger, createBudget, openLedger } from '../ledger/index.js';
+import { modelRecordFiles } from '../naming/index.js';
 import { acquireModelRunLock } from '../workspace/model-run-lock.js';
-import type { Charge, RunRecorder, StageState } from './run-recorder.js';
+import type { Charge, PlannedStage, RunRecorder, StageState } from './run-recorder.js';
 
 /** Options for {@link openRunRecorder}. */
 export interface RunRecorderOptions {
@@ -25,8 +26,8 @@ export async function openRunRecorder(options: RunRecorderOptions): Promise<RunR
   await mkdir(options.dir, { recursive: true });
   const release = await acquireModelRunLock(options.dir, options.model);
   try {
-    const journal = await openJournal(join(options.dir, 'progress.jsonl'));
-    const ledger = await openLedger(join(options.dir, 'costs.jsonl'));
+    const journal = await openJournal(join(options.dir, modelRecordFiles.journal));
+    const ledger = await openLedger(join(options.dir, modelRecordFiles.ledger));
     await reconcileInterrupted(journal, ledger, options.model);
     return new JournalLedgerRecorder(journal, ledger, options.model, options.budget, release);
   } catch (error) {
@@ -46,10 +47,13 @@ export function stageStateOf(unit: UnitState | undefined): StageState {
   const completed = ops.find((op) => op.status === 'completed');
   if (completed) return { status: 'done', outputKeys: [...(completed.outputKeys ?? [])] };
   const inFlight = ops.find((op) => op.status === 'submitted' && op.jobId);
-  if (inFlight) return { status: 'in-flight', jobId: inFlight.jobId!, provider: inFlight.provider ?? 'unknown' };
-  if (ops.some((op) => op.status === 'uncertain' || op.status === 'submitting')) return { status: 'uncertain' };
+  if (inFlight) {
+    return { status: 'in-flight', jobId: inFlight.jobId!, provider: inFlight.provider ?? 'unknown', op: inFlight.op };
+  }
+  const uncertain = ops.find((op) => op.status === 'uncertain' || op.status === 'submitting');
+  if (uncertain) return { status: 'uncertain', op: uncertain.op };
   const failed = ops.find((op) => op.status === 'failed');
-  if (failed?.error) return { status: 'failed', ...failed.error };
+  if (failed?.error) return { status: 'failed', op: failed.op, ...failed.error };
   return { status: 'pending' };
 }
 
@@ -145,18 +149,13 @@ class JournalLedgerRecorder implements RunRecorder {
     return [...this.planOrder];
   }
 
-  async planned(stageIds: string[]): Promise<void> {
-    const fresh = stageIds.filter((stageId) => !this.planSet.has(stageId));
-    for (const stageId of fresh) this.remember(stageId);
+  async planned(stages: readonly PlannedStage[]): Promise<void> {
+    const fresh = stages.filter((stage) => !this.planSet.has(stage.stageId));
+    for (const stage of fresh) this.remember(stage.stageId);
     // Appended together: the journal writes them in order and shares fsyncs between concurrent appends.
+    // (The journal's on-disk field for a stage id is `unitId`, as in files written before stage ids had a name.)
     await Promise.all(
-      fresh.map((stageId) =>
-        this.journal.append({
-          type: 'planned',
-          unitId: stageId,
-          ops: [stageId.endsWith(':swapped') ? 'swap' : 'enhance'],
-        }),
-      ),
+      fresh.map((stage) => this.journal.append({ type: 'planned', unitId: stage.stageId, ops: [stage.op] })),
     );
   }
 

@@ -5,9 +5,15 @@
 export type StageState =
   | { status: 'pending' }
   | { status: 'done'; outputKeys: string[] }
-  | { status: 'in-flight'; jobId: string; provider: string }
-  | { status: 'uncertain' }
-  | { status: 'failed'; code: string; message: string; retryable: boolean };
+  | { status: 'in-flight'; jobId: string; provider: string; op: string }
+  | { status: 'uncertain'; op?: string }
+  | { status: 'failed'; op: string; code: string; message: string; retryable: boolean };
+
+/** A stage of a plan, as journaled: its id and the op that runs it. */
+export interface PlannedStage {
+  stageId: string;
+  op: string;
+}
 
 /** A charge to record. */
 export interface Charge {
@@ -27,7 +33,8 @@ export interface RunRecorder {
   units(): import('../journal/index.js').UnitState[];
   /** Stage ids planned for the model, in plan order. */
   plannedStages(): string[];
-  planned(stageIds: string[]): Promise<void>;
+  /** Journals the stages of a plan (each with the op it runs), once each, before the plan runs. */
+  planned(stages: readonly PlannedStage[]): Promise<void>;
   /**
    * Records that `op` is about to be sent (after an approval, when the last attempt was uncertain). With `deferred`,
    * it is written with the journal's next immediate event; a refused transition still rejects before anything is sent.

@@ -4,13 +4,17 @@ import type { FaceDetector } from '../interfaces/face-detector.js';
 import type { FaceSwapper } from '../interfaces/face-swapper.js';
 import type { ImageProcessor } from '../interfaces/image-processor.js';
 import type { Storage } from '../interfaces/storage.js';
+import type { LedgerDimension, LedgerSummary } from '../ledger/index.js';
 
 /** A stage of a unit of work. */
 export type UnitStage = 'swapped' | 'enhanced';
 
-/** One unit of work: swap source `source` onto target `target` for `rating`, then verify and enhance. */
+/**
+ * One unit of work: swap source `source` onto target `target` for `rating`, then verify and enhance. A unit passes
+ * through stages; each stage has its own id (`stageId()`: the unit id with `:swapped` / `:enhanced` appended).
+ */
 export interface PlannedUnit {
-  /** Stable id, `<model>:s<n>:t<ttt>:<rating>` (stage ids append `:swapped` / `:enhanced`). */
+  /** Stable unit id, `<model>:s<n>:t<ttt>:<rating>` (see `unitId()`). */
   id: string;
   model: string;
   source: number;
@@ -53,7 +57,7 @@ export interface CostEstimate {
   total: Record<string, number>;
   /** Units already done that the run will skip. */
   alreadyDone: number;
-  /** Where the prices come from (the MaxStudio API reports no charges: they come from the price table). */
+  /** Where the prices come from: the provider's `priceNote` (e.g. that its API reports no charges), else core's. */
   note: string;
 }
 
@@ -85,7 +89,10 @@ export interface RunOptions {
 
 /** Why a unit failed, for the summary. */
 export interface UnitFailure {
+  /** The unit (`<model>:s<n>:t<ttt>:<rating>`). */
   unitId: string;
+  /** The stage the failure is journaled on (`<unit>:swapped` / `<unit>:enhanced`), when it got that far. */
+  stageId?: string;
   /**
    * The stage that failed. `source-check` and `target-check` with code `missing-source` / `missing-target`: the unit's
    * source or target file no longer exists (deleted after the unit was planned); nothing was paid for it.
@@ -148,11 +155,13 @@ export interface RunSummary {
 export type StudioEvent =
   | { type: 'run-start'; model: string; total: number; alreadyDone: number; estimate: CostEstimate }
   | { type: 'unit-start'; unitId: string; fileName: string; index: number; total: number }
-  | { type: 'stage-start'; unitId: string; stage: UnitFailure['stage'] }
+  | { type: 'stage-start'; unitId: string; stage: UnitFailure['stage']; stageId?: string }
   | {
       type: 'stage-end';
       unitId: string;
       stage: UnitFailure['stage'];
+      /** The journaled stage the step belongs to (absent for the unit's consent check). */
+      stageId?: string;
       ok: boolean;
       jobId?: string;
       reattached?: boolean;
@@ -161,6 +170,7 @@ export type StudioEvent =
   | {
       type: 'cost-recorded';
       unitId: string;
+      stageId: string;
       op: string;
       amount: number;
       unit: string;
@@ -256,24 +266,65 @@ export interface Studio {
    */
   resume(model: string, options?: RunOptions): Promise<RunSummary>;
   /**
-   * Journal-derived status of a model: done, pending, in-flight, uncertain and failed stage ids (`<unit>:swapped` and
-   * `<unit>:enhanced` per unit).
+   * Journal-derived status of a model: unit-level and stage-level counts, and the stage ids by state. Read-only: it
+   * never writes or locks the journal, so it works while another process runs the model.
    */
   status(model: string): Promise<ModelStatus>;
+  /**
+   * The model's cost ledger summed per operation and rating (or `by`), with the note on where amounts come from.
+   * Read-only: it never repairs, appends to or locks the ledger, so it works while another process runs the model.
+   */
+  costs(model: string, options?: { by?: LedgerDimension[] }): Promise<ModelCosts>;
   /** Stops any run of the model, records the revocation and optionally deletes the model's data everywhere. */
   revokeConsent(model: string, options: import('../workspace/index.js').RevokeConsentOptions): Promise<void>;
   /** Closes journals and ledgers. */
   close(): Promise<void>;
 }
 
-/** Status of a model's Phase 1 work, from its journal. */
+/** Counts of a model's units or stages by state. */
+export interface StateCounts {
+  total: number;
+  /** Units: every stage done. Stages: done. */
+  done: number;
+  pending: number;
+  /** Submitted jobs with a journaled id: a resume reattaches them, never pays again. */
+  inFlight: number;
+  /** Submissions that may have been charged without a recorded job id. */
+  uncertain: number;
+  failed: number;
+}
+
+/**
+ * Status of a model's work, from its journal. A unit counts by its furthest state: failed when a stage failed, else
+ * uncertain, else in flight, else pending, and done when every stage is done.
+ */
 export interface ModelStatus {
   model: string;
+  /** Units (`<model>:s<n>:t<ttt>:<rating>`) by state. */
+  units: StateCounts;
+  /** Stages (a swap and an enhance per unit) by state. */
+  stages: StateCounts;
+  /** Stage ids done. */
   done: string[];
+  /** Stage ids not started (or failed for a reason that may pass and not yet retried). */
   pending: string[];
-  inFlight: { unitId: string; jobId: string; op: string }[];
+  /** Stages whose job is submitted: the stage id, its unit, the job id and the op. */
+  inFlight: { stageId: string; unitId: string; jobId: string; op: string }[];
+  /** Stage ids whose submission is uncertain. */
   uncertain: string[];
+  /** Failed stages: `unitId` is the unit, `stageId` the stage, `stage` the step that failed. */
   failed: UnitFailure[];
+}
+
+/** A model's cost ledger, summed (see {@link Studio.costs}). */
+export interface ModelCosts {
+  model: string;
+  /** The ledger file (in the workspace's local folder). */
+  file: string;
+  /** Rows per group, totals, and `note` when amounts come from the price table. */
+  summary: LedgerSummary;
+  /** Lines that could not be read (a line being written by a running process, or a corrupt one); never repaired. */
+  skippedLines: number;
 }
 
 /** Settings for {@link createStudio}. */
@@ -285,14 +336,23 @@ export interface StudioSettings {
    * target faces are found with `faceChecker`, which also verifies identities.
    */
   faceDetector?: FaceDetector;
-  /** Swaps the source's face onto targets (e.g. `createMaxStudioProvider(...).swapper`). */
-  swapper: FaceSwapper;
-  /** Enhances verified swaps 2x (e.g. `createMaxStudioProvider(...).enhancer`). */
-  enhancer: Enhancer;
-  /** Counts faces in imports and targets, and verifies each swap shows the source person (e.g. `createQualityChecker()`). */
-  faceChecker: FaceChecker;
-  /** Normalises imports to JPEG and writes the AI-generated XMP mark on results (e.g. `createImageProcessor()`). */
-  imageProcessor: ImageProcessor;
+  /**
+   * Swaps the source's face onto targets (e.g. `createMaxStudioProvider(...).swapper`). Needed by `run` and `resume`;
+   * the verbs that pay nothing (plan, estimate, status, costs) work without it.
+   */
+  swapper?: FaceSwapper;
+  /** Enhances verified swaps 2x (e.g. `createMaxStudioProvider(...).enhancer`). Needed by `run` and `resume`. */
+  enhancer?: Enhancer;
+  /**
+   * Counts faces in imports and targets, and verifies each swap shows the source person (e.g. `createQualityChecker()`).
+   * Needed by imports, `run` and `resume`.
+   */
+  faceChecker?: FaceChecker;
+  /**
+   * Normalises imports to JPEG and writes the AI-generated XMP mark on results (e.g. `createImageProcessor()`).
+   * Needed by imports, `run` and `resume`.
+   */
+  imageProcessor?: ImageProcessor;
   /**
    * More storages results are copied to as they finish (e.g. S3). A failed copy does not fail its unit: it is reported
    * in {@link RunSummary.copyFailures} and a `result-mirror-failed` event, and the next run copies what is missing.

@@ -8,7 +8,14 @@ import type {
   Storage,
   WaitOptions,
 } from '../interfaces/index.js';
+import { imageDimensions } from '../orchestrator/image-dimensions.js';
 import type { StorageContractTestApi } from './storage-contract-tests.js';
+
+/**
+ * Core's `imageDimensions` (width and height from a JPEG, PNG, GIF or WebP header; `undefined` for other formats),
+ * re-exported here for compatibility: import it from `@model-studio/core`.
+ */
+export { type ImageDimensions, imageDimensions } from '../orchestrator/image-dimensions.js';
 
 /** The parts of a test runner the provider suite uses (the same as the storage suite's): pass vitest's or jest's. */
 export type ProviderContractTestApi = StorageContractTestApi;
@@ -40,28 +47,6 @@ export interface ProviderContractOptions {
   setup: () => Promise<ProviderContractSubject>;
   /** Timeout of each test, ms (paid jobs take time). @default 60000 */
   timeout?: number;
-}
-
-/** Width and height from a JPEG's SOF marker or a PNG's IHDR; `undefined` for other formats. */
-export function imageDimensions(bytes: Uint8Array): { width: number; height: number } | undefined {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.byteLength > 24 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) {
-    return { width: view.getUint32(16), height: view.getUint32(20) };
-  }
-  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return undefined;
-  let offset = 2;
-  while (offset + 9 < bytes.byteLength) {
-    if (bytes[offset] !== 0xff) {
-      offset++;
-      continue;
-    }
-    const marker = bytes[offset + 1] ?? 0;
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      return { height: view.getUint16(offset + 5), width: view.getUint16(offset + 7) };
-    }
-    offset += 2 + view.getUint16(offset + 2);
-  }
-  return undefined;
 }
 
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {

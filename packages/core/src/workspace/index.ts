@@ -6,6 +6,7 @@ export {
   migrateModelConfig,
   modelConfigSchema,
 } from './model-config.js';
+export type { ModelOverview } from './model-overview.js';
 export { type ModelRegistry, type ModelSummary, modelRegistrySchema } from './model-registry.js';
 export {
   defaultModelSettings,

@@ -2,6 +2,7 @@ import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ModelBusyError } from '../errors/model-busy-error.js';
+import { modelRecordFiles } from '../naming/storage-keys.js';
 
 function isAlive(pid: number): boolean {
   if (pid === process.pid) return true;
@@ -20,7 +21,7 @@ function isAlive(pid: number): boolean {
  * @throws {ModelBusyError} when a live process holds it.
  */
 export async function acquireModelRunLock(dir: string, model: string): Promise<() => Promise<void>> {
-  const path = join(dir, 'run.lock');
+  const path = join(dir, modelRecordFiles.runLock);
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       const handle = await open(path, 'wx');
@@ -39,7 +40,7 @@ export async function acquireModelRunLock(dir: string, model: string): Promise<(
 
 /** The pid holding the model's lock, when a live process does. */
 export async function modelRunLockHolder(dir: string): Promise<number | undefined> {
-  const pid = Number.parseInt(await readFile(join(dir, 'run.lock'), 'utf8').catch(() => ''), 10);
+  const pid = Number.parseInt(await readFile(join(dir, modelRecordFiles.runLock), 'utf8').catch(() => ''), 10);
   return Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid) ? pid : undefined;
 }
 

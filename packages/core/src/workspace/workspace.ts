@@ -8,14 +8,21 @@ import {
   type TargetProvenanceEntry,
   type TargetProvenanceRecord,
 } from '../consent/target-provenance.js';
-import { NotFoundError, ValidationError } from '../errors/index.js';
+import { ModelBusyError, NotFoundError, ValidationError } from '../errors/index.js';
 import type { Storage } from '../interfaces/storage.js';
-import { assertModelName, assertRating, parseSourceName, parseTargetName, storageKeys } from '../naming/index.js';
-import { ModelBusyError } from '../errors/index.js';
-import { type ModelRunLockWaitOptions, modelRunLockHolder, withModelRunLock } from './model-run-lock.js';
+import {
+  assertModelName,
+  assertRating,
+  modelRecordFiles,
+  parseSourceName,
+  parseTargetName,
+  storageKeys,
+} from '../naming/index.js';
 import { KeyedLock } from './keyed-lock.js';
 import { MODEL_CONFIG_VERSION, type ModelConfig, migrateModelConfig, modelConfigSchema } from './model-config.js';
+import { type ModelOverview, modelOverview } from './model-overview.js';
 import { type ModelSummary, readModelRegistry, writeModelRegistry } from './model-registry.js';
+import { type ModelRunLockWaitOptions, modelRunLockHolder, withModelRunLock } from './model-run-lock.js';
 import { initialModelSettings, type ModelSettingsInput, mergeModelSettings } from './model-settings.js';
 import { describeKey, readJson, writeJson } from './storage-json.js';
 import { validationErrorFromZod } from './zod-issues.js';
@@ -109,7 +116,7 @@ export interface WorkspaceInit {
 }
 
 /** Kept by `revokeConsent({ deleteData: true })`; `run.lock` is the run lock the deletion holds, released after. */
-const keptOnRevocation = new Set(['config.json', 'costs.jsonl', 'run.lock']);
+const keptOnRevocation = new Set(['config.json', modelRecordFiles.ledger, modelRecordFiles.runLock]);
 
 /**
  * A workspace: the model registry (`models.json`), each model's `config.json` (settings, consent record, target
@@ -167,8 +174,8 @@ export class Workspace {
       if (existing) {
         throw new ValidationError(
           `Model "${name}" already exists (created ${existing.createdAt}). Choose another name, or delete it first ` +
-            `with workspace.deleteModel("${name}") / \`studio models delete ${name}\`.`,
-          { field: 'model name', value: name },
+            `(workspace.deleteModel("${name}")).`,
+          { field: 'model name', value: name, hint: { action: 'delete-model', model: name } },
         );
       }
       const configKey = storageKeys.config(name);
@@ -216,8 +223,8 @@ export class Workspace {
       throw new NotFoundError(
         `Model "${name}" does not exist in workspace ${this.root}` +
           (names.length > 0 ? ` (models: ${names.join(', ')})` : ' (it has no models yet)') +
-          `. Create it with workspace.createModel("${name}") / \`studio models create ${name}\`.`,
-        { kind: 'model', name },
+          `. Create it first (workspace.createModel("${name}")).`,
+        { kind: 'model', name, hint: { action: 'create-model', model: name } },
       );
     }
     const config = migrateModelConfig(raw, { now: this.#clock(), source: describeKey(this.storage, key) });
@@ -265,6 +272,7 @@ export class Workspace {
           holder,
           `Model "${name}" is being run by another process (pid ${holder}): nothing was deleted. Stop that run ` +
             `(or revoke consent, which stops it before its next paid call), then delete the model again.`,
+          { action: 'delete-model', model: name },
         );
       }
       const registry = await readModelRegistry(this.storage);
@@ -377,7 +385,8 @@ export class Workspace {
           `Consent for model "${model}" is revoked, but its data was NOT deleted: a run of it is in progress in ` +
             `process ${pid}${waitMs > 0 ? ` and did not stop within ${waitMs / 1000} s` : ''}. The run stops before ` +
             `its next paid call; once it has, delete the data by revoking again with deleteData ` +
-            `(waitForRunMs waits for the run) / \`studio consent revoke ${model} --reason "..." --delete-data\`.`,
+            `(waitForRunMs waits for the run).`,
+          { action: 'revoke-consent', model },
         ),
     };
     if (options.signal) lockOptions.signal = options.signal;
@@ -423,14 +432,46 @@ export class Workspace {
     return [...(config.targets[rating] ?? [])].sort((a, b) => a.n - b.n);
   }
 
+  /**
+   * Counts of a model's sources, targets and results (per rating) and the state of its consent, from one listing of
+   * its files. Read-only.
+   * @example
+   * ```ts no-run
+   * const { sources, targets, consent } = await workspace.overview('andie');
+   * ```
+   */
+  async overview(model: string, options: { signal?: AbortSignal } = {}): Promise<ModelOverview> {
+    return modelOverview(this.storage, await this.getModel(model), options);
+  }
+
+  /** The numbers of the model's stored source photos (`<model>-source-<n>.jpg`), ascending. */
+  async sourceNumbers(model: string, options: { signal?: AbortSignal } = {}): Promise<number[]> {
+    const prefix = storageKeys.sourcePrefix(model);
+    return this.#numbersUnder(
+      prefix,
+      (name) => parseSourceName(name),
+      (parsed) => parsed.source,
+      model,
+      options,
+    );
+  }
+
+  /** The numbers of the model's stored targets of `rating` (`<model>-t<ttt>.jpg`), ascending. */
+  async targetNumbers(model: string, rating: string, options: { signal?: AbortSignal } = {}): Promise<number[]> {
+    assertRating(rating);
+    const prefix = storageKeys.targetPrefix(model, rating);
+    return this.#numbersUnder(
+      prefix,
+      (name) => parseTargetName(name),
+      (parsed) => parsed.target,
+      model,
+      options,
+    );
+  }
+
   /** The number the next imported source photo gets: one more than the highest stored (1 when none). */
   async nextSourceNumber(model: string, options: { signal?: AbortSignal } = {}): Promise<number> {
-    let highest = 0;
-    for await (const object of this.storage.list({ prefix: storageKeys.sourcePrefix(model), signal: options.signal })) {
-      const parsed = parseSourceName(object.key.slice(object.key.lastIndexOf('/') + 1));
-      if (parsed?.model === model) highest = Math.max(highest, parsed.source);
-    }
-    return highest + 1;
+    return nextNumber(await this.sourceNumbers(model, options));
   }
 
   /**
@@ -438,18 +479,27 @@ export class Workspace {
    * provenance records (1 when none), so imports append and never overwrite.
    */
   async nextTargetNumber(model: string, rating: string, options: { signal?: AbortSignal } = {}): Promise<number> {
-    const prefix = storageKeys.targetPrefix(model, rating);
-    let highest = 0;
-    for await (const object of this.storage.list({ prefix, signal: options.signal })) {
-      const parsed = parseTargetName(object.key.slice(prefix.length));
-      if (parsed?.model === model) highest = Math.max(highest, parsed.target);
-    }
+    const stored = await this.targetNumbers(model, rating, options);
     const config = await this.getModel(model).catch((error: unknown) => {
       if (NotFoundError.isInstance(error)) return undefined;
       throw error;
     });
-    for (const record of config?.targets[rating] ?? []) highest = Math.max(highest, record.n);
-    return highest + 1;
+    return nextNumber([...stored, ...(config?.targets[rating] ?? []).map((record) => record.n)]);
+  }
+
+  async #numbersUnder<Parsed extends { model: string }>(
+    prefix: string,
+    parse: (name: string) => Parsed | undefined,
+    numberOf: (parsed: Parsed) => number,
+    model: string,
+    options: { signal?: AbortSignal },
+  ): Promise<number[]> {
+    const numbers: number[] = [];
+    for await (const object of this.storage.list({ prefix, signal: options.signal })) {
+      const parsed = parse(object.key.slice(prefix.length));
+      if (parsed?.model === model) numbers.push(numberOf(parsed));
+    }
+    return numbers.sort((a, b) => a - b);
   }
 
   /** Closes the storage the workspace created itself (the default LocalStorage). Storages you passed stay open. */
@@ -519,4 +569,9 @@ export class Workspace {
     }
     return deleted;
   }
+}
+
+/** One more than the highest number (1 when none): imports append and never overwrite. */
+function nextNumber(numbers: readonly number[]): number {
+  return numbers.reduce((highest, n) => Math.max(highest, n), 0) + 1;
 }

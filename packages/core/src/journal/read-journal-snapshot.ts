@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { decodeJournalEvent } from '../journal/journal-event.js';
-import { applyJournalEvent, type MutableUnitState } from '../journal/journal-state.js';
+import { decodeJournalEvent } from './journal-event.js';
+import { applyJournalEvent, type MutableUnitState } from './journal-state.js';
 
 /**
  * Reads a journal without opening it for writing: no repair, no reconcile. For status while another process runs

@@ -1,0 +1,1 @@
+export { isLoopbackHost, isLoopbackUrl, isPrivateHost, isPrivateUrl } from './address-visibility.js';

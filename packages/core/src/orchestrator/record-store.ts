@@ -1,0 +1,79 @@
+import { join } from 'node:path';
+import type { UnitState } from '../journal/index.js';
+import { readJournalSnapshot } from '../journal/read-journal-snapshot.js';
+import { type LedgerSnapshot, readLedgerSnapshot } from '../ledger/read-ledger-snapshot.js';
+import { modelRecordFiles } from '../naming/index.js';
+import type { Workspace } from '../workspace/index.js';
+import { openRunRecorder, stageStateOf } from './open-run-recorder.js';
+import type { RunRecorder, StageState } from './run-recorder.js';
+
+/** A read-only view of a model's journal: stage states, whether or not this studio is running the model. */
+export interface JournalView {
+  state(stageId: string): StageState;
+  /** Every stage's journal state, in first-seen order. */
+  stages(): UnitState[];
+}
+
+/**
+ * The model records (journal and ledger) a Studio owns. Writers are opened once per model, under the model's run
+ * lock, and kept until {@link RecordStore.close}; readers never open a file for writing, so they neither repair nor
+ * lock a file another process may be appending to.
+ */
+export class RecordStore {
+  readonly #recorders = new Map<string, Promise<RunRecorder>>();
+
+  constructor(
+    private readonly workspace: Workspace,
+    private readonly budget?: { limit: number; unit?: string },
+  ) {}
+
+  /** The model's writer (opened on first use: takes the run lock and reconciles a crash). */
+  recorder(model: string): Promise<RunRecorder> {
+    const open = this.#recorders.get(model);
+    if (open) return open;
+    const dir = this.workspace.localModelDir(model);
+    const recorder = openRunRecorder({ dir, model, budget: this.budget });
+    // A failed open (busy model, unreadable file) is not kept: the next call tries again.
+    recorder.catch(() => this.#recorders.delete(model));
+    this.#recorders.set(model, recorder);
+    return recorder;
+  }
+
+  /** The model's journal: this studio's writer when it has one open, else read from the file (no lock, no repair). */
+  async journal(model: string): Promise<JournalView> {
+    const open = this.#recorders.get(model);
+    if (open) {
+      const recorder = await open;
+      return { state: (stageId) => recorder.state(stageId), stages: () => recorder.units() };
+    }
+    const stages = await readJournalSnapshot(this.path(model, 'journal'));
+    return { state: (stageId) => stageStateOf(stages.get(stageId)), stages: () => [...stages.values()] };
+  }
+
+  /** The model's ledger, read from the file after this studio's pending records are written (no lock, no repair). */
+  async ledger(model: string): Promise<LedgerSnapshot & { path: string }> {
+    const open = this.#recorders.get(model);
+    if (open) await (await open).flush();
+    const path = this.path(model, 'ledger');
+    return { ...(await readLedgerSnapshot(path)), path };
+  }
+
+  /** Closes the model's writer (releasing its run lock), when open. */
+  async closeModel(model: string): Promise<void> {
+    const open = this.#recorders.get(model);
+    if (!open) return;
+    this.#recorders.delete(model);
+    await (await open).close();
+  }
+
+  /** Closes every writer. */
+  async close(): Promise<void> {
+    const open = [...this.#recorders.values()];
+    this.#recorders.clear();
+    await Promise.all(open.map(async (recorder) => (await recorder.catch(() => undefined))?.close()));
+  }
+
+  private path(model: string, file: keyof typeof modelRecordFiles): string {
+    return join(this.workspace.localModelDir(model), modelRecordFiles[file]);
+  }
+}

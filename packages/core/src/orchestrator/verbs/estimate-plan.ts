@@ -1,0 +1,32 @@
+import { priceNoteOf } from '../price-note.js';
+import { stageIdOf } from '../run-unit.js';
+import type { StudioContext } from '../studio-context.js';
+import type { CostEstimate, Plan } from '../studio-types.js';
+
+/**
+ * `studio.estimate`: paid calls per operation and in total, from the model's price table. Stages already done are not
+ * counted; a unit with every stage done counts as `alreadyDone`. Read-only: the journal is read without a lock.
+ */
+export async function estimatePlan(context: StudioContext, plan: Plan): Promise<CostEstimate> {
+  const config = await context.workspace.getModel(plan.model);
+  const journal = await context.records.journal(plan.model);
+  const perOp: CostEstimate['perOp'] = {};
+  const total: Record<string, number> = {};
+  let alreadyDone = 0;
+  for (const unit of plan.units) {
+    const pending = context.stages.filter((stage) => journal.state(stageIdOf(unit, stage)).status !== 'done');
+    if (pending.length === 0) {
+      alreadyDone += 1;
+      continue;
+    }
+    for (const stage of pending) {
+      const price = stage.price(config);
+      const entry = perOp[stage.op] ?? { count: 0, amount: 0, unit: price.unit };
+      perOp[stage.op] = entry;
+      entry.count += 1;
+      entry.amount += price.units;
+      total[price.unit] = (total[price.unit] ?? 0) + price.units;
+    }
+  }
+  return { perOp, total, alreadyDone, note: priceNoteOf(context.settings) };
+}

@@ -1,0 +1,102 @@
+import { assertConsent } from '../../consent/index.js';
+import { ValidationError } from '../../errors/index.js';
+import { storageKeys, unitId } from '../../naming/index.js';
+import type { StudioContext } from '../studio-context.js';
+import type { Plan, PlannedUnit, PlanOptions } from '../studio-types.js';
+
+/** The unit that swaps source `source` onto target `target` of `rating`, with its keys from the naming rules. */
+export function plannedUnit(model: string, source: number, target: number, rating: string): PlannedUnit {
+  const parts = { model, source, target, rating };
+  return {
+    id: unitId(parts),
+    ...parts,
+    sourceKey: storageKeys.source(model, source),
+    targetKey: storageKeys.target(model, rating, target),
+    swappedKey: storageKeys.result({ ...parts, stage: 'swapped' }),
+    enhancedKey: storageKeys.result({ ...parts, stage: 'enhanced' }),
+  };
+}
+
+/**
+ * `studio.plan`: every unit (source x target x rating) for the chosen sources, targets and ratings, in name order.
+ * Checks consent for every rating, that every requested source and target exists, and that every target has a
+ * provenance record. Nothing is journaled until the plan runs.
+ */
+export async function planRun(context: StudioContext, model: string, options: PlanOptions): Promise<Plan> {
+  const { workspace } = context;
+  const config = await workspace.getModel(model);
+  if (options.ratings.length === 0) {
+    throw new ValidationError('Choose at least one rating to plan, e.g. ["sfw"].', { field: 'ratings' });
+  }
+  for (const rating of options.ratings) assertConsent(config, { rating, use: 'swap' });
+  const available = await workspace.sourceNumbers(model);
+  if (available.length === 0) {
+    throw new ValidationError(`Model "${model}" has no source photos: import some first (studio.importSources).`, {
+      field: 'sources',
+      hint: { action: 'import-sources', model },
+    });
+  }
+  const sources = options.sources ? chosen(options.sources, available, { model, what: 'source' }) : available;
+  const units: PlannedUnit[] = [];
+  for (const rating of options.ratings) {
+    const imported = await workspace.targetNumbers(model, rating);
+    const targets = options.targets ? chosen(options.targets, imported, { model, what: 'target', rating }) : imported;
+    const recorded = new Set((config.targets[rating] ?? []).map((record) => record.n));
+    const unrecorded = targets.filter((n) => !recorded.has(n));
+    if (unrecorded.length > 0) {
+      throw new ValidationError(
+        `Targets ${unrecorded.slice(0, 10).join(', ')}${unrecorded.length > 10 ? ', ...' : ''} of model "${model}" (${rating}) have no provenance record: ` +
+          'import targets with studio.importTargets (or record where they came from and your rights with workspace.recordTargets) before planning.',
+        { field: 'targets', value: unrecorded, hint: { action: 'import-targets', model, rating } },
+      );
+    }
+    for (const source of sources) for (const target of targets) units.push(plannedUnit(model, source, target, rating));
+  }
+  return { model, ratings: [...options.ratings], units };
+}
+
+/**
+ * The requested source or target numbers (each once, in the order given), after checking that the model has every
+ * one of them: a plan with a number that does not exist would journal units that can never run.
+ */
+function chosen(
+  requested: readonly number[],
+  available: readonly number[],
+  where: { model: string; what: 'source' | 'target'; rating?: string },
+): number[] {
+  const have = new Set(available);
+  const numbers = [...new Set(requested)];
+  const missing = numbers.filter((n) => !have.has(n));
+  if (missing.length === 0) return numbers;
+  const kind = where.rating === undefined ? where.what : `${where.rating} ${where.what}`;
+  const importCall = where.what === 'source' ? 'studio.importSources' : 'studio.importTargets';
+  throw new ValidationError(
+    `Model "${where.model}" has no ${kind}${missing.length === 1 ? '' : 's'} ${numberRanges(missing)} ` +
+      `(${available.length === 0 ? `it has no ${kind}s` : `its ${kind}s: ${numberRanges(available)}`}). ` +
+      `Plan only ${where.what}s it has, or import more first (${importCall}). Nothing was planned or journaled.`,
+    {
+      field: `${where.what}s`,
+      value: missing,
+      hint:
+        where.what === 'source'
+          ? { action: 'import-sources', model: where.model }
+          : {
+              action: 'import-targets',
+              model: where.model,
+              ...(where.rating !== undefined && { rating: where.rating }),
+            },
+    },
+  );
+}
+
+/** `1-3, 5, 9-12`: sorted numbers with runs shortened, for messages. */
+function numberRanges(numbers: readonly number[]): string {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const start = sorted[i]!;
+    while (i + 1 < sorted.length && sorted[i + 1] === sorted[i]! + 1) i++;
+    parts.push(start === sorted[i] ? String(start) : `${start}-${sorted[i]}`);
+  }
+  return parts.join(', ');
+}
