@@ -4,11 +4,13 @@
  *
  * @packageDocumentation
  */
+
+/** Core's loopback check: a loopback MaxStudio base URL is a sandbox, never the paid API. */
+export { isLoopbackUrl } from '@model-studio/core';
 export { type ExitCode, exitCodeForError, exitCodeForOutcome, exitCodes } from './exit-codes.js';
 export { createProgram, main } from './program.js';
 export {
   type CliSettings,
-  isLoopbackUrl,
   loadSettings,
   type S3Settings,
   scrubSecrets,

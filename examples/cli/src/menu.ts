@@ -1,15 +1,14 @@
 import * as prompts from '@clack/prompts';
-import { isModelName, SAFE_RATING, suggestModelName } from '@model-studio/core';
+import { isLoopbackUrl, isModelName, SAFE_RATING, suggestModelName } from '@model-studio/core';
 import pc from 'picocolors';
 import type { CliContext } from './cli-context.js';
 import { consentRecordFrom, describeConsent } from './commands/consent.js';
 import { executePlan } from './commands/run.js';
 import { provenanceFrom } from './commands/targets.js';
+import { describeModel } from './describe-model.js';
 import { exitCodes } from './exit-codes.js';
 import { readInputFiles } from './input-files.js';
-import { describeModel, modelOverview } from './model-overview.js';
 import { faceCheckSummary, printImportResults } from './report.js';
-import { isLoopbackUrl } from './settings.js';
 import { type CliStudio, openCliStudio, usesRealApi } from './studio-factory.js';
 import { UsageError } from './usage-error.js';
 
@@ -137,9 +136,7 @@ async function viewAllModels(cli: CliStudio): Promise<void> {
     prompts.log.info(`No models in ${cli.root} yet.`);
     return;
   }
-  const lines = await Promise.all(
-    models.map(async (entry) => describeModel(await modelOverview(cli.workspace, entry.name))),
-  );
+  const lines = await Promise.all(models.map(async (entry) => describeModel(await cli.workspace.overview(entry.name))));
   prompts.note(lines.join('\n'), `Models in ${cli.root}`);
 }
 
@@ -206,7 +203,7 @@ async function importSourcesFrom(context: CliContext, cli: CliStudio, model: str
 
 async function workWithModel(context: CliContext, cli: CliStudio, model: string, canRun: boolean): Promise<number> {
   try {
-    let overview = await modelOverview(cli.workspace, model);
+    let overview = await cli.workspace.overview(model);
     prompts.log.info(describeModel(overview));
     let sourcePaths: string | undefined;
     if (
@@ -240,7 +237,7 @@ async function workWithModel(context: CliContext, cli: CliStudio, model: string,
         }),
       );
     }
-    overview = await modelOverview(cli.workspace, model);
+    overview = await cli.workspace.overview(model);
     const allowed = overview.allowedRatings;
     const ratings = answer(
       await prompts.multiselect({
@@ -259,7 +256,7 @@ async function workWithModel(context: CliContext, cli: CliStudio, model: string,
     }
     const code = await runRatings(context, cli, model, ratings);
     if (code === exitCodes.interrupted) return code;
-    const after = await modelOverview(cli.workspace, model);
+    const after = await cli.workspace.overview(model);
     if (
       !ratings.includes(SAFE_RATING) &&
       (after.targets[SAFE_RATING] ?? 0) > 0 &&

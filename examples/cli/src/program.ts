@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CliContext, GlobalOptions } from './cli-context.js';
 import { exitCodeForError, exitCodes } from './exit-codes.js';
+import { nextStepHint } from './next-step-hint.js';
 import { createOutput } from './output.js';
 import { storageErrorHint } from './report.js';
 import { loadSettings } from './settings.js';
@@ -89,7 +90,9 @@ async function execute<M>(
     const code = controller.signal.aborted ? exitCodes.interrupted : exitCodeForError(error);
     const message = error instanceof Error ? error.message : String(error);
     const hint =
-      code === exitCodes.storage ? storageErrorHint(message, settings.s3, resolve(options.workspace)) : undefined;
+      code === exitCodes.storage
+        ? storageErrorHint(message, settings.s3, resolve(options.workspace))
+        : nextStepHint(error);
     if (options.json) {
       const reported = { code: (error as { code?: unknown }).code ?? 'unexpected', message, ...(hint ? { hint } : {}) };
       process.stdout.write(`${out.scrub(JSON.stringify({ error: reported, exitCode: code }, null, 2))}\n`);

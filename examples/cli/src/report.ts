@@ -184,33 +184,22 @@ const stopHints: Partial<Record<RunSummary['outcome'], string>> = {
   'insufficient-credits': 'Stopped: the provider reports insufficient credits. Buy credits, then continue with:',
 };
 
-/** The unit of a stage id (`demo:s1:t001:sfw` for `demo:s1:t001:sfw:enhanced`). */
-function unitOfStage(stageId: string): string {
-  return stageId.replace(/:(swapped|enhanced)$/, '');
-}
-
 /**
  * The journal-derived status of a model: how many units are complete (enhanced and stored), then its stages (a swap
  * stage and an enhance stage per unit) by state.
  */
 export function printStatus(out: Output, status: ModelStatus): void {
-  const stages = [
-    ...status.done,
-    ...status.pending,
-    ...status.inFlight.map((job) => job.unitId),
-    ...status.uncertain,
-    ...status.failed.map((failure) => failure.unitId),
-  ];
-  const units = new Set(stages.map(unitOfStage)).size;
-  const complete = status.done.filter((stageId) => stageId.endsWith(':enhanced')).length;
-  out.line(`${pc.bold(`Status of model "${status.model}"`)}: ${complete} of ${units} unit(s) complete`);
-  out.line(`  Stages (${stages.length}: a swap and an enhance per unit):`);
-  out.line(`    Done: ${status.done.length}`);
-  out.line(`    Pending: ${status.pending.length}`);
-  out.line(`    In flight (reattachable): ${status.inFlight.length}`);
-  for (const job of status.inFlight) out.line(`      - ${job.unitId}: ${job.op} job ${job.jobId}`);
-  out.line(`    Uncertain: ${status.uncertain.length}`);
+  const { units, stages } = status;
+  out.line(`${pc.bold(`Status of model "${status.model}"`)}: ${units.done} of ${units.total} unit(s) complete`);
+  out.line(`  Stages (${stages.total}: a swap and an enhance per unit):`);
+  out.line(`    Done: ${stages.done}`);
+  out.line(`    Pending: ${stages.pending}`);
+  out.line(`    In flight (reattachable): ${stages.inFlight}`);
+  for (const job of status.inFlight) out.line(`      - ${job.stageId}: ${job.op} job ${job.jobId}`);
+  out.line(`    Uncertain: ${stages.uncertain}`);
   for (const id of status.uncertain) out.line(`      - ${id}`);
-  out.line(`    Failed: ${status.failed.length}`);
-  for (const failure of status.failed) out.line(`      - ${failure.unitId} at ${failure.stage}: ${failure.message}`);
+  out.line(`    Failed: ${stages.failed}`);
+  for (const failure of status.failed) {
+    out.line(`      - ${failure.stageId ?? failure.unitId} at ${failure.stage}: ${failure.message}`);
+  }
 }

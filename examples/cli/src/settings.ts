@@ -90,17 +90,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd: string =
   return settings;
 }
 
-/** True for `http(s)://127.x`, `localhost` and `[::1]` URLs: a sandbox, never the paid API. */
-export function isLoopbackUrl(url: string): boolean {
-  let host: string;
-  try {
-    host = new URL(url).hostname;
-  } catch {
-    return false;
-  }
-  return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
 /** Replaces every secret value in `text` with `***`. */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {
   let result = text;

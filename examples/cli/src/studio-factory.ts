@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import type { Enhancer, FaceDetector, FaceSwapper, Storage, Studio, Workspace } from '@model-studio/core';
+import { isLoopbackUrl } from '@model-studio/core';
 import type { CliContext } from './cli-context.js';
 import { type LazyQuality, lazyQuality } from './lazy-quality.js';
-import { isLoopbackUrl, type S3Settings } from './settings.js';
+import type { S3Settings } from './settings.js';
 import { UsageError } from './usage-error.js';
 
 /** Which MaxStudio the command talks to. */
@@ -110,27 +111,12 @@ export async function openCliWorkspace(
 
 interface ProviderParts {
   detector?: FaceDetector;
-  swapper: FaceSwapper;
-  enhancer: Enhancer;
+  swapper?: FaceSwapper;
+  enhancer?: Enhancer;
   label: string;
   sandbox: boolean;
   inProcessSandbox?: boolean;
   close(): Promise<void>;
-}
-
-/** Swapper and enhancer for commands that never pay: calling them is a bug, reported as such. */
-function offlineProvider(): ProviderParts {
-  const refuse = (): never => {
-    throw new Error('This command does not call a paid provider; run `studio run <model>` to process photos.');
-  };
-  const price = { units: 0, unit: 'credits' };
-  return {
-    swapper: { specificationVersion: 'v1', provider: 'none', price, submitSwap: refuse, waitForSwap: refuse },
-    enhancer: { specificationVersion: 'v1', provider: 'none', price, submitEnhance: refuse, waitForEnhance: refuse },
-    label: 'no provider (this command makes no paid calls)',
-    sandbox: false,
-    async close() {},
-  };
 }
 
 const noKeyHelp =
@@ -150,7 +136,9 @@ async function createProvider(
   quality: LazyQuality,
   s3Primary: boolean,
 ): Promise<ProviderParts> {
-  if (mode === 'none') return offlineProvider();
+  // Commands that never pay get no provider: the studio's paying verbs refuse without one.
+  if (mode === 'none')
+    return { label: 'no provider (this command makes no paid calls)', sandbox: false, async close() {} };
   const maxstudio = await import('@model-studio/maxstudio');
   const { settings } = context;
   const baseUrl = settings.maxStudioBaseUrl;
@@ -229,8 +217,8 @@ export async function openCliStudio(context: CliContext, mode: ProviderMode): Pr
     const settings: Parameters<typeof core.createStudio>[0] = {
       workspace: cliWorkspace.workspace,
       faceDetector: quality.checker,
-      swapper: provider.swapper,
-      enhancer: provider.enhancer,
+      ...(provider.swapper && { swapper: provider.swapper }),
+      ...(provider.enhancer && { enhancer: provider.enhancer }),
       faceChecker: quality.checker,
       imageProcessor: quality.processor,
       resultStores,

@@ -1,8 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isLoopbackUrl } from '@model-studio/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isLoopbackUrl, loadSettings, scrubSecrets } from '../src/settings.js';
+import { loadSettings, scrubSecrets } from '../src/settings.js';
 
 describe('loadSettings', () => {
   const dirs: string[] = [];

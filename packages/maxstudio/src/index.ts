@@ -12,6 +12,7 @@ export {
   type MaxStudioEnhanceJobState,
   type MaxStudioEnhanceRequest,
   type MaxStudioJob,
+  type MaxStudioMalformedBody,
   type MaxStudioOperation,
   type MaxStudioRequestOptions,
   type MaxStudioSwapFace,
@@ -21,6 +22,7 @@ export {
   maxstudio,
 } from './maxstudio-client.js';
 export { maxStudioProvider } from './maxstudio-errors.js';
+export { maxStudioPriceNote } from './maxstudio-price-note.js';
 export {
   createMaxStudioProvider,
   type MaxStudioProvider,

@@ -12,6 +12,7 @@ import {
   parseSwapJob,
   unknownJobState,
 } from './response-schemas.js';
+import { salvageJobId } from './salvage-job-id.js';
 import { pollJob } from './wait-for-job.js';
 
 /** Options every client method accepts. */
@@ -41,11 +42,27 @@ export interface MaxStudioEnhanceRequest {
 /** What MaxStudio job kinds this client knows. */
 export type MaxStudioOperation = 'swap' | 'enhance';
 
+/** How a submission's job id was read from a 2xx answer that was not valid JSON (see {@link MaxStudioJob.malformedBody}). */
+export interface MaxStudioMalformedBody {
+  /** The answer's HTTP status (2xx). */
+  status: number;
+  /** The provider's request id, when a header carried one. */
+  requestId: string | undefined;
+  /** A sentence for logs: the body was malformed and the job id was recovered from its raw text. */
+  note: string;
+}
+
 /** A submitted job. It has the shape of core's `ProviderJob`: persist `id` and reattach after a restart. */
 export interface MaxStudioJob<Operation extends MaxStudioOperation = MaxStudioOperation> {
   id: string;
   provider: 'maxstudio';
   operation: Operation;
+  /**
+   * Set when MaxStudio answered the submission 2xx with a body that is not valid JSON (cut off or garbled) and the id
+   * was recovered from its raw text: exactly one complete `"jobId"` value was in it. The job was accepted (and charged)
+   * like any other; log `note`. Without a single complete id such an answer is a `ProviderError` of reason `uncertain`.
+   */
+  malformedBody?: MaxStudioMalformedBody;
 }
 
 /** A swap job's state; `result.mediaUrl` is the output image's URL. */
@@ -113,6 +130,22 @@ export interface MaxStudioClient {
     job: { id: string; operation: string },
     options?: MaxStudioRequestOptions,
   ): Promise<{ bytes: Uint8Array; contentType: string | undefined }>;
+}
+
+/** Reads a submission's answer: `{"jobId"}`, or, from a 2xx body that is not valid JSON, the one complete job id in it. */
+function acceptedJob(operation: string) {
+  return {
+    read: (body: unknown) => {
+      const id = parseJobAccepted(body);
+      return id === undefined ? undefined : { id };
+    },
+    salvage: (text: string, answer: { status: number; requestId: string | undefined }) => {
+      const id = salvageJobId(text);
+      if (id === undefined) return undefined;
+      const note = `MaxStudio answered the ${operation} with HTTP ${answer.status} and a body that is not valid JSON; job id ${id} was recovered from its raw text (the only complete "jobId" in it), so the job counts as accepted.`;
+      return { id, malformedBody: { status: answer.status, requestId: answer.requestId, note } };
+    },
+  };
 }
 
 const encodeSegment = (jobId: string) => {
@@ -192,16 +225,16 @@ export function createMaxStudio(settings: MaxStudioSettings = {}): MaxStudioClie
           newFace,
         })),
       };
-      const id = await transport.send({
+      const accepted = await transport.send({
         method: 'post',
         path: 'swap-image',
         json: body,
         operation: 'swap submission',
         paid: true,
-        read: parseJobAccepted,
+        ...acceptedJob('swap submission'),
         signal: options.signal,
       });
-      return { id, provider: maxStudioProvider, operation: 'swap' };
+      return { ...accepted, provider: maxStudioProvider, operation: 'swap' };
     },
     getSwapJob,
     async submitEnhance(request, options = {}) {
@@ -222,16 +255,16 @@ export function createMaxStudio(settings: MaxStudioSettings = {}): MaxStudioClie
           },
         );
       }
-      const id = await transport.send({
+      const accepted = await transport.send({
         method: 'post',
         path: 'image-enhancer',
         json: { image },
         operation: 'enhance submission',
         paid: true,
-        read: parseJobAccepted,
+        ...acceptedJob('enhance submission'),
         signal: options.signal,
       });
-      return { id, provider: maxStudioProvider, operation: 'enhance' };
+      return { ...accepted, provider: maxStudioProvider, operation: 'enhance' };
     },
     getEnhanceJob,
     // biome-ignore lint/suspicious/noExplicitAny: the overloads above give callers precise types

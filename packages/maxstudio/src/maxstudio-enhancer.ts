@@ -10,6 +10,7 @@ import {
 import { abortIfNeeded } from './abort-if-needed.js';
 import { maxImageBytes, sniffImageType } from './image-limits.js';
 import { maxStudioProvider } from './maxstudio-errors.js';
+import { maxStudioPriceNote } from './maxstudio-price-note.js';
 import {
   jobResult,
   type MaxStudioPrice,
@@ -27,6 +28,7 @@ export function createMaxStudioEnhancer(context: ProviderContext, price: MaxStud
     specificationVersion: 'v1',
     provider: maxStudioProvider,
     price,
+    priceNote: maxStudioPriceNote,
     async submitEnhance(request: EnhanceRequest, options: CallOptions = {}): Promise<ProviderJob> {
       abortIfNeeded(options.signal, 'enhance submission');
       const { bytes, tooLarge } =

@@ -188,7 +188,7 @@ export function errorFromInvalidBody(
 ): ProviderError {
   if (attempt.paid) {
     return error(
-      `MaxStudio accepted the ${attempt.operation} (HTTP ${status}) but its response could not be read, so the job id is unknown and the job may have been charged. It was not re-sent; check your MaxStudio dashboard before submitting again.`,
+      `MaxStudio accepted the ${attempt.operation} (HTTP ${status}) but its response could not be read (no single complete job id in it), so the job id is unknown and the job may have been charged. It was not re-sent; check your MaxStudio dashboard before submitting again.`,
       'uncertain',
       false,
       { status, requestId },
@@ -244,7 +244,7 @@ export interface UnknownJobReport {
 export function unknownJobError(report: UnknownJobReport): ProviderError {
   const seconds = (report.elapsedMs / 1000).toFixed(1);
   return error(
-    `MaxStudio does not know ${report.operation} job ${report.jobId} (${report.polls} polls in a row over ${seconds} s answered "not-found"): it may have expired, belong to another account (API key) or base URL, or to a MaxStudio sandbox that was restarted (a sandbox keeps its jobs in memory). It will never finish: the work has to be submitted again as a new job (retryable: a studio run records this job's charge and submits again). If jobs submitted moments ago are reported unknown, raise unknownJobGracePeriod.`,
+    `MaxStudio does not know ${report.operation} job ${report.jobId} (${report.polls} polls in a row over ${seconds} s answered "not-found"): it may have expired, belong to another account (API key) or base URL, or to a MaxStudio sandbox that was restarted (a sandbox without a state file keeps its jobs in memory). It will never finish: the work has to be submitted again as a new job (retryable: a studio run records this job's charge and submits again). If jobs submitted moments ago are reported unknown, raise unknownJobGracePeriod.`,
     'job-failed',
     // Retryable: the job is over (its charge stays recorded) and a new submission is the only way to get the work done.
     true,

@@ -11,6 +11,7 @@ import {
 import { abortIfNeeded } from './abort-if-needed.js';
 import { sniffImageType } from './image-limits.js';
 import { maxStudioProvider } from './maxstudio-errors.js';
+import { maxStudioPriceNote } from './maxstudio-price-note.js';
 import {
   jobResult,
   type MaxStudioPrice,
@@ -45,6 +46,7 @@ export function createMaxStudioFaceSwapper(context: ProviderContext, price: MaxS
       return requiresPublicUrls(context);
     },
     price,
+    priceNote: maxStudioPriceNote,
     async submitSwap(request: SwapRequest, options: CallOptions = {}): Promise<ProviderJob> {
       const { signal } = options;
       abortIfNeeded(signal, 'swap submission');

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { ProviderError } from '@model-studio/core';
-import pRetry from 'p-retry';
 import { withDeadline } from './deadline-signal.js';
+import { downloadResult } from './download-result.js';
 import {
   type AttemptDescription,
   abortedError,
@@ -22,6 +21,7 @@ import { RateLimiter } from './rate-limiter.js';
 import { redactSecret } from './redact-secret.js';
 import { readProviderMessage } from './response-schemas.js';
 import { RetryBudget } from './retry-budget.js';
+import { type RetryShared, withRetries } from './with-retries.js';
 
 /** One API call: path, body, and how to read the answer. */
 export interface TransportCall<T> extends AttemptDescription {
@@ -36,6 +36,11 @@ export interface TransportCall<T> extends AttemptDescription {
    * may answer a job id it does not know with 404. Without it a 404 is an error.
    */
   notFound?: (message: string | undefined) => T;
+  /**
+   * What a 2xx answer whose body is not valid JSON (cut off, garbled) can still be read as, from its raw text, or
+   * `undefined`. Submissions use it to find the job id before calling the answer uncertain.
+   */
+  salvage?: (text: string, answer: { status: number; requestId: string | undefined }) => T | undefined;
   signal?: AbortSignal;
 }
 
@@ -66,13 +71,6 @@ function fromRaw(raw: RawHttpResponse): Answer {
   return { status: raw.status, headers: { get: raw.header }, text: raw.body === null ? '' : utf8.decode(raw.body) };
 }
 
-/** The body as a Uint8Array of its own (a Buffer may be a view into a larger one the socket read). */
-function ownBytes(body: Buffer | null): Uint8Array {
-  if (body === null) return new Uint8Array(0);
-  if (body.byteOffset === 0 && body.byteLength === body.buffer.byteLength) return body;
-  return new Uint8Array(body);
-}
-
 /** Builds the transport of one client. */
 export function createTransport(settings: MaxStudioSettings, resolved: ResolvedMaxStudioSettings): Transport {
   const limiter = new RateLimiter({
@@ -82,6 +80,7 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
   const budget = new RetryBudget(settings.retry === false ? {} : settings.retry?.budget);
   const provenKeys = new Set<string>();
   const timeouts = new WeakSet<object>();
+  const shared: RetryShared = { limiter, budget, timeouts, resolved };
   let hashed: { key: string; hash: string } | undefined;
   /** Keys are remembered only as SHA-256 hashes (for "has this key worked before?"). */
   const hashKey = (key: string) => {
@@ -117,48 +116,11 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
     return { status: response.status, headers: response.headers, text: await response.text() };
   };
 
-  /** Runs `attempt` under p-retry: only retryable errors, each retry paid from the shared budget; 429s slow everyone down. */
-  async function withRetries<T>(
-    description: AttemptDescription,
-    signal: AbortSignal | undefined,
-    attempt: (state: { sent: boolean }) => Promise<T>,
-  ): Promise<T> {
-    let spent = 0;
-    const state = { sent: false };
-    try {
-      const result = await pRetry(() => attempt(state), {
-        retries: resolved.retries,
-        minTimeout: resolved.minDelay,
-        maxTimeout: resolved.maxDelay,
-        factor: 2,
-        randomize: true,
-        signal,
-        onFailedAttempt: ({ error }) => {
-          if (ProviderError.isInstance(error) && error.reason === 'rate-limited')
-            limiter.onThrottle(error.retryAfterMs);
-        },
-        shouldRetry: ({ error }) => {
-          if (!ProviderError.isInstance(error) || !error.isRetryable || signal?.aborted) return false;
-          const cost = budget.tryTake(timeouts.has(error) ? 'timeout' : 'retry');
-          if (cost === undefined) return false;
-          spent += cost;
-          return true;
-        },
-      });
-      budget.onSuccess(spent);
-      limiter.onSuccess();
-      return result;
-    } catch (error) {
-      if (signal?.aborted) throw abortedError(description, signal.reason, state.sent);
-      throw error;
-    }
-  }
-
   async function send<T>(call: TransportCall<T>): Promise<T> {
     const apiKey = settings.apiKey ?? process.env.MAXSTUDIO_API_KEY;
     if (apiKey === undefined || apiKey === '') throw missingKeyError();
     const keyHash = hashKey(apiKey);
-    return withRetries(call, call.signal, async (state) => {
+    return withRetries(shared, call, call.signal, async (state) => {
       const release = await limiter.acquire(call.signal);
       const deadline = withDeadline(call.signal, resolved.timeout);
       const { signal } = deadline;
@@ -187,6 +149,8 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
       try {
         body = JSON.parse(text);
       } catch {
+        const salvaged = call.salvage?.(text, { status, requestId: requestIdFrom(headers) });
+        if (salvaged !== undefined) return salvaged;
         body = undefined;
       }
       const value = body === undefined ? undefined : call.read(body);
@@ -195,63 +159,12 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
     });
   }
 
-  async function download(url: string, operation: string, jobId: string, signal?: AbortSignal) {
-    const description: AttemptDescription = { operation, paid: false, jobId };
-    if (!/^https?:\/\//i.test(url)) {
-      throw new ProviderError(
-        `MaxStudio's result for job ${jobId} is not an http(s) URL, so it cannot be downloaded.`,
-        {
-          provider: 'maxstudio',
-          reason: 'invalid-response',
-          isRetryable: false,
-          jobId,
-        },
-      );
-    }
-    return withRetries(description, signal, async (state) => {
-      const deadline = withDeadline(signal, resolved.timeout);
-      const combined = deadline.signal;
-      try {
-        state.sent = true;
-        let status: number;
-        let headers: HeaderReader;
-        let bytes: Uint8Array;
-        if (rawFetch) {
-          const answer = await rawFetch(url, { signal: combined });
-          status = answer.status;
-          headers = { get: answer.header };
-          bytes = ownBytes(answer.body);
-        } else {
-          const response = await fetchImpl(url, { signal: combined });
-          status = response.status;
-          headers = response.headers;
-          bytes = new Uint8Array(await response.arrayBuffer());
-        }
-        if (status < 200 || status > 299)
-          throw errorFromResponse(
-            description,
-            { status, headers },
-            new TextDecoder().decode(bytes.subarray(0, 300)),
-            '',
-            true,
-          );
-        if (bytes.byteLength === 0) throw errorFromInvalidBody(description, status, undefined);
-        return { bytes, contentType: headers.get('content-type') ?? undefined };
-      } catch (raw) {
-        if (ProviderError.isInstance(raw)) throw raw;
-        if (signal?.aborted) throw abortedError(description, signal.reason, false);
-        throw errorFromNetworkFailure(description, raw, '', deadline.timedOut() ? resolved.timeout : undefined);
-      } finally {
-        deadline.dispose();
-      }
-    });
-  }
-
   return {
     get baseURL() {
       return baseURL();
     },
     send,
-    download,
+    download: (url, operation, jobId, signal) =>
+      downloadResult(shared, { fetchImpl, rawFetch }, url, operation, jobId, signal),
   };
 }

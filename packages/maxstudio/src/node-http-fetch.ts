@@ -111,7 +111,7 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
   const keepAliveMs = options.keepAliveMs ?? 4000;
   const maxRedirects = options.maxRedirects ?? 20;
   const maxBodyBytes = options.maxBodyBytes ?? 256 * 1024 * 1024;
-  const agents = {
+  const agents: Agents = {
     'http:': new HttpAgent({ keepAlive: true, timeout: keepAliveMs, scheduling: 'lifo' }),
     'https:': new HttpsAgent({ keepAlive: true, timeout: keepAliveMs, scheduling: 'lifo' }),
   };
@@ -131,7 +131,7 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
         // A header value fetch would refuse: left out, as a browser would.
       }
     }
-    const { status, body, decoded } = await readIncoming(incoming, outgoing);
+    const { status, body, decoded } = await readIncoming(incoming, outgoing, maxBodyBytes);
     if (decoded) {
       headers.delete('content-encoding');
       headers.delete('content-length');
@@ -148,7 +148,7 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
       return { status: response.status, header: (name) => response.headers.get(name), body };
     }
     const incoming = await fetchIncoming(outgoing);
-    const { status, body, decoded } = await readIncoming(incoming, outgoing);
+    const { status, body, decoded } = await readIncoming(incoming, outgoing, maxBodyBytes);
     const parsed = incoming.headers;
     const header = (name: string): string | null => {
       const key = name.toLowerCase();
@@ -163,7 +163,7 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
   async function fetchIncoming(outgoing: Outgoing): Promise<IncomingMessage> {
     outgoing.signal?.throwIfAborted();
     for (let redirects = 0; ; redirects++) {
-      const response = await send(outgoing);
+      const response = await send(outgoing, agents);
       const location = response.headers.location;
       const status = response.statusCode ?? 0;
       if (!redirectStatuses.has(status) || location === undefined || outgoing.redirect === 'manual') {
@@ -183,94 +183,102 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
     }
   }
 
-  function send(outgoing: Outgoing): Promise<IncomingMessage> {
-    const { url, method, headers, body, signal } = outgoing;
-    const requestFn = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const sent: OutgoingHttpHeaders = { ...headers };
-    if (body !== undefined) sent['content-length'] = body.byteLength;
-    else if (method !== 'GET' && method !== 'HEAD') sent['content-length'] = 0;
-    return new Promise<IncomingMessage>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(signal.reason);
+  return Object.assign(nodeFetch, { [rawHttpFetch]: rawFetch }) as typeof globalThis.fetch;
+}
+
+/** One keep-alive agent per protocol. */
+interface Agents {
+  'http:': HttpAgent;
+  'https:': HttpsAgent;
+}
+
+/** Sends one request (no redirects followed) and resolves with its response, the body unread. */
+function send(outgoing: Outgoing, agents: Agents): Promise<IncomingMessage> {
+  const { url, method, headers, body, signal } = outgoing;
+  const requestFn = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const sent: OutgoingHttpHeaders = { ...headers };
+  if (body !== undefined) sent['content-length'] = body.byteLength;
+  else if (method !== 'GET' && method !== 'HEAD') sent['content-length'] = 0;
+  return new Promise<IncomingMessage>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const request = requestFn(url, { method, headers: sent, agent: agents[url.protocol as 'http:' | 'https:'] });
+    const onAbort = () => {
+      request.destroy();
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    request.once('response', (response) => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(response);
+    });
+    request.once('error', (error) => {
+      signal?.removeEventListener('abort', onAbort);
+      reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: error }));
+    });
+    request.end(body);
+  });
+}
+
+/** Reads a response's whole body (decoded when it was compressed), honouring the abort signal and size limit. */
+function readIncoming(
+  incoming: IncomingMessage,
+  outgoing: Outgoing,
+  maxBodyBytes: number,
+): Promise<{ status: number; body: Buffer | null; decoded: boolean }> {
+  const { signal } = outgoing;
+  const status = incoming.statusCode ?? 0;
+  const noBody = outgoing.method === 'HEAD' || nullBodyStatuses.has(status);
+  const encoding = (incoming.headers['content-encoding'] ?? '').trim().toLowerCase();
+  const decode = noBody ? undefined : decoders[encoding];
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      incoming.destroy();
+      reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: error }));
+    };
+    const onAbort = () => fail(signal?.reason);
+    if (signal?.aborted) {
+      onAbort();
+      return;
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    incoming.on('data', (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > maxBodyBytes) fail(tooLarge(maxBodyBytes));
+      else chunks.push(chunk);
+    });
+    incoming.once('error', fail);
+    // A connection closed before the body ended is an error, as in fetch.
+    incoming.once('close', () => {
+      if (!incoming.complete) fail(connectionClosed());
+    });
+    incoming.once('end', async () => {
+      if (settled) return;
+      if (!incoming.complete) {
+        fail(connectionClosed());
         return;
       }
-      const request = requestFn(url, { method, headers: sent, agent: agents[url.protocol as 'http:' | 'https:'] });
-      const onAbort = () => {
-        request.destroy();
-        reject(signal?.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      request.once('response', (response) => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve(response);
-      });
-      request.once('error', (error) => {
-        signal?.removeEventListener('abort', onAbort);
-        reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: error }));
-      });
-      request.end(body);
-    });
-  }
-
-  /** Reads a response's whole body (decoded when it was compressed), honouring the abort signal and size limit. */
-  function readIncoming(
-    incoming: IncomingMessage,
-    outgoing: Outgoing,
-  ): Promise<{ status: number; body: Buffer | null; decoded: boolean }> {
-    const { signal } = outgoing;
-    const status = incoming.statusCode ?? 0;
-    const noBody = outgoing.method === 'HEAD' || nullBodyStatuses.has(status);
-    const encoding = (incoming.headers['content-encoding'] ?? '').trim().toLowerCase();
-    const decode = noBody ? undefined : decoders[encoding];
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let settled = false;
-      const fail = (error: unknown) => {
+      try {
+        let body: Buffer | null = noBody ? null : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+        // An empty body needs no decoding (and a decoder would call it truncated).
+        if (decode && body && body.byteLength > 0) body = await decode(body, maxBodyBytes);
         if (settled) return;
         settled = true;
         signal?.removeEventListener('abort', onAbort);
-        incoming.destroy();
-        reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: error }));
-      };
-      const onAbort = () => fail(signal?.reason);
-      if (signal?.aborted) {
-        onAbort();
-        return;
+        resolve({ status, body, decoded: decode !== undefined });
+      } catch (error) {
+        fail(error);
       }
-      signal?.addEventListener('abort', onAbort, { once: true });
-      incoming.on('data', (chunk: Buffer) => {
-        size += chunk.byteLength;
-        if (size > maxBodyBytes) fail(tooLarge(maxBodyBytes));
-        else chunks.push(chunk);
-      });
-      incoming.once('error', fail);
-      // A connection closed before the body ended is an error, as in fetch.
-      incoming.once('close', () => {
-        if (!incoming.complete) fail(connectionClosed());
-      });
-      incoming.once('end', async () => {
-        if (settled) return;
-        if (!incoming.complete) {
-          fail(connectionClosed());
-          return;
-        }
-        try {
-          let body: Buffer | null = noBody ? null : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-          // An empty body needs no decoding (and a decoder would call it truncated).
-          if (decode && body && body.byteLength > 0) body = await decode(body, maxBodyBytes);
-          if (settled) return;
-          settled = true;
-          signal?.removeEventListener('abort', onAbort);
-          resolve({ status, body, decoded: decode !== undefined });
-        } catch (error) {
-          fail(error);
-        }
-      });
     });
-  }
-
-  return Object.assign(nodeFetch, { [rawHttpFetch]: rawFetch }) as typeof globalThis.fetch;
+  });
 }
 
 /** The default {@link createNodeHttpFetch} instance (the MaxStudio client's default `fetch`). */

@@ -1,4 +1,5 @@
 import {
+  isLoopbackUrl,
   type ProviderJob,
   type ProviderJobResult,
   type Storage,
@@ -38,19 +39,15 @@ export interface ProviderContext {
   allowLoopbackUrls: boolean;
 }
 
-/** True when `baseURL`'s host is 127.0.0.1, localhost or ::1 (a sandbox on this machine). */
-export function isLoopbackURL(baseURL: string): boolean {
-  try {
-    const host = new URL(baseURL).hostname.replace(/^\[|\]$/g, '');
-    return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
-  } catch {
-    return false;
-  }
-}
+/**
+ * True when `baseURL`'s host is loopback (127.0.0.0/8, `localhost`, `*.localhost`, `::1`, `::ffff:127.x`): a sandbox on
+ * this machine. The same check as core's `isLoopbackUrl`, kept under this package's name.
+ */
+export const isLoopbackURL: (baseURL: string) => boolean = isLoopbackUrl;
 
 /** Whether this context may only hand MaxStudio internet-reachable URLs. */
 export function requiresPublicUrls(context: ProviderContext): boolean {
-  return !(context.allowLoopbackUrls || isLoopbackURL(context.client.baseURL));
+  return !(context.allowLoopbackUrls || isLoopbackUrl(context.client.baseURL));
 }
 
 /**

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { LocalStorage, ProviderError, ValidationError } from '@model-studio/core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMaxStudio, createMaxStudioProvider, type MaxStudioProviderOptions } from '../src/index.js';
+import {
+  createMaxStudio,
+  createMaxStudioProvider,
+  type MaxStudioProviderOptions,
+  maxStudioPriceNote,
+} from '../src/index.js';
 import { astronaut, graceHopper } from './helpers/fixtures.js';
 import { type SandboxProcess, startSandboxProcess } from './helpers/sandbox-process.js';
 
@@ -50,6 +55,15 @@ async function regionDifference(
 }
 
 describe('MaxStudio adapters on the sandbox', () => {
+  it('carry the price note: costs are price-table figures, MaxStudio reports no charges', () => {
+    const { swapper, enhancer } = provider();
+    expect(maxStudioPriceNote).toBe(
+      'Costs come from the model\'s price table: the MaxStudio API reports no charges, so "actual" means price-table figures for accepted jobs.',
+    );
+    expect(swapper.priceNote).toBe(maxStudioPriceNote);
+    expect(enhancer.priceNote).toBe(maxStudioPriceNote);
+  });
+
   it('swaps: detects the target face, pastes the source face into it, marks the output SANDBOX', async () => {
     const { detector, swapper } = provider();
     const since = (await sandbox.requests()).length;

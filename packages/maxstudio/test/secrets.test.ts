@@ -78,7 +78,7 @@ describe('the API key never appears in anything we produce', () => {
       { rules: [{ kind: 'malformed-json' as const }] },
       { rules: [{ kind: 'job-fails' as const }] },
       { insufficientCreditsAfter: 0 },
-      { latency: { minMs: 300, maxMs: 300 } },
+      { latency: { minMs: 700, maxMs: 700 } },
     ];
     for (const plan of plans) {
       // Fresh clients per plan, so the adaptive slowdown after the 429 plan does not slow the others down.
@@ -88,7 +88,8 @@ describe('the API key never appears in anything we produce', () => {
       });
       const slow = createMaxStudioProvider({
         storage,
-        client: createMaxStudio({ ...fast, baseURL: sandbox.url, apiKey: key, timeout: 100 }),
+        // A timeout under the latency plan's, with room for a loaded machine's warm-up detection.
+        client: createMaxStudio({ ...fast, baseURL: sandbox.url, apiKey: key, timeout: 350 }),
       });
       await sandbox.setFaults({});
       await slow.detector.detectFaces({ key: 'target.jpg' });

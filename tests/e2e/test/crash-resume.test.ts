@@ -1,7 +1,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalStorage, openJournal, openLedger, openWorkspace, storageKeys } from '@model-studio/core';
+import {
+  createStudio,
+  LocalStorage,
+  type ModelCosts,
+  type ModelStatus,
+  openWorkspace,
+  storageKeys,
+} from '@model-studio/core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectLines, exited, seededRandom, spawnTs, startSandboxProcess } from './helpers/child-process.js';
@@ -42,6 +49,18 @@ function runRunner(config: object) {
   return { child, output: collectLines(child) };
 }
 
+/** The model's status and costs through the Studio's read-only views (a studio with no adapters pays nothing). */
+async function readRecords(root: string, model: string): Promise<{ status: ModelStatus; costs: ModelCosts }> {
+  const workspace = await openWorkspace({ root, storage: new LocalStorage({ root }) });
+  const studio = createStudio({ workspace });
+  try {
+    return { status: await studio.status(model), costs: await studio.costs(model, { by: [] }) };
+  } finally {
+    await studio.close();
+    await workspace.close();
+  }
+}
+
 describe('crash safety of a real run (runner and sandbox in their own processes)', () => {
   let root: string;
   let sandbox: Awaited<ReturnType<typeof startSandboxProcess>>;
@@ -73,14 +92,11 @@ describe('crash safety of a real run (runner and sandbox in their own processes)
         // The run finished before the kill: fine, as long as it ended cleanly.
         expect(code, output.stderr()).toBe(0);
       }
-      // After every kill both files load (a torn last line is dropped) and nothing already charged is lost.
-      const journal = await openJournal(join(root, 'models', model, 'progress.jsonl'));
-      const ledger = await openLedger(join(root, 'models', model, 'costs.jsonl'));
+      // After every kill both files read (a torn last line is skipped, not repaired) and nothing charged is lost.
+      const { status } = await readRecords(root, model);
       // Every job the journal would reattach is one the sandbox really accepted (and billed).
       const billedJobs = new Set((await billing(sandbox.url)).charges.map((c) => c.jobId));
-      for (const op of journal.inFlight()) expect(billedJobs.has(op.jobId)).toBe(true);
-      await journal.close();
-      await ledger.close();
+      for (const job of status.inFlight) expect(billedJobs.has(job.jobId)).toBe(true);
     }
 
     const last = runRunner({ ...config, resubmitUncertain: true });
@@ -93,10 +109,9 @@ describe('crash safety of a real run (runner and sandbox in their own processes)
     expect(summary.outcome).toBe('completed');
     expect(summary.failed).toEqual([]);
 
-    const journal = await openJournal(join(root, 'models', model, 'progress.jsonl'));
-    const done = journal.done().map((unit) => unit.unitId);
-    await journal.close();
-    expect(done).toHaveLength(UNITS * 2);
+    const records = await readRecords(root, model);
+    expect(records.status.done).toHaveLength(UNITS * 2);
+    expect(records.status.units).toMatchObject({ total: UNITS, done: UNITS });
     const enhancedOnDisk = await Promise.all(
       Array.from({ length: UNITS }, (_, i) =>
         readFile(
@@ -106,9 +121,7 @@ describe('crash safety of a real run (runner and sandbox in their own processes)
     );
     expect(enhancedOnDisk).toHaveLength(UNITS);
 
-    const ledger = await openLedger(join(root, 'models', model, 'costs.jsonl'));
-    const totals = ledger.totals('credits');
-    await ledger.close();
+    const totals = records.costs.summary.totals.find((row) => row.unitOfAccount === 'credits')!;
     const lines = (await readFile(join(root, 'models', model, 'costs.jsonl'), 'utf8'))
       .trim()
       .split('\n')

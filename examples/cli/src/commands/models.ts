@@ -2,8 +2,8 @@ import type { ModelSettingsInput } from '@model-studio/core';
 import pc from 'picocolors';
 import type { CliContext } from '../cli-context.js';
 import { confirmOrYes } from '../confirm.js';
+import { describeModel } from '../describe-model.js';
 import { exitCodes } from '../exit-codes.js';
-import { describeModel, modelOverview } from '../model-overview.js';
 import { openCliWorkspace } from '../studio-factory.js';
 
 /** Options of `studio models create`. */
@@ -41,7 +41,7 @@ export async function listModelsCommand(context: CliContext): Promise<number> {
   const ws = await openCliWorkspace(context);
   try {
     const overviews = await Promise.all(
-      (await ws.workspace.listModels()).map((summary) => modelOverview(ws.workspace, summary.name)),
+      (await ws.workspace.listModels()).map((summary) => ws.workspace.overview(summary.name)),
     );
     context.out.result({ workspace: ws.root, models: overviews }, () => {
       if (overviews.length === 0) {
@@ -64,7 +64,7 @@ export async function showModelCommand(context: CliContext, name: string): Promi
   const ws = await openCliWorkspace(context);
   try {
     const config = await ws.workspace.getModel(name);
-    const overview = await modelOverview(ws.workspace, name);
+    const overview = await ws.workspace.overview(name);
     context.out.result({ model: config, files: overview }, () => {
       context.out.line(pc.bold(`Model "${config.name}"`) + pc.dim(` (created ${config.createdAt})`));
       context.out.line(`  ${describeModel(overview)}`);

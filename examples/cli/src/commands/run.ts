@@ -1,20 +1,11 @@
-import {
-  assertConsent,
-  type CostEstimate,
-  type Plan,
-  type RunOptions,
-  type RunSummary,
-  SAFE_RATING,
-} from '@model-studio/core';
+import type { CostEstimate, Plan, RunOptions, RunSummary } from '@model-studio/core';
 import pc from 'picocolors';
 import type { CliContext } from '../cli-context.js';
 import { confirmOrYes } from '../confirm.js';
 import { exitCodeForOutcome, exitCodes } from '../exit-codes.js';
-import { modelOverview } from '../model-overview.js';
 import { createProgressReporter } from '../progress-reporter.js';
 import { printEstimate, printSummary, verifiedLine } from '../report.js';
 import { type CliStudio, openCliStudio } from '../studio-factory.js';
-import { UsageError } from '../usage-error.js';
 
 /** Options of `studio estimate` and `studio run`. */
 export interface PlanCommandOptions {
@@ -23,35 +14,10 @@ export interface PlanCommandOptions {
   targets?: number[];
 }
 
-/**
- * The ratings to process: those given, else every rating that has targets and that the consent record covers.
- * Without a usable consent record it throws the same `ConsentError` the orchestrator would.
- */
-export async function chooseRatings(
-  cli: CliStudio,
-  model: string,
-  requested: readonly string[] | undefined,
-): Promise<string[]> {
-  if (requested && requested.length > 0) return [...requested];
-  const overview = await modelOverview(cli.workspace, model);
-  const withTargets = Object.keys(overview.targets).sort();
-  if (overview.consent !== 'recorded') {
-    assertConsent(await cli.workspace.getModel(model), { rating: withTargets[0] ?? SAFE_RATING, use: 'swap' });
-  }
-  const ratings = withTargets.filter((rating) => overview.allowedRatings.includes(rating));
-  if (ratings.length === 0) {
-    throw new UsageError(
-      withTargets.length === 0
-        ? `Model "${model}" has no target photos: add some with \`studio targets add ${model} <files> --rating sfw ...\`.`
-        : `Model "${model}" has targets for [${withTargets.join(', ')}] but its consent covers only [${overview.allowedRatings.join(', ')}].`,
-    );
-  }
-  return ratings;
-}
-
+/** The plan for the command's options: the ratings given, else every rating with targets that consent covers. */
 async function planFor(cli: CliStudio, model: string, options: PlanCommandOptions): Promise<Plan> {
-  const ratings = await chooseRatings(cli, model, options.ratings);
-  const planOptions: Parameters<CliStudio['studio']['plan']>[1] = { ratings };
+  const planOptions: Parameters<CliStudio['studio']['plan']>[1] = {};
+  if (options.ratings && options.ratings.length > 0) planOptions.ratings = options.ratings;
   if (options.sources) planOptions.sources = options.sources;
   if (options.targets) planOptions.targets = options.targets;
   return cli.studio.plan(model, planOptions);
@@ -180,11 +146,11 @@ export async function resumeCommand(context: CliContext, model: string, options:
   try {
     const status = await cli.studio.status(model);
     context.out.line(
-      `Model "${model}": ${status.done.length} stage(s) done, ${status.pending.length} pending, ${status.inFlight.length} in flight (reattached, not paid again), ${status.uncertain.length} uncertain, ${status.failed.length} failed.`,
+      `Model "${model}": ${status.stages.done} stage(s) done, ${status.stages.pending} pending, ${status.stages.inFlight} in flight (reattached, not paid again), ${status.stages.uncertain} uncertain, ${status.stages.failed} failed.`,
     );
-    if (status.uncertain.length > 0 && !options.resubmitUncertain) {
+    if (status.stages.uncertain > 0 && !options.resubmitUncertain) {
       context.out.warn(
-        `${status.uncertain.length} uncertain submission(s) will be left alone; pass --resubmit-uncertain to resubmit them (may pay twice).`,
+        `${status.stages.uncertain} uncertain submission(s) will be left alone; pass --resubmit-uncertain to resubmit them (may pay twice).`,
       );
     }
     if (!(await confirmOrYes(context, 'Continue? [Y/n]'))) {

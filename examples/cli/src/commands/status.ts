@@ -1,12 +1,11 @@
-import { join } from 'node:path';
-import { formatLedgerSummary, openLedger, storageKeys } from '@model-studio/core';
+import { formatLedgerSummary } from '@model-studio/core';
 import pc from 'picocolors';
 import type { CliContext } from '../cli-context.js';
 import { exitCodes } from '../exit-codes.js';
 import { printStatus } from '../report.js';
-import { openCliStudio, openCliWorkspace } from '../studio-factory.js';
+import { openCliStudio } from '../studio-factory.js';
 
-/** `studio status <model>`: units complete, then the stages by state, from the journal. */
+/** `studio status <model>`: units complete, then the stages by state, from the journal (read-only). */
 export async function statusCommand(context: CliContext, model: string): Promise<number> {
   const cli = await openCliStudio(context, 'none');
   try {
@@ -18,27 +17,24 @@ export async function statusCommand(context: CliContext, model: string): Promise
   }
 }
 
-/** `studio costs <model>`: the cost ledger's summary per operation and rating, with the price-table note. */
+/**
+ * `studio costs <model>`: the cost ledger's summary per operation and rating, with the price-table note. Read-only:
+ * it works while another process runs the model and never writes the ledger.
+ */
 export async function costsCommand(context: CliContext, model: string): Promise<number> {
-  const ws = await openCliWorkspace(context);
+  const cli = await openCliStudio(context, 'none');
   try {
-    await ws.workspace.getModel(model);
-    const ledgerFile = join(
-      ws.workspace.localModelDir(model),
-      storageKeys.costs(model).split('/').pop() ?? 'costs.jsonl',
-    );
-    const ledger = await openLedger(ledgerFile, { fsync: false });
-    try {
-      const summary = ledger.summary({ by: ['op', 'rating'] });
-      context.out.result({ model, ledger: ledgerFile, summary }, () => {
-        context.out.line(pc.bold(`Costs of model "${model}"`) + pc.dim(` (${ledgerFile})`));
-        context.out.line(summary.rows.length === 0 ? '  No charges recorded yet.' : formatLedgerSummary(summary));
-      });
-    } finally {
-      await ledger.close();
-    }
+    const costs = await cli.studio.costs(model);
+    context.out.result({ model, ledger: costs.file, summary: costs.summary }, () => {
+      context.out.line(pc.bold(`Costs of model "${model}"`) + pc.dim(` (${costs.file})`));
+      const empty = costs.summary.rows.length === 0;
+      context.out.line(empty ? '  No charges recorded yet.' : formatLedgerSummary(costs.summary));
+      if (costs.skippedLines > 0) {
+        context.out.line(pc.dim(`  ${costs.skippedLines} line(s) not readable yet (a run may be writing them).`));
+      }
+    });
     return exitCodes.ok;
   } finally {
-    await ws.close();
+    await cli.close();
   }
 }

@@ -9,10 +9,12 @@ Usage: maxstudio-sandbox [options]
 Options:
   --port <n>         Port to listen on (0 picks a free one)           [default: 8790]
   --host <addr>      Interface to listen on (keep it loopback)         [default: 127.0.0.1]
-  --credits <n>      Starting credit balance                           [default: 10000]
+  --credits <n>      Starting credit balance (of a new --state file)   [default: 10000]
   --key <key>        An accepted x-api-key (repeatable)                [default: sandbox-key]
   --job-ms <n>       Total time a job takes (pending + running), ms    [default: swap 1800, enhance 3500]
   --faults <json>    A fault plan as JSON (see the package README)
+  --state <file>     Keep jobs, charges and balance in this file (JSON lines; outputs in
+                     <file>.jobs/) so they survive restarts; one sandbox per file
   --unknown-job-status <200|404>
                      How a poll of an unknown job id is answered:
                      200 {"status":"not-found"} or 404                 [default: 200]
@@ -45,6 +47,7 @@ async function main(): Promise<void> {
         key: { type: 'string', multiple: true },
         'job-ms': { type: 'string' },
         faults: { type: 'string' },
+        state: { type: 'string' },
         'unknown-job-status': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -83,9 +86,10 @@ async function main(): Promise<void> {
     ...(duration ? { jobDurations: { swap: duration, enhance: duration } } : {}),
     ...(faults ? { faults } : {}),
     ...(unknownJobStatus ? { unknownJobHttpStatus: unknownJobStatus === '404' ? 404 : 200 } : {}),
+    ...(values.state ? { stateFile: values.state } : {}),
   });
   process.stdout.write(
-    `MaxStudio SANDBOX (not the real API) listening on ${sandbox.url}\nAccepted API key: ${values.key?.length ? `${values.key.length} configured` : sandbox.apiKey}\nStop with Ctrl+C.\n`,
+    `MaxStudio SANDBOX (not the real API) listening on ${sandbox.url}\nAccepted API key: ${values.key?.length ? `${values.key.length} configured` : sandbox.apiKey}\n${sandbox.stateFile ? `State: ${sandbox.stateFile} (jobs and billing survive restarts; SANDBOX credits only)\n` : ''}Stop with Ctrl+C.\n`,
   );
   const stop = () => {
     sandbox.close().then(() => process.exit(0));

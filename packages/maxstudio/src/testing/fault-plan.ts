@@ -1,3 +1,4 @@
+import type { Malformation } from './malformed-body.js';
 import { seededRandom } from './seeded-random.js';
 
 /** The sandbox's API routes, for matching faults and reading the request log. */
@@ -9,7 +10,8 @@ export type SandboxRoute = 'detect' | 'swap' | 'swap-status' | 'enhance' | 'enha
  * - `server-error`: a 5xx (`status`, default 503) with `{"status":503,"error":"Service Unavailable"}`.
  * - `drop-before-accept`: the socket is destroyed before the request is handled: nothing is created or charged.
  * - `drop-after-accept`: the request is handled (a submission's job is created and charged), then the socket is destroyed before the answer.
- * - `malformed-json`: the request is handled, then the answer is cut-off JSON with status 200.
+ * - `malformed-json`: the request is handled, then the answer is broken JSON with status 200: cut off, by default, or
+ *   as the rule's `malformation` says (cut right after the job id, or garbled before it).
  * - `job-fails`: the submitted job ends with status `failed`.
  * - `job-never-finishes`: the submitted job stays `running` forever.
  * - `job-not-found`: a poll is answered as if the job were unknown (`200 {"status":"not-found"}`, or with `status: 404`
@@ -44,6 +46,13 @@ export interface FaultRule {
    * For `job-not-found`: 200 or 404 (see {@link FaultKind}). @default the sandbox's `unknownJobHttpStatus` (200)
    */
   status?: number;
+  /**
+   * For `malformed-json`: how the body is broken. `truncated` cuts it in half (a submission's job id is cut too);
+   * `truncated-after-id` cuts it right after the job id (`{"jobId":"..."`); `garbled-before-id` replaces what comes
+   * before the id with garbage bytes. A client can recover the id from the last two, not from the first.
+   * @default 'truncated'
+   */
+  malformation?: Malformation;
 }
 
 /**

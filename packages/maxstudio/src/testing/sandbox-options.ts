@@ -30,8 +30,21 @@ export interface MaxStudioSandboxOptions {
   /** Timeout of each download of an image URL the sandbox is given, ms. @default 10000 */
   downloadTimeout?: number;
   /**
-   * How a poll of a job id the sandbox does not know is answered (jobs live in memory: a restarted sandbox knows none of
-   * the earlier ones). `200`: `200 {"status":"not-found"}`, the status a MaxStudio client was seen to receive. `404`:
+   * A file (JSON lines) where the sandbox keeps its jobs and billing across restarts, as the real API does: it is read
+   * at start (created when missing), and every accepted job (id, operation, timing, scripted outcome) with its charge
+   * is appended and fsynced before its id is answered, so a `kill -9` at any moment loses nothing that was answered (a
+   * torn last line is ignored). The balance is the file's starting balance (its header keeps `credits` from when it was
+   * created) minus its charges. Input and output images live in the folder `<stateFile>.jobs/`: a job that was running
+   * when the sandbox stopped is made again from its inputs and completes when polled after the restart, and finished
+   * outputs stay downloadable. Its first line marks it as sandbox state (`"sandbox": true`, a note that no real credits
+   * are involved); a file without that header is refused. It is locked with `<stateFile>.lock` (pid lockfile): a second
+   * sandbox on the same file is refused while the first lives, and a lock left by a dead process is taken over.
+   * The request log and fault plan are not kept. Omitted: everything lives in memory and is gone when the process ends.
+   */
+  stateFile?: string;
+  /**
+   * How a poll of a job id the sandbox does not know is answered (without a `stateFile`, jobs live in memory: a
+   * restarted sandbox knows none of the earlier ones). `200`: `200 {"status":"not-found"}`, the status a MaxStudio client was seen to receive. `404`:
    * `404 {"status":404,"error":"Job not found"}`, the other form a service may use (unconfirmed for MaxStudio; the
    * client handles both). The `job-not-found` fault answers the same way unless its rule sets `status`.
    * @default 200
@@ -81,12 +94,14 @@ export interface MaxStudioSandbox {
   readonly url: string;
   /** The first accepted API key. */
   readonly apiKey: string;
+  /** The absolute path of the state file its jobs and billing persist in, when started with `stateFile`. */
+  readonly stateFile: string | undefined;
   /** Every charge so far (also at `GET /__sandbox/billing`). */
   billing(): SandboxBilling;
   /** Every API request so far (also at `GET /__sandbox/requests`). */
   requests(): SandboxRequestRecord[];
   /** Replaces the fault plan and resets its counters (also `PUT /__sandbox/faults`). */
   setFaults(plan: FaultPlan): void;
-  /** Stops the server and drops open connections. */
+  /** Stops the server, drops open connections, waits for outputs being made, and releases the state file. */
   close(): Promise<void>;
 }

@@ -8,12 +8,16 @@ const packageDir = fileURLToPath(new URL('../..', import.meta.url));
 export interface SandboxProcess {
   url: string;
   apiKey: string;
+  /** The process id of the sandbox. */
+  pid: number;
   /** Everything the process printed. */
   output: () => string;
   billing(): Promise<SandboxBilling>;
   requests(): Promise<SandboxRequestRecord[]>;
   setFaults(plan: FaultPlan): Promise<void>;
   close(): Promise<void>;
+  /** Kills the process with `SIGKILL` (no clean-up runs) and waits for it to exit. */
+  kill(): Promise<void>;
 }
 
 /** Spawns `maxstudio-sandbox --port 0` and waits for its URL. */
@@ -45,6 +49,10 @@ export async function startSandboxProcess(args: string[] = []): Promise<SandboxP
     child.stdout?.on('data', check);
     child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}:\n${output}`)));
   });
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
   const admin = async (path: string, init?: RequestInit) => {
     const response = await fetch(`${url}/__sandbox/${path}`, init);
     if (!response.ok) throw new Error(`admin ${path}: ${response.status}`);
@@ -53,6 +61,7 @@ export async function startSandboxProcess(args: string[] = []): Promise<SandboxP
   return {
     url,
     apiKey: 'sandbox-key',
+    pid: child.pid ?? 0,
     output: () => output,
     billing: async () => (await admin('billing')) as SandboxBilling,
     requests: async () => ((await admin('requests')) as { requests: SandboxRequestRecord[] }).requests,
@@ -63,11 +72,13 @@ export async function startSandboxProcess(args: string[] = []): Promise<SandboxP
         headers: { 'content-type': 'application/json' },
       });
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    close: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
   };
 }

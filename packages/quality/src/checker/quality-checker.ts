@@ -17,6 +17,8 @@ import { euclideanDistance } from '../engine/face-embedder.js';
 import type { AnalyzeResult } from '../engine/face-engine.js';
 import { isUnreadableImageError } from '../engine/unreadable.js';
 import { type AnalysisRunner, createAnalysisRunner } from '../pool/analysis-runner.js';
+import { analyzeBatch } from './analyze-batch.js';
+import { sourceReasons, swapReasons, targetReasons } from './face-rules.js';
 import { defaultIdentityThreshold, type QualityCheckerOptions } from './quality-checker-options.js';
 import { readImageSource } from './read-image-source.js';
 import type { RuleReason, RuleResult, SourceRuleResult, SwapRuleResult } from './rule-result.js';
@@ -117,18 +119,15 @@ function verdict(analysis: ImageAnalysis, reasons: RuleReason[]): RuleResult {
 const toDetected = (face: { box: BoundingBox; confidence?: number }): DetectedFace =>
   face.confidence === undefined ? { box: face.box } : { box: face.box, confidence: face.confidence };
 
-/**
- * Creates a {@link QualityChecker}. Nothing heavy is loaded until the first check: then each worker loads tfjs
- * (tfjs-node when installed, else wasm), blazeface and face-api's landmark and recognition nets from npm packages.
- *
- * @example
- * ```ts
- * await using checker = createQualityChecker();
- * const source = await checker.checkSource({ bytes });
- * if (!source.ok) console.log(source.reasons.map((r) => r.message).join(' '));
- * ```
- */
-export function createQualityChecker(options: QualityCheckerOptions = {}): QualityChecker {
+/** Analyses one image; `boxes` skips detection and uses the given faces. */
+type Analyze = (image: ImageSource, options?: AnalyzeOptions & { boxes?: BoundingBox[] }) => Promise<ImageAnalysis>;
+
+/** The checker's numeric settings, validated: worker count, identity threshold and minimum target faces. */
+function checkerSettings(options: QualityCheckerOptions): {
+  workers: number;
+  identityThreshold: number;
+  minTargetFaces: number;
+} {
   const workers =
     options.workers ?? (typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
   if (!Number.isInteger(workers) || workers < 0) {
@@ -144,19 +143,42 @@ export function createQualityChecker(options: QualityCheckerOptions = {}): Quali
       value: identityThreshold,
     });
   }
-  const minTargetFaces = options.minTargetFaces ?? 1;
-  const runner: AnalysisRunner = createAnalysisRunner(workers, {
-    backend: options.backend ?? 'auto',
-    analysisSide: options.analysisSide ?? 640,
-    maxPixels: options.maxPixels ?? defaultMaxPixels,
-    detector: { ...defaultDetectorSettings, ...options.detector },
-  });
-  const storage = options.storage;
+  return { workers, identityThreshold, minTargetFaces: options.minTargetFaces ?? 1 };
+}
 
-  async function analyze(
-    image: ImageSource,
-    opts: AnalyzeOptions & { boxes?: BoundingBox[] } = {},
-  ): Promise<ImageAnalysis> {
+/**
+ * What a worker's failure becomes: a `ValidationError` on `backend` when the tfjs backend is unavailable, or on
+ * `image` when the image cannot be decoded; any other error unchanged.
+ */
+function analysisError(error: unknown, backend: string): unknown {
+  if (error instanceof Error && error.name === 'BackendUnavailableError') {
+    return new ValidationError(`${error.message}`, { field: 'backend', value: backend, cause: error });
+  }
+  if (isUnreadableImageError(error)) {
+    return new ValidationError(
+      `The image could not be decoded (${(error as Error).message}). Check it with checkFile() and use a JPEG, PNG or WebP file.`,
+      { field: 'image', cause: error },
+    );
+  }
+  return error;
+}
+
+/** The public shape of a worker's result: detected faces (with embeddings when computed), quality and timings. */
+function toImageAnalysis(result: AnalyzeResult): ImageAnalysis {
+  const analysis: ImageAnalysis = {
+    width: result.width,
+    height: result.height,
+    faces: result.faces.map((f) => (f.embedding ? { ...toDetected(f), embedding: f.embedding } : toDetected(f))),
+    timings: result.timings,
+  };
+  if (result.quality) analysis.quality = result.quality;
+  return analysis;
+}
+
+/** Reads an image (bytes, a file or a storage key) and analyses it on `runner`, mapping worker failures. */
+function createAnalyze(runner: AnalysisRunner, options: QualityCheckerOptions): Analyze {
+  const storage = options.storage;
+  return async (image, opts = {}) => {
     const bytes = await readImageSource(image, storage, opts);
     if (bytes.length === 0) throw new ValidationError('The image is empty (0 bytes).', { field: 'image' });
     let result: AnalyzeResult;
@@ -169,47 +191,91 @@ export function createQualityChecker(options: QualityCheckerOptions = {}): Quali
       if (opts.boxes) request.boxes = opts.boxes;
       result = await runner.run(request, opts.signal);
     } catch (error) {
-      if (error instanceof Error && error.name === 'BackendUnavailableError') {
-        throw new ValidationError(`${error.message}`, {
-          field: 'backend',
-          value: options.backend ?? 'auto',
-          cause: error,
-        });
-      }
-      if (isUnreadableImageError(error)) {
-        throw new ValidationError(
-          `The image could not be decoded (${(error as Error).message}). Check it with checkFile() and use a JPEG, PNG or WebP file.`,
-          { field: 'image', cause: error },
-        );
-      }
-      throw error;
+      throw analysisError(error, options.backend ?? 'auto');
     }
-    const analysis: ImageAnalysis = {
-      width: result.width,
-      height: result.height,
-      faces: result.faces.map((f) => (f.embedding ? { ...toDetected(f), embedding: f.embedding } : toDetected(f))),
-      timings: result.timings,
+    return toImageAnalysis(result);
+  };
+}
+
+/** Analyses an image for a rule: an image that cannot be decoded is a failed verdict (`unreadable`), not an error. */
+async function analyzeForRule(
+  analyze: Analyze,
+  image: ImageSource,
+  opts: AnalyzeOptions,
+): Promise<ImageAnalysis | RuleResult> {
+  try {
+    return await analyze(image, opts);
+  } catch (error) {
+    if (!ValidationError.isInstance(error) || error.field !== 'image') throw error;
+    return {
+      ok: false,
+      reasons: [{ code: 'unreadable', message: error.message }],
+      faces: [],
+      width: 0,
+      height: 0,
     };
-    if (result.quality) analysis.quality = result.quality;
-    return analysis;
   }
+}
 
-  async function analyzeForRule(image: ImageSource, opts: AnalyzeOptions): Promise<ImageAnalysis | RuleResult> {
-    try {
-      return await analyze(image, opts);
-    } catch (error) {
-      if (!ValidationError.isInstance(error) || error.field !== 'image') throw error;
-      return {
-        ok: false,
-        reasons: [{ code: 'unreadable', message: error.message }],
-        faces: [],
-        width: 0,
-        height: 0,
-      };
-    }
-  }
+const isRuleResult = (value: ImageAnalysis | RuleResult): value is RuleResult => 'ok' in value;
 
-  const isRuleResult = (value: ImageAnalysis | RuleResult): value is RuleResult => 'ok' in value;
+/** The per-use rules (source, target, swap result) on top of `analyze`. */
+function createRules(
+  analyze: Analyze,
+  identityThreshold: number,
+  minTargetFaces: number,
+): Pick<QualityChecker, 'checkSource' | 'checkTarget' | 'checkSwapResult'> {
+  return {
+    async checkSource(image, opts = {}) {
+      const analysis = await analyzeForRule(analyze, image, { ...opts, embeddings: true });
+      if (isRuleResult(analysis)) return analysis;
+      const result: SourceRuleResult = verdict(analysis, sourceReasons(analysis.faces.length));
+      const embedding = analysis.faces[0]?.embedding;
+      if (result.ok && embedding) result.embedding = embedding;
+      return result;
+    },
+    async checkTarget(image, opts = {}) {
+      const minFaces = opts.minFaces ?? minTargetFaces;
+      const analysis = await analyzeForRule(analyze, image, opts);
+      if (isRuleResult(analysis)) return analysis;
+      return verdict(analysis, targetReasons(analysis.faces.length, minFaces));
+    },
+    async checkSwapResult(result, sourceEmbedding, opts = {}) {
+      const image: ImageSource = result instanceof Uint8Array ? { bytes: result } : result;
+      const analysis = await analyzeForRule(analyze, image, { ...opts, embeddings: true });
+      if (isRuleResult(analysis)) return { ...analysis, threshold: identityThreshold };
+      const distances = analysis.faces.map((f) =>
+        f.embedding ? euclideanDistance(f.embedding, sourceEmbedding) : Infinity,
+      );
+      const distance = distances.length > 0 ? Math.min(...distances) : undefined;
+      const reasons = swapReasons(distance, identityThreshold);
+      const out: SwapRuleResult = { ...verdict(analysis, reasons), threshold: identityThreshold };
+      if (distance !== undefined) out.distance = distance;
+      return out;
+    },
+  };
+}
+
+/**
+ * Creates a {@link QualityChecker}. Nothing heavy is loaded until the first check: then each worker loads tfjs
+ * (tfjs-node when installed, else wasm), blazeface and face-api's landmark and recognition nets from npm packages.
+ *
+ * @example
+ * ```ts
+ * await using checker = createQualityChecker();
+ * const source = await checker.checkSource({ bytes });
+ * if (!source.ok) console.log(source.reasons.map((r) => r.message).join(' '));
+ * ```
+ */
+export function createQualityChecker(options: QualityCheckerOptions = {}): QualityChecker {
+  const { workers, identityThreshold, minTargetFaces } = checkerSettings(options);
+  const runner: AnalysisRunner = createAnalysisRunner(workers, {
+    backend: options.backend ?? 'auto',
+    analysisSide: options.analysisSide ?? 640,
+    maxPixels: options.maxPixels ?? defaultMaxPixels,
+    detector: { ...defaultDetectorSettings, ...options.detector },
+  });
+  const analyze = createAnalyze(runner, options);
 
   const checker: QualityChecker = {
     specificationVersion: 'v1',
@@ -225,57 +291,7 @@ export function createQualityChecker(options: QualityCheckerOptions = {}): Quali
       return runner.threadCount;
     },
     analyze: (image, opts) => analyze(image, opts),
-    async *analyzeBatch(items, opts = {}) {
-      const concurrency = opts.concurrency ?? Math.max(2, workers * 2);
-      const total = Array.isArray(items) ? items.length : undefined;
-      const inFlight = new Map<number, Promise<{ key: number; result: BatchResult }>>();
-      let index = 0;
-      let done = 0;
-      const iterator = (Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]()) as
-        | AsyncIterator<BatchItem>
-        | Iterator<BatchItem>;
-      let exhausted = false;
-      const launch = async () => {
-        const next = await iterator.next();
-        if (next.done) {
-          exhausted = true;
-          return;
-        }
-        const key = index++;
-        const item = next.value;
-        inFlight.set(
-          key,
-          analyze(item.image, opts).then(
-            (analysis): { key: number; result: BatchResult } => ({
-              key,
-              result: { id: item.id, index: key, ok: true, analysis },
-            }),
-            (error: unknown): { key: number; result: BatchResult } => ({
-              key,
-              result: {
-                id: item.id,
-                index: key,
-                ok: false,
-                error: error instanceof Error ? error : new Error(String(error)),
-              },
-            }),
-          ),
-        );
-      };
-      while (!exhausted && inFlight.size < concurrency) await launch();
-      while (inFlight.size > 0) {
-        opts.signal?.throwIfAborted();
-        const { key, result } = await Promise.race(inFlight.values());
-        inFlight.delete(key);
-        // An abort while waiting turns in-flight images into abort errors: stop instead of yielding those.
-        opts.signal?.throwIfAborted();
-        done++;
-        opts.onProgress?.(total === undefined ? { done } : { done, total });
-        yield result;
-        while (!exhausted && inFlight.size < concurrency) await launch();
-      }
-      opts.signal?.throwIfAborted();
-    },
+    analyzeBatch: (items, opts = {}) => analyzeBatch(analyze, items, opts, workers),
     async detectFaces(image, opts) {
       return (await analyze(image, opts ?? {})).faces.map(toDetected);
     },
@@ -294,67 +310,7 @@ export function createQualityChecker(options: QualityCheckerOptions = {}): Quali
       const analysis = await analyze(image, { ...opts, quality: true });
       return analysis.quality as QualityMetrics;
     },
-    async checkSource(image, opts = {}) {
-      const analysis = await analyzeForRule(image, { ...opts, embeddings: true });
-      if (isRuleResult(analysis)) return analysis;
-      const reasons: RuleReason[] = [];
-      if (analysis.faces.length === 0) {
-        reasons.push({
-          code: 'no-face',
-          message: "No face was found. A source photo must show one person's face clearly.",
-        });
-      } else if (analysis.faces.length > 1) {
-        reasons.push({
-          code: 'multiple-faces',
-          message: `${analysis.faces.length} faces were found. A source photo must show exactly one face; crop it to one person.`,
-        });
-      }
-      const result: SourceRuleResult = verdict(analysis, reasons);
-      const embedding = analysis.faces[0]?.embedding;
-      if (result.ok && embedding) result.embedding = embedding;
-      return result;
-    },
-    async checkTarget(image, opts = {}) {
-      const minFaces = opts.minFaces ?? minTargetFaces;
-      const analysis = await analyzeForRule(image, opts);
-      if (isRuleResult(analysis)) return analysis;
-      const reasons: RuleReason[] = [];
-      if (analysis.faces.length < minFaces) {
-        reasons.push(
-          analysis.faces.length === 0
-            ? { code: 'no-face', message: 'No face was found. A target photo needs a visible face to swap.' }
-            : {
-                code: 'too-few-faces',
-                message: `${analysis.faces.length} face(s) found; this target needs at least ${minFaces}.`,
-              },
-        );
-      }
-      return verdict(analysis, reasons);
-    },
-    async checkSwapResult(result, sourceEmbedding, opts = {}) {
-      const image: ImageSource = result instanceof Uint8Array ? { bytes: result } : result;
-      const analysis = await analyzeForRule(image, { ...opts, embeddings: true });
-      if (isRuleResult(analysis)) return { ...analysis, threshold: identityThreshold };
-      const distances = analysis.faces.map((f) =>
-        f.embedding ? euclideanDistance(f.embedding, sourceEmbedding) : Infinity,
-      );
-      const distance = distances.length > 0 ? Math.min(...distances) : undefined;
-      const reasons: RuleReason[] = [];
-      if (distance === undefined) {
-        reasons.push({
-          code: 'no-face',
-          message: 'No face was found in the swap result; the swap failed. Do not enhance it.',
-        });
-      } else if (!(distance < identityThreshold)) {
-        reasons.push({
-          code: 'identity-mismatch',
-          message: `The face in the swap result does not look like the source person (distance ${distance.toFixed(2)}, must be below ${identityThreshold}).`,
-        });
-      }
-      const out: SwapRuleResult = { ...verdict(analysis, reasons), threshold: identityThreshold };
-      if (distance !== undefined) out.distance = distance;
-      return out;
-    },
+    ...createRules(analyze, identityThreshold, minTargetFaces),
     close: () => runner.close(),
     [Symbol.asyncDispose]: () => runner.close(),
   };

@@ -1,6 +1,8 @@
 import { assertConsent } from '../../consent/index.js';
 import { ValidationError } from '../../errors/index.js';
-import { storageKeys, unitId } from '../../naming/index.js';
+import { SAFE_RATING, storageKeys, unitId } from '../../naming/index.js';
+import type { ModelConfig } from '../../workspace/index.js';
+import { modelOverview } from '../../workspace/model-overview.js';
 import type { StudioContext } from '../studio-context.js';
 import type { Plan, PlannedUnit, PlanOptions } from '../studio-types.js';
 
@@ -22,13 +24,14 @@ export function plannedUnit(model: string, source: number, target: number, ratin
  * Checks consent for every rating, that every requested source and target exists, and that every target has a
  * provenance record. Nothing is journaled until the plan runs.
  */
-export async function planRun(context: StudioContext, model: string, options: PlanOptions): Promise<Plan> {
+export async function planRun(context: StudioContext, model: string, options: PlanOptions = {}): Promise<Plan> {
   const { workspace } = context;
   const config = await workspace.getModel(model);
-  if (options.ratings.length === 0) {
+  const ratings = options.ratings ?? (await defaultRatings(context, config));
+  if (ratings.length === 0) {
     throw new ValidationError('Choose at least one rating to plan, e.g. ["sfw"].', { field: 'ratings' });
   }
-  for (const rating of options.ratings) assertConsent(config, { rating, use: 'swap' });
+  for (const rating of ratings) assertConsent(config, { rating, use: 'swap' });
   const available = await workspace.sourceNumbers(model);
   if (available.length === 0) {
     throw new ValidationError(`Model "${model}" has no source photos: import some first (studio.importSources).`, {
@@ -38,7 +41,7 @@ export async function planRun(context: StudioContext, model: string, options: Pl
   }
   const sources = options.sources ? chosen(options.sources, available, { model, what: 'source' }) : available;
   const units: PlannedUnit[] = [];
-  for (const rating of options.ratings) {
+  for (const rating of ratings) {
     const imported = await workspace.targetNumbers(model, rating);
     const targets = options.targets ? chosen(options.targets, imported, { model, what: 'target', rating }) : imported;
     const recorded = new Set((config.targets[rating] ?? []).map((record) => record.n));
@@ -52,7 +55,32 @@ export async function planRun(context: StudioContext, model: string, options: Pl
     }
     for (const source of sources) for (const target of targets) units.push(plannedUnit(model, source, target, rating));
   }
-  return { model, ratings: [...options.ratings], units };
+  return { model, ratings: [...ratings], units };
+}
+
+/**
+ * The ratings a plan takes by default: every rating that has targets and that the consent record covers. Without a
+ * usable consent record it throws the `ConsentError` planning would; with none of them left, a `ValidationError`.
+ */
+async function defaultRatings(context: StudioContext, config: ModelConfig): Promise<string[]> {
+  const model = config.name;
+  const overview = await modelOverview(context.storage, config);
+  const withTargets = Object.keys(overview.targets).sort();
+  if (overview.consent !== 'recorded') {
+    assertConsent(config, { rating: withTargets[0] ?? SAFE_RATING, use: 'swap' });
+  }
+  const ratings = withTargets.filter((rating) => overview.allowedRatings.includes(rating));
+  if (ratings.length > 0) return ratings;
+  if (withTargets.length === 0) {
+    throw new ValidationError(`Model "${model}" has no target photos: import some first (studio.importTargets).`, {
+      field: 'ratings',
+      hint: { action: 'import-targets', model },
+    });
+  }
+  throw new ValidationError(
+    `Model "${model}" has targets for [${withTargets.join(', ')}] but its consent covers only [${overview.allowedRatings.join(', ')}].`,
+    { field: 'ratings', value: withTargets, hint: { action: 'set-consent', model } },
+  );
 }
 
 /**
