@@ -244,10 +244,10 @@ export interface UnknownJobReport {
 export function unknownJobError(report: UnknownJobReport): ProviderError {
   const seconds = (report.elapsedMs / 1000).toFixed(1);
   return error(
-    `MaxStudio does not know ${report.operation} job ${report.jobId} (${report.polls} polls in a row over ${seconds} s answered "not-found"): it may have expired, belong to another account (API key) or base URL, or to a MaxStudio sandbox that was restarted (a sandbox without a state file keeps its jobs in memory). It will never finish: the work has to be submitted again as a new job (retryable: a studio run records this job's charge and submits again). If jobs submitted moments ago are reported unknown, raise unknownJobGracePeriod.`,
+    `MaxStudio does not know ${report.operation} job ${report.jobId} (${report.polls} polls in a row over ${seconds} s answered "not-found"): it may have expired, belong to another account (API key) or base URL, or to a MaxStudio sandbox that was restarted (a sandbox without a state file keeps its jobs in memory). It will never finish: the work has to be submitted again as a new job (retryable: a studio run records no charge for a job the service does not know, and submits again). If jobs submitted moments ago are reported unknown, raise unknownJobGracePeriod.`,
     'job-failed',
-    // Retryable: the job is over (its charge stays recorded) and a new submission is the only way to get the work done.
+    // Retryable: the job is over and a new submission is the only way to get the work done.
     true,
-    { jobId: report.jobId, providerMessage: report.providerMessage ?? 'not-found' },
+    { jobId: report.jobId, providerMessage: report.providerMessage ?? 'not-found', unknownJob: true },
   );
 }

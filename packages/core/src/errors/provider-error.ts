@@ -44,6 +44,11 @@ export interface ProviderErrorOptions extends ModelStudioErrorOptions {
   jobId?: string;
   /** Wait this long before retrying (from Retry-After). */
   retryAfterMs?: number;
+  /**
+   * The provider does not know the job id (with reason `job-failed`): it never accepted it, or forgot it. The
+   * orchestrator records no charge for such a job and submits the work again as a new job.
+   */
+  unknownJob?: boolean;
 }
 
 /** A paid provider (MaxStudio, RunPod, a captioner) refused or failed a call. */
@@ -56,6 +61,8 @@ export class ProviderError extends ModelStudioError {
   readonly requestId: string | undefined;
   readonly jobId: string | undefined;
   readonly retryAfterMs: number | undefined;
+  /** See {@link ProviderErrorOptions.unknownJob}. */
+  readonly unknownJob: boolean;
   constructor(message: string, options: ProviderErrorOptions) {
     super('provider', message, options);
     this.name = 'ProviderError';
@@ -67,6 +74,7 @@ export class ProviderError extends ModelStudioError {
     this.requestId = options.requestId;
     this.jobId = options.jobId;
     this.retryAfterMs = options.retryAfterMs;
+    this.unknownJob = options.unknownJob === true;
   }
   static override isInstance(error: unknown): error is ProviderError {
     return ModelStudioError.hasCode(error, 'provider');

@@ -11,6 +11,7 @@ import { planRun } from './verbs/plan-run.js';
 import { resumeRun } from './verbs/resume-run.js';
 import { revokeModelConsent } from './verbs/revoke-model-consent.js';
 import { runPlan } from './verbs/run-plan.js';
+import { attachJob, settleUncertain } from './verbs/settle-uncertain.js';
 
 /**
  * Creates the pipeline orchestrator over a workspace and the adapters of your choice. Each verb is its own module;
@@ -32,7 +33,10 @@ export function createStudio(settings: StudioSettings): Studio {
     settings,
     workspace,
     storage: workspace.storage,
-    records: new RecordStore(workspace, settings.budget),
+    records: new RecordStore(workspace, {
+      ...(settings.budget && { budget: settings.budget }),
+      ...(settings.recoveryDir && { recoveryDir: settings.recoveryDir }),
+    }),
     stages: phaseOneStages,
     runs: new Map(),
   };
@@ -46,6 +50,8 @@ export function createStudio(settings: StudioSettings): Studio {
     resume: (model, options) => resumeRun(context, model, options),
     status: (model) => modelStatus(context, model),
     costs: (model, options) => modelCosts(context, model, options),
+    attachJob: (model, stageId, jobId) => attachJob(context, model, stageId, jobId),
+    settleUncertain: (model, stageId, settlement) => settleUncertain(context, model, stageId, settlement),
     revokeConsent: (model, options) => revokeModelConsent(context, model, options),
     async close() {
       const active = [...context.runs.values()];

@@ -13,6 +13,7 @@ export type {
   PlannedUnit,
   PlanOptions,
   RunBudget,
+  RunMoney,
   RunOptions,
   RunSummary,
   StateCounts,

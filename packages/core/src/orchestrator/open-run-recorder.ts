@@ -5,6 +5,7 @@ import { openJournal, type ProgressJournal, type UnitState } from '../journal/in
 import { type Budget, type CostLedger, createBudget, openLedger } from '../ledger/index.js';
 import { modelRecordFiles } from '../naming/index.js';
 import { acquireModelRunLock } from '../workspace/model-run-lock.js';
+import { clearUnrecordedJobs, readUnrecordedJobs } from './job-recovery.js';
 import type { Charge, PlannedStage, RunRecorder, StageState } from './run-recorder.js';
 
 /** Options for {@link openRunRecorder}. */
@@ -14,6 +15,8 @@ export interface RunRecorderOptions {
   model: string;
   /** A spending allowance for runs, on top of what the ledger already holds. */
   budget?: { limit: number; unit?: string };
+  /** Where job ids the journal could not record were saved (see `saveUnrecordedJob`). @default the OS temp folder's */
+  recoveryDir?: string;
 }
 
 /**
@@ -28,6 +31,7 @@ export async function openRunRecorder(options: RunRecorderOptions): Promise<RunR
   try {
     const journal = await openJournal(join(options.dir, modelRecordFiles.journal));
     const ledger = await openLedger(join(options.dir, modelRecordFiles.ledger));
+    await recoverUnrecordedJobs(journal, options);
     await reconcileInterrupted(journal, ledger, options.model);
     return new JournalLedgerRecorder(journal, ledger, options.model, options.budget, release);
   } catch (error) {
@@ -60,6 +64,26 @@ export function stageStateOf(unit: UnitState | undefined): StageState {
 /** Why an op with an open reservation but no `submitting` event on disk is uncertain after a crash. */
 export const LOST_SUBMITTING_REASON =
   'The run stopped after reserving this charge and before recording a job id, so the request may have been sent.';
+
+/**
+ * Journals the job ids that a run saved in the recovery file because the journal could not be written (a full or
+ * read-only disk): each becomes `submitted`, so the run reattaches it instead of paying again. The file is removed
+ * once they are on disk.
+ */
+async function recoverUnrecordedJobs(journal: ProgressJournal, options: RunRecorderOptions): Promise<void> {
+  const jobs = await readUnrecordedJobs(options.dir, options.recoveryDir);
+  if (jobs.length === 0) return;
+  for (const job of jobs) {
+    const op = journal.state(job.stageId)?.ops[job.op];
+    if (op?.status === 'submitted' || op?.status === 'completed') continue;
+    if (op?.status !== 'submitting' && op?.status !== 'uncertain') {
+      await journal.append({ type: 'submitting', unitId: job.stageId, op: job.op });
+    }
+    await journal.append({ type: 'submitted', unitId: job.stageId, op: job.op, jobId: job.jobId, provider: job.provider });
+  }
+  await journal.flush();
+  await clearUnrecordedJobs(options.dir, options.recoveryDir);
+}
 
 async function reconcileInterrupted(journal: ProgressJournal, ledger: CostLedger, model: string): Promise<void> {
   // The reservation is on disk before a request is sent; the `submitting` event is deferred (it shares the write of
@@ -273,6 +297,45 @@ class JournalLedgerRecorder implements RunRecorder {
     await Promise.all([reserved, this.submitting(charge.stageId, charge.op, { deferred: true })]);
   }
 
+  async attachJob(stageId: string, op: string, jobId: string): Promise<void> {
+    const uncertain = this.uncertainEntry(stageId, op);
+    await this.journal.append({ type: 'submitted', unitId: stageId, op, jobId, provider: uncertain?.provider ?? 'unknown' });
+  }
+
+  async settleUncertain(stageId: string, op: string, settlement: { charged: boolean; note?: string }): Promise<void> {
+    const entry = this.uncertainEntry(stageId, op);
+    const { seq: _seq, at: _at, kind: _kind, note: _note, ...rest } = entry ?? ({} as never);
+    if (settlement.charged) {
+      const note = settlement.note ?? 'settled by the user: charged (no job id, no result)';
+      if (entry) await this.ledger.record({ ...rest, kind: 'actual', note });
+      await this.journal.append({
+        type: 'failed',
+        unitId: stageId,
+        op,
+        code: 'charged-without-result',
+        message: `The submission was charged but left no result (${note}): running it again is a new paid attempt.`,
+        retryable: true,
+      });
+      return;
+    }
+    const note = settlement.note ?? 'settled by the user: not charged';
+    if (entry) await this.ledger.record({ ...rest, kind: 'release', releases: 'uncertain', note });
+    await this.journal.append({ type: 'resubmit-approved', unitId: stageId, op, note });
+  }
+
+  /** The open uncertain ledger entry of an uncertain op (its current attempt), after checking the op is uncertain. */
+  private uncertainEntry(stageId: string, op: string) {
+    const state = this.journal.state(stageId)?.ops[op];
+    if (state?.status !== 'uncertain' && state?.status !== 'submitting') {
+      throw new ValidationError(
+        `${stageId} (${op}) is ${state?.status ?? 'not started'}, not uncertain: only a submission whose answer was lost can be attached or settled.`,
+        { field: 'stageId', value: stageId },
+      );
+    }
+    const open = this.ledger.openUncertain(stageId, op);
+    return open.find((entry) => entry.attempt === state.attempt) ?? open[open.length - 1];
+  }
+
   async release(charge: Charge): Promise<void> {
     await this.ledger.record({ ...this.entry(charge), kind: 'release' });
   }
@@ -297,6 +360,14 @@ class JournalLedgerRecorder implements RunRecorder {
     }
     for (const [unit, before] of this.actualAtOpen) spent[unit] = (spent[unit] ?? 0) - before;
     return spent;
+  }
+
+  ledgerTotals(): Record<string, { actual: number; uncertain: number }> {
+    const totals: Record<string, { actual: number; uncertain: number }> = {};
+    for (const row of this.ledger.summary({ by: [] }).totals) {
+      totals[row.unitOfAccount] = { actual: row.actual, uncertain: row.uncertain };
+    }
+    return totals;
   }
 
   async flush(): Promise<void> {

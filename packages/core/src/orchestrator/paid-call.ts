@@ -1,5 +1,6 @@
-import { ProviderError } from '../errors/index.js';
+import { ProviderError, StorageError } from '../errors/index.js';
 import type { ProviderJob, ProviderJobResult, WaitOptions } from '../interfaces/provider-job.js';
+import { saveUnrecordedJob } from './job-recovery.js';
 import type { RunRecorder } from './run-recorder.js';
 import type { StudioEvent } from './studio-types.js';
 
@@ -16,7 +17,7 @@ export class UncertainSubmission extends Error {
 export interface PaidCall<Stored> {
   stageId: string;
   unitId: string;
-  op: 'swap' | 'enhance';
+  op: string;
   rating: string;
   provider: string;
   price: { units: number; unit: string };
@@ -29,14 +30,20 @@ export interface PaidCall<Stored> {
 /** Dependencies of {@link runPaidCall}. */
 export interface PaidCallContext {
   recorder: RunRecorder;
+  /** Stops everything, waits included (Ctrl-C, revoked consent, a storage that fails). */
   signal: AbortSignal;
+  /** Stops new submissions only: jobs already accepted are still waited for (budget, insufficient credits). */
+  submitSignal: AbortSignal;
   resubmitUncertain: boolean;
   emit: (event: StudioEvent) => void;
+  /** Where a job id goes when the journal cannot record it (see `saveUnrecordedJob`). */
+  recovery: { model: string; modelDir: string; recoveryDir?: string | undefined };
 }
 
 /**
  * Runs one paid call exactly once across crashes: a recorded job id is reattached instead of paying again; a submission
- * whose response was lost is marked uncertain and not re-sent unless the user says so.
+ * whose response was lost is marked uncertain and not re-sent unless the user says so. Write-ahead: nothing is sent
+ * unless its reservation is on disk, and a job id the journal cannot record is saved in a recovery file.
  */
 export async function runPaidCall<Stored>(
   context: PaidCallContext,
@@ -52,15 +59,7 @@ export async function runPaidCall<Stored>(
     rating: call.rating,
   };
   const emitCost = (kind: 'reserved' | 'actual' | 'uncertain' | 'released', amount: number, unit: string) =>
-    context.emit({
-      type: 'cost-recorded',
-      unitId: call.unitId,
-      stageId: call.stageId,
-      op: call.op,
-      amount,
-      unit,
-      kind,
-    });
+    context.emit({ type: 'cost-recorded', unitId: call.unitId, stageId: call.stageId, op: call.op, amount, unit, kind });
   const state = recorder.state(call.stageId);
   let job: ProviderJob;
   let reattached = false;
@@ -69,6 +68,7 @@ export async function runPaidCall<Stored>(
     reattached = true;
   } else {
     if (state.status === 'uncertain' && !context.resubmitUncertain) throw new UncertainSubmission(call.stageId);
+    context.submitSignal.throwIfAborted();
     context.signal.throwIfAborted();
     // The reservation and the `submitting` event are both on disk before the request is sent.
     await recorder.beginSubmission(charge);
@@ -89,19 +89,13 @@ export async function runPaidCall<Stored>(
       throw error;
     }
     // The job id is on disk before waiting on the job (DESIGN.md): after a crash, resume reattaches instead of paying.
-    await recorder.submitted(call.stageId, call.op, job.id, job.provider);
+    await recordJobId(context, call, job);
   }
   let result: ProviderJobResult;
   try {
     result = await call.wait(job, { signal: context.signal });
   } catch (error) {
-    if (jobEnded(error)) {
-      // The provider accepted the job, so it is charged even though it failed: the charge is on disk first.
-      await recorder.actual({ ...charge, jobId: job.id });
-      await recordFailure(recorder, call, error);
-    }
-    // Anything else (abort, timeout, a poll or download that kept failing) leaves the job in flight: the next
-    // attempt or a resume reattaches it by id instead of paying again.
+    await recordEndedJob(context, call, charge, job, error);
     throw error;
   }
   // Deferred, like the stage's `completed` event that follows; the two files are written independently. If a crash
@@ -115,9 +109,67 @@ export async function runPaidCall<Stored>(
   return { result, stored, reattached };
 }
 
-/** Whether a wait error means the job itself is over (failed at the provider), not just that waiting failed. */
-function jobEnded(error: unknown): boolean {
-  return ProviderError.isInstance(error) && (error.reason === 'job-failed' || error.reason === 'input');
+/**
+ * Journals an accepted job's id. When the journal cannot be written, the id is saved in the recovery file (read by
+ * the next open of the model's records) and reported (`job-unrecorded`), and the run stops with a `StorageError`
+ * that says where the id is: the job is charged, and a resume polls it instead of paying again.
+ */
+async function recordJobId(context: PaidCallContext, call: PaidCall<unknown>, job: ProviderJob): Promise<void> {
+  try {
+    await context.recorder.submitted(call.stageId, call.op, job.id, job.provider);
+  } catch (error) {
+    const unrecorded = { model: context.recovery.model, stageId: call.stageId, op: call.op, jobId: job.id };
+    const saved = await saveUnrecordedJob(
+      context.recovery.modelDir,
+      { ...unrecorded, provider: job.provider, at: new Date().toISOString() },
+      context.recovery.recoveryDir,
+    ).catch(() => undefined);
+    context.emit({ type: 'job-unrecorded', ...unrecorded, provider: job.provider, recoveryFile: saved });
+    const where = saved
+      ? `its id is saved in ${saved}, and \`resume\` polls it (without paying again) once the journal can be written`
+      : 'the recovery file could not be written either: note the job id to attach it later';
+    throw new StorageError(
+      `The journal could not record ${call.op} job ${job.id} of ${call.stageId}, which the provider accepted (it is charged): ${where}. ` +
+        `Cause: ${(error as Error).message}`,
+      {
+        operation: 'journal',
+        key: call.stageId,
+        cause: error,
+        ...(StorageError.isInstance(error) && error.backendCode ? { backendCode: error.backendCode } : {}),
+      },
+    );
+  }
+}
+
+/**
+ * What a failed wait means for the records. A job the provider ran and failed is charged: the charge is on disk
+ * first. A job the provider does not know was never charged: its reservation is released and the stage may be
+ * submitted again. Anything else (abort, timeout, a poll that kept failing) leaves the job in flight: the next attempt
+ * or a resume reattaches it by id instead of paying again.
+ */
+async function recordEndedJob(
+  context: PaidCallContext,
+  call: PaidCall<unknown>,
+  charge: Parameters<RunRecorder['release']>[0],
+  job: ProviderJob,
+  error: unknown,
+): Promise<void> {
+  if (!ProviderError.isInstance(error) || (error.reason !== 'job-failed' && error.reason !== 'input')) return;
+  if (error.unknownJob) {
+    await context.recorder.release(charge);
+    context.emit({
+      type: 'cost-recorded',
+      unitId: call.unitId,
+      stageId: call.stageId,
+      op: call.op,
+      amount: charge.amount,
+      unit: charge.unit,
+      kind: 'released',
+    });
+  } else {
+    await context.recorder.actual({ ...charge, jobId: job.id });
+  }
+  await recordFailure(context.recorder, call, error);
 }
 
 async function recordFailure(recorder: RunRecorder, call: PaidCall<unknown>, error: unknown): Promise<void> {

@@ -24,7 +24,7 @@ export class RecordStore {
 
   constructor(
     private readonly workspace: Workspace,
-    private readonly budget?: { limit: number; unit?: string },
+    private readonly options: { budget?: { limit: number; unit?: string }; recoveryDir?: string } = {},
   ) {}
 
   /** The model's writer (opened on first use: takes the run lock and reconciles a crash). */
@@ -32,7 +32,7 @@ export class RecordStore {
     const open = this.#recorders.get(model);
     if (open) return open;
     const dir = this.workspace.localModelDir(model);
-    const recorder = openRunRecorder({ dir, model, budget: this.budget });
+    const recorder = openRunRecorder({ dir, model, ...this.options });
     // A failed open (busy model, unreadable file) is not kept: the next call tries again.
     recorder.catch(() => this.#recorders.delete(model));
     this.#recorders.set(model, recorder);

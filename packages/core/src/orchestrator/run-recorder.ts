@@ -78,10 +78,24 @@ export interface RunRecorder {
   actual(charge: Charge & { jobId: string }, options?: { deferred?: boolean }): Promise<void>;
   /** Records a possible charge of a submission whose response was lost. */
   uncertainCharge(charge: Charge): Promise<void>;
+  /**
+   * Records the job id of an uncertain submission, found in the provider's account: the op becomes `submitted`, so a
+   * resume polls the job (its actual charge then closes the uncertain entry). Throws a `ValidationError` when the op
+   * is not uncertain.
+   */
+  attachJob(stageId: string, op: string, jobId: string): Promise<void>;
+  /**
+   * Settles an uncertain submission from the provider's bill: `charged` records the charge as actual (the stage has no
+   * result: the next run submits it again, as a new paid attempt); not charged releases it, and the next run submits
+   * it as if nothing had been sent. Throws a `ValidationError` when the op is not uncertain.
+   */
+  settleUncertain(stageId: string, op: string, settlement: { charged: boolean; note?: string }): Promise<void>;
   /** Sets (or replaces) the budget that {@link RunRecorder.reserve} enforces. */
   setBudget(budget: { limit: number; unit?: string }): void;
   /** Spend per unit of account recorded since this recorder was opened. */
   spentThisRun(): Record<string, number>;
+  /** The ledger's actual and uncertain amounts now, per unit of account (a run compares two readings). */
+  ledgerTotals(): Record<string, { actual: number; uncertain: number }>;
   /** Resolves once everything recorded so far (deferred records included) is on disk in journal and ledger. */
   flush(): Promise<void>;
   close(): Promise<void>;

@@ -13,6 +13,8 @@ export function newRunSummary(plan: Plan, estimate: CostEstimate): RunSummary {
     uncertain: [],
     reattached: 0,
     spent: {},
+    money: { charged: {}, inFlight: {}, uncertain: {} },
+    overBudget: [],
     outputs: [],
     mirrored: 0,
     copyFailures: [],

@@ -56,7 +56,7 @@ export interface PaidStage {
   /** What it writes: the result stage of the naming rules, the suffix of its stage id and output file name. */
   result: ResultStage;
   /** The op journaled and ledgered, and the key of its price in the model's price table. */
-  op: 'swap' | 'enhance';
+  op: string;
   /** The consent use checked (from the config as stored now) before it pays. */
   use: ConsentUse;
   /** Earlier stages of the unit whose output it reads. */

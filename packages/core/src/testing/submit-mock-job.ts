@@ -167,7 +167,7 @@ export async function waitForMockJob(
     throw mockProviderError(
       context,
       `The mock provider does not know ${op} job ${job.id}: it was never accepted by this account (pass the same account to the new adapter to reattach). It will never finish: submit the work again.`,
-      { reason: 'job-failed', isRetryable: true, jobId: job.id, providerMessage: 'not-found' },
+      { reason: 'job-failed', isRetryable: true, jobId: job.id, providerMessage: 'not-found', unknownJob: true },
     );
   }
   options.onStatus?.('running');

@@ -28,8 +28,9 @@ export interface VerbRig {
   dispose(): Promise<void>;
 }
 
-/** A mock photo of `identity` big enough for the default thresholds. */
-export const photo = (identity: string) => mockImage({ width: 1200, height: 1600, faces: [{ identity }] });
+/** A mock photo of `identity` big enough for the default thresholds; `n` makes photos of one person differ. */
+export const photo = (identity: string, n = 0) =>
+  mockImage({ width: 1200 + 97 * n, height: 1600 + 13 * n, faces: [{ identity }], label: `${identity} photo ${n}` });
 
 export async function verbRig(): Promise<VerbRig> {
   const root = await mkdtemp(join(tmpdir(), 'core-verbs-'));
@@ -54,7 +55,7 @@ export async function verbRig(): Promise<VerbRig> {
         settings,
         workspace,
         storage,
-        records: new RecordStore(workspace),
+        records: new RecordStore(workspace, settings.recoveryDir ? { recoveryDir: settings.recoveryDir } : {}),
         stages: phaseOneStages,
         runs: new Map(),
       };
@@ -75,7 +76,7 @@ export async function verbRig(): Promise<VerbRig> {
       const { importSources, importTargets } = await import('../../src/orchestrator/verbs/import-photos.js');
       const context = rig.context();
       const inputs = (n: number, identity: string) =>
-        Array.from({ length: n }, (_, i) => ({ name: `${identity}-${i + 1}.jpg`, bytes: photo(identity) }));
+        Array.from({ length: n }, (_, i) => ({ name: `${identity}-${i + 1}.jpg`, bytes: photo(identity, i) }));
       await importSources(context, name, inputs(sources, name));
       const provenance = { origin: 'tests', rightsStatement: 'Made for these tests.' };
       await importTargets(context, name, 'sfw', inputs(targets, 'stand-in'), provenance);

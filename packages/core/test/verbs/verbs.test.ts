@@ -36,14 +36,14 @@ describe('import', () => {
     await rig.model('ada', 1, 1);
     const context = rig.context();
     const results = await importSources(context, 'ada', [
-      { name: 'two.jpg', bytes: photo('ada') },
+      { name: 'two.jpg', bytes: photo('ada', 7) },
       { name: 'none.jpg', bytes: new Uint8Array(readMockless()) },
     ]);
     expect(results.map((result) => [result.accepted, result.key ?? result.reason?.code])).toEqual([
       [true, storageKeys.source('ada', 2)],
-      [false, 'validation'],
+      [false, 'unreadable'],
     ]);
-    const targets = await importTargets(context, 'ada', 'sfw', [{ name: 'b.jpg', bytes: photo('x') }], {
+    const targets = await importTargets(context, 'ada', 'sfw', [{ name: 'b.jpg', bytes: photo('x', 9) }], {
       origin: 'tests',
       rightsStatement: 'Made for these tests.',
     });

@@ -1,24 +1,33 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import pLimit from 'p-limit';
-import { ValidationError } from '../../errors/index.js';
-import type { ModelConfig } from '../../workspace/index.js';
+import { StorageError, ValidationError } from '../../errors/index.js';
 import { currentConfigReader } from '../current-config.js';
 import { mirrorResults } from '../mirror-results.js';
 import { missingInputsOf } from '../missing-inputs.js';
 import { requireAdapter } from '../require-adapter.js';
-import type { RunRecorder } from '../run-recorder.js';
-import { outcomeOf } from '../run-stop.js';
-import { addUnitOutcome, byText, newRunSummary, spentBetween } from '../run-summary.js';
+import { applyBudget, unitsWithinBudget } from '../run-budget.js';
+import { moneySpent, runMoney } from '../run-money.js';
+import { outcomeOf, stopKind, storageFailuresInARow } from '../run-stop.js';
+import { addUnitOutcome, byText, newRunSummary } from '../run-summary.js';
 import { runUnit, stageIdOf, type UnitContext, type UnitOutcome, unitFileName } from '../run-unit.js';
 import { sourceEmbeddings } from '../source-embeddings.js';
 import { eventEmitter, type StudioContext } from '../studio-context.js';
 import type { Plan, PlannedUnit, RunOptions, RunSummary } from '../studio-types.js';
 import { estimatePlan } from './estimate-plan.js';
 
+/** How a run stops: `drain` stops new submissions, `halt` stops waiting too (see `stopKind`). */
+interface RunStops {
+  drain: AbortController;
+  halt: AbortController;
+  /** The error that stopped the run, when one did (undefined for a plain abort). */
+  reason: unknown;
+}
+
 /**
  * `studio.run`: runs a plan with bounded concurrency, every unit through every stage (see `runUnit`), with a clean
- * stop on abort, budget, insufficient credits or revoked consent. One run per model at a time in a studio; the run
- * lock keeps other processes out.
+ * stop on abort, budget, insufficient credits, revoked consent or a storage that keeps failing. One run per model at
+ * a time in a studio; the run lock keeps other processes out.
  */
 export async function runPlan(context: StudioContext, plan: Plan, options: RunOptions = {}): Promise<RunSummary> {
   if (context.runs.has(plan.model)) {
@@ -26,14 +35,16 @@ export async function runPlan(context: StudioContext, plan: Plan, options: RunOp
       field: 'model',
     });
   }
-  const controller = new AbortController();
+  const stops: RunStops = { drain: new AbortController(), halt: new AbortController(), reason: undefined };
+  // Every unit in flight listens to these signals: no listener-count warning at high concurrency.
+  setMaxListeners(0, stops.drain.signal, stops.halt.signal);
   let finished!: () => void;
-  context.runs.set(plan.model, { controller, done: new Promise<void>((resolve) => (finished = resolve)) });
-  const stopOnUser = () => controller.abort(options.signal?.reason);
+  context.runs.set(plan.model, { controller: stops.halt, done: new Promise<void>((resolve) => (finished = resolve)) });
+  const stopOnUser = () => stops.halt.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', stopOnUser, { once: true });
   if (options.signal?.aborted) stopOnUser();
   try {
-    return await executePlan(context, plan, options, controller);
+    return await executePlan(context, plan, options, stops);
   } finally {
     options.signal?.removeEventListener('abort', stopOnUser);
     context.runs.delete(plan.model);
@@ -41,12 +52,7 @@ export async function runPlan(context: StudioContext, plan: Plan, options: RunOp
   }
 }
 
-async function executePlan(
-  context: StudioContext,
-  plan: Plan,
-  options: RunOptions,
-  controller: AbortController,
-): Promise<RunSummary> {
+async function executePlan(context: StudioContext, plan: Plan, options: RunOptions, stops: RunStops) {
   const started = Date.now();
   const { settings } = context;
   // Every adapter a run uses, before anything is journaled.
@@ -55,19 +61,24 @@ async function executePlan(
   requireAdapter(settings, 'imageProcessor', 'run a plan (results are marked as AI-generated)');
   const config = await context.workspace.getModel(plan.model);
   const recorder = await context.records.recorder(plan.model);
-  applyBudget(recorder, config, plan.model, options.budget ?? settings.budget);
+  const budget = options.budget ?? settings.budget;
+  applyBudget(recorder, config, budget);
   const emit = eventEmitter(context, options.onEvent);
   // The plan is journaled when it runs (not when it is estimated): resume runs what was started.
   await recorder.planned(
     plan.units.flatMap((unit) => context.stages.map((stage) => ({ stageId: stageIdOf(unit, stage), op: stage.op }))),
   );
   const estimate = await estimatePlan(context, plan);
-  const spentBefore = recorder.spentThisRun();
+  const before = recorder.ledgerTotals();
   const summary = newRunSummary(plan, estimate);
   emit({ type: 'run-start', model: plan.model, total: plan.units.length, alreadyDone: estimate.alreadyDone, estimate });
   const last = context.stages[context.stages.length - 1]!;
-  const pending = plan.units.filter((unit) => recorder.state(stageIdOf(unit, last)).status !== 'done');
-  const signal = controller.signal;
+  const signal = stops.halt.signal;
+  const resubmitUncertain = options.resubmitUncertain ?? false;
+  const notDone = plan.units.filter((unit) => recorder.state(stageIdOf(unit, last)).status !== 'done');
+  // Only whole units the budget covers: a run never stops with a unit half paid for.
+  const { within: pending, over } = unitsWithinBudget(notDone, { ...context, recorder, config, budget, resubmitUncertain });
+  summary.overBudget = over.map((unit) => unit.id);
   // A unit whose source or target was deleted after it was planned fails on its own; the others run.
   const missing = await missingInputsOf(pending, context.stages, { storage: context.storage, recorder, signal });
   const embeddings = sourceEmbeddings({ settings, storage: context.storage, model: plan.model, signal });
@@ -79,67 +90,95 @@ async function executePlan(
     config,
     recorder,
     signal,
-    resubmitUncertain: options.resubmitUncertain ?? false,
+    submitSignal: AbortSignal.any([stops.drain.signal, signal]),
+    resubmitUncertain,
     emit,
     stages: context.stages,
     sourceEmbedding: embeddings.get,
     // Re-read before every paid call, so a revocation from any process stops the run.
     currentConfig: currentConfigReader(context.workspace, plan.model),
+    recovery: {
+      model: plan.model,
+      modelDir: context.workspace.localModelDir(plan.model),
+      recoveryDir: settings.recoveryDir,
+    },
   };
-  const limit = pLimit(Math.max(1, options.concurrency ?? settings.concurrency ?? config.settings.concurrency));
-  let done = estimate.alreadyDone;
-  let stopError: unknown;
-  await Promise.all(
-    pending.map((unit, index) =>
-      limit(async () => {
-        if (signal.aborted) return;
-        const fileName = unitFileName(unit, context.stages);
-        emit({ type: 'unit-start', unitId: unit.id, fileName, index, total: plan.units.length });
-        try {
-          const outcome =
-            missing.get(unit.id) ?? (await runWithRetries(unitContext, unit, options.maxUnitAttempts ?? 3));
-          done += 1;
-          emit(addUnitOutcome(summary, unit.id, outcome, { done, total: plan.units.length }));
-        } catch (error) {
-          if (signal.aborted) return;
-          stopError = error;
-          controller.abort(error);
-        }
-      }),
-    ),
-  );
-  if (!signal.aborted) await finishEarlierCopies(unitContext, plan.units, new Set(pending), summary);
+  setMaxListeners(0, unitContext.submitSignal);
+  await runUnits(unitContext, plan, pending, { summary, missing, stops, options, done: estimate.alreadyDone });
+  if (!unitContext.submitSignal.aborted) await finishEarlierCopies(unitContext, plan.units, new Set(pending), summary);
   summary.copyFailures.sort((a, b) => byText(a.key, b.key) || byText(a.store, b.store));
-  const reason = stopError ?? (signal.aborted ? signal.reason : undefined);
-  if (stopError === undefined && options.signal?.aborted) summary.outcome = 'aborted';
-  else if (reason !== undefined || signal.aborted) summary.outcome = outcomeOf(reason);
+  summary.outcome = outcomeOfRun(summary, stops, options);
   summary.outputs.sort();
-  summary.spent = spentBetween(spentBefore, recorder.spentThisRun());
+  summary.money = runMoney(before, { recorder, stages: context.stages, config, units: plan.units });
+  summary.spent = moneySpent(summary.money);
   // Deferred journal and ledger records are on disk before the run reports its end.
   await recorder.flush();
   summary.durationMs = Date.now() - started;
   emit({ type: 'run-end', summary });
-  if (summary.outcome === 'failed') throw reason;
+  if (summary.outcome === 'failed') throw stops.reason;
   return summary;
 }
 
-/** Sets the run's budget on the recorder, after checking it is in a unit the model's prices use. */
-function applyBudget(
-  recorder: RunRecorder,
-  config: ModelConfig,
-  model: string,
-  budget: RunOptions['budget'] | undefined,
-): void {
-  if (!budget) return;
-  const units = new Set(Object.values(config.settings.prices).map((price) => price.unit));
-  const unit = budget.unit ?? 'credits';
-  if (!units.has(unit)) {
-    throw new ValidationError(
-      `The budget is in ${unit} but model "${model}" prices its work in ${[...units].join(', ')}: give the budget in that unit.`,
-      { field: 'budget.unit', value: unit },
-    );
-  }
-  recorder.setBudget(budget);
+/** Runs the units, a few at a time; the first run-stopping error drains or halts the run (see `stopKind`). */
+async function runUnits(
+  context: UnitContext,
+  plan: Plan,
+  pending: readonly PlannedUnit[],
+  run: {
+    summary: RunSummary;
+    missing: Map<string, Extract<UnitOutcome, { kind: 'failed' }>>;
+    stops: RunStops;
+    options: RunOptions;
+    done: number;
+  },
+): Promise<void> {
+  const { stops, options } = run;
+  const limit = pLimit(Math.max(1, options.concurrency ?? context.settings.concurrency ?? context.config.settings.concurrency));
+  const total = plan.units.length;
+  let storageFailures = 0;
+  const stop = (error: unknown) => {
+    if (context.submitSignal.aborted) return;
+    stops.reason = error;
+    stops.drain.abort(error);
+    if (stopKind(error) === 'halt') stops.halt.abort(error);
+  };
+  await Promise.all(
+    pending.map((unit, index) =>
+      limit(async () => {
+        if (context.submitSignal.aborted) return;
+        const fileName = unitFileName(unit, context.stages);
+        context.emit({ type: 'unit-start', unitId: unit.id, fileName, index, total });
+        try {
+          const outcome = run.missing.get(unit.id) ?? (await runWithRetries(context, unit, options.maxUnitAttempts ?? 3));
+          run.done += 1;
+          context.emit(addUnitOutcome(run.summary, unit.id, outcome, { done: run.done, total }));
+          const storageFailure = outcome.kind === 'failed' && outcome.failure.code === 'storage';
+          storageFailures = storageFailure ? storageFailures + 1 : 0;
+          if (storageFailures >= storageFailuresInARow && outcome.kind === 'failed') {
+            stop(storageStopError(outcome.failure.message));
+          }
+        } catch (error) {
+          stop(error);
+        }
+      }),
+    ),
+  );
+}
+
+/** The outcome of a run that went through its loop. */
+function outcomeOfRun(summary: RunSummary, stops: RunStops, options: RunOptions): RunSummary['outcome'] {
+  if (stops.reason === undefined && options.signal?.aborted) return 'aborted';
+  if (stops.reason !== undefined || stops.halt.signal.aborted) return outcomeOf(stops.reason ?? stops.halt.signal.reason);
+  if (summary.overBudget.length > 0) return 'budget-exceeded';
+  return summary.failed.length > 0 || summary.uncertain.length > 0 ? 'incomplete' : 'completed';
+}
+
+/** The error that stops a run after several storage failures in a row. */
+function storageStopError(message: string): StorageError {
+  return new StorageError(
+    `${storageFailuresInARow} units in a row could not be stored: the run stopped submitting. Last error: ${message}`,
+    { operation: 'put' },
+  );
 }
 
 /** Units done in an earlier run: finishes any copy to the result stores that was interrupted. */
@@ -163,9 +202,10 @@ async function finishEarlierCopies(
 async function runWithRetries(context: UnitContext, unit: PlannedUnit, attempts: number): Promise<UnitOutcome> {
   let outcome = await runUnit(context, unit);
   for (let attempt = 1; attempt < attempts && outcome.kind === 'failed' && outcome.failure.retryable; attempt++) {
-    await delay(250 * 2 ** attempt, undefined, { signal: context.signal }).catch(() => undefined);
-    if (context.signal.aborted) break;
+    await delay(250 * 2 ** attempt, undefined, { signal: context.submitSignal }).catch(() => undefined);
+    if (context.submitSignal.aborted) break;
     outcome = await runUnit(context, unit);
   }
   return outcome;
 }
+
