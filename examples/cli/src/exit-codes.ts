@@ -1,19 +1,6 @@
 /**
- * Exit codes of the `studio` command. Scripts can rely on them; the README documents the same table.
- *
- * | code | meaning |
- * |---|---|
- * | 0 | everything asked for was done |
- * | 1 | an unexpected error (a bug, a provider failure that is not one of the cases below) |
- * | 2 | usage or validation: a bad flag, name, path or image, a missing setting |
- * | 3 | consent: the model's consent record is missing, revoked or does not cover the work |
- * | 4 | the budget would be exceeded; nothing over budget was submitted |
- * | 5 | the provider reports insufficient credits |
- * | 6 | the run finished but some units failed (the summary lists why) |
- * | 7 | a storage could not be reached or refused an operation (S3 settings, disk), or a run finished with results not
- *       copied to the result store; fix the storage and run again (done units are skipped, never paid again) |
- * | 8 | the model is being processed by another process (one run per model); wait for it or stop it |
- * | 130 | interrupted (Ctrl-C); `studio resume <model>` continues |
+ * Exit codes of the `studio` command. Scripts can rely on them. What each means is in {@link exitCodeMeanings}, the one
+ * table `studio --help` and the READMEs are generated from.
  */
 export const exitCodes = Object.freeze({
   ok: 0,
@@ -30,6 +17,49 @@ export const exitCodes = Object.freeze({
 
 /** One of {@link exitCodes}' values. */
 export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
+
+/**
+ * What each exit code means, in a few words: the one table `studio --help` and the READMEs' exit-code tables are
+ * generated from (a test checks that the READMEs agree). Typed by {@link exitCodes}' names, so a new code cannot be
+ * added without its meaning.
+ */
+export const exitCodeMeanings: Readonly<Record<keyof typeof exitCodes, string>> = Object.freeze({
+  ok: 'done: everything asked for was done',
+  unexpected: 'unexpected error (set `STUDIO_DEBUG=1` for the stack)',
+  usage: 'usage or validation: a bad flag, name, path, image or setting; a confirmation needed without a terminal',
+  consent: 'consent: the record is missing, revoked or does not cover the rating or use',
+  budgetExceeded: 'the budget would be exceeded (nothing over budget was submitted)',
+  insufficientCredits: 'the provider reports insufficient credits',
+  unitsFailed:
+    'the run is incomplete: some units failed or are uncertain (the summary lists them and how to settle them)',
+  storage:
+    'storage failed (S3 or the workspace folder; the message says what to check) or results were not copied to S3: fix it and run again',
+  modelBusy: 'the model is being processed by another process (one run per model at a time): wait for it or stop it',
+  interrupted: 'interrupted (Ctrl-C); `studio resume <model>` continues',
+});
+
+/** Every exit code with its meaning, in ascending order of code. */
+export function exitCodeTable(): { code: number; meaning: string }[] {
+  return (Object.keys(exitCodes) as (keyof typeof exitCodes)[])
+    .map((name) => ({ code: exitCodes[name], meaning: exitCodeMeanings[name] }))
+    .sort((a, b) => a.code - b.code);
+}
+
+/** The exit codes for `studio --help`: one line per code. */
+export function exitCodesHelp(): string {
+  const rows = exitCodeTable();
+  const width = Math.max(...rows.map((row) => String(row.code).length));
+  return ['Exit codes:', ...rows.map((row) => `  ${String(row.code).padStart(width)}  ${row.meaning}`)].join('\n');
+}
+
+/** The exit codes as a Markdown table, as the READMEs show it (between `<!-- exit-codes:start/end -->` markers). */
+export function exitCodesMarkdown(): string {
+  return [
+    '| code | meaning |',
+    '| ---- | ------- |',
+    ...exitCodeTable().map((row) => `| ${row.code} | ${row.meaning} |`),
+  ].join('\n');
+}
 
 interface CodedError {
   code?: unknown;
@@ -85,7 +115,10 @@ export function exitCodeForOutcome(summary: {
     case 'consent-revoked':
       return exitCodes.consent;
     case 'failed':
+    case 'incomplete':
       return exitCodes.unitsFailed;
+    case 'storage-failed':
+      return exitCodes.storage;
     default:
       if (summary.failed.length > 0) return exitCodes.unitsFailed;
       return (summary.copyFailures?.length ?? 0) > 0 ? exitCodes.storage : exitCodes.ok;

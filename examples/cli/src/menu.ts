@@ -1,5 +1,5 @@
 import * as prompts from '@clack/prompts';
-import { isLoopbackUrl, isModelName, SAFE_RATING, suggestModelName } from '@model-studio/core';
+import { type ImportResult, isLoopbackUrl, isModelName, SAFE_RATING, suggestModelName } from '@model-studio/core';
 import pc from 'picocolors';
 import type { CliContext } from './cli-context.js';
 import { consentRecordFrom, describeConsent } from './commands/consent.js';
@@ -10,6 +10,7 @@ import { exitCodes } from './exit-codes.js';
 import { readInputFiles } from './input-files.js';
 import { faceCheckSummary, printImportResults } from './report.js';
 import { type CliStudio, openCliStudio, usesRealApi } from './studio-factory.js';
+import { tooSmallShortSide } from './too-small-short-side.js';
 import { UsageError } from './usage-error.js';
 
 /** The main menu's choices, in the product brief's words and order. */
@@ -89,6 +90,7 @@ export async function runMenu(context: CliContext): Promise<number> {
         continue;
       }
       let model: string | undefined;
+      let isNew = false;
       if (choice === 'Create New Model') {
         const name = answer(
           await prompts.text({ message: 'Model name', placeholder: 'e.g. andie', validate: modelNameProblem }),
@@ -97,6 +99,7 @@ export async function runMenu(context: CliContext): Promise<number> {
           await cli.workspace.createModel(name);
           prompts.log.success(`Created model "${name}"`);
           model = name;
+          isNew = true;
         } catch (error) {
           prompts.log.error((error as Error).message);
           continue;
@@ -114,7 +117,7 @@ export async function runMenu(context: CliContext): Promise<number> {
           }),
         );
       }
-      const code = await workWithModel(context, cli, model, canRun);
+      const code = await workWithModel(context, cli, model, canRun, isNew);
       if (code === exitCodes.interrupted) return code;
     }
     prompts.outro('Goodbye.');
@@ -192,16 +195,71 @@ async function askConsent(context: CliContext, cli: CliStudio, model: string): P
   void context;
 }
 
-async function importSourcesFrom(context: CliContext, cli: CliStudio, model: string, paths: string): Promise<number> {
+async function importSourcesFrom(
+  context: CliContext,
+  cli: CliStudio,
+  model: string,
+  paths: string,
+): Promise<ImportResult[]> {
   const inputs = await readInputFiles([paths]);
   const results = await cli.studio.importSources(model, inputs, { signal: context.signal });
   printImportResults(context.out, results);
   const accepted = results.filter((result) => result.accepted).length;
   prompts.log.info(`Accepted ${accepted}/${results.length} source photo(s).`);
-  return accepted;
+  return results;
 }
 
-async function workWithModel(context: CliContext, cli: CliStudio, model: string, canRun: boolean): Promise<number> {
+/**
+ * When every photo of an import was refused as too small, offers to lower the model's minimum short side to the
+ * photos' shortest side, saying what that costs (lower-resolution training data). True when it was lowered: the
+ * caller imports the same photos again.
+ */
+async function offerLowerMinimum(cli: CliStudio, model: string, results: readonly ImportResult[]): Promise<boolean> {
+  const lowest = tooSmallShortSide(results);
+  if (lowest === undefined) return false;
+  const current = (await cli.workspace.getModel(model)).settings.thresholds.minShortSide;
+  if (lowest >= current) return false;
+  prompts.log.warn(
+    `Every photo is smaller than model "${model}" accepts: the smallest short side is ${lowest} px, the minimum ${current} px.`,
+  );
+  const lower = answer(
+    await prompts.confirm({
+      message:
+        `Lower this model's minimum short side to ${lowest} px? Smaller photos make lower-resolution training data: ` +
+        'the LoRA learns less detail and its images come out softer.',
+      initialValue: false,
+    }),
+  );
+  if (!lower) {
+    prompts.log.info(`Kept ${current} px: choose photos at least ${current} px on their short side.`);
+    return false;
+  }
+  await cli.workspace.updateSettings(model, { thresholds: { minShortSide: lowest } });
+  prompts.log.success(
+    `Model "${model}" now accepts photos from ${lowest} px on their short side (\`studio models set ${model} --min-short-side ${current}\` restores ${current} px). Importing them again...`,
+  );
+  return true;
+}
+
+/** A model created in this menu whose flow was left before its consent and first photos: removed, not kept half-made. */
+async function forgetNewModel(cli: CliStudio, model: string): Promise<void> {
+  try {
+    await cli.workspace.deleteModel(model);
+    prompts.log.info(`Model "${model}" was not kept: a new model is kept once its consent and first photos are in.`);
+  } catch (error) {
+    prompts.log.warn(`Model "${model}" could not be removed: ${(error as Error).message}`);
+  }
+}
+
+async function workWithModel(
+  context: CliContext,
+  cli: CliStudio,
+  model: string,
+  canRun: boolean,
+  isNew = false,
+): Promise<number> {
+  // A new model stays only once its consent is recorded and a source photo is accepted.
+  let kept = !isNew;
   try {
     let overview = await cli.workspace.overview(model);
     prompts.log.info(describeModel(overview));
@@ -222,7 +280,9 @@ async function workWithModel(context: CliContext, cli: CliStudio, model: string,
     else prompts.log.info(`Consent on record: ${describeConsent(config.consent)}`);
     while (sourcePaths !== undefined) {
       try {
-        if ((await importSourcesFrom(context, cli, model, sourcePaths)) > 0 || overview.sources > 0) break;
+        const results = await importSourcesFrom(context, cli, model, sourcePaths);
+        if (results.some((result) => result.accepted) || overview.sources > 0) break;
+        if (await offerLowerMinimum(cli, model, results)) continue;
         prompts.log.warn(
           'No source photo was accepted (reasons above): a source photo needs exactly one face and the model’s minimum size.',
         );
@@ -237,6 +297,7 @@ async function workWithModel(context: CliContext, cli: CliStudio, model: string,
         }),
       );
     }
+    kept = true;
     overview = await cli.workspace.overview(model);
     const allowed = overview.allowedRatings;
     const ratings = answer(
@@ -268,6 +329,7 @@ async function workWithModel(context: CliContext, cli: CliStudio, model: string,
     }
     return code;
   } catch (error) {
+    if (!kept) await forgetNewModel(cli, model);
     if (error instanceof MenuCancelled) throw error;
     prompts.log.error(context.out.scrub((error as Error).message));
     return exitCodeForMenu(error);
@@ -324,14 +386,14 @@ async function askTargets(
         return;
       }
     }
-    const results = await cli.studio.importTargets(
-      model,
-      rating,
-      inputs,
-      provenanceFrom({ rating, origin: origin || paths, rights, adultsConsented }),
-      { signal: context.signal },
-    );
-    printImportResults(context.out, results);
+    const provenance = provenanceFrom({ rating, origin: origin || paths, rights, adultsConsented });
+    const importAll = async () => {
+      const results = await cli.studio.importTargets(model, rating, inputs, provenance, { signal: context.signal });
+      printImportResults(context.out, results);
+      return results;
+    };
+    let results = await importAll();
+    if (await offerLowerMinimum(cli, model, results)) results = await importAll();
     prompts.log.info(faceCheckSummary(results));
     return;
   }

@@ -33,6 +33,18 @@ export interface Output {
   sandboxBanner(detail: string): void;
   /** Scrubs secrets from a string. */
   scrub(text: string): string;
+  /**
+   * Registers a display that redraws itself in place (a progress bar), or clears the registration. Before any line,
+   * warning or error is printed, `stop()` is called once and the display forgotten, so the bar never draws over a
+   * message (such as the Ctrl-C notice): what it showed stays above the message.
+   */
+  setLiveDisplay(display: LiveDisplay | undefined): void;
+}
+
+/** A display that redraws itself in place; see {@link Output.setLiveDisplay}. */
+export interface LiveDisplay {
+  /** Stops redrawing and leaves the cursor on a fresh line. */
+  stop(): void;
 }
 
 /** Creates the {@link Output} for one command. */
@@ -41,16 +53,25 @@ export function createOutput(options: OutputOptions): Output {
   const stderr = options.stderr ?? process.stderr;
   const scrub = (text: string) => scrubSecrets(text, options.secrets);
   let bannerShown = false;
+  let live: LiveDisplay | undefined;
+  const endLive = () => {
+    const display = live;
+    live = undefined;
+    display?.stop();
+  };
   const output: Output = {
     json: options.json,
     sandbox: false,
     line(text = '') {
+      endLive();
       (options.json ? stderr : stdout).write(`${scrub(text)}\n`);
     },
     warn(text) {
+      endLive();
       stderr.write(`${pc.yellow(scrub(text))}\n`);
     },
     error(text) {
+      endLive();
       stderr.write(`${pc.red(scrub(text))}\n`);
     },
     result(data, human) {
@@ -71,6 +92,9 @@ export function createOutput(options: OutputOptions): Output {
       output.line(pc.bgYellow(pc.black(` ${SANDBOX_LABEL} `)) + pc.yellow(` ${detail}`));
     },
     scrub,
+    setLiveDisplay(display) {
+      live = display;
+    },
   };
   return output;
 }

@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CliContext, GlobalOptions } from './cli-context.js';
-import { exitCodeForError, exitCodes } from './exit-codes.js';
+import { exitCodeForError, exitCodes, exitCodesHelp } from './exit-codes.js';
 import { nextStepHint } from './next-step-hint.js';
 import { createOutput } from './output.js';
 import { storageErrorHint } from './report.js';
-import { loadSettings } from './settings.js';
+import { loadSettings, scrubSecrets } from './settings.js';
+import { unknownCommandMessage } from './unknown-command-message.js';
 import { UsageError } from './usage-error.js';
 
 /** Parses a positive number flag. */
@@ -130,12 +131,16 @@ export function createProgram(): Command {
     .exitOverride();
   program.addHelpText(
     'after',
-    '\nExit codes: 0 ok, 1 unexpected, 2 usage/validation, 3 consent, 4 budget exceeded, 5 insufficient credits,\n' +
-      '6 some units failed, 130 interrupted (resume with `studio resume <model>`).\n' +
+    `\n${exitCodesHelp()}\n\n` +
       'Settings: flags, then environment, then a .env file here (MAXSTUDIO_API_KEY, MAXSTUDIO_BASE_URL, S3_BUCKET, ...).',
   );
 
   program.action(async (_options, command: Command) => {
+    // `studio x`: an unknown command (the root takes no arguments; see allowExcessArguments below).
+    if (command.args.length > 0) {
+      const names = command.commands.map((sub) => sub.name());
+      command.error(unknownCommandMessage(command.args[0]!, names), { code: 'commander.unknownCommand' });
+    }
     await execute(
       command,
       () => import('./menu.js'),
@@ -157,6 +162,20 @@ export function createProgram(): Command {
         (m, c) => m.createModelCommand(c, name, options),
       );
     });
+  const setModel = models
+    .command('set <name>')
+    .description('change a model’s settings: thresholds, trigger and class words, prices, concurrency')
+    .action(async (name: string, _options, command: Command) => {
+      await execute(
+        command,
+        () => import('./commands/models.js'),
+        (m, c) => m.setModelCommand(c, name, command.optsWithGlobals()),
+      );
+    });
+  // Its flags come from core's settings schema, loaded only when `models set` runs (or shows its help).
+  models.hook('preSubcommand', async (_models, sub) => {
+    if (sub === setModel) (await import('./model-settings-flags.js')).addModelSettingFlags(sub);
+  });
   models
     .command('list')
     .description('list every model with its counts and consent state')
@@ -231,11 +250,12 @@ export function createProgram(): Command {
     .description('source photos (the person’s face)')
     .command('add <model> <paths...>')
     .description('validate, rename and store source photos (files, folders, or comma-separated paths)')
-    .action(async (model: string, paths: string[], _options, command: Command) => {
+    .option('--allow-near-duplicates', 'import near-duplicates of its sources with a warning (default: refused)')
+    .action(async (model: string, paths: string[], options: { allowNearDuplicates?: boolean }, command: Command) => {
       await execute(
         command,
         () => import('./commands/sources.js'),
-        (m, c) => m.addSourcesCommand(c, model, paths),
+        (m, c) => m.addSourcesCommand(c, model, paths, options),
       );
     });
 
@@ -248,6 +268,7 @@ export function createProgram(): Command {
     .requiredOption('--origin <where>', 'where the photos came from')
     .requiredOption('--rights <statement>', 'your statement that you hold the rights to use them')
     .option('--adults-consented', 'for ratings other than sfw: everyone shown is an adult who consented')
+    .option('--allow-near-duplicates', 'import near-duplicates of its targets with a warning (default: refused)')
     .action(async (model: string, paths: string[], options, command: Command) => {
       await execute(
         command,
@@ -284,7 +305,18 @@ export function createProgram(): Command {
     .command('resume <model>')
     .description('continue the model’s last run: skips done units, reattaches recorded jobs')
     .addOption(
-      new Option('--resubmit-uncertain', 'resubmit units whose submission is uncertain (may pay twice)').default(false),
+      new Option(
+        '--resubmit-uncertain',
+        'resubmit units whose submission is uncertain: says how many credits it may pay twice and asks (or --yes)',
+      ).default(false),
+    )
+    .addOption(
+      new Option(
+        '--attach <stage-id=job-id>',
+        'record the job id of an uncertain submission, found in the provider account, and poll it (repeatable)',
+      )
+        .argParser((value: string, previous: string[] = []) => [...previous, value])
+        .default([]),
     )
     .action(async (model: string, options, command: Command) => {
       await execute(
@@ -303,14 +335,27 @@ export function createProgram(): Command {
         (m, c) => m.statusCommand(c, model),
       );
     });
-  program
-    .command('costs <model>')
-    .description('credits estimated, reserved and spent, from the cost ledger')
+  const costs = program
+    .command('costs')
+    .argument('<model>')
+    .description('credits reserved, charged and uncertain, from the cost ledger (read-only); `costs settle` settles')
     .action(async (model: string, _options, command: Command) => {
       await execute(
         command,
         () => import('./commands/status.js'),
         (m, c) => m.costsCommand(c, model),
+      );
+    });
+  costs
+    .command('settle <stage-id>')
+    .description('close an uncertain ledger entry from your provider bill: --charged or --not-charged')
+    .option('--charged', 'the provider charged it (no result: the next run pays again for the stage)')
+    .option('--not-charged', 'the provider did not charge it (the next run submits it as new)')
+    .action(async (stageId: string, options: { charged?: boolean; notCharged?: boolean }, command: Command) => {
+      await execute(
+        command,
+        () => import('./commands/settle.js'),
+        (m, c) => m.settleCommand(c, stageId, options),
       );
     });
   program
@@ -325,6 +370,8 @@ export function createProgram(): Command {
     });
 
   for (const command of [program, ...allSubcommands(program)]) command.exitOverride();
+  // Set last, so no subcommand inherits it: the root's action reports words it gets as an unknown command.
+  program.allowExcessArguments(true);
   return program;
 }
 
@@ -338,15 +385,45 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   try {
     await program.parseAsync([...argv]);
   } catch (error) {
+    const json = program.opts().json === true || wantsJson(argv);
     if (error instanceof CommanderError) {
       process.exitCode = error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
+      if (json && error.exitCode !== 0) printJsonError('usage', commanderMessage(error), exitCodes.usage);
       return;
     }
     if (error instanceof UsageError) {
       process.stderr.write(`Error: ${error.message}\n`);
       process.exitCode = exitCodes.usage;
+      if (json) printJsonError('usage', error.message, exitCodes.usage);
       return;
     }
+    const message = error instanceof Error ? error.message : String(error);
+    if (json) printJsonError('unexpected', message, exitCodes.unexpected);
     throw error;
   }
+}
+
+/** Whether `--json` is among the arguments (before a `--`): errors found while parsing are then printed as JSON too. */
+function wantsJson(argv: readonly string[]): boolean {
+  const args = argv.slice(2);
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).includes('--json');
+}
+
+/** A commander error's message without its `error: ` prefix (commander printed it on stderr already). */
+function commanderMessage(error: CommanderError): string {
+  if (error.code === 'commander.help') return 'a command is needed here (see --help for the commands)';
+  return error.message.replace(/^error: /, '');
+}
+
+/** In `--json` mode every error is one JSON object on stdout, as `execute` prints for a command's errors. */
+function printJsonError(code: string, message: string, exitCode: number): void {
+  let secrets: readonly string[] = [];
+  try {
+    secrets = loadSettings().secrets;
+  } catch {
+    // A settings problem is not this error's; print it unscrubbed of secrets that could not be read.
+  }
+  const body = { error: { code, message }, exitCode };
+  process.stdout.write(`${scrubSecrets(JSON.stringify(body, null, 2), secrets)}\n`);
 }

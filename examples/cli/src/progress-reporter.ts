@@ -10,13 +10,30 @@ export interface ProgressReporter {
   stop(): void;
 }
 
-/** Creates the progress display for a run. In JSON mode it prints nothing. */
-export function createProgressReporter(out: Output, options: { tty: boolean }): ProgressReporter {
+/** Options for {@link createProgressReporter}. */
+export interface ProgressReporterOptions {
+  /** Draw a bar (a terminal); else one line per finished unit. */
+  tty: boolean;
+  /** Where the bar is drawn. @default process.stdout */
+  stream?: NodeJS.WritableStream;
+}
+
+/**
+ * Creates the progress display for a run. In JSON mode it prints nothing. The bar gives way to any message printed
+ * through `out` (the Ctrl-C notice, a warning): it stops, leaving its last state above the message, and the rest of
+ * the run is reported one line per finished unit.
+ */
+export function createProgressReporter(out: Output, options: ProgressReporterOptions): ProgressReporter {
   if (out.json) return { onEvent() {}, stop() {} };
   const prefix = out.sandbox ? `${pc.yellow('[SANDBOX]')} ` : '';
   let bar: cliProgress.SingleBar | undefined;
   let total = 0;
   const names = new Map<string, string>();
+  const stopBar = () => {
+    const stopping = bar;
+    bar = undefined;
+    stopping?.stop();
+  };
   return {
     onEvent(event) {
       switch (event.type) {
@@ -31,11 +48,12 @@ export function createProgressReporter(out: Output, options: { tty: boolean }): 
                 format: `${prefix}{bar} {value}/{total} units | {file}`,
                 hideCursor: true,
                 clearOnComplete: false,
-                stream: process.stdout,
+                stream: options.stream ?? process.stdout,
               },
               cliProgress.Presets.shades_classic,
             );
             bar.start(event.total, event.alreadyDone, { file: '' });
+            out.setLiveDisplay({ stop: stopBar });
           }
           break;
         }
@@ -59,16 +77,16 @@ export function createProgressReporter(out: Output, options: { tty: boolean }): 
           break;
         }
         case 'run-end':
-          bar?.stop();
-          bar = undefined;
+          out.setLiveDisplay(undefined);
+          stopBar();
           break;
         default:
           break;
       }
     },
     stop() {
-      bar?.stop();
-      bar = undefined;
+      out.setLiveDisplay(undefined);
+      stopBar();
     },
   };
 }

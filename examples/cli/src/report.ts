@@ -3,14 +3,26 @@ import pc from 'picocolors';
 import type { Output } from './output.js';
 import type { S3Settings } from './settings.js';
 
-/** `Face detected in 3/4 targets`: targets with at least one face over targets checked. */
+/**
+ * `Face detected in 3/4 targets`: files with at least one face over the files that reached face detection (files
+ * refused earlier, for their format, size or as duplicates, are not counted).
+ */
 export function faceCheckSummary(results: readonly ImportResult[], noun = 'targets'): string {
-  const withFace = results.filter((result) => (result.faces ?? 0) > 0).length;
-  return `Face detected in ${withFace}/${results.length} ${noun}`;
+  const checked = results.filter((result) => result.faces !== undefined);
+  const withFace = checked.filter((result) => (result.faces ?? 0) > 0).length;
+  return `Face detected in ${withFace}/${checked.length} ${noun}`;
 }
 
-/** One line per imported file: the new name, or why it was refused. */
-export function printImportResults(out: Output, results: readonly ImportResult[]): void {
+/**
+ * One line per file: the new name (and any warning), why it was refused, or why it was skipped (files of a folder that
+ * are not images, see `collectInputFiles`); then how many hidden files were ignored, so every file is accounted for.
+ */
+export function printImportResults(
+  out: Output,
+  results: readonly ImportResult[],
+  skipped: readonly { name: string; reason: { code: string; message: string } }[] = [],
+  hidden = 0,
+): void {
   for (const result of results) {
     if (result.accepted) {
       const size = result.width && result.height ? `${result.width}x${result.height}` : '';
@@ -18,12 +30,15 @@ export function printImportResults(out: Output, results: readonly ImportResult[]
       const detail = [size, faces].filter(Boolean).join(', ');
       const name = result.key?.split('/').pop() ?? '';
       out.line(`  ${pc.green('✔')} ${result.name} → ${name}${detail ? ` (${detail})` : ''}`);
+      for (const warning of result.warnings ?? []) out.line(pc.yellow(`      ! ${warning.message} [${warning.code}]`));
     } else {
       out.line(
         `  ${pc.red('✖')} ${result.name}: ${result.reason?.message ?? 'refused'} [${result.reason?.code ?? 'refused'}]`,
       );
     }
   }
+  for (const file of skipped) out.line(`  ${pc.dim('–')} ${file.name}: ${file.reason.message} [${file.reason.code}]`);
+  if (hidden > 0) out.line(pc.dim(`  ${hidden} hidden file(s) ignored (names starting with a dot, e.g. .DS_Store)`));
 }
 
 /** `40 credits` or `40 credits + 1 USD`. */
@@ -93,7 +108,8 @@ export function printSummary(out: Output, summary: RunSummary, context: SummaryC
     out.line(
       pc.yellow(
         `  Uncertain: ${summary.uncertain.length} submission(s) may have been charged without a recorded job id: ` +
-          `${summary.uncertain.join(', ')}. Check your provider account; \`${again(context, 'resume')} ${summary.model} --resubmit-uncertain\` resubmits them (may pay twice).`,
+          `${summary.uncertain.join(', ')}. Settle each from your provider account: \`${again(context, 'resume')} ${summary.model} --attach <stage-id>=<job-id>\` ` +
+          `when you find its job; \`studio costs settle <stage-id> --not-charged\` (or --charged) when you do not; \`--resubmit-uncertain\` resubmits them (may pay twice).`,
       ),
     );
   }
@@ -102,18 +118,43 @@ export function printSummary(out: Output, summary: RunSummary, context: SummaryC
   for (const key of summary.outputs.slice(0, 5)) out.line(pc.dim(`    ${key.split('/').pop()}`));
   if (summary.outputs.length > 5) out.line(pc.dim(`    ... and ${summary.outputs.length - 5} more`));
   printStorageUpload(out, summary, context);
-  out.line(
-    `  Credits used: ${pc.bold(formatAmounts(summary.spent))}${context.sandbox ? ' (sandbox credits, nothing paid)' : ''}`,
-  );
+  if (summary.overBudget.length > 0) {
+    out.line(
+      pc.yellow(
+        `  Not run: ${summary.overBudget.length} unit(s) the budget does not cover whole (nothing paid for them): ${summary.overBudget.slice(0, 5).join(', ')}${summary.overBudget.length > 5 ? ', ...' : ''}`,
+      ),
+    );
+  }
+  printMoney(out, summary, context);
   out.line(pc.dim(`    ${summary.costNote}`));
   for (const note of context.notes ?? []) out.line(`  ${note}`);
   const stopped = stopHints[summary.outcome];
   if (stopped) out.line(pc.yellow(`  ${stopped} ${again(context, 'resume')} ${summary.model}`));
-  else if (summary.failed.length > 0) {
+  else if (summary.failed.some((failure) => failure.retryable)) {
+    // Only failures that may pass: an input the provider refused (or a failed verification) fails again, paid again.
     out.line(
       `  Retry the failed units (done ones are skipped, never paid again): ${again(context, 'run')} ${summary.model}`,
     );
   }
+}
+
+/**
+ * `Credits used: 34 credits (charged 24, in flight 10: resume fetches their results without paying again)`: what this
+ * run may have spent, by state. Never "0" when the provider accepted a job.
+ */
+function printMoney(out: Output, summary: RunSummary, context: SummaryContext): void {
+  const { money } = summary;
+  const parts = [
+    Object.keys(money.charged).length > 0 ? `charged ${formatAmounts(money.charged)}` : '',
+    Object.keys(money.inFlight).length > 0
+      ? `in flight ${formatAmounts(money.inFlight)} (accepted, so charged; \`${again(context, 'resume')} ${summary.model}\` fetches the results without paying again)`
+      : '',
+    Object.keys(money.uncertain).length > 0 ? `uncertain ${formatAmounts(money.uncertain)} (may have been charged)` : '',
+  ].filter(Boolean);
+  const breakdown = parts.length > 1 || Object.keys(money.charged).length === 0 ? parts.join('; ') : '';
+  out.line(
+    `  Credits used: ${pc.bold(formatAmounts(summary.spent))}${breakdown ? ` (${breakdown})` : ''}${context.sandbox ? ' (sandbox credits, nothing paid)' : ''}`,
+  );
 }
 
 /** Copy failures listed one by one in the summary; the rest are counted. */
@@ -154,7 +195,8 @@ function printStorageUpload(out: Output, summary: RunSummary, context: SummaryCo
  * and the settings to look at; for the local workspace folder, the folder. Never includes secret values.
  */
 export function storageErrorHint(message: string, s3: S3Settings | undefined, workspaceDir: string): string {
-  const again = 'Nothing done so far is lost: run the command again once the storage works.';
+  const again =
+    'What was recorded is kept (a job id the journal could not record is printed above and saved in a recovery file): run the command again once the storage works.';
   if (s3 && !message.startsWith('LocalStorage')) {
     const endpoint = s3.endpoint ? `endpoint ${withoutCredentials(s3.endpoint)}` : 'AWS endpoint for the region';
     return (
@@ -182,6 +224,8 @@ const stopHints: Partial<Record<RunSummary['outcome'], string>> = {
   aborted: 'Interrupted: submitted jobs are recorded in the journal and will not be paid again. Continue with:',
   'budget-exceeded': 'Stopped before exceeding the budget. Continue (with a larger --budget) with:',
   'insufficient-credits': 'Stopped: the provider reports insufficient credits. Buy credits, then continue with:',
+  'storage-failed':
+    'Stopped: a storage kept failing (full or read-only disk, permissions), so nothing new was submitted. Jobs already accepted are recorded (or saved in the recovery file named above) and are polled, not paid again. Fix the storage, then continue with:',
 };
 
 /**

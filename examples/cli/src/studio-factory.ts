@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Enhancer, FaceDetector, FaceSwapper, Storage, Studio, Workspace } from '@model-studio/core';
 import { isLoopbackUrl } from '@model-studio/core';
 import type { CliContext } from './cli-context.js';
@@ -40,6 +40,11 @@ export interface CliStudio extends CliWorkspace {
   inProcessSandbox: boolean;
   /** Copies results go to (S3 or the local folder), for the summary. */
   uploadTarget?: string;
+}
+
+/** Where the in-process sandbox keeps its jobs and billing: `<workspace>/.sandbox/maxstudio-state.jsonl`. */
+export function sandboxStateFile(workspaceRoot: string): string {
+  return join(workspaceRoot, '.sandbox', 'maxstudio-state.jsonl');
 }
 
 function s3Location(s3: S3Settings): string {
@@ -132,10 +137,10 @@ const noS3Help =
 async function createProvider(
   context: CliContext,
   mode: ProviderMode,
-  storage: Storage,
+  workspace: { storage: Storage; root: string; s3Primary: boolean },
   quality: LazyQuality,
-  s3Primary: boolean,
 ): Promise<ProviderParts> {
+  const { storage, s3Primary } = workspace;
   // Commands that never pay get no provider: the studio's paying verbs refuse without one.
   if (mode === 'none')
     return { label: 'no provider (this command makes no paid calls)', sandbox: false, async close() {} };
@@ -145,6 +150,9 @@ async function createProvider(
   if (mode === 'in-process-sandbox' || context.options.sandbox) {
     const testing = await import('@model-studio/maxstudio/testing');
     const sandbox = await testing.startMaxStudioSandbox({
+      // Like the real API, the sandbox keeps its jobs and billing across restarts: a resume after Ctrl-C reattaches
+      // the jobs it recorded instead of paying again. The file says it holds sandbox credits only.
+      stateFile: sandboxStateFile(workspace.root),
       faceDetector: quality.checker,
       jobDurations: { swap: { pendingMs: 50, runningMs: 250 }, enhance: { pendingMs: 50, runningMs: 350 } },
     });
@@ -207,9 +215,8 @@ export async function openCliStudio(context: CliContext, mode: ProviderMode): Pr
     const provider = await createProvider(
       context,
       mode,
-      cliWorkspace.workspace.storage,
+      { storage: cliWorkspace.workspace.storage, root: cliWorkspace.root, s3Primary: cliWorkspace.s3Primary },
       quality,
-      cliWorkspace.s3Primary,
     );
     opened.push(() => provider.close());
     const core = await import('@model-studio/core');

@@ -5,6 +5,7 @@ import { confirmOrYes } from '../confirm.js';
 import { describeModel } from '../describe-model.js';
 import { exitCodes } from '../exit-codes.js';
 import { openCliWorkspace } from '../studio-factory.js';
+import { UsageError } from '../usage-error.js';
 
 /** Options of `studio models create`. */
 export interface CreateModelOptions {
@@ -108,6 +109,39 @@ export async function deleteModelCommand(context: CliContext, name: string): Pro
     const { deletedKeys } = await ws.workspace.deleteModel(name);
     context.out.result({ deleted: name, deletedKeys }, () => {
       context.out.line(`${pc.green('✔')} Deleted model "${name}" (${deletedKeys} files).`);
+    });
+    return exitCodes.ok;
+  } finally {
+    await ws.close();
+  }
+}
+
+/**
+ * `studio models set <name> --min-short-side 512 ...`: changes settings of an existing model. The flags come from
+ * core's settings schema (see `modelSettingFlags`); `values` holds every parsed option, the command's and the global
+ * ones (`--concurrency` is both). Core validates the result before anything is written.
+ */
+export async function setModelCommand(
+  context: CliContext,
+  name: string,
+  values: Record<string, unknown>,
+): Promise<number> {
+  const { modelSettingFlags, settingChanges, settingsPatchFrom } = await import('../model-settings-flags.js');
+  const flags = modelSettingFlags();
+  const patch = settingsPatchFrom(values, flags);
+  if (Object.keys(patch).length === 0) {
+    throw new UsageError(
+      `Give at least one setting to change, e.g. \`studio models set ${name} --min-short-side 512\` (see \`studio models set --help\`).`,
+    );
+  }
+  const ws = await openCliWorkspace(context);
+  try {
+    const before = await ws.workspace.getModel(name);
+    const config = await ws.workspace.updateSettings(name, patch);
+    const changes = settingChanges(before.settings, config.settings, patch, flags);
+    context.out.result({ model: config, changes }, () => {
+      context.out.line(`${pc.green('✔')} Updated model "${name}":`);
+      for (const change of changes) context.out.line(`  ${change.setting}: ${change.from} → ${change.to}`);
     });
     return exitCodes.ok;
   } finally {

@@ -4,8 +4,10 @@ import type { CliContext } from '../cli-context.js';
 import { confirmOrYes } from '../confirm.js';
 import { exitCodeForOutcome, exitCodes } from '../exit-codes.js';
 import { createProgressReporter } from '../progress-reporter.js';
+import { printRemainingCost, remainingCost } from '../remaining-cost.js';
 import { printEstimate, printSummary, verifiedLine } from '../report.js';
 import { type CliStudio, openCliStudio } from '../studio-factory.js';
+import { UsageError } from '../usage-error.js';
 
 /** Options of `studio estimate` and `studio run`. */
 export interface PlanCommandOptions {
@@ -91,7 +93,21 @@ async function withProgress(
   start: (options: RunOptions) => Promise<RunSummary>,
 ): Promise<RunSummary> {
   const progress = createProgressReporter(context.out, { tty: context.interactive });
-  const options: RunOptions = { signal: context.signal, onEvent: (event) => progress.onEvent(event) };
+  const options: RunOptions = {
+    signal: context.signal,
+    onEvent: (event) => {
+      progress.onEvent(event);
+      // A charged job whose id the journal could not record: the person must see it, whatever else happens.
+      if (event.type === 'job-unrecorded') {
+        context.out.error(
+          `The provider accepted ${event.op} job ${event.jobId} for ${event.stageId} (it is charged) but the journal could not record it: ` +
+            (event.recoveryFile
+              ? `its id is saved in ${event.recoveryFile}; \`studio resume ${event.model}\` polls it once the disk is writable.`
+              : `note the id and run \`studio resume ${event.model} --attach ${event.stageId}=${event.jobId}\` once the disk is writable.`),
+        );
+      }
+    },
+  };
   if (context.options.budget !== undefined) options.budget = { limit: context.options.budget, unit: 'credits' };
   try {
     return await start(options);
@@ -138,21 +154,55 @@ export async function runCommand(context: CliContext, model: string, options: Pl
 /** Options of `studio resume`. */
 export interface ResumeOptions {
   resubmitUncertain?: boolean;
+  /** `<stage-id>=<job-id>` pairs: job ids of uncertain submissions found in the provider account. */
+  attach?: string[];
 }
 
-/** `studio resume <model>`: continues the last run; asks first unless `--yes`. */
+/** Parses `--attach <stage-id>=<job-id>`. */
+function parseAttach(spec: string): { stageId: string; jobId: string } {
+  const at = spec.lastIndexOf('=');
+  if (at <= 0 || at === spec.length - 1) {
+    throw new UsageError(`--attach takes <stage-id>=<job-id>, e.g. andie:s1:t001:sfw:swapped=job_123 (got "${spec}").`);
+  }
+  return { stageId: spec.slice(0, at), jobId: spec.slice(at + 1) };
+}
+
+/**
+ * `studio resume <model>`: records `--attach`ed job ids, shows what is left, asks first unless `--yes` (and, with
+ * `--resubmit-uncertain`, says how much it may pay twice), then continues the last run.
+ */
 export async function resumeCommand(context: CliContext, model: string, options: ResumeOptions): Promise<number> {
   const cli = await openCliStudio(context, 'configured');
   try {
+    for (const spec of options.attach ?? []) {
+      const { stageId, jobId } = parseAttach(spec);
+      await cli.studio.attachJob(model, stageId, jobId);
+      context.out.line(`Attached job ${jobId} to ${stageId}: this resume polls it and never pays for it again.`);
+    }
     const status = await cli.studio.status(model);
     context.out.line(
       `Model "${model}": ${status.stages.done} stage(s) done, ${status.stages.pending} pending, ${status.stages.inFlight} in flight (reattached, not paid again), ${status.stages.uncertain} uncertain, ${status.stages.failed} failed.`,
     );
     if (status.stages.uncertain > 0 && !options.resubmitUncertain) {
       context.out.warn(
-        `${status.stages.uncertain} uncertain submission(s) will be left alone; pass --resubmit-uncertain to resubmit them (may pay twice).`,
+        `${status.stages.uncertain} uncertain submission(s) will be left alone. Settle each from your provider account: ` +
+          `\`studio resume ${model} --attach <stage-id>=<job-id>\` when you find its job, \`studio costs settle <stage-id> --not-charged\` when it was not charged; or pass --resubmit-uncertain (may pay twice).`,
       );
     }
+    if (status.stages.uncertain > 0 && options.resubmitUncertain) {
+      const costs = await cli.studio.costs(model, { by: [] });
+      const twice = costs.summary.totals.filter((row) => row.uncertain > 0);
+      const amount = twice.map((row) => `${row.uncertain} ${row.unitOfAccount}`).join(' + ') || 'their price';
+      context.out.warn(
+        `--resubmit-uncertain sends ${status.stages.uncertain} uncertain submission(s) again: if the provider charged the first attempts, up to ${amount} is paid twice.`,
+      );
+      if (!(await confirmOrYes(context, `Resubmit and possibly pay ${amount} twice? [y/N]`, false))) {
+        context.out.line('Nothing was run.');
+        return exitCodes.ok;
+      }
+    }
+    const { prices } = (await cli.workspace.getModel(model)).settings;
+    printRemainingCost(context.out, remainingCost(status, prices, options));
     if (!(await confirmOrYes(context, 'Continue? [Y/n]'))) {
       context.out.line('Nothing was run.');
       return exitCodes.ok;

@@ -14,6 +14,11 @@ export interface NormalizeOptions extends CallOptions {
   maxSide?: number;
   /** Re-encode until the JPEG is at most this many bytes. */
   maxBytes?: number;
+  /**
+   * Scale down (never up, keeping the aspect ratio) until width x height is at most this many pixels: a provider's
+   * pixel limit (see the model setting `thresholds.maxPixels`). Applied together with `maxSide` and `maxBytes`.
+   */
+  maxPixels?: number;
   /** JPEG quality, 1-100. */
   quality?: number;
 }
@@ -26,7 +31,18 @@ export interface ImageMetadata {
   description?: string;
 }
 
-/** Decodes and re-encodes images (implemented by `@model-studio/quality` so core never loads sharp). */
+/**
+ * Decodes and re-encodes images (implemented by `@model-studio/quality` so core never loads sharp).
+ *
+ * `normalize` refuses a file it cannot or will not turn into a still JPEG with a `ValidationError` whose `field` says
+ * why, so an import can report a reason a person understands (see `ImportRefusalCode`):
+ * - `format`: not an accepted image format (`value`: the format found, e.g. `svg`, `gif`, `heif`, or `unknown` for
+ *   bytes that are not an image at all);
+ * - `frames`: an animation (animated GIF, WebP or PNG) or a multi-page file;
+ * - `pixels`: more pixels than the processor decodes at all (a decompression-bomb guard);
+ * - `maxBytes`: the image cannot be made small enough;
+ * - `bytes`: the file is empty, damaged or cut off.
+ */
 export interface ImageProcessor {
   readonly specificationVersion: 'v1';
   readonly provider: string;
@@ -39,4 +55,10 @@ export interface ImageProcessor {
   resize(bytes: Uint8Array, size: { width: number; height: number }, options?: CallOptions): Promise<Uint8Array>;
   /** Writes metadata (e.g. the AI-generated mark) into a JPEG. */
   writeMetadata(bytes: Uint8Array, metadata: ImageMetadata, options?: CallOptions): Promise<Uint8Array>;
+  /**
+   * Optional: a perceptual hash of the image, as hex digits (the same length for every image of one processor).
+   * Near-identical images (resized, re-compressed, slightly retouched) get hashes that differ in few bits; imports
+   * use it to find near-duplicates (Hamming distance). Without it, only exact duplicates are found.
+   */
+  perceptualHash?(bytes: Uint8Array, options?: CallOptions): Promise<string>;
 }

@@ -59,6 +59,7 @@ export const modelRecordFiles = {
  * models/<model>/loras/<version>/...
  * models/<model>/progress.jsonl
  * models/<model>/costs.jsonl
+ * models/<model>/photo-index.json
  * ```
  *
  * @example
@@ -113,4 +114,9 @@ export const storageKeys = Object.freeze({
   progress: (model: string): string => `${modelPrefix(model)}${modelRecordFiles.journal}`,
   /** The append-only cost ledger: `models/<model>/costs.jsonl`. */
   costs: (model: string): string => `${modelPrefix(model)}${modelRecordFiles.ledger}`,
+  /**
+   * Fingerprints of the model's imported photos (sha256, perceptual hash), for finding duplicates at import:
+   * `models/<model>/photo-index.json`. Rebuilt from the stored photos when missing.
+   */
+  photoIndex: (model: string): string => `${modelPrefix(model)}photo-index.json`,
 });

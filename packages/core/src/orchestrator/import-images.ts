@@ -1,9 +1,13 @@
 import { assertConsent } from '../consent/index.js';
-import { ConsentError, ModelStudioError } from '../errors/index.js';
+import { ConsentError } from '../errors/index.js';
 import type { FaceChecker } from '../interfaces/face-checker.js';
 import type { ImageProcessor } from '../interfaces/image-processor.js';
 import type { Storage } from '../interfaces/storage.js';
 import type { ModelConfig } from '../workspace/index.js';
+import { DuplicateCheck } from './import/duplicate-check.js';
+import { type ImportRun, importPhoto } from './import/import-photo.js';
+import { loadPhotoGroup, savePhotoGroup } from './import/photo-index.js';
+import { SourceIdentity } from './import/source-identity.js';
 import type { ImportInput, ImportOptions, ImportResult } from './studio-types.js';
 
 /** What an import needs: where to store, how to check, and which numbers to give. */
@@ -17,65 +21,61 @@ export interface ImportContext {
   /** The storage key of accepted file number `n`. */
   keyOf: (n: number) => string;
   /** Whether a face count is acceptable, and the refusal when not. */
-  checkFaces: (faces: number) => { code: string; message: string } | undefined;
+  checkFaces: (faces: number) => { code: 'no-face' | 'multiple-faces'; message: string } | undefined;
+  /** The photos already stored in the same group (sources, or the targets of one rating): duplicates are refused. */
+  group: { prefix: string; keys: readonly string[] };
+  /** Sources: every new photo must show the model's subject (the same person as its stored sources). */
+  sameSubject?: boolean;
 }
 
 /**
- * Normalises each input to JPEG (EXIF orientation applied, fitted under the model's byte limit), checks its short side
- * and face count, and stores the accepted ones under consecutive numbers. A refused file is reported, never thrown.
+ * Imports photos, each checked before anything can be paid for it: normalised (EXIF orientation applied, JPEG, scaled
+ * to the model's pixel and byte limits), refused when it is not a still image, too small, a duplicate or near-duplicate
+ * of a photo of the group, shows the wrong number of faces or (sources) another person; the accepted ones are stored
+ * under consecutive numbers and fingerprinted in the model's photo index. A refused file is reported, never thrown.
  */
 export async function importImages(
   context: ImportContext,
   inputs: ImportInput[],
   options: ImportOptions = {},
 ): Promise<ImportResult[]> {
-  const { thresholds } = context.config.settings;
+  const { storage, config } = context;
+  const group = await loadPhotoGroup(storage, config.name, context.group, options.signal);
+  const run: ImportRun = {
+    context,
+    options,
+    group,
+    duplicates: new DuplicateCheck(group, storage, context.imageProcessor),
+  };
+  if (context.sameSubject) {
+    run.identity = new SourceIdentity({
+      faceChecker: context.faceChecker,
+      storage,
+      storedKeys: context.group.keys,
+      threshold: config.settings.thresholds.identityThreshold,
+      ...(config.consent?.subject !== undefined && { subject: config.consent.subject }),
+    });
+  }
   const results: ImportResult[] = [];
   let next = context.firstNumber;
-  for (const [index, input] of inputs.entries()) {
-    options.signal?.throwIfAborted();
-    const result = await importOne(context, input, next, thresholds, options.signal);
-    if (result.accepted) next += 1;
-    results.push(result);
-    options.onProgress?.({ done: index + 1, total: inputs.length, name: input.name });
+  let finished = false;
+  try {
+    for (const [index, input] of inputs.entries()) {
+      options.signal?.throwIfAborted();
+      const result = await importPhoto(run, input, next);
+      if (result.accepted) next += 1;
+      results.push(result);
+      options.onProgress?.({ done: index + 1, total: inputs.length, name: input.name });
+    }
+    finished = true;
+  } finally {
+    if (group.changed) {
+      const saving = savePhotoGroup(storage, config.name, group);
+      // After an abort or error the index is saved on a best-effort basis: it is rebuilt from the stored photos.
+      await (finished ? saving : saving.catch(() => undefined));
+    }
   }
   return results;
-}
-
-async function importOne(
-  context: ImportContext,
-  input: ImportInput,
-  number: number,
-  thresholds: ModelConfig['settings']['thresholds'],
-  signal: AbortSignal | undefined,
-): Promise<ImportResult> {
-  let normalized: { bytes: Uint8Array; width: number; height: number };
-  try {
-    normalized = await context.imageProcessor.normalize(input.bytes, { maxBytes: thresholds.maxBytes, signal });
-  } catch (error) {
-    if (signal?.aborted) throw error;
-    const code = ModelStudioError.isInstance(error) ? error.code : 'unreadable';
-    return refuse(input, code, `${input.name} could not be read as an image: ${(error as Error).message}`);
-  }
-  const { width, height } = normalized;
-  if (Math.min(width, height) < thresholds.minShortSide) {
-    return refuse(
-      input,
-      'too-small',
-      `${input.name} is ${width}x${height} px; its short side must be at least ${thresholds.minShortSide} px.`,
-      { width, height },
-    );
-  }
-  const faces = (await context.faceChecker.faces({ bytes: normalized.bytes }, { signal })).length;
-  const problem = context.checkFaces(faces);
-  if (problem) return { name: input.name, accepted: false, faces, width, height, reason: problem };
-  const key = context.keyOf(number);
-  await context.storage.put(key, normalized.bytes, { contentType: 'image/jpeg', signal });
-  return { name: input.name, accepted: true, key, number, faces, width, height };
-}
-
-function refuse(input: ImportInput, code: string, message: string, size: { width?: number; height?: number } = {}) {
-  return { name: input.name, accepted: false, ...size, reason: { code, message } };
 }
 
 /** Sources need a consent record that allows swapping for at least one rating. */

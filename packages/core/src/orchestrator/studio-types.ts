@@ -35,8 +35,11 @@ export interface Plan {
 
 /** Options for {@link Studio.plan}. */
 export interface PlanOptions {
-  /** Ratings to process; each must be covered by the model's consent record. */
-  ratings: string[];
+  /**
+   * Ratings to process; each must be covered by the model's consent record. @default every rating that has targets
+   * and that the consent record covers (a `ValidationError` when there is none)
+   */
+  ratings?: string[];
   /**
    * Source numbers to use; each must be an imported source of the model (else {@link Studio.plan} throws a
    * `ValidationError` naming the missing and the available numbers). @default every imported source
@@ -121,11 +124,36 @@ export interface CopyFailure {
   message: string;
 }
 
+/** Money a run moved, per unit of account (e.g. `{ credits: 24 }`). */
+export interface RunMoney {
+  /** Charges recorded as actual: jobs that finished (or failed at the provider after it accepted them). */
+  charged: Record<string, number>;
+  /**
+   * Jobs the provider accepted (and so charged) whose results this run did not fetch (it was stopped): `resume`
+   * fetches them without paying again. Priced from the price table.
+   */
+  inFlight: Record<string, number>;
+  /** Submissions whose answer was lost: they may or may not have been charged (settle them, see the README). */
+  uncertain: Record<string, number>;
+}
+
 /** What a run did. */
 export interface RunSummary {
   model: string;
-  /** `completed`, or why it stopped early. */
-  outcome: 'completed' | 'aborted' | 'budget-exceeded' | 'insufficient-credits' | 'consent-revoked' | 'failed';
+  /**
+   * `completed` when every unit of the plan is done; `incomplete` when the run went through the plan but some units
+   * failed or are uncertain; otherwise why it stopped early (`storage-failed`: a storage that will keep failing, such
+   * as a full or read-only disk, stopped new submissions).
+   */
+  outcome:
+    | 'completed'
+    | 'incomplete'
+    | 'aborted'
+    | 'budget-exceeded'
+    | 'insufficient-credits'
+    | 'consent-revoked'
+    | 'storage-failed'
+    | 'failed';
   total: number;
   succeeded: number;
   /** Units done in an earlier run and skipped. */
@@ -135,8 +163,18 @@ export interface RunSummary {
   uncertain: string[];
   /** Units reattached to a job recorded before a restart. */
   reattached: number;
-  /** Spend recorded in this run, per unit of account. */
+  /**
+   * What this run may have spent, per unit of account: charged + in flight + uncertain (see {@link RunSummary.money}).
+   * Never 0 when the provider accepted a job.
+   */
   spent: Record<string, number>;
+  /** This run's money by state: charged, in flight (accepted, result not fetched yet), uncertain. */
+  money: RunMoney;
+  /**
+   * Units of the plan this run did not start because the budget would not cover them: the run takes only whole units
+   * that fit, in plan order, so no unit is left half paid. Empty without a budget.
+   */
+  overBudget: string[];
   /** Storage keys of the enhanced results. */
   outputs: string[];
   /** Copies made to result stores (mirrors). */
@@ -186,6 +224,20 @@ export type StudioEvent =
       total: number;
     }
   | { type: 'result-mirrored'; unitId: string; key: string; store: string }
+  /**
+   * The provider accepted a paid job (it is charged) but the journal could not record its id: the id is in
+   * `recoveryFile` (read by the next open of the model's records, so `resume` polls it), or nowhere when that file
+   * could not be written either. Show the job id to the user.
+   */
+  | {
+      type: 'job-unrecorded';
+      model: string;
+      stageId: string;
+      op: string;
+      jobId: string;
+      provider: string;
+      recoveryFile: string | undefined;
+    }
   /** A copy to a result store failed; the unit still succeeded (see {@link CopyFailure}). */
   | ({ type: 'result-mirror-failed' } & CopyFailure)
   | { type: 'run-end'; summary: RunSummary };
@@ -204,6 +256,58 @@ export interface ImportInput {
   bytes: Uint8Array;
 }
 
+/**
+ * Why an imported file was refused (the codes are stable; the message says it in words):
+ * - `not-an-image`: the content is not an image at all (text, HTML, a document, random bytes).
+ * - `unsupported-format`: an image format that is not accepted (SVG, a still GIF, TIFF, HEIC/AVIF, BMP): use JPEG,
+ *   PNG or WebP.
+ * - `animated`: an animated GIF, WebP or PNG (or a multi-page file): use a single still photo.
+ * - `unreadable`: the file is empty, damaged or cut off.
+ * - `too-many-pixels`: more pixels than the image processor decodes at all (a decompression-bomb guard).
+ * - `too-large`: the photo cannot be made small enough for the model's byte limit.
+ * - `too-small`: its short side is below the model's `minShortSide`.
+ * - `duplicate`: the same photo (the same bytes, before or after normalising) as one the model already has, or as an
+ *   earlier file of the same import; `duplicateOf` names it.
+ * - `near-duplicate`: nearly the same photo (a perceptual hash, e.g. a resized or re-compressed copy) as one the model
+ *   has; `duplicateOf` names it. Imported anyway, with a warning, with {@link ImportOptions.allowNearDuplicates}.
+ * - `no-face` / `multiple-faces`: the face count does not fit (a source shows exactly one face; a target at least
+ *   `minTargetFaces`).
+ * - `different-person`: a source photo shows someone other than the model's subject (its existing sources; the first
+ *   source accepted stands for the subject). A consent refusal (`category: 'consent'`): one consent record covers one
+ *   person, and no option overrides it.
+ */
+export type ImportRefusalCode =
+  | 'not-an-image'
+  | 'unsupported-format'
+  | 'animated'
+  | 'unreadable'
+  | 'too-many-pixels'
+  | 'too-large'
+  | 'too-small'
+  | 'duplicate'
+  | 'near-duplicate'
+  | 'no-face'
+  | 'multiple-faces'
+  | 'different-person';
+
+/** Why a file was refused: a stable code, a sentence a person understands, and the kind of rule it broke. */
+export interface ImportRefusal {
+  code: ImportRefusalCode;
+  /** What is wrong and what to do, in plain words (no library calls, at most a short cause from the decoder). */
+  message: string;
+  /**
+   * The kind of rule: `file` (format, size, damage), `duplicate`, `face` (face count) or `consent` (another person:
+   * the refusal a `ConsentError` would be, reported per file so the other files of the batch still import).
+   */
+  category: 'file' | 'duplicate' | 'face' | 'consent';
+}
+
+/** A warning about an accepted file. `near-duplicate`: imported with {@link ImportOptions.allowNearDuplicates}. */
+export interface ImportWarning {
+  code: 'near-duplicate';
+  message: string;
+}
+
 /** What happened to one imported file. */
 export interface ImportResult {
   /** The original file name. */
@@ -213,12 +317,20 @@ export interface ImportResult {
   key?: string;
   /** Its number (`<model>-source-<n>` / `<model>-t<ttt>`), when accepted. */
   number?: number;
-  /** Faces found. */
+  /** Faces found; set only for files that reached face detection. */
   faces?: number;
+  /** Size after normalising (EXIF orientation applied, scaled to the model's limits). */
   width?: number;
   height?: number;
-  /** Why it was refused: a code and a sentence a person understands. */
-  reason?: { code: string; message: string };
+  /** Why it was refused. */
+  reason?: ImportRefusal;
+  /**
+   * For `duplicate` and `near-duplicate`: the photo it repeats, by its stored name (`<model>-source-2.jpg`), or by its
+   * original name when that file was refused earlier in the same import.
+   */
+  duplicateOf?: string;
+  /** Warnings about an accepted file (e.g. a near-duplicate imported with `allowNearDuplicates`). */
+  warnings?: ImportWarning[];
 }
 
 /** Provenance a user states for imported targets (DESIGN.md "Responsible use"). */
@@ -235,6 +347,18 @@ export interface TargetProvenance {
 export interface ImportOptions {
   signal?: AbortSignal;
   onProgress?: (progress: { done: number; total: number; name: string }) => void;
+  /**
+   * Import near-duplicates (a resized or re-compressed copy of a photo the model already has) with a warning instead of
+   * refusing them. Exact duplicates are always refused. Needs an image processor with `perceptualHash`; without one,
+   * only exact duplicates are found.
+   * @default false
+   */
+  allowNearDuplicates?: boolean;
+  /**
+   * Perceptual hashes differing in at most this many bits count as near-duplicates.
+   * @default 10
+   */
+  nearDuplicateDistance?: number;
 }
 
 /** The pipeline orchestrator: plans, estimates, runs and resumes Phase 1 (swap, verify, enhance). */
@@ -254,7 +378,7 @@ export interface Studio {
    * every requested source and target exists (a `ValidationError` names the missing and the available numbers).
    * Nothing is journaled until the plan runs.
    */
-  plan(model: string, options: PlanOptions): Promise<Plan>;
+  plan(model: string, options?: PlanOptions): Promise<Plan>;
   /** Credits per operation and in total, from the model's price table; done units are not counted. */
   estimate(plan: Plan): Promise<CostEstimate>;
   /** Runs a plan: bounded concurrency, journal and ledger for every step, clean stop on abort/budget/credits. */
@@ -275,6 +399,18 @@ export interface Studio {
    * Read-only: it never repairs, appends to or locks the ledger, so it works while another process runs the model.
    */
   costs(model: string, options?: { by?: LedgerDimension[] }): Promise<ModelCosts>;
+  /**
+   * Records the job id of an uncertain submission (its answer was lost, so it may have been charged) that you found in
+   * the provider's account: the next `resume` polls that job instead of paying again, and its charge settles the
+   * uncertain entry. Takes the model's run lock until `close()`.
+   */
+  attachJob(model: string, stageId: string, jobId: string): Promise<void>;
+  /**
+   * Settles an uncertain submission from the provider's bill: `{ charged: true }` records the charge (no result: the
+   * next run pays again for the stage), `{ charged: false }` releases it (the next run submits it as new). Takes the
+   * model's run lock until `close()`.
+   */
+  settleUncertain(model: string, stageId: string, settlement: { charged: boolean; note?: string }): Promise<void>;
   /** Stops any run of the model, records the revocation and optionally deletes the model's data everywhere. */
   revokeConsent(model: string, options: import('../workspace/index.js').RevokeConsentOptions): Promise<void>;
   /** Closes journals and ledgers. */
@@ -362,5 +498,10 @@ export interface StudioSettings {
   concurrency?: number;
   /** Default budget for runs. */
   budget?: RunBudget;
+  /**
+   * Where a job id goes when the journal cannot record it (a full or read-only disk): a file per model folder, read
+   * by the next open of the model's records. @default `<os temp dir>/model-studio-recovery`
+   */
+  recoveryDir?: string;
   logger?: StudioLogger;
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ChunkSource } from './chunk-source.js';
 import { isFsError } from './fs-error.js';
 import { OpenFile } from './open-file.js';
+import { subscribeAbort } from './subscribe-abort.js';
 
 /**
  * Prefix of the temporary files a write creates beside its target. It starts with `.`, which no storage key segment
@@ -15,10 +16,11 @@ import { OpenFile } from './open-file.js';
 export const tempFilePrefix = '.ms-tmp-';
 
 /**
- * Temporary file names: random per process, then a counter. Unique across processes (O_EXCL would refuse a clash
- * anyway, and the name is then retried) without asking the random generator on every write.
+ * Temporary file names: `.ms-tmp-<pid>-<12 random hex digits>-<counter>`. Unique across processes (O_EXCL would
+ * refuse a clash anyway, and the name is then retried) without asking the random generator on every write; the pid
+ * tells a later process whether the writer is still alive (see `removeDeadTempFiles`).
  */
-const tempNameStem = `${tempFilePrefix}${randomBytes(6).toString('hex')}-`;
+const tempNameStem = `${tempFilePrefix}${process.pid}-${randomBytes(6).toString('hex')}-`;
 let tempNameCounter = 0;
 
 /** Small chunks are gathered into a buffer this large before writing, to keep system calls few. */
@@ -104,10 +106,10 @@ export async function writeFileAtomic(
   let stage: 'preparing' | 'writing' | 'done' = 'preparing';
   let temp: { dir: string; path: string; file: OpenFile } | undefined;
   let handleOpen = false;
-  let onAbort: (() => void) | undefined;
+  let unsubscribe: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // One shared listener per signal however many writes use it (see subscribeAbort).
+    if (signal) unsubscribe = subscribeAbort(signal, () => reject(signal.reason));
   });
   aborted.catch(() => {}); // The rejection is observed through Promise.race; never unhandled.
   try {
@@ -170,7 +172,7 @@ export async function writeFileAtomic(
     }
     throw error;
   } finally {
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    unsubscribe?.();
   }
 }
 

@@ -1,4 +1,5 @@
 import type { OpenFile } from './open-file.js';
+import { subscribeAbort } from './subscribe-abort.js';
 
 const readChunkBytes = 256 * 1024;
 
@@ -21,21 +22,21 @@ export function fileReadStream(
 ): ReadableStream<Uint8Array> {
   let position = 0;
   let closed = false;
-  let onAbort: (() => void) | undefined;
+  let unsubscribe: (() => void) | undefined;
   const close = () => {
     if (closed) return;
     closed = true;
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    unsubscribe?.();
     file.close();
   };
   return new ReadableStream<Uint8Array>({
     start(controller) {
       if (!signal) return;
-      onAbort = () => {
+      // One shared listener per signal however many streams use it (see subscribeAbort).
+      unsubscribe = subscribeAbort(signal, () => {
         controller.error(signal.reason);
         close();
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
+      });
     },
     async pull(controller) {
       // One byte more than what is left, so reading the whole rest comes back short: the end, without another read.

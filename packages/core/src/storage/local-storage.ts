@@ -15,10 +15,12 @@ import type {
 import { findTempFiles, writeFileAtomic } from './atomic-file-write.js';
 import { bytesSource, type ChunkSource, webStreamSource } from './chunk-source.js';
 import { contentTypeOf } from './content-type.js';
+import { removeDeadTempFiles } from './dead-temp-files.js';
 import { fileReadStream } from './file-read-stream.js';
 import { type FsError, isFsError, isMissing, keyNotFound, outsideRoot, toStorageError } from './fs-error.js';
 import { isInside, listFilesSorted, mapConcurrent } from './list-files.js';
 import type { LocalStorageOptions, LocalStorageSignedUrlOptions } from './local-storage-options.js';
+import { makeDirectory } from './make-directory.js';
 import { OpenFile } from './open-file.js';
 import { SignedUrlServer, type SignedUrlSettings } from './signed-url-server.js';
 import { assertStorageKey } from './storage-key.js';
@@ -116,9 +118,11 @@ function objectInfo(key: string, stats: BigIntStats): StorageObjectInfo {
  *
  * - Keys are checked with {@link assertStorageKey}, and no key can reach outside the root, through `..` or through
  *   symbolic links (reads and writes that would follow a link outside the root fail with a {@link StorageError}).
- * - Writes are atomic: a temporary file beside the target (a hidden `.ms-tmp-*` name `list` never shows) is made
- *   durable, renamed over it, and the directory fsynced before `put` resolves. A crash, error or abort leaves the
- *   old content intact.
+ * - Writes are atomic: a temporary file beside the target (a hidden `.ms-tmp-<pid>-*` name `list` never shows) is
+ *   made durable, renamed over it, and the directory fsynced before `put` resolves. A crash, error or abort leaves the
+ *   old content intact. The first write of a LocalStorage into a folder removes the temporary files there whose
+ *   writing process is dead (killed mid-write) or that are untouched for an hour; see also
+ *   {@link LocalStorage.removeStaleTempFiles} for a whole tree.
  * - File-system calls are kept few and cheap: directories checked to lie inside the root are remembered for one
  *   second (forgotten at once when LocalStorage removes directories), so reads skip `realpath` and open the file
  *   with `O_NOFOLLOW`; a handle per recently written directory (at most 32) is kept open for its fsyncs, shared by
@@ -175,6 +179,8 @@ export class LocalStorage implements Storage {
   readonly #settings: SignedUrlSettings | undefined;
   #realRoot: Promise<string> | undefined;
   readonly #dirs = new VerifiedDirectories();
+  /** Folders this storage already cleaned of dead writers' temporary files. */
+  readonly #swept = new Set<string>();
 
   /**
    * @param options - The root directory (created on first use if missing) and optional signed URL settings.
@@ -459,7 +465,7 @@ export class LocalStorage implements Storage {
 
   /** The real path of the root, creating the root on first use. */
   #getRealRoot(): Promise<string> {
-    this.#realRoot ??= mkdir(this.root, { recursive: true })
+    this.#realRoot ??= makeDirectory(this.root, 'the LocalStorage root')
       .then(() => realpath(this.root))
       .catch((error: unknown) => {
         this.#realRoot = undefined;
@@ -569,7 +575,19 @@ export class LocalStorage implements Storage {
     }
     const dir = await this.#checkParent(key);
     this.#dirs.set(dirKey, dir);
+    await this.#sweepOnce(dir);
     return dir;
+  }
+
+  /**
+   * The first time this storage writes in a folder, removes the temporary files that killed writers left there
+   * (see {@link removeDeadTempFiles}): only LocalStorage's own temp names, of dead processes or untouched for an hour.
+   */
+  async #sweepOnce(dir: string): Promise<void> {
+    if (this.#swept.has(dir)) return;
+    if (this.#swept.size >= 4096) this.#swept.clear();
+    this.#swept.add(dir);
+    await removeDeadTempFiles(dir);
   }
 
   async #checkParent(key: string): Promise<string> {

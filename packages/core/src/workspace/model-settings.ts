@@ -9,6 +9,15 @@ export interface ModelThresholds {
    */
   maxBytes: number;
   /**
+   * Largest image, in pixels (width x height), sent to the provider: imports scale larger photos down to fit (after
+   * EXIF orientation, never enlarging). MaxStudio documents no pixel limit, but refused an 8000x8000 (64 MP) input
+   * ("Input image exceeds pixel limit") while 1200x1799 inputs, enhanced to 2400x3598, work. The default, 4096 x 4096
+   * (16.8 MP), stays far below the refused size and well above what training needs. Configs written before this
+   * setting existed get the default when read.
+   * @default 16_777_216
+   */
+  maxPixels: number;
+  /**
    * Smallest accepted shorter side, in pixels.
    * @default 800
    */
@@ -105,13 +114,22 @@ export interface ModelSettingsInput {
   providerOptions?: ProviderOptions | null;
 }
 
+/** The default pixel limit: 4096 x 4096 (see {@link ModelThresholds.maxPixels}). */
+const defaultMaxPixels = 4096 * 4096;
+
 /**
  * The default settings (the trigger word defaults to the model name, so it is not here).
  * Prices are the product brief's figures, unconfirmed by any MaxStudio price page.
  */
 export const defaultModelSettings: Readonly<Omit<ModelSettings, 'triggerWord'>> = Object.freeze({
   classWord: 'person',
-  thresholds: Object.freeze({ maxBytes: 5_000_000, minShortSide: 800, identityThreshold: 0.61, minTargetFaces: 1 }),
+  thresholds: Object.freeze({
+    maxBytes: 5_000_000,
+    maxPixels: defaultMaxPixels,
+    minShortSide: 800,
+    identityThreshold: 0.61,
+    minTargetFaces: 1,
+  }),
   prices: Object.freeze({
     swap: Object.freeze({ units: 10, unit: 'credits' }),
     enhance: Object.freeze({ units: 2, unit: 'credits' }),
@@ -134,6 +152,9 @@ export const modelSettingsSchema = z.object({
   classWord: word,
   thresholds: z.object({
     maxBytes: z.number().int().min(1),
+    // Added after version 1 shipped: an additive field with a default, so older version-1 files still load (and older
+    // releases, which ignore unknown fields, still read newer files). No version bump is needed.
+    maxPixels: z.number().int().min(1).default(defaultMaxPixels),
     minShortSide: z.number().int().min(1),
     identityThreshold: z.number().min(0).max(1),
     minTargetFaces: z.number().int().min(1),

@@ -1,8 +1,8 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ValidationError } from '../errors/index.js';
 import type { Storage } from '../interfaces/storage.js';
 import { LocalStorage } from '../storage/local-storage.js';
+import { makeDirectory } from '../storage/make-directory.js';
 import { readModelRegistry } from './model-registry.js';
 import { Workspace } from './workspace.js';
 
@@ -23,7 +23,8 @@ export interface OpenWorkspaceOptions {
 
 /**
  * Opens (creating the folder if needed) a workspace and checks that its `models.json`, if any, is readable.
- * Throws a `ValidationError` for a corrupt registry (naming the file and field).
+ * Throws a `ValidationError` for a corrupt registry (naming the file and field), and a `StorageError` naming the path
+ * and why when the folder cannot be created or is not a folder (a path under a file, in `/proc`, on a read-only disk).
  *
  * @example
  * ```ts
@@ -39,7 +40,7 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
     });
   }
   const root = path.resolve(options.root);
-  await mkdir(root, { recursive: true });
+  await makeDirectory(root, 'the workspace folder');
   const owned = options.storage ? undefined : new LocalStorage({ root });
   const storage = options.storage ?? (owned as LocalStorage);
   try {

@@ -23,7 +23,12 @@ import { MODEL_CONFIG_VERSION, type ModelConfig, migrateModelConfig, modelConfig
 import { type ModelOverview, modelOverview } from './model-overview.js';
 import { type ModelSummary, readModelRegistry, writeModelRegistry } from './model-registry.js';
 import { type ModelRunLockWaitOptions, modelRunLockHolder, withModelRunLock } from './model-run-lock.js';
-import { initialModelSettings, type ModelSettingsInput, mergeModelSettings } from './model-settings.js';
+import {
+  initialModelSettings,
+  type ModelSettingsInput,
+  mergeModelSettings,
+  modelSettingsSchema,
+} from './model-settings.js';
 import { describeKey, readJson, writeJson } from './storage-json.js';
 import { validationErrorFromZod } from './zod-issues.js';
 
@@ -254,6 +259,32 @@ export class Workspace {
   ): Promise<ModelConfig> {
     assertModelName(name);
     return this.#lock.run([`model:${name}`], () => this.#update(name, updater));
+  }
+
+  /**
+   * Changes a model's settings: `patch` is merged over the current settings field by field (thresholds and prices per
+   * entry), validated with the settings schema, and written as a current-version `config.json` (an older file is
+   * upgraded by this write). Throws a `ValidationError` naming the field, with nothing written, for a value the schema
+   * refuses or a setting it does not have (a misspelt name is never silently dropped).
+   *
+   * @example
+   * ```ts no-run
+   * await ws.updateSettings('andie', { thresholds: { minShortSide: 512 }, prices: { swap: { units: 8 } } });
+   * ```
+   */
+  async updateSettings(model: string, patch: ModelSettingsInput): Promise<ModelConfig> {
+    return this.updateModel(model, (current) => {
+      const parsed = modelSettingsSchema.safeParse(mergeModelSettings(current.settings, patch));
+      // An invalid value is reported by updateModel's validation; here only names the schema does not know.
+      const unknown = parsed.success ? unknownSettingPaths(patch, parsed.data) : [];
+      if (unknown.length > 0) {
+        throw new ValidationError(
+          `Model "${model}" has no setting ${unknown.map((name) => `"${name}"`).join(', ')}; nothing was written.`,
+          { field: `settings.${unknown[0]}` },
+        );
+      }
+      return { settings: patch };
+    });
   }
 
   /**
@@ -569,6 +600,22 @@ export class Workspace {
     }
     return deleted;
   }
+}
+
+/**
+ * The dotted paths of `patch` that are not in `settings` once validated (the schema drops keys it does not know).
+ * `null` (remove) and provider options (free-form per provider) are not looked into.
+ */
+function unknownSettingPaths(patch: object, settings: object, prefix = ''): string[] {
+  const known = settings as Record<string, unknown>;
+  return Object.entries(patch).flatMap(([name, value]) => {
+    if (value === undefined || value === null) return [];
+    if (!(name in known)) return [`${prefix}${name}`];
+    const inner = known[name];
+    if (name === 'providerOptions' || typeof value !== 'object' || typeof inner !== 'object' || inner === null)
+      return [];
+    return unknownSettingPaths(value, inner, `${prefix}${name}.`);
+  });
 }
 
 /** One more than the highest number (1 when none): imports append and never overwrite. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { BoundingBox, FaceDetector } from '@model-studio/core';
 import { maxImageBytes } from '../image-limits.js';
@@ -21,6 +22,11 @@ export interface SandboxApiContext {
   /** The sandbox's base URL (result URLs are on it). */
   baseUrl: () => string;
 }
+
+/** What a charge keeps of an image URL: its path, never its query (a signed URL's secret is there). */
+const urlPath = (url: string): string => new URL(url).pathname;
+/** What a charge keeps of an image sent as base64: the hash of its bytes. */
+const bytesHash = (bytes: Uint8Array): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
 /** The sandbox's API: answers detection, submissions and polls as MaxStudio does (faults aside). */
 export class SandboxApi {
@@ -67,12 +73,14 @@ export class SandboxApi {
     return images;
   }
 
-  private async accept(input: SandboxJobInput, rule: FaultRule | undefined): Promise<Answer> {
+  /** Accepts a job; `described` says what each input image was (see `SandboxCharge.inputs`). */
+  private async accept(input: SandboxJobInput, described: string[], rule: FaultRule | undefined): Promise<Answer> {
     const { jobs, prices, durations } = this.context;
     const { operation } = input;
     const scripted = rule?.kind === 'job-fails' ? 'fail' : rule?.kind === 'job-never-finishes' ? 'hang' : undefined;
     const { insufficientCreditsAfter } = this.context.faultPlan();
-    const job = await jobs.accept(prices[operation], durations[operation], scripted, input, insufficientCreditsAfter);
+    const price = prices[operation];
+    const job = await jobs.accept(price, durations[operation], scripted, input, insufficientCreditsAfter, described);
     if (!job) return { status: 402, body: bodies.noCredits };
     return { status: 200, body: { jobId: job.id }, jobId: job.id };
   }
@@ -108,7 +116,8 @@ export class SandboxApi {
     if (!Array.isArray(images)) return images;
     const [target, ...sources] = images;
     if (!target) return badRequest('Failed to download image');
-    return this.accept({ operation: 'swap', target, sources, boxes }, rule);
+    const described = [body.mediaUrl, ...sourceUrls].map(urlPath);
+    return this.accept({ operation: 'swap', target, sources, boxes }, described, rule);
   }
 
   private async enhance(body: Record<string, unknown>, rule: FaultRule | undefined): Promise<Answer> {
@@ -117,7 +126,7 @@ export class SandboxApi {
     const bytes = Buffer.from(body.image, 'base64');
     if (bytes.byteLength > maxImageBytes) return { status: 400, body: bodies.tooLarge };
     if (!(await decodableSize(bytes))) return badRequest('Invalid image');
-    return this.accept({ operation: 'enhance', image: bytes }, rule);
+    return this.accept({ operation: 'enhance', image: bytes }, [bytesHash(bytes)], rule);
   }
 
   private unknownJob(jobId: string, httpStatus: number = this.context.unknownJobHttpStatus): Answer {

@@ -74,7 +74,8 @@ export class SandboxJobs {
 
   /**
    * Accepts a job if the credits allow (else `undefined`): records it durably (with a state file: its inputs, then its
-   * line), charges it, and starts making its output. Resolves once the job would survive a crash.
+   * line), charges it, and starts making its output. Resolves once the job would survive a crash. `described` says
+   * what each input image was (see `SandboxCharge.inputs`), for the charge.
    */
   async accept(
     credits: number,
@@ -82,6 +83,7 @@ export class SandboxJobs {
     scripted: SandboxJob['scripted'],
     input: SandboxJobInput,
     insufficientAfter: number | undefined,
+    described: readonly string[],
   ): Promise<SandboxJob | undefined> {
     if (!this.canCharge(credits, insufficientAfter)) return undefined;
     const jobId = randomUUID();
@@ -96,6 +98,7 @@ export class SandboxJobs {
         jobId,
         operation: input.operation,
         credits,
+        inputs: [...described],
         at,
         balanceAfter: this.record.balance - credits,
       };
@@ -139,7 +142,10 @@ export class SandboxJobs {
   }
 
   billing(): SandboxBilling {
-    return { ...this.record, charges: this.record.charges.map((charge) => ({ ...charge })) };
+    return {
+      ...this.record,
+      charges: this.record.charges.map((charge) => ({ ...charge, inputs: [...charge.inputs] })),
+    };
   }
 
   /** Waits for acceptances and outputs in progress, then closes the state file (releasing its lock). */
@@ -180,7 +186,8 @@ export class SandboxJobs {
     for (const record of state.records) {
       if (record.type !== 'job' || this.jobs.has(record.jobId)) continue;
       const { jobId, operation, credits, at, balanceAfter } = record;
-      const charge = { jobId, operation, credits, at, balanceAfter };
+      // State files written before charges said what they were for have no `inputs`.
+      const charge: SandboxCharge = { jobId, operation, credits, inputs: [...(record.inputs ?? [])], at, balanceAfter };
       const inputs = record.boxes ? record.boxes.length + 1 : 1;
       const job = this.add(charge, record.createdAt, record.duration, record.scripted ?? undefined, inputs);
       const end = ends.get(jobId);

@@ -76,6 +76,14 @@ export interface SandboxCharge {
   jobId: string;
   operation: 'swap' | 'enhance';
   credits: number;
+  /**
+   * What the job was given, one entry per input image in order (a swap: the target, then one source per face; an
+   * enhance: the image): the path of the image's URL without its query string (signed URLs carry their secret in the
+   * query, which is never kept), e.g. `/models/andie/targets/sfw/andie-t007.jpg`, or `sha256:<hex>` of the decoded
+   * bytes of an image sent as base64. Tells which charge was for which piece of work. Empty for charges read from a
+   * state file written before this field existed.
+   */
+  inputs: string[];
   /** ISO time of the charge. */
   at: string;
   balanceAfter: number;

@@ -15,8 +15,10 @@ export interface StateHeader {
 }
 
 /** A job accepted and charged, written before its id is answered. Its input images are in the jobs folder. */
-export interface JobRecord extends SandboxCharge {
+export interface JobRecord extends Omit<SandboxCharge, 'inputs'> {
   type: 'job';
+  /** What each input image was (see `SandboxCharge.inputs`); absent in lines written before it was recorded. */
+  inputs?: string[];
   /** When the job was accepted, ms since the epoch: its status moves on from there, across restarts too. */
   createdAt: number;
   duration: SandboxJobDuration;
@@ -79,6 +81,8 @@ export function isStateRecord(value: unknown): value is StateRecord {
     isCount(duration.pendingMs) &&
     isCount(duration.runningMs) &&
     (value.scripted === null || value.scripted === 'fail' || value.scripted === 'hang') &&
+    (value.inputs === undefined ||
+      (Array.isArray(value.inputs) && value.inputs.every((input) => typeof input === 'string'))) &&
     (value.operation === 'enhance' || (Array.isArray(value.boxes) && value.boxes.length > 0))
   );
 }

@@ -4,12 +4,15 @@ import { loadSharp } from '../engine/load-sharp.js';
 export interface EncodeJpegOptions {
   /** Longest side to fit within (no enlargement). */
   maxSide?: number;
+  /** Scale down (no enlargement, aspect ratio kept) until width x height is at most this. */
+  maxOutputPixels?: number;
   /** Step quality down (then size) until the JPEG is at most this many bytes. */
   maxBytes?: number;
   /** Starting JPEG quality. @default 90 */
   quality?: number;
   /** Never shrink the shortest side below this while fitting `maxBytes`. @default 0 */
   minShortSide?: number;
+  /** Refuse inputs with more pixels than this (decompression bombs): sharp's `limitInputPixels`. */
   maxPixels: number;
   signal?: AbortSignal;
 }
@@ -24,8 +27,9 @@ export interface EncodedJpeg {
 }
 
 /**
- * Decodes, applies EXIF orientation, and encodes as baseline sRGB JPEG (mozjpeg off, 4:2:0). With `maxBytes`, quality
- * steps down by 10 to 50, then the image shrinks by 15% per step (not below `minShortSide`) until it fits.
+ * Decodes, applies EXIF orientation, and encodes as baseline sRGB JPEG (mozjpeg off, 4:2:0), scaled down to fit
+ * `maxSide` and `maxOutputPixels`. With `maxBytes`, quality steps down by 10 to 50, then the image shrinks by 15% per
+ * step (not below `minShortSide`) until it fits.
  */
 export async function encodeJpeg(input: Uint8Array, options: EncodeJpegOptions): Promise<EncodedJpeg> {
   const sharp = await loadSharp();
@@ -37,6 +41,12 @@ export async function encodeJpeg(input: Uint8Array, options: EncodeJpegOptions):
     const f = options.maxSide / Math.max(width, height);
     width = Math.max(1, Math.round(width * f));
     height = Math.max(1, Math.round(height * f));
+  }
+  if (options.maxOutputPixels && width * height > options.maxOutputPixels) {
+    // Floor, not round: the product must not end up above the limit.
+    const f = Math.sqrt(options.maxOutputPixels / (width * height));
+    width = Math.max(1, Math.floor(width * f));
+    height = Math.max(1, Math.floor(height * f));
   }
   const encode = async (w: number, h: number, quality: number) => {
     options.signal?.throwIfAborted();

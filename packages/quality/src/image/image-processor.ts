@@ -7,7 +7,8 @@ import {
 } from '@model-studio/core';
 import { defaultMaxPixels } from '../engine/decode-image.js';
 import { loadSharp } from '../engine/load-sharp.js';
-import { encodeJpeg } from './encode-jpeg.js';
+import { perceptualHash } from '../metrics/perceptual-hash.js';
+import { decoderCause, normalizeImage } from './normalize-image.js';
 import { buildXmpPacket, digitalSourceTypeOf, replaceJpegXmp } from './xmp.js';
 
 /** Options of {@link createImageProcessor}. */
@@ -27,14 +28,20 @@ export interface ImageProcessorOptions {
 function refuse(operation: string, error: unknown): never {
   if (error instanceof Error && error.name === 'AbortError') throw error;
   throw new ValidationError(
-    `Cannot ${operation}: the image could not be decoded (${error instanceof Error ? error.message.trim() : String(error)}). Run checkFile() on it first.`,
+    `Cannot ${operation}: the image could not be decoded (${decoderCause(error)}). The file is not an image, or it is damaged.`,
     { field: 'bytes', cause: error },
   );
 }
 
 /**
- * Core's {@link ImageProcessor} on sharp: normalise to JPEG (EXIF orientation applied, optional longest side and byte
- * limit), resize, and write the AI-generated mark (IPTC Digital Source Type in XMP).
+ * Core's {@link ImageProcessor} on sharp: normalise to JPEG (EXIF orientation applied, optional longest side, pixel and
+ * byte limits), resize, write the AI-generated mark (IPTC Digital Source Type in XMP), and a perceptual hash (dHash)
+ * for finding near-duplicates.
+ *
+ * `normalize` refuses what cannot become a single still photo with a `ValidationError` whose `field` says why:
+ * `format` (SVG, GIF, TIFF, HEIC/AVIF, BMP, or `value: 'unknown'` for bytes that are no image at all), `frames`
+ * (animated GIF, WebP or PNG), `pixels` (above `maxPixels` of these options: a decompression bomb), `maxBytes`, or
+ * `bytes` (empty, damaged or cut off). Messages are plain sentences; a decoder's cause is kept to one short line.
  *
  * `writeMetadata` on a JPEG rewrites only its XMP segment, so the pixels are not re-compressed; other formats are
  * converted to JPEG first.
@@ -52,18 +59,11 @@ export function createImageProcessor(options: ImageProcessorOptions = {}): Image
   return {
     specificationVersion: 'v1',
     provider: 'quality',
-    async normalize(bytes: Uint8Array, opts: NormalizeOptions = {}) {
+    normalize: (bytes: Uint8Array, opts: NormalizeOptions = {}) =>
+      normalizeImage(bytes, { ...opts, maxInputPixels: maxPixels, defaultQuality }),
+    async perceptualHash(bytes: Uint8Array, opts: CallOptions = {}) {
       opts.signal?.throwIfAborted();
-      try {
-        const encodeOptions: Parameters<typeof encodeJpeg>[1] = { maxPixels, quality: opts.quality ?? defaultQuality };
-        if (opts.maxSide !== undefined) encodeOptions.maxSide = opts.maxSide;
-        if (opts.maxBytes !== undefined) encodeOptions.maxBytes = opts.maxBytes;
-        if (opts.signal) encodeOptions.signal = opts.signal;
-        const encoded = await encodeJpeg(bytes, encodeOptions);
-        return { bytes: encoded.bytes, width: encoded.width, height: encoded.height };
-      } catch (error) {
-        refuse('normalize', error);
-      }
+      return perceptualHash(bytes);
     },
     async resize(bytes: Uint8Array, size: { width: number; height: number }, opts: CallOptions = {}) {
       opts.signal?.throwIfAborted();

@@ -14,9 +14,15 @@ function importAdapters(context: StudioContext) {
   };
 }
 
+/** The options' signal, as the workspace's listing takes it. */
+function signalOnly(options: ImportOptions | undefined): { signal?: AbortSignal } {
+  return options?.signal ? { signal: options.signal } : {};
+}
+
 /**
- * `studio.importSources`: validates, normalises to JPEG, checks (exactly one face) and stores source photos as
- * `<model>-source-<n>.jpg`, numbered after the highest stored. Needs a consent record that allows swapping.
+ * `studio.importSources`: validates, normalises to JPEG, checks (exactly one face, not a duplicate, the same person as
+ * the model's other sources) and stores source photos as `<model>-source-<n>.jpg`, numbered after the highest stored.
+ * Needs a consent record that allows swapping.
  */
 export async function importSources(
   context: StudioContext,
@@ -26,12 +32,15 @@ export async function importSources(
 ): Promise<ImportResult[]> {
   const config = await context.workspace.getModel(model);
   assertSourceConsent(config);
+  const stored = await context.workspace.sourceNumbers(model, signalOnly(options));
   return importImages(
     {
       ...importAdapters(context),
       config,
       firstNumber: await context.workspace.nextSourceNumber(model),
       keyOf: (n) => storageKeys.source(model, n),
+      group: { prefix: storageKeys.sourcePrefix(model), keys: stored.map((n) => storageKeys.source(model, n)) },
+      sameSubject: true,
       checkFaces: (faces) =>
         faces === 1
           ? undefined
@@ -45,8 +54,8 @@ export async function importSources(
 }
 
 /**
- * `studio.importTargets`: checks the provenance, then validates, normalises, face-checks and stores target photos as
- * `targets/<rating>/<model>-t<ttt>.jpg` and records where each came from.
+ * `studio.importTargets`: checks the provenance, then validates, normalises, face-checks, refuses duplicates of the
+ * rating's targets, and stores target photos as `targets/<rating>/<model>-t<ttt>.jpg` and records where each came from.
  */
 export async function importTargets(
   context: StudioContext,
@@ -61,12 +70,17 @@ export async function importTargets(
   // The provenance is checked before anything is stored (rights statement; adults who consented for non-sfw).
   checkTargetProvenance(model, rating, [{ ...provenance, n: 1 }], new Date());
   const minFaces = config.settings.thresholds.minTargetFaces;
+  const stored = await context.workspace.targetNumbers(model, rating, signalOnly(options));
   const results = await importImages(
     {
       ...importAdapters(context),
       config,
       firstNumber: await context.workspace.nextTargetNumber(model, rating),
       keyOf: (n) => storageKeys.target(model, rating, n),
+      group: {
+        prefix: storageKeys.targetPrefix(model, rating),
+        keys: stored.map((n) => storageKeys.target(model, rating, n)),
+      },
       checkFaces: (faces) =>
         faces >= minFaces
           ? undefined
