@@ -21,6 +21,7 @@ function stageOf(context: StudioContext, model: string, stageId: string): PaidSt
  * next `resume` polls that job (never pays for it again) and records its charge, which settles the uncertain entry.
  */
 export async function attachJob(context: StudioContext, model: string, stageId: string, jobId: string): Promise<void> {
+  await context.workspace.getModel(model);
   const stage = stageOf(context, model, stageId);
   if (!/^[\x21-\x7e]{1,200}$/.test(jobId)) {
     throw new ValidationError(`"${jobId}" is not a job id (1-200 printable characters, no spaces).`, {
@@ -42,6 +43,7 @@ export async function settleUncertain(
   stageId: string,
   settlement: { charged: boolean; note?: string },
 ): Promise<void> {
+  await context.workspace.getModel(model);
   const stage = stageOf(context, model, stageId);
   await (await context.records.recorder(model)).settleUncertain(stageId, stage.op, settlement);
 }
