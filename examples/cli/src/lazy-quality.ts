@@ -49,6 +49,7 @@ export function lazyQuality(): LazyQuality {
     normalize: async (bytes, options) => (await load()).processor.normalize(bytes, options),
     resize: async (bytes, size, options) => (await load()).processor.resize(bytes, size, options),
     writeMetadata: async (bytes, metadata, options) => (await load()).processor.writeMetadata(bytes, metadata, options),
+    perceptualHash: async (bytes, options) => (await load()).processor.perceptualHash!(bytes, options),
   };
   return {
     checker,

@@ -1,3 +1,4 @@
+import { stageOfStageId } from '@model-studio/core';
 import pc from 'picocolors';
 import type { Output } from './output.js';
 import { formatAmounts } from './report.js';
@@ -12,9 +13,9 @@ export interface RemainingCost {
 
 /**
  * Prices the stages a resume may still pay for: the pending ones, and the uncertain ones when they are resubmitted.
- * Jobs in flight are reattached, never paid again, so they cost nothing more. A stage id ends in its result
- * (`...:swapped`), which starts with its operation's name in the price table (`swap`). An upper bound: an enhance is
- * paid only when its swap is verified.
+ * Jobs in flight are reattached, never paid again, so they cost nothing more. A stage's result (`swapped`, from
+ * core's `stageOfStageId`) starts with its operation's name in the price table (`swap`). An upper bound: an enhance
+ * is paid only when its swap is verified.
  */
 export function remainingCost(
   status: { pending: readonly string[]; uncertain: readonly string[] },
@@ -24,8 +25,8 @@ export function remainingCost(
   const stages = [...status.pending, ...(options.resubmitUncertain ? status.uncertain : [])];
   const result: RemainingCost = { perOp: {}, total: {}, unpriced: [] };
   for (const stageId of stages) {
-    const stage = stageId.slice(stageId.lastIndexOf(':') + 1);
-    const op = Object.keys(prices).find((name) => stage.startsWith(name));
+    const stage = stageOfStageId(stageId);
+    const op = stage === undefined ? undefined : Object.keys(prices).find((name) => stage.startsWith(name));
     const price = op === undefined ? undefined : prices[op];
     if (op === undefined || price === undefined) {
       result.unpriced.push(stageId);

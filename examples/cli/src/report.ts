@@ -149,7 +149,9 @@ function printMoney(out: Output, summary: RunSummary, context: SummaryContext): 
     Object.keys(money.inFlight).length > 0
       ? `in flight ${formatAmounts(money.inFlight)} (accepted, so charged; \`${again(context, 'resume')} ${summary.model}\` fetches the results without paying again)`
       : '',
-    Object.keys(money.uncertain).length > 0 ? `uncertain ${formatAmounts(money.uncertain)} (may have been charged)` : '',
+    Object.keys(money.uncertain).length > 0
+      ? `uncertain ${formatAmounts(money.uncertain)} (may have been charged)`
+      : '',
   ].filter(Boolean);
   const breakdown = parts.length > 1 || Object.keys(money.charged).length === 0 ? parts.join('; ') : '';
   out.line(
@@ -195,8 +197,7 @@ function printStorageUpload(out: Output, summary: RunSummary, context: SummaryCo
  * and the settings to look at; for the local workspace folder, the folder. Never includes secret values.
  */
 export function storageErrorHint(message: string, s3: S3Settings | undefined, workspaceDir: string): string {
-  const again =
-    'What was recorded is kept (a job id the journal could not record is printed above and saved in a recovery file): run the command again once the storage works.';
+  const again = 'Everything recorded so far is kept: run the command again once the storage works.';
   if (s3 && !message.startsWith('LocalStorage')) {
     const endpoint = s3.endpoint ? `endpoint ${withoutCredentials(s3.endpoint)}` : 'AWS endpoint for the region';
     return (

@@ -149,13 +149,13 @@ describe('small rules', () => {
   it('prices what a resume has left: pending stages, and uncertain ones only when resubmitted', () => {
     const prices = { swap: { units: 10, unit: 'credits' }, enhance: { units: 2, unit: 'credits' } };
     const status = {
-      pending: ['a:s1:t001:sfw:swapped', 'a:s1:t001:sfw:enhanced', 'a:s1:t002:sfw:enhanced', 'a:s1:t003:sfw:captioned'],
+      pending: ['a:s1:t001:sfw:swapped', 'a:s1:t001:sfw:enhanced', 'a:s1:t002:sfw:enhanced', 'a:s1:t003:sfw'],
       uncertain: ['a:s1:t004:sfw:swapped'],
     };
     expect(remainingCost(status, prices)).toEqual({
       perOp: { swap: { count: 1, amount: 10, unit: 'credits' }, enhance: { count: 2, amount: 4, unit: 'credits' } },
       total: { credits: 14 },
-      unpriced: ['a:s1:t003:sfw:captioned'],
+      unpriced: ['a:s1:t003:sfw'],
     });
     expect(remainingCost(status, prices, { resubmitUncertain: true }).total).toEqual({ credits: 24 });
   });

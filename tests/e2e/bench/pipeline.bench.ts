@@ -28,6 +28,7 @@ import {
 } from '@model-studio/core';
 import { createMaxStudio, createMaxStudioProvider } from '@model-studio/maxstudio';
 import sharp from 'sharp';
+import { runChaosStorm, type StormFigures } from '../test/helpers/chaos-storm.js';
 import { startSandboxProcess } from '../test/helpers/child-process.js';
 import { sfwConsent } from '../test/helpers/pipeline-rig.js';
 import { splitThreadCpu, threadCpu } from './thread-cpu.js';
@@ -238,6 +239,41 @@ function runInChild(dir: string): Awaited<ReturnType<typeof runOnce>> {
   return JSON.parse(output.trim().split('\n').at(-1)!) as Awaited<ReturnType<typeof runOnce>>;
 }
 
+/**
+ * The storm of test/chaos-settle.test.ts (test/helpers/chaos-storm.ts): a run under faults (paid POSTs dropped before
+ * and after acceptance, 429s, 5xx, broken poll bodies) killed with SIGKILL at seeded moments and resumed, then settled
+ * from the sandbox's bill through the CLI. Its figures: kills, uncertain operations, and after settling, operations
+ * paid twice and ledger minus sandbox billing (goals 0). Real image work (the quality checker), since it measures money,
+ * not speed; after the timed runs, so its files do not load them. BENCH_STORM=0 skips it; BENCH_STORM=only runs only
+ * it (printed, nothing written); BENCH_STORM_SEED changes its seed.
+ */
+async function stormFigures(): Promise<{ figures: StormFigures; summary: string } | { error: string }> {
+  const seed = Number(process.env.BENCH_STORM_SEED ?? 20261126);
+  try {
+    const storm = await runChaosStorm({ seed, units: 100, kills: 6, log: (line) => console.log(`storm: ${line}`) });
+    await storm.cleanup();
+    return { figures: storm.figures, summary: storm.summary };
+  } catch (error) {
+    return { error: `the storm failed (seed ${seed}): ${(error as Error).message}` };
+  }
+}
+
+/** The storm's goals, for `results.goals`. */
+function stormGoals(storm: Awaited<ReturnType<typeof stormFigures>> | undefined) {
+  if (!storm) return {};
+  const figures = 'figures' in storm ? storm.figures : undefined;
+  const goal = (value: number | undefined) => ({ goal: '0', value: value ?? null, met: value === 0 });
+  return { stormPaidTwice: goal(figures?.paidTwice), stormLedgerMinusBilling: goal(figures?.ledgerMinusBilling) };
+}
+
+if (process.env.BENCH_STORM === 'only') {
+  const storm = await stormFigures();
+  console.log('summary' in storm ? storm.summary : storm.error);
+  for (const [name, goal] of Object.entries(stormGoals(storm)))
+    console.log(`${goal.met ? 'MET ' : 'MISS'} ${name}: ${goal.value} (goal ${goal.goal})`);
+  process.exit('figures' in storm ? 0 : 1);
+}
+
 const concurrent = await runOnce(UNITS, 8);
 // The kernel's peak resident set size of this process so far (setup included): exact, and no sampling timer adds
 // wake-ups to the CPU figures.
@@ -253,6 +289,7 @@ try {
 } catch (error) {
   coldStart = { error: `studio --help failed (build the CLI first): ${(error as Error).message}` };
 }
+const storm = process.env.BENCH_STORM === '0' ? undefined : await stormFigures();
 
 const speedup = Number((sequential.msPerUnit / concurrent.msPerUnit).toFixed(2));
 const results = {
@@ -265,6 +302,7 @@ const results = {
   speedupOverSequential: speedup,
   peakRssMb: concurrentPeakRssMb,
   cliColdStart: coldStart,
+  ...(storm && { storm: 'figures' in storm ? storm.figures : storm }),
   goals: {
     ratioToIdeal: { goal: '<= 1.10', value: concurrent.ratioToIdeal, met: concurrent.ratioToIdeal <= 1.1 },
     cpuMsPerUnit: { goal: '<= 5', value: concurrent.cpuMsPerUnit, met: concurrent.cpuMsPerUnit <= 5 },
@@ -279,6 +317,7 @@ const results = {
       value: 'medianMs' in coldStart ? coldStart.medianMs : null,
       met: 'medianMs' in coldStart && coldStart.medianMs <= 300,
     },
+    ...stormGoals(storm),
   },
 };
 console.log('Pipeline benchmark (sandbox in its own process, 100 ms per API request, pass-through image work)');
@@ -293,6 +332,7 @@ console.table({
 });
 console.log(`speed-up over the sequential loop: ${speedup}x per unit; peak RSS ${concurrentPeakRssMb} MB`);
 console.log('studio --help cold start:', coldStart);
+if (storm) console.log('summary' in storm ? storm.summary : storm.error);
 for (const [name, goal] of Object.entries(results.goals))
   console.log(`${goal.met ? 'MET ' : 'MISS'} ${name}: ${goal.value} (goal ${goal.goal})`);
 if (onTmpfs) {

@@ -1,14 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type CliResult,
   cleanEnv,
-  cliBin,
   ensureCliBuilt,
   parseJson,
+  runAndInterrupt,
   runCli,
   type SandboxProcess,
   samplesDir,
@@ -16,28 +14,6 @@ import {
 } from './helpers/cli-process.js';
 
 const apiKey = 'sandbox-interrupt-key';
-
-/** Runs `studio run` and sends SIGINT once the first unit has finished, like Ctrl-C at the terminal. */
-function runAndInterrupt(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliBin, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let sent = false;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      if (!sent && /\(1\/\d+\)/.test(stdout)) {
-        sent = true;
-        child.kill('SIGINT');
-      }
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('Ctrl-C during a run, then resume', () => {
   let dir: string;

@@ -10,44 +10,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type CliResult,
   cleanEnv,
-  cliBin,
   ensureCliBuilt,
   parseJson,
+  prepareSampleModel,
+  runAndInterrupt,
   runCli,
   type SandboxProcess,
-  samplesDir,
   startSandboxProcess,
 } from './helpers/cli-process.js';
 
 const apiKey = 'sandbox-money-key';
-
-/** Runs the CLI and sends SIGINT once the first unit has ended (a line `(1/N)` on stdout or stderr). */
-function runAndInterrupt(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliBin, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let sent = false;
-    const check = () => {
-      if (!sent && /\(1\/\d+\)/.test(stdout + stderr)) {
-        sent = true;
-        child.kill('SIGINT');
-      }
-    };
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      check();
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-      check();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const sha256 = async (path: string) =>
   createHash('sha256')
@@ -69,30 +42,7 @@ describe('money on stops, uncertain units, readers and storage failures (CLI + s
     return costs.summary.totals[0] ?? { actual: 0, uncertain: 0, reserved: 0 };
   };
 
-  /** A model with consent, the sample source and the sample targets (3 with a face). */
-  async function prepare(model: string, root = ws()): Promise<void> {
-    const run = (...args: string[]) => runCli(['--workspace', root, ...args], { cwd: dir, env });
-    for (const args of [
-      ['models', 'create', model, '--min-short-side', '512'],
-      ['consent', 'set', model, '--subject', 'Subject', '--adult', '--attested-by', 'operator', '--evidence', 'doc'],
-      ['sources', 'add', model, join(samplesDir, 'grace_hopper.jpg')],
-      [
-        'targets',
-        'add',
-        model,
-        join(samplesDir, 'targets'),
-        '--rating',
-        'sfw',
-        '--origin',
-        'samples',
-        '--rights',
-        'pd',
-      ],
-    ]) {
-      const result = await run(...args);
-      expect(result.code, `${args.join(' ')}: ${result.stdout}${result.stderr}`).toBe(0);
-    }
-  }
+  const prepare = (model: string) => prepareSampleModel(model, { cwd: dir, env, args: ['--workspace', ws()] });
 
   beforeAll(async () => {
     ensureCliBuilt();
@@ -229,26 +179,7 @@ describe('the in-process sandbox keeps its jobs across restarts (`studio --sandb
     const env = cleanEnv();
     const ws = join(dir, 'ws');
     const run = (...args: string[]) => runCli(['--workspace', ws, ...args], { cwd: dir, env });
-    for (const args of [
-      ['models', 'create', 'keep', '--min-short-side', '512'],
-      ['consent', 'set', 'keep', '--subject', 'Subject', '--adult', '--attested-by', 'operator', '--evidence', 'doc'],
-      ['sources', 'add', 'keep', join(samplesDir, 'grace_hopper.jpg')],
-      [
-        'targets',
-        'add',
-        'keep',
-        join(samplesDir, 'targets'),
-        '--rating',
-        'sfw',
-        '--origin',
-        'samples',
-        '--rights',
-        'pd',
-      ],
-    ]) {
-      const result = await run(...args);
-      expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0);
-    }
+    await prepareSampleModel('keep', { cwd: dir, env, args: ['--workspace', ws] });
     const stopped = await runAndInterrupt(
       ['--workspace', ws, '--sandbox', '--yes', '--concurrency', '2', 'run', 'keep'],
       dir,

@@ -51,7 +51,8 @@ export async function readUnrecordedJobs(modelDir: string, recoveryDir?: string)
     if (!line) continue;
     try {
       const job = JSON.parse(line) as UnrecordedJob;
-      if (typeof job.stageId === 'string' && typeof job.jobId === 'string' && typeof job.op === 'string') jobs.push(job);
+      if (typeof job.stageId === 'string' && typeof job.jobId === 'string' && typeof job.op === 'string')
+        jobs.push(job);
     } catch {
       // a line cut by a crash: its job was never reported as saved
     }

@@ -79,7 +79,13 @@ async function recoverUnrecordedJobs(journal: ProgressJournal, options: RunRecor
     if (op?.status !== 'submitting' && op?.status !== 'uncertain') {
       await journal.append({ type: 'submitting', unitId: job.stageId, op: job.op });
     }
-    await journal.append({ type: 'submitted', unitId: job.stageId, op: job.op, jobId: job.jobId, provider: job.provider });
+    await journal.append({
+      type: 'submitted',
+      unitId: job.stageId,
+      op: job.op,
+      jobId: job.jobId,
+      provider: job.provider,
+    });
   }
   await journal.flush();
   await clearUnrecordedJobs(options.dir, options.recoveryDir);
@@ -299,7 +305,13 @@ class JournalLedgerRecorder implements RunRecorder {
 
   async attachJob(stageId: string, op: string, jobId: string): Promise<void> {
     const uncertain = this.uncertainEntry(stageId, op);
-    await this.journal.append({ type: 'submitted', unitId: stageId, op, jobId, provider: uncertain?.provider ?? 'unknown' });
+    await this.journal.append({
+      type: 'submitted',
+      unitId: stageId,
+      op,
+      jobId,
+      provider: uncertain?.provider ?? 'unknown',
+    });
   }
 
   async settleUncertain(stageId: string, op: string, settlement: { charged: boolean; note?: string }): Promise<void> {

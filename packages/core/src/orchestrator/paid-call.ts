@@ -59,7 +59,15 @@ export async function runPaidCall<Stored>(
     rating: call.rating,
   };
   const emitCost = (kind: 'reserved' | 'actual' | 'uncertain' | 'released', amount: number, unit: string) =>
-    context.emit({ type: 'cost-recorded', unitId: call.unitId, stageId: call.stageId, op: call.op, amount, unit, kind });
+    context.emit({
+      type: 'cost-recorded',
+      unitId: call.unitId,
+      stageId: call.stageId,
+      op: call.op,
+      amount,
+      unit,
+      kind,
+    });
   const state = recorder.state(call.stageId);
   let job: ProviderJob;
   let reattached = false;

@@ -6,11 +6,12 @@ export type StudioAdapterName = 'swapper' | 'enhancer' | 'faceChecker' | 'imageP
 
 const examples: Record<StudioAdapterName, string> = {
   swapper:
-    "a face swapper (e.g. createMaxStudioProvider(...).swapper, or createMockSwapper from '@model-studio/core/testing')",
-  enhancer:
-    "an enhancer (e.g. createMaxStudioProvider(...).enhancer, or createMockEnhancer from '@model-studio/core/testing')",
-  faceChecker: 'a face checker (e.g. createQualityChecker() from @model-studio/quality)',
-  imageProcessor: 'an image processor (e.g. createImageProcessor() from @model-studio/quality)',
+    "a face swapper (any FaceSwapper: a provider package's, or createMockSwapper from '@model-studio/core/testing')",
+  enhancer: "an enhancer (any Enhancer: a provider package's, or createMockEnhancer from '@model-studio/core/testing')",
+  faceChecker:
+    "a face checker (any FaceChecker: @model-studio/quality's, or createMockFaceChecker from the testing entry)",
+  imageProcessor:
+    "an image processor (any ImageProcessor: @model-studio/quality's, or createMockImageProcessor from the testing entry)",
 };
 
 /**

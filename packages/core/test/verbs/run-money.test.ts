@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StorageError, type Storage, ValidationError } from '@model-studio/core';
+import { type Storage, StorageError, ValidationError } from '@model-studio/core';
 import { createMockSwapper } from '@model-studio/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recoveryFileOf } from '../../src/orchestrator/job-recovery.js';
@@ -123,7 +123,10 @@ describe('a journal that fails after the provider accepted a job', () => {
     expect(stopped.outcome).toBe('storage-failed');
     const file = recoveryFileOf(rig.workspace.localModelDir('eli'), recoveryDir);
     expect(unrecorded).toEqual([`mock-swap-1 ${file}`]);
-    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ stageId: 'eli:s1:t001:sfw:swapped', jobId: 'mock-swap-1' });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({
+      stageId: 'eli:s1:t001:sfw:swapped',
+      jobId: 'mock-swap-1',
+    });
     await context.records.close();
 
     const fresh = rig.context({ ...rig.context().settings, recoveryDir });
@@ -175,7 +178,9 @@ describe('uncertain submissions are settled by the user, never by paying again b
     await expect(settleUncertain(context, 'gus', 'gus:s1:t001:sfw:swapped', { charged: true })).rejects.toThrow(
       ValidationError,
     );
-    await expect(attachJob(context, 'gus', 'other:s1:t001:sfw:swapped', 'x')).rejects.toThrow(/not a stage id of model "gus"/);
+    await expect(attachJob(context, 'gus', 'other:s1:t001:sfw:swapped', 'x')).rejects.toThrow(
+      /not a stage id of model "gus"/,
+    );
   });
 
   it('a job the provider does not know is not counted as spent, and is submitted again', async () => {

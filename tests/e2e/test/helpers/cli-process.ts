@@ -129,3 +129,52 @@ export function startSandboxProcess(options: { apiKey: string; jobMs?: number })
     });
   });
 }
+
+/**
+ * Prepares a model through the CLI as a user would: creates it (min short side 512), records consent, adds the sample
+ * source (Grace Hopper) and the sample targets folder (three of its four photos show a face). Fails with the CLI's
+ * output when a step does not exit 0.
+ */
+export async function prepareSampleModel(
+  model: string,
+  options: { cwd: string; env: NodeJS.ProcessEnv; args?: readonly string[] },
+): Promise<void> {
+  const steps = [
+    ['models', 'create', model, '--min-short-side', '512'],
+    ['consent', 'set', model, '--subject', 'Subject', '--adult', '--attested-by', 'operator', '--evidence', 'doc'],
+    ['sources', 'add', model, join(samplesDir, 'grace_hopper.jpg')],
+    ['targets', 'add', model, join(samplesDir, 'targets'), '--rating', 'sfw', '--origin', 'samples', '--rights', 'pd'],
+  ];
+  for (const step of steps) {
+    const result = await runCli([...(options.args ?? []), ...step], options);
+    if (result.code !== 0) {
+      throw new Error(`studio ${step.join(' ')} exited ${result.code}:\n${result.stdout}${result.stderr}`);
+    }
+  }
+}
+
+/** Runs the CLI and sends SIGINT once the first unit has ended (`(1/N)` in its output), like Ctrl-C at a terminal. */
+export function runAndInterrupt(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliBin, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    const check = () => {
+      if (!sent && /\(1\/\d+\)/.test(stdout + stderr)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    };
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      check();
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      check();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

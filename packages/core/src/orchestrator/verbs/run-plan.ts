@@ -77,7 +77,13 @@ async function executePlan(context: StudioContext, plan: Plan, options: RunOptio
   const resubmitUncertain = options.resubmitUncertain ?? false;
   const notDone = plan.units.filter((unit) => recorder.state(stageIdOf(unit, last)).status !== 'done');
   // Only whole units the budget covers: a run never stops with a unit half paid for.
-  const { within: pending, over } = unitsWithinBudget(notDone, { ...context, recorder, config, budget, resubmitUncertain });
+  const { within: pending, over } = unitsWithinBudget(notDone, {
+    ...context,
+    recorder,
+    config,
+    budget,
+    resubmitUncertain,
+  });
   summary.overBudget = over.map((unit) => unit.id);
   // A unit whose source or target was deleted after it was planned fails on its own; the others run.
   const missing = await missingInputsOf(pending, context.stages, { storage: context.storage, recorder, signal });
@@ -133,7 +139,9 @@ async function runUnits(
   },
 ): Promise<void> {
   const { stops, options } = run;
-  const limit = pLimit(Math.max(1, options.concurrency ?? context.settings.concurrency ?? context.config.settings.concurrency));
+  const limit = pLimit(
+    Math.max(1, options.concurrency ?? context.settings.concurrency ?? context.config.settings.concurrency),
+  );
   const total = plan.units.length;
   let storageFailures = 0;
   const stop = (error: unknown) => {
@@ -149,7 +157,8 @@ async function runUnits(
         const fileName = unitFileName(unit, context.stages);
         context.emit({ type: 'unit-start', unitId: unit.id, fileName, index, total });
         try {
-          const outcome = run.missing.get(unit.id) ?? (await runWithRetries(context, unit, options.maxUnitAttempts ?? 3));
+          const outcome =
+            run.missing.get(unit.id) ?? (await runWithRetries(context, unit, options.maxUnitAttempts ?? 3));
           run.done += 1;
           context.emit(addUnitOutcome(run.summary, unit.id, outcome, { done: run.done, total }));
           const storageFailure = outcome.kind === 'failed' && outcome.failure.code === 'storage';
@@ -168,7 +177,8 @@ async function runUnits(
 /** The outcome of a run that went through its loop. */
 function outcomeOfRun(summary: RunSummary, stops: RunStops, options: RunOptions): RunSummary['outcome'] {
   if (stops.reason === undefined && options.signal?.aborted) return 'aborted';
-  if (stops.reason !== undefined || stops.halt.signal.aborted) return outcomeOf(stops.reason ?? stops.halt.signal.reason);
+  if (stops.reason !== undefined || stops.halt.signal.aborted)
+    return outcomeOf(stops.reason ?? stops.halt.signal.reason);
   if (summary.overBudget.length > 0) return 'budget-exceeded';
   return summary.failed.length > 0 || summary.uncertain.length > 0 ? 'incomplete' : 'completed';
 }
@@ -208,4 +218,3 @@ async function runWithRetries(context: UnitContext, unit: PlannedUnit, attempts:
   }
   return outcome;
 }
-
