@@ -107,6 +107,19 @@ describe('stops', () => {
   });
 });
 
+describe('write-ahead: records that cannot be written', () => {
+  it('nothing is sent when the submission cannot be recorded first; the run stops (storage-failed)', async () => {
+    await rig.model('ada', 1, 2);
+    const context = rig.context();
+    const real = context.records.recorder.bind(context.records);
+    context.records.recorder = async (model) => failing(await real(model), 'beginSubmission');
+    const summary = await runPlan(context, await planRun(context, 'ada'));
+    expect(summary.outcome).toBe('storage-failed');
+    expect(rig.account.attempts).toEqual([]);
+    expect(summary.spent).toEqual({});
+  });
+});
+
 describe('a journal that fails after the provider accepted a job', () => {
   it('saves the job id in the recovery file, says so, and the next resume reattaches it without paying again', async () => {
     await rig.model('eli', 1, 1);
@@ -205,9 +218,14 @@ describe('uncertain submissions are settled by the user, never by paying again b
 
 /** A recorder whose `submitted` fails as a journal on a full disk does, after the provider accepted the job. */
 function failingSubmitted(recorder: RunRecorder): RunRecorder {
+  return failing(recorder, 'submitted');
+}
+
+/** A recorder whose `method` fails as the journal or ledger does on a full disk (ENOSPC). */
+function failing(recorder: RunRecorder, method: keyof RunRecorder): RunRecorder {
   return new Proxy(recorder, {
     get(target, property, receiver) {
-      if (property === 'submitted') {
+      if (property === method) {
         return () =>
           Promise.reject(
             new StorageError('Progress journal write failed: no space left on device (ENOSPC).', {
