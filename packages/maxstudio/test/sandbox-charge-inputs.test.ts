@@ -91,7 +91,10 @@ describe('what each sandbox charge was for (SandboxCharge.inputs)', () => {
       .map((line) => JSON.parse(line) as Record<string, unknown>)
       .filter((record) => record.type === 'job');
     expect(jobs).toMatchObject([
-      { jobId: swap.id, inputs: ['/models/andie/targets/sfw/andie-t007.jpg', '/models/andie/source/andie-source-1.png'] },
+      {
+        jobId: swap.id,
+        inputs: ['/models/andie/targets/sfw/andie-t007.jpg', '/models/andie/source/andie-source-1.png'],
+      },
       { jobId: enhance.id, inputs: [sha256(astronaut)] },
     ]);
     for (const secret of secrets) expect(text).not.toContain(new URLSearchParams(secret).get('sig')!);

@@ -27,7 +27,7 @@ export interface ChaosStormOptions {
   concurrency?: number;
   /** Chance of each fault kind per matching request. @default 0.03 */
   faultRate?: number;
-  /** A kill comes this many ms after the runner says it is ready, drawn from [min, max]. @default { min: 500, max: 4000 } */
+  /** A kill comes this many ms after the runner says it is ready, drawn from [min, max]. @default { min: 800, max: 5000 } */
   killWindowMs?: { min: number; max: number };
   /** Folder the workspace is made in. @default os.tmpdir() */
   dir?: string;
@@ -95,6 +95,8 @@ export interface ChaosStormResult {
 }
 
 const MODEL = 'chaos';
+/** How long one runner may take. */
+const runnerTimeoutMs = 300_000;
 const RATING = 'sfw';
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -192,7 +194,7 @@ async function killAndResume(
   log: (line: string) => void,
 ): Promise<number> {
   const random = seededRandom(options.seed);
-  const window = options.killWindowMs ?? { min: 500, max: 4000 };
+  const window = options.killWindowMs ?? { min: 800, max: 5000 };
   const config = { root, model: MODEL, sandboxUrl, concurrency: options.concurrency ?? 8 };
   let kills = 0;
   for (;;) {
@@ -205,9 +207,17 @@ async function killAndResume(
       if (!killing || timer || !output.lines.some((line) => line.type === 'ready')) return;
       timer = setTimeout(() => child.kill('SIGKILL'), moment);
     }, 10);
+    // A runner that neither finishes nor is killed in time is stuck: stop it and say so (below).
+    let stuck = false;
+    const guard = setTimeout(() => {
+      stuck = true;
+      child.kill('SIGTERM');
+    }, runnerTimeoutMs);
     const { code, signal } = await exited(child);
     clearInterval(ready);
     clearTimeout(timer);
+    clearTimeout(guard);
+    if (stuck) throw new Error(`a runner did not finish in ${runnerTimeoutMs / 1000} s:\n${output.stderr()}`);
     const ended = output.lines.filter((line) => line.type === 'unit-end').length;
     if (signal === 'SIGKILL') {
       kills++;
@@ -221,7 +231,7 @@ async function killAndResume(
   }
 }
 
-/** Maps each sandbox charge to the stage it paid for, from its inputs; `undefined` when none matches. */
+/** Maps each sandbox charge's job id to the stage it paid for, from its inputs (a charge matching none is left out). */
 async function stagesOfCharges(root: string, units: number, charges: StormCharge[]): Promise<Map<string, string>> {
   const byTarget = new Map<string, string>();
   const bySwapped = new Map<string, string>();
