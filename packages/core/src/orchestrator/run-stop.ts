@@ -1,4 +1,5 @@
 import { ConsentError, ModelStudioError, ProviderError, StorageError } from '../errors/index.js';
+import { modelRecordFiles } from '../naming/index.js';
 import type { PlannedUnit, RunSummary, UnitFailure } from './studio-types.js';
 
 /** Storage failures that will repeat for every write: the run stops submitting at the first one. */
@@ -7,10 +8,18 @@ const repeatingStorageCodes = new Set(['EROFS', 'ENOSPC', 'EACCES', 'EDQUOT', 'E
 /** Storage failures in a row after which the run stops submitting, whatever their cause. */
 export const storageFailuresInARow = 3;
 
-/** Whether a storage error will repeat for every write (full disk, read-only, permissions). */
+/**
+ * Whether a storage error will repeat for every write (full disk, read-only, permissions), or comes from the model's
+ * records (the journal or the ledger refuse every write after one failed: nothing may be paid without them).
+ */
 export function isRepeatingStorageError(error: unknown): boolean {
-  return StorageError.isInstance(error) && repeatingStorageCodes.has(error.backendCode ?? '');
+  if (!StorageError.isInstance(error)) return false;
+  if (repeatingStorageCodes.has(error.backendCode ?? '')) return true;
+  const key = error.key ?? '';
+  return error.operation === 'journal' || recordFiles.some((file) => key.endsWith(`/${file}`));
 }
+
+const recordFiles = [modelRecordFiles.journal, modelRecordFiles.ledger];
 
 /** Errors that stop the whole run rather than fail one unit. */
 export function isRunStopping(error: unknown, signal: AbortSignal): boolean {
