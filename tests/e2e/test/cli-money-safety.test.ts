@@ -101,6 +101,12 @@ describe('money on stops, uncertain units, readers and storage failures (CLI + s
       expect(result.stdout).toMatch(/Outcome: incomplete/);
       expect(result.stdout).toMatch(/Uncertain: 1 submission/);
       expect(result.stdout).toMatch(/--attach <stage-id>=<job-id>/);
+      // Resubmitting says how much may be paid twice and needs an explicit yes (no terminal here: --yes).
+      const before = (await sandbox.billing()).charges.length;
+      const asked = await studio('--concurrency', '1', 'resume', 'lost', '--resubmit-uncertain');
+      expect(asked.code).toBe(2);
+      expect(asked.stderr + asked.stdout).toMatch(/up to 10 credits is paid twice/);
+      expect((await sandbox.billing()).charges).toHaveLength(before);
     } finally {
       await sandbox.setFaults({ rules: [] });
     }
