@@ -219,6 +219,8 @@ describe('studio, the first hour', () => {
       'samples',
       '--rights',
       'public domain',
+      // Variations of four sample photos: near-duplicates on purpose.
+      '--allow-near-duplicates',
     );
     expect(parseJson<{ accepted: number }>(imported).accepted).toBeGreaterThanOrEqual(16);
 
