@@ -1,42 +1,15 @@
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { LocalStorage } from '@model-studio/core';
 import { afterEach, describe, expect, it } from 'vitest';
-
-const childScript = fileURLToPath(new URL('./fixtures/storage/crash-put.ts', import.meta.url));
-const packageDir = fileURLToPath(new URL('..', import.meta.url));
+import { killMidWrite } from './helpers/kill-mid-write.js';
 
 let root: string;
 afterEach(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
-
-/** Runs the crash child until it reports it is writing, then kills it with SIGKILL. */
-async function killMidWrite(storageRoot: string, key: string): Promise<NodeJS.Signals | null> {
-  const child = spawn(process.execPath, ['--import', 'tsx', childScript, storageRoot, key], {
-    cwd: packageDir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (data: Buffer) => {
-    stderr += data.toString();
-  });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-    child.once('exit', (_code, signal) => resolve(signal)),
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (data: Buffer) => {
-      if (data.toString().includes('writing')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`crash child exited (${code}) before writing:\n${stderr}`)));
-  });
-  child.kill('SIGKILL');
-  return exited;
-}
 
 describe('LocalStorage atomic writes under a crash', () => {
   it('keeps the old file intact when the writing process is killed mid-put', async () => {
@@ -46,7 +19,7 @@ describe('LocalStorage atomic writes under a crash', () => {
     const old = randomBytes(3 * 1024 * 1024 + 17);
     await storage.put(key, old);
 
-    expect(await killMidWrite(root, key)).toBe('SIGKILL');
+    expect((await killMidWrite(root, key)).signal).toBe('SIGKILL');
 
     // The crash happened mid-write: a temporary file with part of the new body is left beside the target.
     const dir = join(root, 'models/andie/loras/v1');

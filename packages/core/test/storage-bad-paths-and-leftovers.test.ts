@@ -1,18 +1,15 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { LocalStorage, openWorkspace, StorageError } from '@model-studio/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseTempFileName, removeDeadTempFiles } from '../src/storage/dead-temp-files.js';
 import { makeDirectory } from '../src/storage/make-directory.js';
 import { subscribeAbort } from '../src/storage/subscribe-abort.js';
 import { errorOf } from './fixtures/storage/helpers.js';
+import { killMidWrite } from './helpers/kill-mid-write.js';
 
-const crashPut = fileURLToPath(new URL('./fixtures/storage/crash-put.ts', import.meta.url));
-const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const encoder = new TextEncoder();
 
 let dir: string;
@@ -72,36 +69,13 @@ describe('a workspace or storage root that cannot be a folder', () => {
   });
 });
 
-/** Starts a streamed put in a child process and kills it with SIGKILL once it is writing. Returns the child's pid. */
-async function killMidWrite(root: string, key: string): Promise<number> {
-  const child = spawn(process.execPath, ['--import', 'tsx', crashPut, root, key], {
-    cwd: packageDir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (data: Buffer) => {
-    stderr += data.toString();
-  });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-    child.once('exit', (_code, signal) => resolve(signal)),
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (data: Buffer) => {
-      if (data.toString().includes('writing')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`crash child exited (${code}) before writing:\n${stderr}`)));
-  });
-  child.kill('SIGKILL');
-  expect(await exited).toBe('SIGKILL');
-  return child.pid!;
-}
-
 const tempsIn = async (folder: string) => (await readdir(folder)).filter((name) => name.startsWith('.ms-tmp-'));
 
 describe('temporary files left by a killed writer', () => {
   it('are removed when a LocalStorage next writes in their folder, whatever their age', async () => {
     const folder = join(dir, 'models', 'andie', 'loras');
-    const pid = await killMidWrite(dir, 'models/andie/loras/big.safetensors');
+    const { pid, signal } = await killMidWrite(dir, 'models/andie/loras/big.safetensors');
+    expect(signal).toBe('SIGKILL');
     const [left] = await tempsIn(folder);
     expect(parseTempFileName(left!)).toEqual({ pid });
 

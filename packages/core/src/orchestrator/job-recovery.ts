@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { appendFile, mkdir, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** A job the provider accepted (and charged) whose id the journal could not record. */
 export interface UnrecordedJob {
@@ -32,7 +32,7 @@ export function recoveryFileOf(modelDir: string, recoveryDir = defaultRecoveryDi
  */
 export async function saveUnrecordedJob(modelDir: string, job: UnrecordedJob, recoveryDir?: string): Promise<string> {
   const path = recoveryFileOf(modelDir, recoveryDir);
-  await mkdir(resolve(path, '..'), { recursive: true });
+  await mkdir(dirname(path), { recursive: true });
   await appendFile(path, `${JSON.stringify(job)}\n`, { mode: 0o600 });
   const handle = await open(path, 'r');
   try {

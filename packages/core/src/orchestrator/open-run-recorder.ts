@@ -134,7 +134,6 @@ async function reconcileInterrupted(journal: ProgressJournal, ledger: CostLedger
 
 class JournalLedgerRecorder implements RunRecorder {
   private budget: Budget | undefined;
-  private readonly actualAtOpen: Map<string, number>;
   private readonly planOrder: string[] = [];
   private readonly planSet = new Set<string>();
 
@@ -145,15 +144,8 @@ class JournalLedgerRecorder implements RunRecorder {
     budget: { limit: number; unit?: string } | undefined,
     private readonly releaseLock: () => Promise<void>,
   ) {
-    this.actualAtOpen = new Map();
     for (const unit of journal.units()) this.remember(unit.unitId);
     if (budget) this.setBudget(budget);
-    const summary = ledger.summary();
-    for (const row of summary.rows)
-      this.actualAtOpen.set(
-        row.unitOfAccount,
-        (this.actualAtOpen.get(row.unitOfAccount) ?? 0) + row.actual + row.uncertain,
-      );
   }
 
   private remember(stageId: string): void {
@@ -362,16 +354,6 @@ class JournalLedgerRecorder implements RunRecorder {
   async uncertainCharge(charge: Charge): Promise<void> {
     await this.ledger.record({ ...this.entry(charge), kind: 'uncertain' });
     await this.ledger.record({ ...this.entry(charge), kind: 'release' });
-  }
-
-  spentThisRun(): Record<string, number> {
-    const spent: Record<string, number> = {};
-    for (const row of this.ledger.summary().rows) {
-      const now = (spent[row.unitOfAccount] ?? 0) + row.actual + row.uncertain;
-      spent[row.unitOfAccount] = now;
-    }
-    for (const [unit, before] of this.actualAtOpen) spent[unit] = (spent[unit] ?? 0) - before;
-    return spent;
   }
 
   ledgerTotals(): Record<string, { actual: number; uncertain: number }> {

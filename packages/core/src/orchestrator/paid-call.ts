@@ -58,16 +58,7 @@ export async function runPaidCall<Stored>(
     unit: call.price.unit,
     rating: call.rating,
   };
-  const emitCost = (kind: 'reserved' | 'actual' | 'uncertain' | 'released', amount: number, unit: string) =>
-    context.emit({
-      type: 'cost-recorded',
-      unitId: call.unitId,
-      stageId: call.stageId,
-      op: call.op,
-      amount,
-      unit,
-      kind,
-    });
+  const emitCost = (kind: CostKind, amount: number, unit: string) => emitCostOf(context, call, kind, amount, unit);
   const state = recorder.state(call.stageId);
   let job: ProviderJob;
   let reattached = false;
@@ -165,19 +156,18 @@ async function recordEndedJob(
   if (!ProviderError.isInstance(error) || (error.reason !== 'job-failed' && error.reason !== 'input')) return;
   if (error.unknownJob) {
     await context.recorder.release(charge);
-    context.emit({
-      type: 'cost-recorded',
-      unitId: call.unitId,
-      stageId: call.stageId,
-      op: call.op,
-      amount: charge.amount,
-      unit: charge.unit,
-      kind: 'released',
-    });
+    emitCostOf(context, call, 'released', charge.amount, charge.unit);
   } else {
     await context.recorder.actual({ ...charge, jobId: job.id });
   }
   await recordFailure(context.recorder, call, error);
+}
+
+type CostKind = 'reserved' | 'actual' | 'uncertain' | 'released';
+
+/** Emits the `cost-recorded` event of a paid call. */
+function emitCostOf(context: PaidCallContext, call: PaidCall<unknown>, kind: CostKind, amount: number, unit: string) {
+  context.emit({ type: 'cost-recorded', unitId: call.unitId, stageId: call.stageId, op: call.op, amount, unit, kind });
 }
 
 async function recordFailure(recorder: RunRecorder, call: PaidCall<unknown>, error: unknown): Promise<void> {

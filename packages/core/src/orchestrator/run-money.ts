@@ -1,3 +1,4 @@
+import { roundAmount } from '../ledger/ledger-summary.js';
 import type { ModelConfig } from '../workspace/index.js';
 import type { RunRecorder } from './run-recorder.js';
 import { stageIdOf } from './run-unit.js';
@@ -16,14 +17,14 @@ export function runMoney(
   const after = context.recorder.ledgerTotals();
   for (const [unit, now] of Object.entries(after)) {
     const was = before[unit] ?? { actual: 0, uncertain: 0 };
-    if (now.actual - was.actual > 1e-9) money.charged[unit] = round(now.actual - was.actual);
-    if (now.uncertain - was.uncertain > 1e-9) money.uncertain[unit] = round(now.uncertain - was.uncertain);
+    if (now.actual - was.actual > 1e-9) money.charged[unit] = roundAmount(now.actual - was.actual);
+    if (now.uncertain - was.uncertain > 1e-9) money.uncertain[unit] = roundAmount(now.uncertain - was.uncertain);
   }
   for (const unit of context.units) {
     for (const stage of context.stages) {
       if (context.recorder.state(stageIdOf(unit, stage)).status !== 'in-flight') continue;
       const price = stage.price(context.config);
-      money.inFlight[price.unit] = round((money.inFlight[price.unit] ?? 0) + price.units);
+      money.inFlight[price.unit] = roundAmount((money.inFlight[price.unit] ?? 0) + price.units);
     }
   }
   return money;
@@ -33,11 +34,7 @@ export function runMoney(
 export function moneySpent(money: RunMoney): Record<string, number> {
   const spent: Record<string, number> = {};
   for (const part of [money.charged, money.inFlight, money.uncertain]) {
-    for (const [unit, amount] of Object.entries(part)) spent[unit] = round((spent[unit] ?? 0) + amount);
+    for (const [unit, amount] of Object.entries(part)) spent[unit] = roundAmount((spent[unit] ?? 0) + amount);
   }
   return spent;
-}
-
-function round(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
 }

@@ -92,8 +92,6 @@ export interface RunRecorder {
   settleUncertain(stageId: string, op: string, settlement: { charged: boolean; note?: string }): Promise<void>;
   /** Sets (or replaces) the budget that {@link RunRecorder.reserve} enforces. */
   setBudget(budget: { limit: number; unit?: string }): void;
-  /** Spend per unit of account recorded since this recorder was opened. */
-  spentThisRun(): Record<string, number>;
   /** The ledger's actual and uncertain amounts now, per unit of account (a run compares two readings). */
   ledgerTotals(): Record<string, { actual: number; uncertain: number }>;
   /** Resolves once everything recorded so far (deferred records included) is on disk in journal and ledger. */

@@ -46,16 +46,6 @@ export function addUnitOutcome(
   return { type: 'unit-end', unitId, ok: false, ...progress };
 }
 
-/** Spend per unit of account between two readings of the recorder (zero amounts left out). */
-export function spentBetween(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
-  const spent: Record<string, number> = {};
-  for (const [unit, amount] of Object.entries(after)) {
-    const delta = amount - (before[unit] ?? 0);
-    if (delta) spent[unit] = delta;
-  }
-  return spent;
-}
-
 /** Orders strings by code unit (the same on every machine, unlike `localeCompare`). */
 export function byText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
