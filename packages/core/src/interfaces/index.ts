@@ -1,10 +1,18 @@
-export type { Captioner, CaptionRequest, CaptionResult } from './captioner.js';
+export type {
+  Captioner,
+  CaptionRequest,
+  CaptionResult,
+  CaptionStyle,
+  CaptionSubject,
+  ImageFacts,
+} from './captioner.js';
 export type { EnhanceRequest, Enhancer } from './enhancer.js';
 export type { FaceChecker, FaceWithEmbedding, QualityMetrics } from './face-checker.js';
 export type { FaceDetector, ImageSource } from './face-detector.js';
 export type { FaceSwapper, SwapRequest } from './face-swapper.js';
 export type { ImageMetadata, ImageProcessor, NormalizeOptions } from './image-processor.js';
 export { digitalSourceType } from './image-processor.js';
+export type { ImageScore, ImageScorer, ScoreRequest } from './image-scorer.js';
 export type { ProviderJob, ProviderJobResult, ProviderJobStatus, WaitOptions } from './provider-job.js';
 export type {
   BinaryInput,
