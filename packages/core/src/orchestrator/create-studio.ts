@@ -12,6 +12,7 @@ import { resumeRun } from './verbs/resume-run.js';
 import { revokeModelConsent } from './verbs/revoke-model-consent.js';
 import { runPlan } from './verbs/run-plan.js';
 import { attachJob, settleUncertain } from './verbs/settle-uncertain.js';
+import { shareResults } from './verbs/share-results.js';
 
 /**
  * Creates the pipeline orchestrator over a workspace and the adapters of your choice. Each verb is its own module;
@@ -53,6 +54,7 @@ export function createStudio(settings: StudioSettings): Studio {
     attachJob: (model, stageId, jobId) => attachJob(context, model, stageId, jobId),
     settleUncertain: (model, stageId, settlement) => settleUncertain(context, model, stageId, settlement),
     revokeConsent: (model, options) => revokeModelConsent(context, model, options),
+    share: (model, options) => shareResults(context, model, options),
     async close() {
       const active = [...context.runs.values()];
       for (const run of active) run.controller.abort();

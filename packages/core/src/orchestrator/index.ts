@@ -19,6 +19,9 @@ export type {
   RunMoney,
   RunOptions,
   RunSummary,
+  SharedLink,
+  ShareOptions,
+  ShareStage,
   StateCounts,
   Studio,
   StudioEvent,
@@ -26,5 +29,5 @@ export type {
   StudioSettings,
   TargetProvenance,
   UnitFailure,
-  UnitStage,
 } from './studio-types.js';
+export { DEFAULT_SHARE_EXPIRES_IN } from './verbs/share-results.js';

@@ -6,8 +6,7 @@ import type { ImageProcessor } from '../interfaces/image-processor.js';
 import type { Storage } from '../interfaces/storage.js';
 import type { LedgerDimension, LedgerSummary } from '../ledger/index.js';
 
-/** A stage of a unit of work. */
-export type UnitStage = 'swapped' | 'enhanced';
+import type { ResultStage } from '../naming/index.js';
 
 /**
  * One unit of work: swap source `source` onto target `target` for `rating`, then verify and enhance. A unit passes
@@ -413,8 +412,58 @@ export interface Studio {
   settleUncertain(model: string, stageId: string, settlement: { charged: boolean; note?: string }): Promise<void>;
   /** Stops any run of the model, records the revocation and optionally deletes the model's data everywhere. */
   revokeConsent(model: string, options: import('../workspace/index.js').RevokeConsentOptions): Promise<void>;
+  /**
+   * Signed GET links to the model's results (enhanced by default; swapped results and source photos on request), valid
+   * for `expiresIn` seconds (7 days by default), one per file in name order. Each is signed by a storage holding the
+   * file, preferring internet-reachable URLs (S3 presigned) over the workspace's loopback ones, and says which
+   * (`reachableFrom`). Only files the naming rules name for this model are signed. Throws `ConsentError` unless the
+   * consent record covers `publish` of every shared rating, `NotFoundError` for an unknown model, and
+   * `ValidationError` for bad options, a lifetime the storage refuses (S3: over 7 days) or a storage that cannot sign.
+   */
+  share(model: string, options?: ShareOptions): Promise<SharedLink[]>;
   /** Closes journals and ledgers. */
   close(): Promise<void>;
+}
+
+/** What {@link Studio.share} can share: a result stage, or the model's `source` photos. */
+export type ShareStage = ResultStage | 'source';
+
+/** Options for {@link Studio.share}. */
+export interface ShareOptions {
+  /** Ratings of the results to share (ignored for source photos). @default every rating the model has results in */
+  ratings?: string[];
+  /** What to share. @default ['enhanced'] */
+  stages?: ShareStage[];
+  /**
+   * How long the links stay valid, in seconds: a positive whole number the storage accepts (S3 and LocalStorage: at
+   * most 604800, 7 days; longer throws a `ValidationError` saying so).
+   * @default 604800 (7 days)
+   */
+  expiresIn?: number;
+  signal?: AbortSignal;
+}
+
+/** One link of {@link Studio.share}. */
+export interface SharedLink {
+  /** The file name, e.g. `andie-s1-t003-sfw-enhanced.jpg`. */
+  name: string;
+  /** Its storage key. */
+  key: string;
+  /** The signed GET URL. Anyone holding it can download the file until it expires: share it like a password. */
+  url: string;
+  /** When the link stops working (it may work up to a second longer). */
+  expiresAt: Date;
+  stage: ShareStage;
+  /** The result's rating; absent for source photos. */
+  rating?: string;
+  /** The `provider` of the storage that signed it, e.g. `s3` or `local`. */
+  storage: string;
+  /**
+   * Who can open it: `internet` for a storage with public URLs (S3, R2), `this-machine` for loopback URLs
+   * (LocalStorage's signed-URL server, or an S3 endpoint on a private address), which work only where they were made
+   * and only while that server runs.
+   */
+  reachableFrom: 'internet' | 'this-machine';
 }
 
 /** Counts of a model's units or stages by state. */
