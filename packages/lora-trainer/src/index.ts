@@ -1,2 +1,4 @@
 /** Dataset builders, SimpleTuner config and trainer adapters (RunPod, local). */
 export const packageName = '@model-studio/lora-trainer';
+export * from './model-family.js';
+export * from './safetensors/index.js';
