@@ -1,18 +1,62 @@
 /**
- * Journal and ledger benchmark: appends per second with fsync, loading a 100,000-event journal, a ledger summary
- * over 100,000 entries, and peak RSS while loading. Run: `pnpm --filter @model-studio/core bench` (or
- * `node --import tsx bench/journal-ledger.bench.ts` in packages/core). Writes bench/results/journal-ledger.json.
+ * Journal and ledger benchmark: appends per second with fsync, loading journals of 100,000 and 1,000,000 events (wall
+ * and CPU time, peak RSS in a fresh process), a ledger summary over 100,000 entries. Run:
+ * `pnpm --filter @model-studio/core bench` (or `node --import tsx bench/journal-ledger.bench.ts` in packages/core).
+ * Writes bench/results/journal-ledger.json. Every figure with a goal prints `pass` or `MISS`; the script exits 0
+ * whatever the figures (a busy machine misses wall-clock goals), and non-zero only when it could not measure.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { openJournal } from '../src/journal/index.js';
 import { openLedger } from '../src/ledger/index.js';
 
 const ENTRIES = 100_000;
+/** Journal sizes whose load time is measured, and their goals in ms. */
+const JOURNAL_SIZES = [100_000, 1_000_000];
+const LOAD_GOAL_MS: Record<number, number> = { 100000: 300, 1000000: 1000 };
+
+/** Writes a journal of `events` events through the journal's own API (8 events per unit, as a run writes them). */
+async function writeJournal(path: string, events: number): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const journal = await openJournal(path, { fsync: false });
+  const perUnit = 8;
+  for (let u = 0; u < events / perUnit; u += 500) {
+    const batch: Promise<unknown>[] = [];
+    for (let k = u; k < u + 500; k++) {
+      const unitId = `bench:s${(k % 9) + 1}:t${String(k).padStart(6, '0')}:sfw:enhanced`;
+      batch.push(journal.append({ type: 'planned', unitId, ops: ['swap', 'enhance'] }));
+      for (const op of ['swap', 'enhance']) {
+        batch.push(journal.append({ type: 'submitting', unitId, op }));
+        batch.push(
+          journal.append({
+            type: 'submitted',
+            unitId,
+            op,
+            jobId: `job-${op}-${k}-0123456789abcdef`,
+            provider: 'maxstudio',
+          }),
+        );
+        batch.push(
+          journal.append({
+            type: 'completed',
+            unitId,
+            op,
+            outputKeys: [`models/bench/results/sfw/source_1/${op}/bench-s1-t${k}-sfw-${op}.jpg`],
+          }),
+        );
+      }
+      batch.push(
+        journal.append({ type: 'completed', unitId, outputKeys: [`models/bench/results/sfw/bench-s1-t${k}.jpg`] }),
+      );
+    }
+    await Promise.all(batch);
+  }
+  await journal.close();
+}
 
 // Child mode: load one journal and report memory, so the figure is not polluted by the rest of the benchmark.
 if (process.argv[2] === '--load-rss') {
@@ -35,7 +79,7 @@ interface Result {
 const results: Result[] = [];
 const record = (result: Result) => {
   results.push(result);
-  const goal = result.goal ? `  goal ${result.goal}: ${result.pass ? 'pass' : 'FAIL'}` : '';
+  const goal = result.goal ? `  goal ${result.goal}: ${result.pass ? 'pass' : 'MISS'}` : '';
   console.log(`${result.name.padEnd(48)} ${String(result.value).padStart(10)} ${result.unit}${goal}`);
 };
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -77,51 +121,18 @@ try {
     await journal.close();
   }
 
-  // 2. A 100,000-event journal: 12,500 units x (planned, 2 x submitting/submitted/completed, completed).
-  const journalPath = join(dir, 'models', 'bench', 'progress.jsonl');
-  await mkdir(join(dir, 'models', 'bench'), { recursive: true });
-  {
-    const journal = await openJournal(journalPath, { fsync: false });
-    const perUnit = 8;
-    for (let u = 0; u < ENTRIES / perUnit; u += 500) {
-      const batch: Promise<unknown>[] = [];
-      for (let k = u; k < u + 500; k++) {
-        const unitId = `bench:s${(k % 9) + 1}:t${String(k).padStart(5, '0')}:sfw:enhanced`;
-        batch.push(journal.append({ type: 'planned', unitId, ops: ['swap', 'enhance'] }));
-        for (const op of ['swap', 'enhance']) {
-          batch.push(journal.append({ type: 'submitting', unitId, op }));
-          batch.push(
-            journal.append({
-              type: 'submitted',
-              unitId,
-              op,
-              jobId: `job-${op}-${k}-0123456789abcdef`,
-              provider: 'maxstudio',
-            }),
-          );
-          batch.push(
-            journal.append({
-              type: 'completed',
-              unitId,
-              op,
-              outputKeys: [`models/bench/results/sfw/source_1/${op}/bench-s1-t${k}-sfw-${op}.jpg`],
-            }),
-          );
-        }
-        batch.push(
-          journal.append({ type: 'completed', unitId, outputKeys: [`models/bench/results/sfw/bench-s1-t${k}.jpg`] }),
-        );
-      }
-      await Promise.all(batch);
-    }
-    await journal.close();
-  }
-  const journalBytes = (await stat(journalPath)).size;
-  {
+  // 2. Loading journals of 100,000 and 1,000,000 events: units x (planned, 2 x submitting/submitted/completed,
+  // completed), as a run writes them.
+  for (const events of JOURNAL_SIZES) {
+    const journalPath = join(dir, 'models', `bench-${events}`, 'progress.jsonl');
+    await writeJournal(journalPath, events);
+    const journalBytes = (await stat(journalPath)).size;
+    const label = events.toLocaleString('en');
+    const runs = events >= 1_000_000 ? 3 : 5;
     const times: number[] = [];
     const cpu: number[] = [];
     let units = 0;
-    for (let run = 0; run < 5; run++) {
+    for (let run = 0; run < runs; run++) {
       const t0 = performance.now();
       const c0 = process.cpuUsage();
       const journal = await openJournal(journalPath, { fsync: false });
@@ -131,44 +142,42 @@ try {
       units = journal.counts().done;
       await journal.close();
     }
-    if (units !== ENTRIES / 8) throw new Error(`expected ${ENTRIES / 8} done units, loaded ${units}`);
+    if (units !== events / 8) throw new Error(`expected ${events / 8} done units, loaded ${units}`);
+    const goalMs = LOAD_GOAL_MS[events]!;
     const ms = round(median(times));
     record({
-      name: `load 100,000-event journal (${round(journalBytes / 2 ** 20)} MB), median of 5`,
+      name: `load ${label}-event journal (${round(journalBytes / 2 ** 20)} MB), median of ${runs}`,
       value: ms,
       unit: 'ms',
-      goal: '<= 300 ms',
-      pass: ms <= 300,
+      goal: `<= ${goalMs} ms`,
+      pass: ms <= goalMs,
     });
     record({ name: '  CPU time of that load (user + system), median', value: round(median(cpu)), unit: 'ms' });
-  }
-  {
     const child = spawnSync(
       process.execPath,
       ['--import', 'tsx', fileURLToPath(import.meta.url), '--load-rss', journalPath],
-      {
-        encoding: 'utf8',
-      },
+      { encoding: 'utf8' },
     );
     if (child.status !== 0) throw new Error(child.stderr);
     const { baselineMb, peakMb } = JSON.parse(child.stdout) as { baselineMb: number; peakMb: number };
-    record({ name: 'peak RSS while loading it (fresh process)', value: round(peakMb), unit: 'MB' });
-    record({ name: '  of which before loading (node + tsx)', value: round(baselineMb), unit: 'MB' });
-  }
-  {
-    const journal = await openJournal(journalPath);
-    const t0 = performance.now();
-    await journal.compact();
-    record({
-      name: 'compact it to 12,500 snapshots (fsync + rename)',
-      value: round(performance.now() - t0),
-      unit: 'ms',
-    });
-    await journal.close();
-    const t1 = performance.now();
-    const compacted = await openJournal(journalPath, { fsync: false });
-    record({ name: 'load the compacted journal', value: round(performance.now() - t1), unit: 'ms' });
-    await compacted.close();
+    record({ name: '  peak RSS while loading it (fresh process)', value: round(peakMb), unit: 'MB' });
+    record({ name: '    of which before loading (node + tsx)', value: round(baselineMb), unit: 'MB' });
+    if (events === JOURNAL_SIZES[0]) {
+      const journal = await openJournal(journalPath);
+      const t0 = performance.now();
+      await journal.compact();
+      record({
+        name: `  compact it to ${(events / 8).toLocaleString('en')} snapshots (fsync + rename)`,
+        value: round(performance.now() - t0),
+        unit: 'ms',
+      });
+      await journal.close();
+      const t1 = performance.now();
+      const compacted = await openJournal(journalPath, { fsync: false });
+      record({ name: '  load the compacted journal', value: round(performance.now() - t1), unit: 'ms' });
+      await compacted.close();
+    }
+    await rm(journalPath, { force: true });
   }
 
   // 3. A 100,000-entry ledger: 25,000 items x (estimate, reserved, actual) + every 4th with a second op's entry.
@@ -250,8 +259,8 @@ try {
   const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
   await mkdir(resultsDir, { recursive: true });
   await writeFile(join(resultsDir, 'journal-ledger.json'), `${JSON.stringify(out, null, 2)}\n`);
-  console.log(`\nwrote bench/results/journal-ledger.json (${out.pass ? 'all goals met' : 'GOAL MISSED'})`);
-  if (!out.pass) process.exitCode = 1;
+  // Goals are reported, not enforced: a busy machine misses wall-clock goals. Only a failure to measure exits non-zero.
+  console.log(`\nwrote bench/results/journal-ledger.json (${out.pass ? 'all goals met' : 'a goal was MISSED'})`);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
