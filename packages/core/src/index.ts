@@ -13,6 +13,7 @@ export * from './interfaces/index.js';
 export type {
   CompletedEventInput,
   FailedEventInput,
+  ImportedMark,
   JournalEvent,
   JournalEventInput,
   JournalEventMeta,
@@ -46,5 +47,6 @@ export * from './naming/index.js';
 export * from './net/index.js';
 export { type ImageDimensions, imageDimensions } from './orchestrator/image-dimensions.js';
 export * from './orchestrator/index.js';
+export * from './prototype/index.js';
 export * from './storage/index.js';
 export * from './workspace/index.js';

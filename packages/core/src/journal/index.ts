@@ -1,6 +1,7 @@
 export type {
   CompletedEventInput,
   FailedEventInput,
+  ImportedMark,
   JournalEvent,
   JournalEventInput,
   JournalEventMeta,

@@ -46,6 +46,19 @@ export interface CompletedEventInput {
    * rebuild that charge exactly if the ledger's (deferred) record was lost in a crash.
    */
   charge?: { amount: number; unit: string };
+  /**
+   * Set when the work was done elsewhere and imported (e.g. by `studio.importPrototype`): where it came from and, when
+   * known, when it was done there (ISO 8601, UTC). For `run`, `status` and `costs` the stage is done like any other.
+   */
+  imported?: ImportedMark;
+}
+
+/** Where an imported stage's work was done, for {@link CompletedEventInput.imported}. */
+export interface ImportedMark {
+  /** The tool or record it came from, e.g. `prototype`. */
+  from: string;
+  /** When it was done there, ISO 8601 (UTC), when known. */
+  at?: string;
 }
 
 /** An operation failed (nothing is in flight any more). */
@@ -162,6 +175,7 @@ export function decodeJournalEvent(value: unknown): JournalEvent | string {
     case 'completed':
       if (v.op !== undefined && typeof v.op !== 'string') return 'op is not a string';
       if (v.charge !== undefined && !isCharge(v.charge)) return 'charge is not { amount, unit }';
+      if (v.imported !== undefined && !isImportedMark(v.imported)) return 'imported is not { from, at? }';
       return v.outputKeys === undefined || isStringArray(v.outputKeys)
         ? (v as unknown as JournalEvent)
         : 'outputKeys is not a list';
@@ -206,4 +220,10 @@ function isCharge(value: unknown): value is { amount: number; unit: string } {
   if (typeof value !== 'object' || value === null) return false;
   const { amount, unit } = value as { amount?: unknown; unit?: unknown };
   return typeof amount === 'number' && Number.isFinite(amount) && amount >= 0 && typeof unit === 'string';
+}
+
+function isImportedMark(value: unknown): value is ImportedMark {
+  if (typeof value !== 'object' || value === null) return false;
+  const { from, at } = value as { from?: unknown; at?: unknown };
+  return typeof from === 'string' && (at === undefined || typeof at === 'string');
 }

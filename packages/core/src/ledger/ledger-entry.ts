@@ -46,10 +46,16 @@ export interface LedgerEntryInput {
   releases?: 'reserved' | 'uncertain';
   /** Free text for people. */
   note?: string;
+  /**
+   * True for a charge imported from another tool's records (e.g. the Python prototype, which recorded no costs): the
+   * job was done and paid there; the amount is an estimate from the model's price table (`source: 'price-table'`).
+   */
+  imported?: boolean;
 }
 
 /** A ledger line: the input with defaults filled in, plus `seq` and `at`. */
-export interface LedgerEntry extends Required<Omit<LedgerEntryInput, 'jobId' | 'rating' | 'releases' | 'note'>> {
+export interface LedgerEntry
+  extends Required<Omit<LedgerEntryInput, 'jobId' | 'rating' | 'releases' | 'note' | 'imported'>> {
   /** Position in the ledger: 1, 2, 3, ... */
   seq: number;
   /** When it was recorded, ISO 8601. */
@@ -58,6 +64,7 @@ export interface LedgerEntry extends Required<Omit<LedgerEntryInput, 'jobId' | '
   rating?: string;
   releases?: 'reserved' | 'uncertain';
   note?: string;
+  imported?: boolean;
 }
 
 const KINDS = new Set<string>(['estimate', 'reserved', 'actual', 'uncertain', 'release']);
@@ -82,6 +89,7 @@ export function ledgerEntryProblem(v: Record<string, unknown>): string | undefin
   for (const field of OPTIONAL_STRINGS) {
     if (v[field] !== undefined && typeof v[field] !== 'string') return `${field} must be a string`;
   }
+  if (v.imported !== undefined && typeof v.imported !== 'boolean') return 'imported must be a boolean';
   if (v.releases !== undefined && v.releases !== 'reserved' && v.releases !== 'uncertain') {
     return 'releases must be reserved or uncertain';
   }
@@ -108,6 +116,7 @@ export function toLedgerEntry(input: LedgerEntryInput, seq: number, at: string):
   if (input.rating !== undefined) entry.rating = input.rating;
   if (input.kind === 'release') entry.releases = input.releases ?? 'reserved';
   if (input.note !== undefined) entry.note = input.note;
+  if (input.imported) entry.imported = true;
   return entry;
 }
 

@@ -5,6 +5,7 @@ import type { StudioContext } from './studio-context.js';
 import type { Studio, StudioSettings } from './studio-types.js';
 import { estimatePlan } from './verbs/estimate-plan.js';
 import { importSources, importTargets } from './verbs/import-photos.js';
+import { importPrototype } from './verbs/import-prototype.js';
 import { modelCosts } from './verbs/model-costs.js';
 import { modelStatus } from './verbs/model-status.js';
 import { planRun } from './verbs/plan-run.js';
@@ -54,6 +55,7 @@ export function createStudio(settings: StudioSettings): Studio {
     attachJob: (model, stageId, jobId) => attachJob(context, model, stageId, jobId),
     settleUncertain: (model, stageId, settlement) => settleUncertain(context, model, stageId, settlement),
     revokeConsent: (model, options) => revokeModelConsent(context, model, options),
+    importPrototype: (files, options) => importPrototype(context, files, options),
     share: (model, options) => shareResults(context, model, options),
     async close() {
       const active = [...context.runs.values()];

@@ -6,7 +6,7 @@ import { type Budget, type CostLedger, createBudget, openLedger } from '../ledge
 import { modelRecordFiles } from '../naming/index.js';
 import { acquireModelRunLock } from '../workspace/model-run-lock.js';
 import { clearUnrecordedJobs, readUnrecordedJobs } from './job-recovery.js';
-import type { Charge, PlannedStage, RunRecorder, StageState } from './run-recorder.js';
+import type { Charge, ImportedStage, PlannedStage, RunRecorder, StageState } from './run-recorder.js';
 
 /** Options for {@link openRunRecorder}. */
 export interface RunRecorderOptions {
@@ -338,6 +338,39 @@ class JournalLedgerRecorder implements RunRecorder {
     }
     const open = this.ledger.openUncertain(stageId, op);
     return open.find((entry) => entry.attempt === state.attempt) ?? open[open.length - 1];
+  }
+
+  async importedStage(stage: ImportedStage): Promise<{ journaled: boolean; charged: boolean }> {
+    const { stageId, op, jobId } = stage;
+    let journaled = false;
+    if (stage.outputKeys && this.state(stageId).status !== 'done') {
+      await this.planned([{ stageId, op }]);
+      const status = this.journal.state(stageId)?.ops[op]?.status;
+      if (jobId !== undefined && status !== 'submitted') {
+        if (status !== 'submitting' && status !== 'uncertain') {
+          await this.journal.append({ type: 'submitting', unitId: stageId, op });
+        }
+        await this.journal.append({ type: 'submitted', unitId: stageId, op, jobId, provider: stage.provider });
+      }
+      const charge = { amount: stage.charge.amount, unit: stage.charge.unit };
+      const { imported, outputKeys } = stage;
+      await this.journal.append({ type: 'completed', unitId: stageId, op, outputKeys, charge, imported });
+      await this.journal.append({ type: 'completed', unitId: stageId, outputKeys, imported });
+      journaled = true;
+    }
+    const charged = !this.ledger.hasActual(stageId, op, jobId);
+    if (charged) {
+      const entry = this.entry({ ...stage.charge, stageId, op, provider: stage.provider });
+      await this.ledger.record({
+        ...entry,
+        kind: 'actual',
+        attempt: 1,
+        imported: true,
+        ...(jobId !== undefined && { jobId }),
+        ...(stage.note !== undefined && { note: stage.note }),
+      });
+    }
+    return { journaled, charged };
   }
 
   async release(charge: Charge): Promise<void> {

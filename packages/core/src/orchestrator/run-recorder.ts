@@ -26,6 +26,27 @@ export interface Charge {
   jobId?: string;
 }
 
+/**
+ * A stage whose work was done elsewhere (e.g. by the Python prototype), for {@link RunRecorder.importedStage}: journaled
+ * as done like a stage run here (with the provider's job id when known), marked imported, and its charge ledgered as an
+ * imported estimate.
+ */
+export interface ImportedStage {
+  stageId: string;
+  op: string;
+  provider: string;
+  /** The provider's job id, when the other tool recorded it. */
+  jobId?: string;
+  /** Storage keys of the imported output; without them only the charge is recorded (the stage stays as it is). */
+  outputKeys?: string[];
+  /** The estimated charge (from the model's price table) and the rating, for the ledger. */
+  charge: { amount: number; unit: string; rating: string };
+  /** Where it was done (`prototype`) and when (ISO 8601, UTC), when known. */
+  imported: import('../journal/index.js').ImportedMark;
+  /** Free text for the ledger entry. */
+  note?: string;
+}
+
 /** Writes every step of a run to the journal and ledger, and answers what is already done. */
 export interface RunRecorder {
   state(stageId: string): StageState;
@@ -90,6 +111,13 @@ export interface RunRecorder {
    * it as if nothing had been sent. Throws a `ValidationError` when the op is not uncertain.
    */
   settleUncertain(stageId: string, op: string, settlement: { charged: boolean; note?: string }): Promise<void>;
+  /**
+   * Records a stage done elsewhere (see {@link ImportedStage}): journal `planned`, then (with a job id) `submitting` and
+   * `submitted`, then `completed` marked imported; and one ledger `actual` marked imported (once per stage, op and job
+   * id). A stage already done, and a charge already recorded, are left alone, so importing again changes nothing.
+   * Returns what was written.
+   */
+  importedStage(stage: ImportedStage): Promise<{ journaled: boolean; charged: boolean }>;
   /** Sets (or replaces) the budget that {@link RunRecorder.reserve} enforces. */
   setBudget(budget: { limit: number; unit?: string }): void;
   /** The ledger's actual and uncertain amounts now, per unit of account (a run compares two readings). */

@@ -413,6 +413,17 @@ export interface Studio {
   /** Stops any run of the model, records the revocation and optionally deletes the model's data everywhere. */
   revokeConsent(model: string, options: import('../workspace/index.js').RevokeConsentOptions): Promise<void>;
   /**
+   * Imports models made by the Python prototype (its `models/` folder, one model's folder, or its S3 bucket through a
+   * storage): sources, targets (deduplicated), results and captions renamed by the naming rules, and each completed
+   * stage of its `progress.json` journaled as done (marked imported, with the prototype's job id) and ledgered as an
+   * imported estimate, so no run pays for it again. Ambiguities are reported in each result's `plan.issues`. With
+   * `dryRun`, nothing is written. Importing again changes nothing.
+   */
+  importPrototype(
+    files: import('../prototype/prototype-files.js').PrototypeFiles,
+    options?: import('../prototype/prototype-import-types.js').PrototypeImportOptions,
+  ): Promise<import('../prototype/prototype-import-types.js').PrototypeImportResult[]>;
+  /**
    * Signed GET links to the model's results (enhanced by default; swapped results and source photos on request), valid
    * for `expiresIn` seconds (7 days by default), one per file in name order. Each is signed by a storage holding the
    * file, preferring internet-reachable URLs (S3 presigned) over the workspace's loopback ones, and says which
