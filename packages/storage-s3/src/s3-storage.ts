@@ -64,6 +64,27 @@ function positiveInteger(value: number, field: string, min: number, max: number,
   return value;
 }
 
+/**
+ * Checks a presigned URL's lifetime: a whole number of seconds from 1 to `max`. Over S3's limit (SigV4 signatures
+ * last at most 7 days) the `ValidationError` says so, since no setting can lift it.
+ */
+function signedUrlLifetime(expiresIn: number, max: number): number {
+  if (Number.isInteger(expiresIn) && expiresIn > MAX_SIGNED_URL_EXPIRES_IN) {
+    const days = Math.round((expiresIn / 86_400) * 10) / 10;
+    throw new ValidationError(
+      `S3 presigned URLs last at most 7 days (604800 seconds; a SigV4 limit no setting lifts), got ${expiresIn} seconds (${days} days). Ask for 7 days or less and sign new links when they expire.`,
+      { field: 'expiresIn', value: expiresIn },
+    );
+  }
+  if (Number.isInteger(expiresIn) && expiresIn > max) {
+    throw new ValidationError(
+      `expiresIn must be at most ${max} seconds (this storage's maxSignedUrlExpiresIn), got ${expiresIn}.`,
+      { field: 'expiresIn', value: expiresIn },
+    );
+  }
+  return positiveInteger(expiresIn, 'expiresIn', 1, max, 'seconds');
+}
+
 function s3PutOptions(options: StoragePutOptions): S3PutProviderOptions {
   const raw = options.providerOptions?.s3;
   if (raw === undefined) return {};
@@ -386,13 +407,7 @@ export class S3Storage implements Storage {
         value: method,
       });
     }
-    const expiresIn = positiveInteger(
-      options.expiresIn ?? this.#signedUrlExpiresIn,
-      'expiresIn',
-      1,
-      this.#maxSignedUrlExpiresIn,
-      'seconds',
-    );
+    const expiresIn = signedUrlLifetime(options.expiresIn ?? this.#signedUrlExpiresIn, this.#maxSignedUrlExpiresIn);
     signal?.throwIfAborted();
     const command =
       method === 'GET'
