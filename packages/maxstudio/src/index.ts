@@ -29,7 +29,6 @@ export {
   type MaxStudioProviderOptions,
 } from './maxstudio-provider.js';
 export { defaultMaxStudioBaseURL, type MaxStudioRetrySettings, type MaxStudioSettings } from './maxstudio-settings.js';
-export { createNodeHttpFetch, type NodeHttpFetchOptions, nodeHttpFetch } from './node-http-fetch.js';
 export {
   defaultMaxStudioPrices,
   isLoopbackURL,

@@ -202,6 +202,27 @@ export function errorFromInvalidBody(
   );
 }
 
+/**
+ * The `ProviderError` for an answer whose body is over the client's `maxResponseBytes` (after decompression). A paid
+ * submission answered 2xx that way may have been accepted: `uncertain`. Anything else is not retried: the same answer
+ * would come again.
+ */
+export function errorFromOversizedBody(attempt: AttemptDescription, status: number, limit: number): ProviderError {
+  const what = `MaxStudio's answer to the ${attempt.operation} (HTTP ${status}) is larger than maxResponseBytes (${limit} bytes), so it was not read.`;
+  if (attempt.paid && status >= 200 && status <= 299) {
+    return error(
+      `${what} The submission may have been accepted and charged, and its job id is unknown. It was not re-sent; check your MaxStudio dashboard before submitting again.`,
+      'uncertain',
+      false,
+      { status },
+    );
+  }
+  return error(`${what} Raise maxResponseBytes if such answers are expected.`, 'invalid-response', false, {
+    status,
+    jobId: attempt.jobId,
+  });
+}
+
 /** The `ProviderError` for a call the caller aborted. */
 export function abortedError(attempt: AttemptDescription, reason: unknown, sent: boolean): ProviderError {
   const note =

@@ -35,12 +35,21 @@ export interface MaxStudioSettings {
    */
   baseURL?: string;
   /**
-   * The fetch the client sends requests with, called with a URL string and a plain init. The default, {@link nodeHttpFetch}, is fetch on
-   * `node:http` with keep-alive, much lighter on CPU than the built-in fetch; pass `globalThis.fetch` (or your own,
-   * e.g. one with a proxy dispatcher) where you need HTTP/2 or undici's global dispatcher.
-   * @default nodeHttpFetch
+   * The fetch ky sends requests with. ky calls it with a `Request` (method, headers, JSON body, signal, and
+   * `redirect: 'manual'`: the client follows redirects itself, so that `x-api-key` never goes to another origin) and
+   * an init of ky's extra options. When omitted, `globalThis.fetch` is read at each request, so undici's
+   * `setGlobalDispatcher` (a proxy, a keep-alive `Agent`) applies. Pass a fetch bound to a dispatcher to tune one client
+   * alone, e.g. `(input, init) => undiciFetch(input, { ...init, dispatcher })`.
+   * @default globalThis.fetch
    */
   fetch?: typeof globalThis.fetch;
+  /**
+   * The largest response body read, in bytes, after decompression (API answers and result downloads). A larger one
+   * fails the call with a `ProviderError` (reason `invalid-response`, or `uncertain` for a paid submission's 2xx answer)
+   * instead of filling memory.
+   * @default 268435456 (256 MiB)
+   */
+  maxResponseBytes?: number;
   /** Milliseconds to wait for one HTTP response before giving up on that attempt. @default 60000 */
   timeout?: number;
   /** Retry settings, or `false` to never retry. */

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { withDeadline } from './deadline-signal.js';
 import { downloadResult } from './download-result.js';
+import { createKySender, type KyAnswer, ResponseTooLargeError } from './ky-sender.js';
 import {
   type AttemptDescription,
   abortedError,
   errorFromInvalidBody,
   errorFromNetworkFailure,
+  errorFromOversizedBody,
   errorFromResponse,
   type HeaderReader,
   missingKeyError,
@@ -16,7 +18,6 @@ import {
   type MaxStudioSettings,
   type ResolvedMaxStudioSettings,
 } from './maxstudio-settings.js';
-import { nodeHttpFetch, type RawHttpResponse, rawFetchOf } from './node-http-fetch.js';
 import { RateLimiter } from './rate-limiter.js';
 import { redactSecret } from './redact-secret.js';
 import { readProviderMessage } from './response-schemas.js';
@@ -66,10 +67,13 @@ interface Answer {
 
 const utf8 = new TextDecoder();
 
-function fromRaw(raw: RawHttpResponse): Answer {
+function fromKy(answer: KyAnswer): Answer {
   // Decoded as `Response.text()` would: UTF-8, a byte-order mark dropped.
-  return { status: raw.status, headers: { get: raw.header }, text: raw.body === null ? '' : utf8.decode(raw.body) };
+  return { status: answer.status, headers: answer.headers, text: utf8.decode(answer.bytes) };
 }
+
+/** The largest response body the client reads, by default (after decompression). */
+export const defaultMaxResponseBytes = 256 * 1024 * 1024;
 
 /** Builds the transport of one client. */
 export function createTransport(settings: MaxStudioSettings, resolved: ResolvedMaxStudioSettings): Transport {
@@ -87,9 +91,8 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
     if (hashed?.key !== key) hashed = { key, hash: createHash('sha256').update(key).digest('hex') };
     return hashed.hash;
   };
-  const fetchImpl = settings.fetch ?? nodeHttpFetch;
-  /** The same fetch without `Response` objects, when it is one of ours (see `RawHttpResponse`). */
-  const rawFetch = rawFetchOf(fetchImpl);
+  const maxResponseBytes = settings.maxResponseBytes ?? defaultMaxResponseBytes;
+  const sendHttp = createKySender({ fetch: () => settings.fetch ?? globalThis.fetch, maxResponseBytes });
   // Extra headers, names lower-cased once (the API key and content type are set per request and always win).
   const extraHeaders: Record<string, string> = {};
   for (const [name, value] of Object.entries(settings.headers ?? {})) extraHeaders[name.toLowerCase()] = value;
@@ -97,23 +100,14 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
   const baseURL = () =>
     (settings.baseURL ?? process.env.MAXSTUDIO_BASE_URL ?? defaultMaxStudioBaseURL).replace(/\/+$/, '');
 
-  /**
-   * One HTTP attempt of an API call, straight on `fetchImpl` with a plain init (no `Request` object: building one,
-   * and the copy an HTTP library keeps for retries, cost more CPU than the request itself). Retries, timeouts and
-   * errors are this transport's own.
-   */
+  /** One HTTP attempt of an API call, through ky. Retries, timeouts and errors are this transport's own. */
   const request = async (call: TransportCall<unknown>, apiKey: string, signal: AbortSignal): Promise<Answer> => {
     const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders, 'x-api-key': apiKey };
-    let body: string | undefined;
-    if (call.json !== undefined) {
-      body = JSON.stringify(call.json);
-      headers['content-type'] = 'application/json';
-    }
+    // The JSON content type wins over an extra header (ky would keep a caller's).
+    if (call.json !== undefined) headers['content-type'] = 'application/json';
     const url = `${baseURL()}/${call.path}`;
-    const init: RequestInit = { method: call.method.toUpperCase(), headers, body, signal };
-    if (rawFetch) return fromRaw(await rawFetch(url, init));
-    const response = await fetchImpl(url, init);
-    return { status: response.status, headers: response.headers, text: await response.text() };
+    const method = call.method === 'get' ? 'GET' : 'POST';
+    return fromKy(await sendHttp({ url, method, headers, json: call.json, signal }));
   };
 
   async function send<T>(call: TransportCall<T>): Promise<T> {
@@ -130,6 +124,7 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
         answer = await request(call, apiKey, signal);
       } catch (raw) {
         if (call.signal?.aborted) throw abortedError(call, call.signal.reason, true);
+        if (raw instanceof ResponseTooLargeError) throw errorFromOversizedBody(call, raw.status, raw.limit);
         const failure = errorFromNetworkFailure(call, raw, apiKey, deadline.timedOut() ? resolved.timeout : undefined);
         if (deadline.timedOut()) timeouts.add(failure);
         throw failure;
@@ -164,7 +159,6 @@ export function createTransport(settings: MaxStudioSettings, resolved: ResolvedM
       return baseURL();
     },
     send,
-    download: (url, operation, jobId, signal) =>
-      downloadResult(shared, { fetchImpl, rawFetch }, url, operation, jobId, signal),
+    download: (url, operation, jobId, signal) => downloadResult(shared, sendHttp, url, operation, jobId, signal),
   };
 }

@@ -1,7 +1,7 @@
 import { ValidationError } from '@model-studio/core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMaxStudio, type MaxStudioSettings, nodeHttpFetch } from '../src/index.js';
+import { createMaxStudio, type MaxStudioSettings } from '../src/index.js';
 import { caught } from './helpers/caught.js';
 import { astronaut, graceHopper } from './helpers/fixtures.js';
 import { startImageServer } from './helpers/image-server.js';
@@ -37,9 +37,12 @@ describe('client against the sandbox process', () => {
 
   it('sends extra headers on every API call; the API key and JSON content type always win over them', async () => {
     const sent: { url: string; headers: Record<string, string>; body: unknown }[] = [];
-    const recording: typeof fetch = (input, init) => {
-      sent.push({ url: String(input), headers: init?.headers as Record<string, string>, body: init?.body });
-      return nodeHttpFetch(input, init);
+    // ky hands the fetch a Request.
+    const recording: typeof fetch = async (input, init) => {
+      const request = input as Request;
+      const headers = Object.fromEntries(request.headers.entries());
+      sent.push({ url: request.url, headers, body: await request.clone().text() });
+      return fetch(input, init);
     };
     const msClient = createMaxStudio({
       ...fast,
