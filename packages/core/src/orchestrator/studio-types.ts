@@ -99,7 +99,7 @@ export interface UnitFailure {
    * The stage that failed. `source-check` and `target-check` with code `missing-source` / `missing-target`: the unit's
    * source or target file no longer exists (deleted after the unit was planned); nothing was paid for it.
    */
-  stage: 'consent' | 'source-check' | 'target-check' | 'swap' | 'verify' | 'enhance' | 'store';
+  stage: 'consent' | 'source-check' | 'target-check' | 'swap' | 'verify' | 'enhance' | 'caption' | 'store';
   code: string;
   message: string;
   retryable: boolean;
@@ -426,8 +426,8 @@ export interface Studio {
   /**
    * Signed GET links to the model's results (enhanced by default; swapped results and source photos on request), valid
    * for `expiresIn` seconds (7 days by default), one per file in name order. Each is signed by a storage holding the
-   * file, preferring internet-reachable URLs (S3 presigned) over the workspace's loopback ones, and says which
-   * (`reachableFrom`). Only files the naming rules name for this model are signed. Throws `ConsentError` unless the
+   * file: one with internet-reachable URLs first (S3 presigned), then a result store or mirror, then the workspace's
+   * storage (LocalStorage: loopback URLs); each link says who can open it (`reachableFrom`). Only files the naming rules name for this model are signed. Throws `ConsentError` unless the
    * consent record covers `publish` of every shared rating, `NotFoundError` for an unknown model, and
    * `ValidationError` for bad options, a lifetime the storage refuses (S3: over 7 days) or a storage that cannot sign.
    */
@@ -470,11 +470,11 @@ export interface SharedLink {
   /** The `provider` of the storage that signed it, e.g. `s3` or `local`. */
   storage: string;
   /**
-   * Who can open it: `internet` for a storage with public URLs (S3, R2), `this-machine` for loopback URLs
-   * (LocalStorage's signed-URL server, or an S3 endpoint on a private address), which work only where they were made
-   * and only while that server runs.
+   * Who can open it: `internet` for a storage with public URLs (AWS S3, R2); `private-network` for an S3-compatible
+   * server on a private address (a LAN MinIO); `this-machine` for loopback URLs, which work only on the machine that
+   * made them (LocalStorage's signed-URL server: only while the process that signed them runs).
    */
-  reachableFrom: 'internet' | 'this-machine';
+  reachableFrom: 'internet' | 'private-network' | 'this-machine';
 }
 
 /** Counts of a model's units or stages by state. */
@@ -549,6 +549,13 @@ export interface StudioSettings {
    * Needed by imports, `run` and `resume`.
    */
   imageProcessor?: ImageProcessor;
+  /**
+   * Writes training captions (`studio.caption`, and `run` when the model's `captions.inRun` is set): e.g.
+   * `createOfflineCaptioner()` or a Hugging Face VLM captioner from `@model-studio/captioning`.
+   */
+  captioner?: import('../interfaces/captioner.js').Captioner;
+  /** Scores enhanced results for training (`studio.caption` stores the score beside the caption when given). */
+  imageScorer?: import('../interfaces/image-scorer.js').ImageScorer;
   /**
    * More storages results are copied to as they finish (e.g. S3). A failed copy does not fail its unit: it is reported
    * in {@link RunSummary.copyFailures} and a `result-mirror-failed` event, and the next run copies what is missing.

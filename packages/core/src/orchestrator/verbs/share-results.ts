@@ -2,6 +2,7 @@ import { assertConsent, type ConsentHolder } from '../../consent/assert-consent.
 import { ValidationError } from '../../errors/index.js';
 import type { Storage } from '../../interfaces/storage.js';
 import { assertModelName, assertRating, SAFE_RATING, storageKeys } from '../../naming/index.js';
+import { isLoopbackUrl } from '../../net/address-visibility.js';
 import type { StudioContext } from '../studio-context.js';
 import type { SharedLink, ShareOptions, ShareStage } from '../studio-types.js';
 import { type ShareableKey, shareableKeys } from './shareable-keys.js';
@@ -40,8 +41,9 @@ function storagesOf(context: StudioContext): Storage[] {
 }
 
 /**
- * Which storage signs each key: one with internet-reachable URLs that holds the key (the primary, or a result store
- * or mirror the results were copied to), else the primary storage's own (loopback) URLs.
+ * Which storage signs each key: one with internet-reachable URLs that holds the key (the primary first, then the result
+ * stores and mirrors results were copied to); without one, a result store or mirror that holds it (an S3 bucket on a
+ * private network outlives this process), else the primary storage (LocalStorage's loopback URLs).
  */
 async function signersByKey(
   context: StudioContext,
@@ -50,9 +52,11 @@ async function signersByKey(
   signal: AbortSignal | undefined,
 ): Promise<Map<string, Storage>> {
   const [primary, ...copies] = storagesOf(context) as [Storage, ...Storage[]];
-  const ranked = [primary, ...copies]
-    .filter((storage) => typeof storage.signedUrl === 'function')
-    .sort((a, b) => Number(b.publicUrls) - Number(a.publicUrls));
+  const ranked = [
+    ...[primary, ...copies].filter((storage) => storage.publicUrls),
+    ...copies.filter((storage) => !storage.publicUrls),
+    ...(primary.publicUrls ? [] : [primary]),
+  ].filter((storage) => typeof storage.signedUrl === 'function');
   const holds = new Map<Storage, Set<string>>([[primary, new Set(keys.map((entry) => entry.key))]]);
   const resultKeys = keys.filter((entry) => entry.stage !== 'source');
   for (const storage of ranked) {
@@ -137,7 +141,7 @@ export async function shareResults(
       stage: entry.stage,
       ...(entry.rating !== undefined && { rating: entry.rating }),
       storage: signer.provider,
-      reachableFrom: signer.publicUrls ? 'internet' : 'this-machine',
+      reachableFrom: signer.publicUrls ? 'internet' : isLoopbackUrl(url) ? 'this-machine' : 'private-network',
     });
   }
   return links;
