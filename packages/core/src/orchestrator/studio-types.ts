@@ -427,9 +427,10 @@ export interface Studio {
    * Signed GET links to the model's results (enhanced by default; swapped results and source photos on request), valid
    * for `expiresIn` seconds (7 days by default), one per file in name order. Each is signed by a storage holding the
    * file: one with internet-reachable URLs first (S3 presigned), then a result store or mirror, then the workspace's
-   * storage (LocalStorage: loopback URLs); each link says who can open it (`reachableFrom`). Only files the naming rules name for this model are signed. Throws `ConsentError` unless the
-   * consent record covers `publish` of every shared rating, `NotFoundError` for an unknown model, and
-   * `ValidationError` for bad options, a lifetime the storage refuses (S3: over 7 days) or a storage that cannot sign.
+   * storage (LocalStorage: loopback URLs); each link says who can open it (`reachableFrom`). Only files the naming
+   * rules name for this model are signed. Throws `ConsentError` unless the consent record covers `publish` of every
+   * shared rating, `NotFoundError` for an unknown model, and `ValidationError` for bad options, a lifetime the storage
+   * refuses (S3: over 7 days) or a storage that cannot sign.
    */
   share(model: string, options?: ShareOptions): Promise<SharedLink[]>;
   /** Closes journals and ledgers. */
