@@ -2,3 +2,5 @@
 export const packageName = '@model-studio/lora-trainer';
 export * from './model-family.js';
 export * from './safetensors/index.js';
+export * from './simpletuner/index.js';
+export * from './dataset/index.js';
