@@ -4,3 +4,4 @@ export * from './model-family.js';
 export * from './safetensors/index.js';
 export * from './simpletuner/index.js';
 export * from './dataset/index.js';
+export * from './hub/index.js';

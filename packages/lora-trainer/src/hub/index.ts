@@ -1,0 +1,6 @@
+export {
+  type CheckHubModelAccessOptions,
+  checkHubModelAccess,
+  type HubModelAccess,
+  type HubModelAccessStatus,
+} from './check-hub-model-access.js';
