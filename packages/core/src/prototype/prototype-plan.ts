@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { isRating, type ResultStage, storageKeys } from '../naming/index.js';
 import type { PrototypeFiles } from './prototype-files.js';
 import type { PrototypeIssue } from './prototype-issue.js';
-import { readPrototypeConfig, readPrototypeProgress } from './prototype-records.js';
+import { type PrototypeTask, readPrototypeConfig, readPrototypeProgress } from './prototype-records.js';
 import { type PrototypeResultFile, type PrototypeTree, prototypeBaseName } from './prototype-tree.js';
 import { type TaskContext, taskStages } from './task-stages.js';
 
@@ -93,10 +93,10 @@ export async function planPrototypeModel(
     return copy;
   };
   for (const [index, path] of tree.sources.entries()) await add('source', path, storageKeys.source(model, index + 1));
-  const targetNumbers = await planTargets(tree, plan, add);
-  const results = await planResults(tree, plan, targetNumbers, add);
-  await planCaptions(tree, plan, results, add);
   const tasks = await readTasks(files, tree, plan, signal);
+  const targetNumbers = await planTargets(tree, plan, add);
+  const results = await planResults(tree, plan, targetNumbers, add, completedKeys(tasks));
+  await planCaptions(tree, plan, results, add);
   const context: TaskContext = { model, tree, plan, targetNumbers, results, now: options.now };
   plan.stages.push(...taskStages(context, tasks));
   if (tree.other.length > 0) {
@@ -161,11 +161,22 @@ function targetId(tree: PrototypeTree, result: PrototypeResultFile): number | un
   return index < 0 ? undefined : index + 1;
 }
 
+/** The results `progress.json` records as completed (they win over a duplicate that no task names). */
+function completedKeys(tasks: PrototypeTask[] | undefined): Set<string> {
+  const keys = new Set<string>();
+  for (const task of tasks ?? []) {
+    if (task.swap) keys.add(protoKey(task.rating, task.source, task.target, 'swapped'));
+    if (task.enhance) keys.add(protoKey(task.rating, task.source, task.target, 'enhanced'));
+  }
+  return keys;
+}
+
 async function planResults(
   tree: PrototypeTree,
   plan: PrototypeImportPlan,
   targetNumbers: Map<string, Map<number, number>>,
   add: AddCopy,
+  completed: Set<string>,
 ): Promise<ResultIndex> {
   const index: ResultIndex = new Map();
   const written = new Map<string, string>();
@@ -176,7 +187,9 @@ async function planResults(
         'Results in the first prototype layout (<model>_<rating>_<nnn>.jpg): matched to targets by file name (<nnn>.jpg).',
     });
   }
-  for (const result of tree.results) {
+  const recorded = (result: PrototypeResultFile) =>
+    completed.has(protoKey(result.rating, result.source, targetId(tree, result) ?? 0, result.stage)) ? 0 : 1;
+  for (const result of [...tree.results].sort((a, b) => recorded(a) - recorded(b))) {
     const id = targetId(tree, result);
     const target = id === undefined ? undefined : targetNumbers.get(result.rating)?.get(id);
     if (target === undefined) {

@@ -189,7 +189,11 @@ async function copyFiles(
   const conflicted = new Set<string>();
   for (const [index, copy] of plan.copies.entries()) {
     signal?.throwIfAborted();
-    const bytes = await importedBytes(context, copy, await files.read(copy.from, signal));
+    const bytes = await importedBytes(context, plan, copy, await files.read(copy.from, signal));
+    if (!bytes) {
+      conflicted.add(copy.to);
+      continue;
+    }
     if (await storage.head(copy.to, signal ? { signal } : {})) {
       const existing = await readAll(await storage.get(copy.to, signal ? { signal } : {}));
       if (sha256(existing) === sha256(bytes)) result.files.unchanged += 1;
@@ -212,11 +216,29 @@ async function copyFiles(
   return conflicted;
 }
 
-/** A PNG under a `.jpg` name becomes a JPEG when the studio has an image processor. */
-async function importedBytes(context: StudioContext, copy: PrototypeCopy, bytes: Uint8Array): Promise<Uint8Array> {
+/**
+ * A PNG under a `.jpg` name becomes a JPEG when the studio has an image processor; one it cannot decode is reported and
+ * left out (`undefined`).
+ */
+async function importedBytes(
+  context: StudioContext,
+  plan: PrototypeImportPlan,
+  copy: PrototypeCopy,
+  bytes: Uint8Array,
+): Promise<Uint8Array | undefined> {
   const processor = context.settings.imageProcessor;
   if (!copy.png || !processor) return bytes;
-  return (await processor.normalize(bytes, { quality: 95 })).bytes;
+  try {
+    return (await processor.normalize(bytes, { quality: 95 })).bytes;
+  } catch (error) {
+    if (!ValidationError.isInstance(error)) throw error;
+    plan.issues.push({
+      code: 'png-as-jpg',
+      path: copy.from,
+      message: `The PNG could not be converted to JPEG (${error.message}): left out.`,
+    });
+    return undefined;
+  }
 }
 
 function sha256(bytes: Uint8Array): string {
