@@ -18,6 +18,7 @@ export {
   type MaxStudioSwapFace,
   type MaxStudioSwapJobState,
   type MaxStudioSwapRequest,
+  type MaxStudioUpscale,
   type MaxStudioWaitOptions,
   maxstudio,
 } from './maxstudio-client.js';
@@ -29,6 +30,12 @@ export {
   type MaxStudioProviderOptions,
 } from './maxstudio-provider.js';
 export { defaultMaxStudioBaseURL, type MaxStudioRetrySettings, type MaxStudioSettings } from './maxstudio-settings.js';
+export type {
+  MaxStudioVideoMethods,
+  MaxStudioVideoSwapFace,
+  MaxStudioVideoSwapJobState,
+  MaxStudioVideoSwapRequest,
+} from './maxstudio-video.js';
 export {
   defaultMaxStudioPrices,
   isLoopbackURL,
@@ -36,6 +43,11 @@ export {
   type MaxStudioPrices,
 } from './provider-support.js';
 export { RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
-export type { MaxStudioFace, MaxStudioJobState } from './response-schemas.js';
+export type {
+  MaxStudioFace,
+  MaxStudioJobState,
+  MaxStudioVideoFaces,
+  MaxStudioVideoSwapResult,
+} from './response-schemas.js';
 export { parseRetryAfter } from './retry-after.js';
 export { RetryBudget, type RetryBudgetOptions } from './retry-budget.js';

@@ -9,6 +9,7 @@ import {
 } from '@model-studio/core';
 import { abortIfNeeded } from './abort-if-needed.js';
 import { maxImageBytes, sniffImageType } from './image-limits.js';
+import type { MaxStudioUpscale } from './maxstudio-client.js';
 import { maxStudioProvider } from './maxstudio-errors.js';
 import { maxStudioPriceNote } from './maxstudio-price-note.js';
 import {
@@ -20,10 +21,15 @@ import {
 } from './provider-support.js';
 
 /**
- * Core's `Enhancer` on MaxStudio's `/image-enhancer` (2x): reads the image from storage, refuses it over 5 MB before
+ * Core's `Enhancer` on MaxStudio's `/image-enhancer` (2x by default; `upscale` is sent with every enhance, and whether
+ * the real API reads it is unconfirmed): reads the image from storage, refuses it over 5 MB before
  * sending, sends it as raw base64 and decodes the base64 result. Works with any storage (no URLs needed).
  */
-export function createMaxStudioEnhancer(context: ProviderContext, price: MaxStudioPrice): Enhancer {
+export function createMaxStudioEnhancer(
+  context: ProviderContext,
+  price: MaxStudioPrice,
+  upscale: MaxStudioUpscale = 2,
+): Enhancer {
   return {
     specificationVersion: 'v1',
     provider: maxStudioProvider,
@@ -46,7 +52,7 @@ export function createMaxStudioEnhancer(context: ProviderContext, price: MaxStud
         );
       }
       abortIfNeeded(options.signal, 'enhance submission');
-      return context.client.submitEnhance({ image: bytes }, { signal: options.signal });
+      return context.client.submitEnhance({ image: bytes, upscale }, { signal: options.signal });
     },
     async waitForEnhance(job: ProviderJob, options: WaitOptions = {}): Promise<ProviderJobResult> {
       const done = await context.client.waitForJob(

@@ -1,5 +1,5 @@
 import type { Enhancer, FaceDetector, FaceSwapper, Storage } from '@model-studio/core';
-import { type MaxStudioClient, maxstudio } from './maxstudio-client.js';
+import { type MaxStudioClient, type MaxStudioUpscale, maxstudio } from './maxstudio-client.js';
 import { createMaxStudioEnhancer } from './maxstudio-enhancer.js';
 import { createMaxStudioFaceDetector } from './maxstudio-face-detector.js';
 import { createMaxStudioFaceSwapper } from './maxstudio-face-swapper.js';
@@ -21,6 +21,12 @@ export interface MaxStudioProviderOptions {
   allowLoopbackUrls?: boolean;
   /** Lifetime of each signed URL, in seconds (one fresh URL per submission). @default 3600 */
   signedUrlExpiresIn?: number;
+  /**
+   * The enhancer's scale factor, sent as `upscale` with every enhance. Whether the real API reads it is unconfirmed
+   * (it may always enhance 2x); the sandbox honours it. The `enhance` price is the same for both.
+   * @default 2
+   */
+  enhanceUpscale?: MaxStudioUpscale;
 }
 
 /** The three adapters over one client and storage. */
@@ -53,6 +59,6 @@ export function createMaxStudioProvider(options: MaxStudioProviderOptions): MaxS
   return {
     detector: createMaxStudioFaceDetector(context),
     swapper: createMaxStudioFaceSwapper(context, prices.swap),
-    enhancer: createMaxStudioEnhancer(context, prices.enhance),
+    enhancer: createMaxStudioEnhancer(context, prices.enhance, options.enhanceUpscale),
   };
 }

@@ -118,3 +118,42 @@ export function readProviderMessage(text: string): string | undefined {
   const trimmed = text.trim();
   return trimmed === '' ? undefined : trimmed.slice(0, 300);
 }
+
+/** What `POST /detect-face-video` answers: the detection's id and a URL per face found in the video. */
+export interface MaxStudioVideoFaces {
+  /** The detection's id, to send with the video swap. */
+  swapId: string;
+  /** One image URL per face found in the video (MaxStudio hosts them), to send as `originalFace`. */
+  faces: string[];
+}
+
+/** `{"swapId", "detectedFaces": ["<url>"]}` (`faces` accepted too, as for images). */
+export function parseVideoFaces(body: unknown): MaxStudioVideoFaces | undefined {
+  if (!isRecord(body)) return undefined;
+  const swapId = typeof body.swapId === 'number' ? String(body.swapId) : body.swapId;
+  const faces = body.detectedFaces ?? body.faces;
+  if (typeof swapId !== 'string' || swapId === '') return undefined;
+  if (!Array.isArray(faces) || !faces.every((face) => typeof face === 'string')) return undefined;
+  return { swapId, faces: [...faces] };
+}
+
+/** A completed video swap's result: the video's URL, and a preview and thumbnail when MaxStudio sends them. */
+export interface MaxStudioVideoSwapResult {
+  mediaUrl: string;
+  previewUrl: string | undefined;
+  thumbnailUrl: string | undefined;
+}
+
+/** `GET /video-swap/{id}`: `{"status", "result": {"mediaUrl", "previewUrl", "thumbnailUrl"}}`. */
+export function parseVideoSwapJob(body: unknown): MaxStudioJobState<MaxStudioVideoSwapResult> | undefined {
+  const optional = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return parseJobState(body, (result) =>
+    isRecord(result) && typeof result.mediaUrl === 'string'
+      ? {
+          mediaUrl: result.mediaUrl,
+          previewUrl: optional(result.previewUrl),
+          thumbnailUrl: optional(result.thumbnailUrl),
+        }
+      : undefined,
+  );
+}

@@ -3,8 +3,8 @@ import { maxImageBytes } from '../image-limits.js';
 /** Why a download failed: too large (answers 400), or unreachable/unreadable. */
 export type DownloadResult = { ok: true; bytes: Uint8Array } | { ok: false; tooLarge: boolean; message: string };
 
-/** Downloads an image URL as the real API would, with a timeout and the 5 MB limit. */
-export async function downloadImage(url: string, timeoutMs: number): Promise<DownloadResult> {
+/** Downloads an image URL as the real API would, with a timeout and the 5 MB limit (or `limit`, for a video). */
+export async function downloadImage(url: string, timeoutMs: number, limit = maxImageBytes): Promise<DownloadResult> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
     if (!response.ok || !response.body) {
@@ -12,7 +12,7 @@ export async function downloadImage(url: string, timeoutMs: number): Promise<Dow
       return { ok: false, tooLarge: false, message: `download answered ${response.status}` };
     }
     const declared = Number(response.headers.get('content-length') ?? '0');
-    if (declared > maxImageBytes) {
+    if (declared > limit) {
       await response.body.cancel();
       return { ok: false, tooLarge: true, message: 'too large' };
     }
@@ -22,7 +22,7 @@ export async function downloadImage(url: string, timeoutMs: number): Promise<Dow
     for (let read = await reader.read(); !read.done; read = await reader.read()) {
       chunks.push(read.value);
       size += read.value.byteLength;
-      if (size > maxImageBytes) {
+      if (size > limit) {
         await reader.cancel();
         return { ok: false, tooLarge: true, message: 'too large' };
       }

@@ -2,7 +2,17 @@ import type { Malformation } from './malformed-body.js';
 import { seededRandom } from './seeded-random.js';
 
 /** The sandbox's API routes, for matching faults and reading the request log. */
-export type SandboxRoute = 'detect' | 'swap' | 'swap-status' | 'enhance' | 'enhance-status' | 'result' | 'other';
+export type SandboxRoute =
+  | 'detect'
+  | 'swap'
+  | 'swap-status'
+  | 'enhance'
+  | 'enhance-status'
+  | 'detect-video'
+  | 'video-swap'
+  | 'video-swap-status'
+  | 'result'
+  | 'other';
 
 /**
  * What a fault does to one request:
@@ -31,7 +41,7 @@ export type FaultKind =
 /** One scripted fault. Rules are checked in order; the first that fires applies. */
 export interface FaultRule {
   kind: FaultKind;
-  /** Routes it applies to. @default every API route (not results or admin paths); for `job-not-found`, the two poll routes */
+  /** Routes it applies to. @default every API route (not results or admin paths); for `job-not-found`, the poll routes */
   on?: SandboxRoute | SandboxRoute[];
   /** Chance in [0, 1] that a matching request gets the fault, drawn from the plan's seed. @default 1 */
   probability?: number;
@@ -79,8 +89,17 @@ export interface FaultDecision {
   latencyMs: number;
 }
 
-const apiRoutes: SandboxRoute[] = ['detect', 'swap', 'swap-status', 'enhance', 'enhance-status'];
-const pollRoutes: SandboxRoute[] = ['swap-status', 'enhance-status'];
+const apiRoutes: SandboxRoute[] = [
+  'detect',
+  'swap',
+  'swap-status',
+  'enhance',
+  'enhance-status',
+  'detect-video',
+  'video-swap',
+  'video-swap-status',
+];
+const pollRoutes: SandboxRoute[] = ['swap-status', 'enhance-status', 'video-swap-status'];
 
 /** Applies a {@link FaultPlan} to requests one by one, deterministically. */
 export class FaultInjector {

@@ -6,14 +6,15 @@ import { downloadImage } from './download-image.js';
 import type { FaultPlan, FaultRule, SandboxRoute } from './fault-plan.js';
 import { decodableSize } from './sandbox-images.js';
 import type { SandboxJobInput, SandboxJobs } from './sandbox-jobs.js';
-import type { SandboxJobDuration } from './sandbox-options.js';
+import type { SandboxJobDuration, SandboxOperation } from './sandbox-options.js';
+import { maxSandboxVideoBytes, SandboxVideoApi, videoContainer } from './sandbox-video-api.js';
 import { type Answer, badRequest, bodies, isBox, isRecord, readBody } from './sandbox-wire.js';
 
 /** What {@link SandboxApi} answers with. */
 export interface SandboxApiContext {
   detector: FaceDetector;
-  prices: Record<'swap' | 'enhance', number>;
-  durations: Record<'swap' | 'enhance', SandboxJobDuration>;
+  prices: Record<SandboxOperation, number>;
+  durations: Record<SandboxOperation, SandboxJobDuration>;
   downloadTimeout: number;
   unknownJobHttpStatus: number;
   jobs: SandboxJobs;
@@ -28,9 +29,44 @@ const urlPath = (url: string): string => new URL(url).pathname;
 /** What a charge keeps of an image sent as base64: the hash of its bytes. */
 const bytesHash = (bytes: Uint8Array): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
+/** A file the sandbox serves under `/results/`. */
+export interface SandboxResultFile {
+  contentType: string;
+  bytes: Uint8Array;
+}
+
 /** The sandbox's API: answers detection, submissions and polls as MaxStudio does (faults aside). */
 export class SandboxApi {
-  constructor(private readonly context: SandboxApiContext) {}
+  private readonly video: SandboxVideoApi;
+
+  constructor(private readonly context: SandboxApiContext) {
+    this.video = new SandboxVideoApi({
+      downloadImages: (urls) => this.download(urls),
+      downloadVideo: (url) => this.downloadVideo(url),
+      accept: (video, newFaces, described, rule) =>
+        this.accept({ operation: 'video-swap', video, newFaces }, described, rule),
+      baseUrl: context.baseUrl,
+    });
+  }
+
+  /** A file under `/results/`: a swap's output, a video swap's output, preview or thumbnail, a detected video face. */
+  async result(path: string, jobId: string | undefined): Promise<SandboxResultFile | undefined> {
+    if (path.startsWith('/results/faces/')) {
+      const face = await this.video.face(path);
+      return face && { contentType: 'image/jpeg', bytes: face };
+    }
+    const job = jobId === undefined ? undefined : this.context.jobs.get(jobId);
+    const output = job && (await this.context.jobs.output(job));
+    if (!job || !output) return undefined;
+    const name = path.slice('/results/'.length);
+    const id = encodeURIComponent(job.id);
+    if (job.operation !== 'video-swap')
+      return name === `${id}.jpg` ? { contentType: 'image/jpeg', bytes: output } : undefined;
+    if (name === `${id}-thumbnail.jpg`) return { contentType: 'image/jpeg', bytes: await this.video.thumbnail() };
+    const container = videoContainer(output) ?? 'mp4';
+    if (name !== `${id}.${container}` && name !== `${id}-preview.${container}`) return undefined;
+    return { contentType: container === 'webm' ? 'video/webm' : 'video/mp4', bytes: output };
+  }
 
   /** The answer to an API request on `route` (the key already checked), given the fault drawn for it. */
   async answer(
@@ -41,6 +77,7 @@ export class SandboxApi {
   ): Promise<Answer> {
     if (route === 'swap-status' && jobId !== undefined) return this.poll('swap', jobId, rule);
     if (route === 'enhance-status' && jobId !== undefined) return this.poll('enhance', jobId, rule);
+    if (route === 'video-swap-status' && jobId !== undefined) return this.poll('video-swap', jobId, rule);
     const raw = await readBody(request);
     if (raw === undefined) return { status: 400, body: bodies.tooLarge };
     let body: unknown;
@@ -52,7 +89,10 @@ export class SandboxApi {
     if (!isRecord(body)) return badRequest('Invalid JSON body');
     if (route === 'detect') return this.detect(body);
     if (route === 'swap') return this.swap(body, rule);
-    return this.enhance(body, rule);
+    if (route === 'detect-video') return this.video.detect(body);
+    if (route === 'video-swap') return this.video.swap(body, rule);
+    const answer = await this.enhance(body, rule);
+    return 'upscale' in body ? { ...answer, upscale: body.upscale } : answer;
   }
 
   private async download(urls: string[]): Promise<Uint8Array[] | Answer> {
@@ -71,6 +111,16 @@ export class SandboxApi {
       images.push(result.bytes);
     }
     return images;
+  }
+
+  private async downloadVideo(url: string): Promise<Uint8Array | Answer> {
+    if (url.startsWith('data:')) return { status: 500, body: bodies.internal };
+    if (!/^https?:\/\//i.test(url)) return badRequest('Invalid video URL');
+    const result = await downloadImage(url, this.context.downloadTimeout, maxSandboxVideoBytes);
+    if (!result.ok)
+      return result.tooLarge ? { status: 400, body: bodies.videoTooLarge } : badRequest('Failed to download video');
+    if (!videoContainer(result.bytes)) return badRequest('Invalid video');
+    return result.bytes;
   }
 
   /** Accepts a job; `described` says what each input image was (see `SandboxCharge.inputs`). */
@@ -126,7 +176,10 @@ export class SandboxApi {
     const bytes = Buffer.from(body.image, 'base64');
     if (bytes.byteLength > maxImageBytes) return { status: 400, body: bodies.tooLarge };
     if (!(await decodableSize(bytes))) return badRequest('Invalid image');
-    return this.accept({ operation: 'enhance', image: bytes }, [bytesHash(bytes)], rule);
+    // Whether the real API reads `upscale` is unconfirmed; the sandbox honours 2 and 4 (absent: 2) and refuses others.
+    const upscale = body.upscale === undefined ? 2 : body.upscale;
+    if (upscale !== 2 && upscale !== 4) return badRequest('upscale must be 2 or 4');
+    return this.accept({ operation: 'enhance', image: bytes, upscale }, [bytesHash(bytes)], rule);
   }
 
   private unknownJob(jobId: string, httpStatus: number = this.context.unknownJobHttpStatus): Answer {
@@ -135,7 +188,7 @@ export class SandboxApi {
       : { status: 200, body: bodies.unknownJob, jobId };
   }
 
-  private async poll(operation: 'swap' | 'enhance', jobId: string, rule: FaultRule | undefined): Promise<Answer> {
+  private async poll(operation: SandboxOperation, jobId: string, rule: FaultRule | undefined): Promise<Answer> {
     if (rule?.kind === 'job-not-found') return this.unknownJob(jobId, rule.status);
     const { jobs } = this.context;
     const job = jobs.get(jobId);
@@ -148,6 +201,8 @@ export class SandboxApi {
     }
     const output = await jobs.output(job);
     if (!output) return { status: 200, body: { status: 'running' }, jobId };
+    if (operation === 'video-swap')
+      return { status: 200, body: { status, result: this.video.result(job.id, output) }, jobId };
     return { status: 200, body: { status, result: Buffer.from(output).toString('base64') }, jobId };
   }
 }

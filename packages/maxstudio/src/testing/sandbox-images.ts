@@ -89,18 +89,36 @@ export async function composeSwap(
   return new Uint8Array(output);
 }
 
-/** The sandbox's enhance: a real 2x lanczos3 resize plus the SANDBOX mark; JPEG out. */
-export async function enhanceTwice(input: Uint8Array): Promise<Uint8Array> {
+/** The sandbox's enhance: a real lanczos3 resize by `upscale` (2 or 4) plus the SANDBOX mark; JPEG out. */
+export async function enhanceImage(input: Uint8Array, upscale: number): Promise<Uint8Array> {
   const sharp = await loadSharp();
   const size = await orientedSize(input);
-  const width = size.width * 2;
-  const height = size.height * 2;
+  const width = size.width * upscale;
+  const height = size.height * upscale;
   const output = await sharp(input)
     .rotate()
     .removeAlpha()
     .resize(width, height, { kernel: 'lanczos3', fit: 'fill' })
     .composite([{ input: Buffer.from(sandboxMarkSvg(width, height)), left: 0, top: 0 }])
     .jpeg({ quality: 92 })
+    .toBuffer();
+  return new Uint8Array(output);
+}
+
+/**
+ * A made-up picture for what the sandbox cannot make from a video (it does not decode video): a skin-coloured oval on
+ * a plain background (a "face" the heuristic detector finds) with the SANDBOX mark; JPEG out. Used for the face images
+ * of `/detect-face-video` and the thumbnails of video swaps.
+ */
+export async function sandboxPicture(width: number, height: number, background: string): Promise<Uint8Array> {
+  const sharp = await loadSharp();
+  const oval = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><ellipse cx="${width / 2}" cy="${height * 0.45}" rx="${Math.min(width, height) * 0.22}" ry="${Math.min(width, height) * 0.3}" fill="#e0ac8a"/></svg>`;
+  const output = await sharp({ create: { width, height, channels: 3, background } })
+    .composite([
+      { input: Buffer.from(oval), left: 0, top: 0 },
+      { input: Buffer.from(sandboxMarkSvg(width, height)), left: 0, top: 0 },
+    ])
+    .jpeg({ quality: 90 })
     .toBuffer();
   return new Uint8Array(output);
 }

@@ -1,18 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { BoundingBox } from '@model-studio/core';
-import type { SandboxBilling, SandboxCharge, SandboxJobDuration } from './sandbox-options.js';
+import type { SandboxBilling, SandboxCharge, SandboxJobDuration, SandboxOperation } from './sandbox-options.js';
 import { SandboxStateFile } from './sandbox-state-file.js';
 import type { EndRecord } from './sandbox-state-records.js';
 
 /** What a job's output is made from (kept in the state file's folder until the output is stored). */
 export type SandboxJobInput =
   | { operation: 'swap'; target: Uint8Array; sources: Uint8Array[]; boxes: BoundingBox[] }
-  | { operation: 'enhance'; image: Uint8Array };
+  | { operation: 'enhance'; image: Uint8Array; upscale: number }
+  | { operation: 'video-swap'; video: Uint8Array; newFaces: Uint8Array[] };
 
 /** A job the sandbox accepted. */
 export interface SandboxJob {
   id: string;
-  operation: 'swap' | 'enhance';
+  operation: SandboxOperation;
+  /** An enhance's scale factor. */
+  upscale?: number;
   createdAt: number;
   duration: SandboxJobDuration;
   /** Scripted outcome: `fail` ends in `failed`, `hang` stays `running`. */
@@ -37,7 +40,18 @@ export interface SandboxJobsOptions {
 }
 
 const inputFiles = (input: SandboxJobInput) =>
-  input.operation === 'swap' ? [input.target, ...input.sources] : [input.image];
+  input.operation === 'swap'
+    ? [input.target, ...input.sources]
+    : input.operation === 'video-swap'
+      ? [input.video, ...input.newFaces]
+      : [input.image];
+/** What a job record keeps of its input besides the files: the swap's boxes, the enhance's scale, the faces' count. */
+const inputDetails = (input: SandboxJobInput) =>
+  input.operation === 'swap'
+    ? { boxes: input.boxes }
+    : input.operation === 'enhance'
+      ? { upscale: input.upscale }
+      : { newFaces: input.newFaces.length };
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** The sandbox's jobs, credits and charges, in memory and, with a state file, on disk. */
@@ -103,10 +117,18 @@ export class SandboxJobs {
         balanceAfter: this.record.balance - credits,
       };
       if (this.state) {
-        const boxes = input.operation === 'swap' ? { boxes: input.boxes } : {};
-        await this.state.accept({ type: 'job', ...charge, createdAt, duration, scripted: scripted ?? null, ...boxes });
+        const details = inputDetails(input);
+        await this.state.accept({
+          type: 'job',
+          ...charge,
+          createdAt,
+          duration,
+          scripted: scripted ?? null,
+          ...details,
+        });
       }
       const job = this.add(charge, createdAt, duration, scripted, files.length);
+      if (input.operation === 'enhance') job.upscale = input.upscale;
       this.track(this.run(job, input));
       return job;
     });
@@ -188,8 +210,10 @@ export class SandboxJobs {
       const { jobId, operation, credits, at, balanceAfter } = record;
       // State files written before charges said what they were for have no `inputs`.
       const charge: SandboxCharge = { jobId, operation, credits, inputs: [...(record.inputs ?? [])], at, balanceAfter };
-      const inputs = record.boxes ? record.boxes.length + 1 : 1;
+      const inputs = record.boxes ? record.boxes.length + 1 : 1 + (record.newFaces ?? 0);
       const job = this.add(charge, record.createdAt, record.duration, record.scripted ?? undefined, inputs);
+      // Lines written before the enhancer's scale was recorded were all 2x.
+      if (operation === 'enhance') job.upscale = record.upscale ?? 2;
       const end = ends.get(jobId);
       if (end?.outcome === 'failed') job.outputError = end.error ?? 'failed';
       else this.track(this.resume(state, job, record.boxes));
@@ -211,7 +235,9 @@ export class SandboxJobs {
     const input: SandboxJobInput =
       job.operation === 'swap'
         ? { operation: 'swap', target: first, sources: rest, boxes: boxes ?? [] }
-        : { operation: 'enhance', image: first };
+        : job.operation === 'video-swap'
+          ? { operation: 'video-swap', video: first, newFaces: rest }
+          : { operation: 'enhance', image: first, upscale: job.upscale ?? 2 };
     await this.run(job, input);
   }
 

@@ -9,6 +9,9 @@ export interface SandboxJobDuration {
   runningMs: number;
 }
 
+/** The kinds of paid job the sandbox runs. */
+export type SandboxOperation = 'swap' | 'enhance' | 'video-swap';
+
 /** Options of {@link startMaxStudioSandbox}. */
 export interface MaxStudioSandboxOptions {
   /** Port to listen on; 0 picks a free one. @default 0 */
@@ -19,14 +22,20 @@ export interface MaxStudioSandboxOptions {
   apiKeys?: string[];
   /** Finds faces for `/detect-face-image` and in swap sources. @default the heuristic detector (see `heuristicFaceBox`) */
   faceDetector?: FaceDetector;
-  /** Credits charged per accepted job. @default { swap: 10, enhance: 2 } */
-  prices?: { swap?: number; enhance?: number };
+  /**
+   * Credits charged per accepted job. No video price is known (no price page was found): `'video-swap'` defaults to
+   * the sandbox's own figure. @default { swap: 10, enhance: 2, 'video-swap': 50 }
+   */
+  prices?: { swap?: number; enhance?: number; 'video-swap'?: number };
   /** Starting credit balance. @default 10000 */
   credits?: number;
   /** Scripted faults (replace later with `setFaults`). */
   faults?: FaultPlan;
-  /** Time jobs spend pending and running. @default { swap: { pendingMs: 300, runningMs: 1500 }, enhance: { pendingMs: 500, runningMs: 3000 } } */
-  jobDurations?: { swap?: SandboxJobDuration; enhance?: SandboxJobDuration };
+  /**
+   * Time jobs spend pending and running.
+   * @default { swap: { pendingMs: 300, runningMs: 1500 }, enhance: { pendingMs: 500, runningMs: 3000 }, 'video-swap': { pendingMs: 500, runningMs: 5000 } }
+   */
+  jobDurations?: { swap?: SandboxJobDuration; enhance?: SandboxJobDuration; 'video-swap'?: SandboxJobDuration };
   /** Timeout of each download of an image URL the sandbox is given, ms. @default 10000 */
   downloadTimeout?: number;
   /**
@@ -69,12 +78,14 @@ export interface SandboxRequestRecord {
   fault?: FaultKind;
   /** The job created or polled, if any. */
   jobId?: string;
+  /** For an enhance request whose body was read: the `upscale` it carried (absent from the body: not set). */
+  upscale?: unknown;
 }
 
 /** One charge: a job accepted and billed. */
 export interface SandboxCharge {
   jobId: string;
-  operation: 'swap' | 'enhance';
+  operation: SandboxOperation;
   credits: number;
   /**
    * What the job was given, one entry per input image in order (a swap: the target, then one source per face; an

@@ -61,12 +61,11 @@ export class SandboxRequestHandler {
     }
     if (this.answerFault(rule, record, response)) return;
     if (route === 'result') {
-      const job = jobId === undefined ? undefined : this.jobs.get(jobId);
-      const output = job && (await this.jobs.output(job));
-      record.status = output ? 200 : 404;
-      if (!output) return sendJson(response, 404, bodies.notFound);
-      response.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': output.byteLength });
-      response.end(output);
+      const file = await this.api.result(path, jobId);
+      record.status = file ? 200 : 404;
+      if (!file) return sendJson(response, 404, bodies.notFound);
+      response.writeHead(200, { 'content-type': file.contentType, 'content-length': file.bytes.byteLength });
+      response.end(file.bytes);
       return;
     }
     if (route === 'other') {
@@ -80,6 +79,7 @@ export class SandboxRequestHandler {
     }
     const answer = await this.api.answer(route, jobId, request, rule);
     if (answer.jobId !== undefined) record.jobId = answer.jobId;
+    if ('upscale' in answer) record.upscale = answer.upscale;
     if (rule?.kind === 'drop-after-accept') {
       request.socket.destroy();
       return;

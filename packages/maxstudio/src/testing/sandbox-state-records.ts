@@ -25,6 +25,10 @@ export interface JobRecord extends Omit<SandboxCharge, 'inputs'> {
   scripted: 'fail' | 'hang' | null;
   /** The swap's boxes (its input files: target, then one source per box); absent for an enhance (one input file). */
   boxes?: BoundingBox[];
+  /** An enhance's scale factor; absent in lines written before it was recorded (they were all 2x). */
+  upscale?: number;
+  /** A video swap's count of new faces (its input files: the video, then one image per face). */
+  newFaces?: number;
 }
 
 /** How a job ended: `completed` once its output file is in place, or `failed`. */
@@ -72,7 +76,7 @@ export function isStateRecord(value: unknown): value is StateRecord {
   if (value.type !== 'job') return false;
   const duration = value.duration;
   return (
-    (value.operation === 'swap' || value.operation === 'enhance') &&
+    (value.operation === 'swap' || value.operation === 'enhance' || value.operation === 'video-swap') &&
     isCount(value.createdAt) &&
     isCount(value.credits) &&
     isCount(value.balanceAfter) &&
@@ -83,7 +87,9 @@ export function isStateRecord(value: unknown): value is StateRecord {
     (value.scripted === null || value.scripted === 'fail' || value.scripted === 'hang') &&
     (value.inputs === undefined ||
       (Array.isArray(value.inputs) && value.inputs.every((input) => typeof input === 'string'))) &&
-    (value.operation === 'enhance' || (Array.isArray(value.boxes) && value.boxes.length > 0))
+    (value.upscale === undefined || value.upscale === 2 || value.upscale === 4) &&
+    (value.operation !== 'video-swap' || (typeof value.newFaces === 'number' && value.newFaces > 0)) &&
+    (value.operation !== 'swap' || (Array.isArray(value.boxes) && value.boxes.length > 0))
   );
 }
 

@@ -7,6 +7,8 @@ export const bodies = {
   rateLimited: { status: 429, error: 'Rate limit exceeded. Please try again later.' },
   noCredits: { status: 402, error: 'Insufficient credits. Please Buy credits.' },
   tooLarge: { status: 400, error: 'Image size must be less than 5MB' },
+  /** The sandbox's own text: no video size limit of the real API is known. */
+  videoTooLarge: { status: 400, error: 'Video size must be less than 50MB' },
   internal: { status: 500, error: 'Internal Server Error' },
   notFound: { status: 404, error: 'Not Found' },
   /** An unknown job id, in the form a MaxStudio client was seen to receive (a job status, HTTP 200). */
@@ -16,21 +18,29 @@ export const bodies = {
 };
 
 /** What the sandbox answers to one API request: status, JSON body, and the job created or polled. */
-export type Answer = { status: number; body: unknown; jobId?: string };
+export type Answer = {
+  status: number;
+  body: unknown;
+  jobId?: string;
+  /** For an enhance: the `upscale` its body carried, to record in the request log. */
+  upscale?: unknown;
+};
 export const badRequest = (error: string): Answer => ({ status: 400, body: { status: 400, error } });
 const maxBodyBytes = 32 * 1024 * 1024;
 
 /** The route (and job id) of a request. */
 export function routeOf(method: string, path: string): { route: SandboxRoute; jobId?: string } {
-  const status = /^\/(swap-image|image-enhancer)\/([^/]+)$/.exec(path);
+  const status = /^\/(swap-image|image-enhancer|video-swap)\/([^/]+)$/.exec(path);
   if (method === 'GET' && status?.[1] && status[2]) {
-    return {
-      route: status[1] === 'swap-image' ? 'swap-status' : 'enhance-status',
-      jobId: decodeURIComponent(status[2]),
-    };
+    const route =
+      status[1] === 'swap-image' ? 'swap-status' : status[1] === 'video-swap' ? 'video-swap-status' : 'enhance-status';
+    return { route, jobId: decodeURIComponent(status[2]) };
   }
-  const result = /^\/results\/([^/]+)\.jpg$/.exec(path);
-  if (method === 'GET' && result?.[1]) return { route: 'result', jobId: decodeURIComponent(result[1]) };
+  // A job's output (`<jobId>.jpg`, `<jobId>.mp4`), a video swap's preview and thumbnail, a detected video face.
+  const result = /^\/results\/(faces\/)?([^/]+?)(-preview|-thumbnail)?\.(jpg|mp4|webm)$/.exec(path);
+  if (method === 'GET' && result?.[2]) return { route: 'result', jobId: decodeURIComponent(result[2]) };
+  if (method === 'POST' && path === '/detect-face-video') return { route: 'detect-video' };
+  if (method === 'POST' && path === '/video-swap') return { route: 'video-swap' };
   if (method === 'POST' && path === '/detect-face-image') return { route: 'detect' };
   if (method === 'POST' && path === '/swap-image') return { route: 'swap' };
   if (method === 'POST' && path === '/image-enhancer') return { route: 'enhance' };

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { FaultPlan } from './fault-plan.js';
 import { createHeuristicFaceDetector } from './heuristic-face-detector.js';
 import { SandboxApi } from './sandbox-api.js';
-import { composeSwap, enhanceTwice } from './sandbox-images.js';
+import { composeSwap, enhanceImage } from './sandbox-images.js';
 import { type SandboxJobInput, SandboxJobs } from './sandbox-jobs.js';
 import type { MaxStudioSandbox, MaxStudioSandboxOptions } from './sandbox-options.js';
 import { SandboxRequestHandler } from './sandbox-request-handler.js';
@@ -29,18 +29,26 @@ export async function startMaxStudioSandbox(options: MaxStudioSandboxOptions = {
   const firstKey = [...apiKeys][0];
   if (firstKey === undefined) throw new Error('startMaxStudioSandbox needs at least one API key in apiKeys.');
   const detector = options.faceDetector ?? createHeuristicFaceDetector();
-  const produce = (input: SandboxJobInput) =>
+  // The sandbox does not process video: a video swap's output is the target video as it was downloaded.
+  const produce = async (input: SandboxJobInput) =>
     input.operation === 'swap'
       ? composeSwap(input.target, input.sources, input.boxes, detector)
-      : enhanceTwice(input.image);
+      : input.operation === 'video-swap'
+        ? input.video
+        : enhanceImage(input.image, input.upscale);
   const jobs = await SandboxJobs.open({ credits: options.credits ?? 10_000, produce, stateFile: options.stateFile });
   let baseUrl = '';
   const api: SandboxApi = new SandboxApi({
     detector,
-    prices: { swap: options.prices?.swap ?? 10, enhance: options.prices?.enhance ?? 2 },
+    prices: {
+      swap: options.prices?.swap ?? 10,
+      enhance: options.prices?.enhance ?? 2,
+      'video-swap': options.prices?.['video-swap'] ?? 50,
+    },
     durations: {
       swap: options.jobDurations?.swap ?? { pendingMs: 300, runningMs: 1500 },
       enhance: options.jobDurations?.enhance ?? { pendingMs: 500, runningMs: 3000 },
+      'video-swap': options.jobDurations?.['video-swap'] ?? { pendingMs: 500, runningMs: 5000 },
     },
     downloadTimeout: options.downloadTimeout ?? 10_000,
     unknownJobHttpStatus: options.unknownJobHttpStatus ?? 200,
