@@ -5,3 +5,6 @@ export * from './safetensors/index.js';
 export * from './simpletuner/index.js';
 export * from './dataset/index.js';
 export * from './hub/index.js';
+export * from './preflight/index.js';
+export * from './runpod/index.js';
+export * from './local/index.js';

@@ -1,6 +1,6 @@
 export { type EstimateLoraBytesOptions, estimateLoraBytes } from './estimate-lora-bytes.js';
 export { inspectLora, type LoraInspection } from './inspect-lora.js';
-export { type LoraLayer, loraLayers } from './lora-layers.js';
+export { type LoraLayer, type LoraLayersOptions, loraLayers } from './lora-layers.js';
 export { comfyuiLayerName, type LoraDtype, type LoraFormat, loraLayerTensors } from './lora-tensors.js';
 export {
   dtypeBytes,

@@ -16,6 +16,28 @@ const fluxSingleBlocks = 38;
 const fluxDoubleModules = ['to_q', 'to_k', 'to_v', 'add_q_proj', 'add_k_proj', 'add_v_proj', 'to_out.0', 'to_add_out'];
 const fluxSingleModules = ['to_q', 'to_k', 'to_v'];
 
+function fluxFeedForwardLayers(): LoraLayer[] {
+  const layers: LoraLayer[] = [];
+  const wide = fluxHidden * 4;
+  for (let block = 0; block < fluxDoubleBlocks; block++) {
+    for (const ff of ['ff', 'ff_context']) {
+      const base = `transformer.transformer_blocks.${block}.${ff}.net`;
+      layers.push(
+        { path: `${base}.0.proj`, inFeatures: fluxHidden, outFeatures: wide },
+        { path: `${base}.2`, inFeatures: wide, outFeatures: fluxHidden },
+      );
+    }
+  }
+  for (let block = 0; block < fluxSingleBlocks; block++) {
+    const base = `transformer.single_transformer_blocks.${block}`;
+    layers.push(
+      { path: `${base}.proj_mlp`, inFeatures: fluxHidden, outFeatures: wide },
+      { path: `${base}.proj_out`, inFeatures: fluxHidden + wide, outFeatures: fluxHidden },
+    );
+  }
+  return layers;
+}
+
 function fluxLayers(): LoraLayer[] {
   const layers: LoraLayer[] = [];
   for (let block = 0; block < fluxDoubleBlocks; block++) {
@@ -82,20 +104,28 @@ const sd15Groups: UnetGroup[] = [
   { prefix: 'up_blocks.3', attentions: 3, transformerBlocks: 1, width: 320 },
 ];
 
-const cache = new Map<ModelFamily, readonly LoraLayer[]>();
+const cache = new Map<string, readonly LoraLayer[]>();
+
+/** Options for {@link loraLayers}. */
+export interface LoraLayersOptions {
+  /** SimpleTuner's `flux_lora_target`: `all` (attention) or `all+ffs` (attention and feed-forward). @default 'all' */
+  fluxTarget?: 'all' | 'all+ffs';
+}
 
 /**
  * The layers a LoRA of `family` adapts with SimpleTuner's defaults: FLUX `flux_lora_target "all"` (attention of the 19
  * double and 38 single blocks, 266 layers), SDXL and SD1.5 the UNet's self- and cross-attention projections
- * (`to_q`, `to_k`, `to_v`, `to_out.0`; 560 and 128 layers).
+ * (`to_q`, `to_k`, `to_v`, `to_out.0`; 560 and 128 layers). FLUX `all+ffs` adds the 152 feed-forward layers.
  */
-export function loraLayers(family: ModelFamily): readonly LoraLayer[] {
-  let layers = cache.get(family);
+export function loraLayers(family: ModelFamily, options: LoraLayersOptions = {}): readonly LoraLayer[] {
+  const withFeedForward = family === 'flux' && options.fluxTarget === 'all+ffs';
+  const cacheKey = withFeedForward ? 'flux+ffs' : family;
+  let layers = cache.get(cacheKey);
   if (!layers) {
-    if (family === 'flux') layers = fluxLayers();
+    if (family === 'flux') layers = withFeedForward ? [...fluxLayers(), ...fluxFeedForwardLayers()] : fluxLayers();
     else if (family === 'sdxl') layers = unetLayers(sdxlGroups, 2048);
     else layers = unetLayers(sd15Groups, 768);
-    cache.set(family, layers);
+    cache.set(cacheKey, layers);
   }
   return layers;
 }
