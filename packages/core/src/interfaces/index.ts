@@ -26,8 +26,13 @@ export type { SignedUrlOptions, Storage, StorageListOptions, StorageObjectInfo, 
 export type {
   Trainer,
   TrainingArtifact,
+  TrainingArtifactKind,
+  TrainingCost,
+  TrainingEvent,
   TrainingJob,
+  TrainingLogLine,
   TrainingProgress,
   TrainingRequest,
   TrainingStatus,
+  TrainingWaitOptions,
 } from './trainer.js';
