@@ -144,7 +144,7 @@ describe('runPreflight', () => {
 
   it('exactly one default text-embeds dataset', async () => {
     const base = input('sdxl');
-    const [image, embeds] = base.backends;
+    const [image, embeds] = base.backends as Record<string, unknown>[];
     expect(checksOf(await runPreflight({ ...base, backends: [image as Record<string, unknown>] }))).toEqual([
       'text-embeds',
     ]);
@@ -210,5 +210,7 @@ describe('runPreflight', () => {
 });
 
 function withRepeats(base: PreflightInput, repeats: number): Record<string, unknown>[] {
-  return base.backends.map((backend) => (backend.dataset_type === 'text_embeds' ? backend : { ...backend, repeats }));
+  return (base.backends as Record<string, unknown>[]).map((backend) =>
+    backend.dataset_type === 'text_embeds' ? backend : { ...backend, repeats },
+  );
 }

@@ -15,8 +15,8 @@ export interface PreflightInput extends CallOptions {
   family: ModelFamily;
   /** The SimpleTuner config (validated again here). */
   config: Record<string, unknown>;
-  /** The entries of `multidatabackend.json`. */
-  backends: readonly Record<string, unknown>[];
+  /** The entries of `multidatabackend.json` (from `buildMultiDataBackend`, or read from the file). */
+  backends: readonly object[];
   /** The dataset's images with their sizes and captions. */
   images: readonly PreflightImage[];
   /** Counts a caption's tokens for the family's encoder. @default estimateCaptionTokens (conservative) */
@@ -85,11 +85,12 @@ function configFinding(error: unknown): PreflightFinding {
 
 function datasetFindings(input: PreflightInput, config: SimpleTunerConfig): PreflightFinding[] {
   const tokenLimit = familyPresets[input.family].captionTokenLimit;
+  const backends = input.backends as readonly Record<string, unknown>[];
   const findings = [
-    ...checkBackends(input.backends),
+    ...checkBackends(backends),
     ...checkImagesAndCaptions(input.images, tokenLimit, input.tokenCount ?? estimateCaptionTokens),
   ];
-  const image = input.backends.find((backend) => (backend.dataset_type ?? 'image') === 'image');
+  const image = backends.find((backend) => (backend.dataset_type ?? 'image') === 'image');
   if (image) {
     findings.push(
       ...checkBuckets(input.images, {
