@@ -100,7 +100,7 @@ export function createVideoMethods(
       });
       return { ...accepted, provider: maxStudioProvider, operation: 'video-swap' };
     },
-    getVideoSwapJob(jobId, options = {}) {
+    async getVideoSwapJob(jobId, options = {}) {
       return transport.send({
         method: 'get',
         path: `video-swap/${encodeSegment(jobId)}`,
