@@ -143,7 +143,8 @@ async function viewAllModels(cli: CliStudio): Promise<void> {
   prompts.note(lines.join('\n'), `Models in ${cli.root}`);
 }
 
-async function askConsent(context: CliContext, cli: CliStudio, model: string): Promise<void> {
+/** Asks for the subject's consent record at the terminal and records it on the model. */
+export async function askConsent(context: CliContext, cli: CliStudio, model: string): Promise<void> {
   prompts.log.step(
     'Consent record: the documented consent of the person this model depicts (asked before anything is processed).',
   );

@@ -277,6 +277,24 @@ export function createProgram(): Command {
       );
     });
 
+  program
+    .command('import-prototype [folder]')
+    .description('import models made by the Python prototype (its models/ folder, one model’s folder, or --s3 bucket)')
+    .option('--model <name>', 'the prototype model to import (and its name here)')
+    .option('--dry-run', 'print the mapping table; write nothing')
+    .option('--s3 <bucket>', 'import from the prototype’s S3 bucket: <bucket>[/<prefix>] (endpoint, keys: S3_*)')
+    .option('--consent-file <path>', 'JSON consent record of the subject (else asked at a terminal)')
+    .option('--rights <statement>', 'your statement that you hold the rights to the prototype’s target photos')
+    .option('--adults-consented', 'with --rights: everyone shown in non-sfw targets is an adult who consented')
+    .action(async (folder: string | undefined, options, command: Command) => {
+      await execute(
+        command,
+        () => import('./commands/import-prototype.js'),
+        (m, c) => m.importPrototypeCommand(c, folder, options),
+        'Stopping: files written so far stay; run the same import again to finish it (Ctrl-C again to quit at once)...',
+      );
+    });
+
   const planOptions = (cmd: Command) =>
     cmd
       .option('--ratings <list>', 'ratings to process (default: every rating with targets that consent covers)', list)
