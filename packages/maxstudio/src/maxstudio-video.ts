@@ -1,5 +1,6 @@
 import { ValidationError } from '@model-studio/core';
 import { acceptedJob } from './accepted-job.js';
+import type { MaxStudioJob } from './maxstudio-client.js';
 import { maxStudioProvider } from './maxstudio-errors.js';
 import type { Transport } from './maxstudio-transport.js';
 import {
@@ -45,7 +46,7 @@ export interface MaxStudioVideoMethods {
   submitVideoSwap(
     request: MaxStudioVideoSwapRequest,
     options?: { signal?: AbortSignal },
-  ): Promise<{ id: string; provider: 'maxstudio'; operation: 'video-swap' }>;
+  ): Promise<MaxStudioJob<'video-swap'>>;
   /** `GET /video-swap/{jobId}`. An unknown job comes back with `notFound: true`, as for the image polls. */
   getVideoSwapJob(jobId: string, options?: { signal?: AbortSignal }): Promise<MaxStudioVideoSwapJobState>;
 }

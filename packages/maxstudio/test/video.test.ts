@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ValidationError } from '@model-studio/core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMaxStudio, type MaxStudioSettings } from '../src/index.js';
+import { createMaxStudio, type MaxStudioSettings, type MaxStudioVideoSwapRequest } from '../src/index.js';
 import { type MaxStudioSandbox, startMaxStudioSandbox } from '../src/testing/index.js';
 import { caught } from './helpers/caught.js';
 import { astronaut, graceHopper, tinyMp4 } from './helpers/fixtures.js';
@@ -88,9 +88,9 @@ describe('video', () => {
       { mediaUrl: 'https://x/v.mp4', swapId: '', faces: [face] },
       { mediaUrl: 'https://x/v.mp4', swapId: 's', faces: [] },
       { mediaUrl: 'https://x/v.mp4', swapId: 's', faces: [{ originalFace: { x: 1 }, newFace: 'https://x/n.jpg' }] },
-    ];
+      // The third has an object for originalFace: JavaScript callers can pass one.
+    ] as unknown as MaxStudioVideoSwapRequest[];
     for (const request of attempts) {
-      // @ts-expect-error: the third has an object for originalFace; JavaScript callers can still pass one
       const error = await client()
         .submitVideoSwap(request)
         .catch((reason: unknown) => reason);
