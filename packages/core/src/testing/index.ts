@@ -7,6 +7,8 @@
  * @packageDocumentation
  */
 
+export * from './captioner-contract-tests.js';
+export { createMockCaptioner, type MockCaptioner, type MockCaptionerOptions } from './create-mock-captioner.js';
 export { createMockEnhancer, type MockEnhancer } from './create-mock-enhancer.js';
 export {
   createMockFaceChecker,
@@ -27,6 +29,7 @@ export {
 } from './create-mock-provider-account.js';
 export { createMockSwapper, type MockPaidAdapter, type MockSwapper } from './create-mock-swapper.js';
 export * from './face-checker-contract-tests.js';
+export * from './image-scorer-contract-tests.js';
 export { mockEmbedding, mockEmbeddingDimensions } from './mock-embedding.js';
 export {
   type MockFace,
