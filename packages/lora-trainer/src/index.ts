@@ -8,3 +8,4 @@ export * from './hub/index.js';
 export * from './preflight/index.js';
 export * from './runpod/index.js';
 export * from './local/index.js';
+export * from './versions/index.js';
