@@ -17,7 +17,7 @@ import {
 } from '@model-studio/core';
 import { artifactKind } from '../runpod/pod-outputs-reader.js';
 import { podOutputs } from '../runpod/pod-protocol.js';
-import { configTotalSteps, parseConsoleLine, parseTrainingMetrics, StepPace } from '../runpod/training-metrics.js';
+import { configTotalSteps, parseConsoleLine, StepPace, summarizeTrainingMetrics } from '../runpod/training-metrics.js';
 import {
   exists,
   localRunFiles as files,
@@ -162,7 +162,7 @@ export class LocalTrainer implements Trainer {
     const dir = this.runDir(job);
     const record = await readJobRecord(dir);
     const config = JSON.parse((await readOptional(join(dir, files.config))) ?? '{}');
-    const metrics = parseTrainingMetrics((await readOptional(join(dir, files.output, podOutputs.metrics))) ?? '');
+    const metrics = summarizeTrainingMetrics((await readOptional(join(dir, files.output, podOutputs.metrics))) ?? '');
     let totalSteps = configTotalSteps(config);
     let step = metrics.step;
     let loss = metrics.loss;

@@ -24,8 +24,8 @@ export {
 export {
   configTotalSteps,
   parseConsoleLine,
-  parseTrainingMetrics,
   StepPace,
+  summarizeTrainingMetrics,
   type TrainingMetricsSummary,
 } from './training-metrics.js';
 export { waitForTrainingPod } from './wait-for-training-pod.js';

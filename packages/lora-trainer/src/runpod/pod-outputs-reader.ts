@@ -1,7 +1,7 @@
 import type { Storage, TrainingArtifact, TrainingArtifactKind } from '@model-studio/core';
 import { NotFoundError } from '@model-studio/core';
 import { type PodTrainingStatus, podOutputs } from './pod-protocol.js';
-import { parseTrainingMetrics, type TrainingMetricsSummary } from './training-metrics.js';
+import { summarizeTrainingMetrics, type TrainingMetricsSummary } from './training-metrics.js';
 
 /** Reads a key as text, or `undefined` when it does not exist (yet). */
 export async function readText(storage: Storage, key: string, signal?: AbortSignal): Promise<string | undefined> {
@@ -35,7 +35,7 @@ export async function readPodMetrics(
   prefix: string,
   signal?: AbortSignal,
 ): Promise<TrainingMetricsSummary> {
-  return parseTrainingMetrics((await readText(storage, `${prefix}/${podOutputs.metrics}`, signal)) ?? '');
+  return summarizeTrainingMetrics((await readText(storage, `${prefix}/${podOutputs.metrics}`, signal)) ?? '');
 }
 
 /** What an output file is, from its name. */

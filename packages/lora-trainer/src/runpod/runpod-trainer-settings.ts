@@ -39,6 +39,12 @@ export interface RunpodTrainerSettings extends RunpodClientSettings {
    * @default 60
    */
   selfStopGraceSeconds?: number;
+  /**
+   * Longest a RUNNING pod may go without a new training step (model download included) before it is terminated:
+   * catches a hung trainer or a container that crashed and restarts in a loop.
+   * @default 3600
+   */
+  stallTimeoutSeconds?: number;
   /** USD the job may spend; the pod is terminated when its cost reaches it. */
   budgetUsd?: number;
   /**

@@ -14,7 +14,7 @@ export interface TrainingMetricsSummary {
  * Reads SimpleTuner's `training_metrics.jsonl` (one `{"step":N,"metrics":{"train_loss","learning_rate","epoch"}}`
  * per line). A torn last line (the file is being written or uploaded) and unknown lines are skipped.
  */
-export function parseTrainingMetrics(text: string): TrainingMetricsSummary {
+export function summarizeTrainingMetrics(text: string): TrainingMetricsSummary {
   const summary: TrainingMetricsSummary = { step: 0, lines: 0 };
   for (const raw of text.split('\n')) {
     if (raw.trim() === '') continue;

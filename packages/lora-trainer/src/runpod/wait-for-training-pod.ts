@@ -23,7 +23,13 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** Throws when a guard says the pod must stop: failed, stuck provisioning, too long, over budget. */
-function checkGuards(trainer: RunpodTrainer, job: TrainingJob, snapshot: PodSnapshot, pollCostUsd: number): void {
+function checkGuards(
+  trainer: RunpodTrainer,
+  job: TrainingJob,
+  snapshot: PodSnapshot,
+  pollCostUsd: number,
+  stalledSeconds: number,
+): void {
   const { progress } = snapshot;
   const settings = trainer.settings;
   const age = progress.cost?.billedSeconds ?? 0;
@@ -43,6 +49,13 @@ function checkGuards(trainer: RunpodTrainer, job: TrainingJob, snapshot: PodSnap
     throw new ProviderError(
       `RunPod pod ${job.id} was still ${snapshot.pod?.status ?? 'provisioning'} after ${provisioning} s; it was terminated. Try another GPU type or cloud.`,
       { provider: 'runpod', reason: 'timeout', isRetryable: true, jobId: job.id },
+    );
+  }
+  const stall = settings.stallTimeoutSeconds ?? 3600;
+  if (progress.status === 'running' && stalledSeconds > stall) {
+    throw new ProviderError(
+      `RunPod training job ${job.id} made no progress for ${stall} s (last step ${progress.step ?? 0}); the pod was terminated. Read its logs (trainer.logs) for the cause.`,
+      { provider: 'runpod', reason: 'timeout', isRetryable: false, jobId: job.id },
     );
   }
   const maxDuration = settings.maxDurationSeconds ?? 14_400;
@@ -88,7 +101,7 @@ async function terminateAfterStop(
 /**
  * Polls a training pod until it reports a result, emitting `progress` (step, loss, ETA, cost) and `job-end` events.
  * The pod is always terminated: after success when it has not deleted itself within `selfStopGraceSeconds`, and on
- * failure, stuck provisioning, `maxDurationSeconds`, `budgetUsd` (before the next poll would pass it) and abort
+ * failure, stuck provisioning, no progress for `stallTimeoutSeconds`, `maxDurationSeconds`, `budgetUsd` (before the next poll would pass it) and abort
  * (Ctrl-C). Works the same for a job reattached after a crash.
  */
 export async function waitForTrainingPod(
@@ -102,14 +115,18 @@ export async function waitForTrainingPod(
   let completedAt: number | undefined;
   let lastPoll: { at: number; usd: number } | undefined;
   let lastStep = -1;
+  let lastAdvance = trainer.now();
+  let lastStatus = '';
   try {
     for (;;) {
       signal?.throwIfAborted();
       const snapshot = await trainer.snapshot(job, signal);
       const { progress } = snapshot;
       podGone = snapshot.pod === undefined;
-      if (progress.step !== lastStep || progress.status !== 'running') {
+      if (progress.step !== lastStep || progress.status === 'queued') lastAdvance = trainer.now();
+      if (progress.step !== lastStep || progress.status !== lastStatus) {
         lastStep = progress.step ?? lastStep;
+        lastStatus = progress.status;
         trainer.emit({ type: 'progress', job, progress }, onEvent);
       }
       if (progress.status === 'completed') {
@@ -126,7 +143,7 @@ export async function waitForTrainingPod(
         const usd = progress.cost?.usd ?? 0;
         const pollCost = lastPoll ? Math.max(0, usd - lastPoll.usd) : 0;
         lastPoll = { at: trainer.now(), usd };
-        checkGuards(trainer, job, snapshot, pollCost);
+        checkGuards(trainer, job, snapshot, pollCost, (trainer.now() - lastAdvance) / 1000);
       }
       await sleep(trainer.settings.pollIntervalMs ?? 15_000, signal);
     }
