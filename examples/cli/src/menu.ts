@@ -4,6 +4,7 @@ import pc from 'picocolors';
 import type { CliContext } from './cli-context.js';
 import { consentRecordFrom, describeConsent } from './commands/consent.js';
 import { executePlan } from './commands/run.js';
+import { offerShare } from './commands/share.js';
 import { provenanceFrom } from './commands/targets.js';
 import { describeModel } from './describe-model.js';
 import { exitCodes } from './exit-codes.js';
@@ -325,9 +326,12 @@ async function workWithModel(
       after.allowedRatings.includes(SAFE_RATING)
     ) {
       if (answer(await prompts.confirm({ message: 'Process SFW folder too? [Y/n]', initialValue: true }))) {
-        return runRatings(context, cli, model, [SAFE_RATING]);
+        const sfw = await runRatings(context, cli, model, [SAFE_RATING]);
+        if (sfw !== exitCodes.interrupted) await offerShare(context, cli, model);
+        return sfw;
       }
     }
+    await offerShare(context, cli, model);
     return code;
   } catch (error) {
     if (!kept) await forgetNewModel(cli, model);

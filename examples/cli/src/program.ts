@@ -377,6 +377,22 @@ export function createProgram(): Command {
       );
     });
   program
+    .command('share <model>')
+    .description('signed links to the model’s results, valid 7 days by default (S3: presigned; local: this machine)')
+    .option('--rating <ratings>', 'ratings to share: sfw, nsfw (repeatable or comma-separated; default: all)', list)
+    .option('--stage <stages>', 'enhanced (default), swapped, source (repeatable or comma-separated)', list)
+    .option('--expires <duration>', 'how long links last: 7d (the most S3 allows), 12h, 30m, 3600s', '7d')
+    .option('--csv', 'print CSV: name,key,url,expires_at,reachable_from')
+    .option('--serve', 'keep serving links of the local workspace folder (this machine only) until Ctrl-C')
+    .action(async (model: string, options, command: Command) => {
+      await execute(
+        command,
+        () => import('./commands/share.js'),
+        (m, c) => m.shareCommand(c, model, options),
+        'Stopping: the links of this machine stop working now; S3 links keep working until they expire...',
+      );
+    });
+  program
     .command('demo')
     .description('the whole flow on bundled public-domain samples against an in-process sandbox (no keys needed)')
     .action(async (_options, command: Command) => {
