@@ -11,7 +11,7 @@ Options:
   --host <addr>      Interface to listen on (keep it loopback)         [default: 127.0.0.1]
   --credits <n>      Starting credit balance (of a new --state file)   [default: 10000]
   --key <key>        An accepted x-api-key (repeatable)                [default: sandbox-key]
-  --job-ms <n>       Total time a job takes (pending + running), ms    [default: swap 1800, enhance 3500]
+  --job-ms <n>       Total time a job takes (pending + running), ms    [default: swap 1800, enhance 3500, video swap 5500]
   --faults <json>    A fault plan as JSON (see the package README)
   --state <file>     Keep jobs, charges and balance in this file (JSON lines; outputs in
                      <file>.jobs/) so they survive restarts; one sandbox per file
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     host: values.host ?? '127.0.0.1',
     credits: integer(values.credits, 'credits', 10_000),
     ...(values.key ? { apiKeys: values.key } : {}),
-    ...(duration ? { jobDurations: { swap: duration, enhance: duration } } : {}),
+    ...(duration ? { jobDurations: { swap: duration, enhance: duration, 'video-swap': duration } } : {}),
     ...(faults ? { faults } : {}),
     ...(unknownJobStatus ? { unknownJobHttpStatus: unknownJobStatus === '404' ? 404 : 200 } : {}),
     ...(values.state ? { stateFile: values.state } : {}),
