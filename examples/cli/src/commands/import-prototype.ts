@@ -154,7 +154,9 @@ function printResult(out: Output, result: PrototypeImportResult): void {
   }
   const done = plan.stages.filter((stage) => stage.outputKey).length;
   const jobs = plan.stages.filter((stage) => stage.jobId).length;
-  out.line(`  ${plan.copies.length} file(s); ${done} stage(s) done by the prototype (${jobs} with its job id)`);
+  out.line(
+    `  ${plan.copies.length} file(s); ${done} stage(s) done by the prototype; ${jobs} paid job id(s) from its progress.json`,
+  );
   if (!result.dryRun) {
     const { written, unchanged, conflicts } = result.files;
     out.line(`  ${pc.green('✔')} ${written} written, ${unchanged} already imported, ${conflicts} conflict(s)`);
