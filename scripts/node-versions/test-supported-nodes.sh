@@ -19,7 +19,7 @@ step() { # step <label> <command...>: runs it, prints its duration, stops the sc
 }
 
 total_started=$SECONDS
-step "build (Node $(node -v))" pnpm run build
+step "build (Node $(node -v))" pnpm exec turbo run build --output-logs=errors-only
 
 majors="$(node -p 'require("./scripts/node-versions/versions.json").nodes.map((n) => n.major).join(" ")')"
 for major in $majors; do
