@@ -123,11 +123,12 @@ export class LocalTrainer implements Trainer {
         SIMPLETUNER_JOB_ID: runId,
       },
     });
-    await log.close();
-    const pid = await new Promise<number>((resolve, reject) => {
+    const spawned = new Promise<number>((resolve, reject) => {
       child.once('spawn', () => resolve(child.pid!));
       child.once('error', reject);
     });
+    await log.close();
+    const pid = await spawned;
     child.unref();
     const record: LocalJobRecord = {
       runId,
