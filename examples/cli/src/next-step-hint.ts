@@ -31,6 +31,8 @@ export function nextStepHint(error: unknown): string | undefined {
       return `Next, once the run has stopped: \`studio consent revoke ${model} --reason "..." --delete-data\``;
     case 'status':
       return `Meanwhile: \`studio status ${model}\``;
+    case 'run':
+      return `Next: \`studio run ${model}\``;
     default:
       return undefined;
   }

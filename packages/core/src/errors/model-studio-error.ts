@@ -7,7 +7,8 @@ const marker = Symbol.for('model-studio.error');
 export interface ErrorHint {
   /**
    * What to do, a stable key: `create-model`, `delete-model`, `import-sources`, `import-targets`, `set-consent`,
-   * `revoke-consent` (again, to delete data once a run stopped), `status` (look while another process runs the model).
+   * `revoke-consent` (again, to delete data once a run stopped), `status` (look while another process runs the model),
+   * `run` (run the model: there are no results yet).
    */
   action:
     | 'create-model'
@@ -16,7 +17,8 @@ export interface ErrorHint {
     | 'import-targets'
     | 'set-consent'
     | 'revoke-consent'
-    | 'status';
+    | 'status'
+    | 'run';
   /** The model it concerns. */
   model: string;
   /** The rating it concerns, where one does. */

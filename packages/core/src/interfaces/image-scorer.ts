@@ -27,5 +27,7 @@ export interface ImageScorer {
   readonly provider: string;
   /** The metric's name, as in {@link ImageScore.metric}. */
   readonly metric: string;
+  /** Whether calls cost money (a paid scorer runs with the caption's paid call, never twice after a crash). */
+  readonly paid?: boolean;
   score(request: ScoreRequest, options?: CallOptions): Promise<ImageScore>;
 }

@@ -21,12 +21,15 @@ export { windowsDeviceNames } from './slug-rules.js';
 export { formatSourceName, formatTargetName, parseSourceName, parseTargetName } from './source-and-target-names.js';
 export { assertRelativeFilePath, modelRecordFiles, storageKeys } from './storage-keys.js';
 export {
+  assertUnitStage,
   parseStageId,
   parseUnitId,
   type StageIdParts,
   stageId,
   stageOfStageId,
   type UnitIdParts,
+  type UnitStage,
   unitId,
   unitIdOfStage,
+  unitStages,
 } from './unit-id.js';

@@ -60,6 +60,7 @@ export const modelRecordFiles = {
  * models/<model>/progress.jsonl
  * models/<model>/costs.jsonl
  * models/<model>/photo-index.json
+ * models/<model>/captions.json
  * ```
  *
  * @example
@@ -119,4 +120,9 @@ export const storageKeys = Object.freeze({
    * `models/<model>/photo-index.json`. Rebuilt from the stored photos when missing.
    */
   photoIndex: (model: string): string => `${modelPrefix(model)}photo-index.json`,
+  /**
+   * The caption manifest: for each enhanced result, its caption's text, source, review state and earlier texts, and
+   * its training score: `models/<model>/captions.json`.
+   */
+  captionManifest: (model: string): string => `${modelPrefix(model)}captions.json`,
 });

@@ -1,12 +1,31 @@
 import { ValidationError } from '../errors/validation-error.js';
 import { padTargetNumber } from './image-number.js';
-import { assertResultNameParts, type ResultNameParts, type ResultStage, resultPartsFromMatch } from './result-name.js';
+import { assertResultNameParts, type ResultNameParts, resultPartsFromMatch } from './result-name.js';
+import { quoteValue } from './slug-rules.js';
 
 /** What a unit id names: one source swapped onto one target for one rating (`<model>:s<n>:t<ttt>:<rating>`). */
 export type UnitIdParts = Omit<ResultNameParts, 'stage'>;
 
+/**
+ * The stages of a unit, in pipeline order: the two image stages of the result names (`swapped`, `enhanced`), then
+ * the training caption of the enhanced image (`caption`, a `.txt` beside it).
+ */
+export type UnitStage = ResultNameParts['stage'] | 'caption';
+
+/** Every stage of a unit, in pipeline order. */
+export const unitStages: readonly UnitStage[] = Object.freeze(['swapped', 'enhanced', 'caption']);
+
 /** What a stage id names: one stage of a unit (`<model>:s<n>:t<ttt>:<rating>:<stage>`). */
-export type StageIdParts = ResultNameParts;
+export type StageIdParts = UnitIdParts & { stage: UnitStage };
+
+/** Checks a unit stage: `swapped`, `enhanced` or `caption`. Throws a `ValidationError`. */
+export function assertUnitStage(stage: unknown): asserts stage is UnitStage {
+  if (unitStages.includes(stage as UnitStage)) return;
+  throw new ValidationError(
+    `Invalid stage ${quoteValue(stage)}: the stage is "swapped", "enhanced" or "caption"; for example "enhanced".`,
+    { field: 'stage', value: stage },
+  );
+}
 
 /**
  * The stable id of one unit of work (DESIGN.md, crash safety): `<model>:s<n>:t<ttt>:<rating>`. A unit passes through
@@ -39,7 +58,8 @@ export function unitId(parts: UnitIdParts): string {
  * ```
  */
 export function stageId(parts: StageIdParts): string {
-  assertResultNameParts(parts);
+  assertUnitStage(parts.stage);
+  assertResultNameParts({ ...parts, stage: 'swapped' });
   return `${parts.model}:s${parts.source}:t${padTargetNumber(parts.target)}:${parts.rating}:${parts.stage}`;
 }
 
@@ -60,7 +80,11 @@ export function parseUnitId(id: string): UnitIdParts | undefined {
 export function parseStageId(id: string): StageIdParts | undefined {
   const match = idPattern.exec(id);
   if (!match || match[5] === undefined) return undefined;
-  return resultPartsFromMatch(match);
+  const stage = match[5];
+  if (!unitStages.includes(stage as UnitStage)) return undefined;
+  match[5] = 'swapped';
+  const parts = resultPartsFromMatch(match);
+  return parts && { ...parts, stage: stage as UnitStage };
 }
 
 /** The unit id of a stage id (`andie:s2:t003:sfw` for `andie:s2:t003:sfw:enhanced`); `undefined` for a bad id. */
@@ -72,6 +96,6 @@ export function unitIdOfStage(id: string): string | undefined {
 }
 
 /** The stage of a stage id (`enhanced` for `andie:s2:t003:sfw:enhanced`); `undefined` for a bad id. */
-export function stageOfStageId(id: string): ResultStage | undefined {
+export function stageOfStageId(id: string): UnitStage | undefined {
   return parseStageId(id)?.stage;
 }

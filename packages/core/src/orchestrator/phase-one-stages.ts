@@ -67,6 +67,7 @@ export const swapStage: PaidStage = {
   needs: [],
   reads: ['source', 'target'],
   gates: [targetCheck],
+  adapters: [{ name: 'faceChecker', purpose: 'check targets before paying for swaps' }],
   outputKey: (unit) => unit.swappedKey,
   price: (config: ModelConfig) => config.settings.prices.swap,
   provider: (settings) => requireAdapter(settings, 'swapper', 'run swaps'),
@@ -90,6 +91,10 @@ export const enhanceStage: PaidStage = {
   // The source stays needed until the unit is done: the swap is verified against it.
   reads: ['source'],
   gates: [verifySwap],
+  adapters: [
+    { name: 'faceChecker', purpose: 'verify swaps before paying to enhance them' },
+    { name: 'imageProcessor', purpose: 'mark results as AI-generated' },
+  ],
   outputKey: (unit) => unit.enhancedKey,
   price: (config: ModelConfig) => config.settings.prices.enhance,
   provider: (settings) => requireAdapter(settings, 'enhancer', 'run enhancements'),

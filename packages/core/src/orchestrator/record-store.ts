@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { type CaptionEntry, CaptionRecords, captionEntryOf, readCaptionManifest } from '../captions/index.js';
 import type { UnitState } from '../journal/index.js';
 import { readJournalSnapshot } from '../journal/read-journal-snapshot.js';
 import { type LedgerSnapshot, readLedgerSnapshot } from '../ledger/read-ledger-snapshot.js';
@@ -21,6 +22,7 @@ export interface JournalView {
  */
 export class RecordStore {
   readonly #recorders = new Map<string, Promise<RunRecorder>>();
+  readonly #captions = new Map<string, Promise<CaptionRecords>>();
 
   constructor(
     private readonly workspace: Workspace,
@@ -37,6 +39,29 @@ export class RecordStore {
     recorder.catch(() => this.#recorders.delete(model));
     this.#recorders.set(model, recorder);
     return recorder;
+  }
+
+  /**
+   * The model's caption writer (the `.txt` captions and the caption manifest), opened on first use under the model's
+   * run lock (taken with its journal writer), so one process at a time changes captions.
+   */
+  captions(model: string): Promise<CaptionRecords> {
+    const open = this.#captions.get(model);
+    if (open) return open;
+    const records = this.recorder(model).then(() => CaptionRecords.open(this.workspace.storage, model));
+    records.catch(() => this.#captions.delete(model));
+    this.#captions.set(model, records);
+    return records;
+  }
+
+  /** The model's captions: this studio's writer's when open, else read from the manifest (no lock). */
+  async captionEntries(model: string): Promise<CaptionEntry[]> {
+    const open = this.#captions.get(model);
+    if (open) return (await open).entries();
+    const manifest = await readCaptionManifest(this.workspace.storage, model);
+    return Object.values(manifest.images)
+      .map(captionEntryOf)
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   /** The model's journal: this studio's writer when it has one open, else read from the file (no lock, no repair). */
@@ -60,6 +85,9 @@ export class RecordStore {
 
   /** Closes the model's writer (releasing its run lock), when open. */
   async closeModel(model: string): Promise<void> {
+    const captions = this.#captions.get(model);
+    this.#captions.delete(model);
+    await (await captions?.catch(() => undefined))?.flush();
     const open = this.#recorders.get(model);
     if (!open) return;
     this.#recorders.delete(model);
@@ -68,6 +96,9 @@ export class RecordStore {
 
   /** Closes every writer. */
   async close(): Promise<void> {
+    const captions = [...this.#captions.values()];
+    this.#captions.clear();
+    await Promise.all(captions.map(async (records) => (await records.catch(() => undefined))?.flush()));
     const open = [...this.#recorders.values()];
     this.#recorders.clear();
     await Promise.all(open.map(async (recorder) => (await recorder.catch(() => undefined))?.close()));

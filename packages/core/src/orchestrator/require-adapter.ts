@@ -2,7 +2,7 @@ import { ValidationError } from '../errors/index.js';
 import type { StudioSettings } from './studio-types.js';
 
 /** The adapters a Studio may be given; each verb asks only for those it uses. */
-export type StudioAdapterName = 'swapper' | 'enhancer' | 'faceChecker' | 'imageProcessor';
+export type StudioAdapterName = 'swapper' | 'enhancer' | 'faceChecker' | 'imageProcessor' | 'captioner';
 
 const examples: Record<StudioAdapterName, string> = {
   swapper:
@@ -12,6 +12,8 @@ const examples: Record<StudioAdapterName, string> = {
     "a face checker (any FaceChecker: @model-studio/quality's, or createMockFaceChecker from the testing entry)",
   imageProcessor:
     "an image processor (any ImageProcessor: @model-studio/quality's, or createMockImageProcessor from the testing entry)",
+  captioner:
+    "a captioner (any Captioner: @model-studio/captioning's, e.g. createOfflineCaptioner() which needs no provider)",
 };
 
 /**

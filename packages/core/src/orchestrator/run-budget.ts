@@ -3,7 +3,7 @@ import type { ModelConfig } from '../workspace/index.js';
 import type { RunRecorder } from './run-recorder.js';
 import { stageIdOf } from './run-unit.js';
 import type { PaidStage } from './stage.js';
-import type { PlannedUnit, RunBudget } from './studio-types.js';
+import type { PlannedUnit, RunBudget, StudioSettings } from './studio-types.js';
 
 /** Checks that the budget is in a unit the model's prices use, and sets it on the recorder. */
 export function applyBudget(recorder: RunRecorder, config: ModelConfig, budget: RunBudget | undefined): void {
@@ -30,6 +30,7 @@ export function unitsWithinBudget(
     stages: readonly PaidStage[];
     recorder: RunRecorder;
     config: ModelConfig;
+    settings: StudioSettings;
     budget: RunBudget | undefined;
     resubmitUncertain: boolean;
   },
@@ -46,7 +47,7 @@ export function unitsWithinBudget(
       const status = context.recorder.state(stageIdOf(planned, stage)).status;
       if (status === 'done' || status === 'in-flight') continue;
       if (status === 'uncertain' && !context.resubmitUncertain) continue;
-      const price = stage.price(context.config);
+      const price = stage.price(context.config, context.settings);
       if (price.unit === unit) cost += price.units;
     }
     if (cost <= left + 1e-9) {

@@ -3,7 +3,7 @@ import type { ModelConfig } from '../workspace/index.js';
 import type { RunRecorder } from './run-recorder.js';
 import { stageIdOf } from './run-unit.js';
 import type { PaidStage } from './stage.js';
-import type { PlannedUnit, RunMoney } from './studio-types.js';
+import type { PlannedUnit, RunMoney, StudioSettings } from './studio-types.js';
 
 /**
  * The money a run moved: actual and uncertain amounts recorded since `before` (a reading of the ledger at the start),
@@ -11,7 +11,13 @@ import type { PlannedUnit, RunMoney } from './studio-types.js';
  */
 export function runMoney(
   before: Record<string, { actual: number; uncertain: number }>,
-  context: { recorder: RunRecorder; stages: readonly PaidStage[]; config: ModelConfig; units: readonly PlannedUnit[] },
+  context: {
+    recorder: RunRecorder;
+    stages: readonly PaidStage[];
+    config: ModelConfig;
+    settings: StudioSettings;
+    units: readonly PlannedUnit[];
+  },
 ): RunMoney {
   const money: RunMoney = { charged: {}, inFlight: {}, uncertain: {} };
   const after = context.recorder.ledgerTotals();
@@ -23,7 +29,7 @@ export function runMoney(
   for (const unit of context.units) {
     for (const stage of context.stages) {
       if (context.recorder.state(stageIdOf(unit, stage)).status !== 'in-flight') continue;
-      const price = stage.price(context.config);
+      const price = stage.price(context.config, context.settings);
       money.inFlight[price.unit] = roundAmount((money.inFlight[price.unit] ?? 0) + price.units);
     }
   }

@@ -1,6 +1,6 @@
 import { assertConsent } from '../consent/index.js';
 import type { Storage } from '../interfaces/storage.js';
-import { formatResultName, type ResultStage, stageId } from '../naming/index.js';
+import { formatResultName, type ResultStage, stageId, storageKeys, type UnitStage } from '../naming/index.js';
 import type { ModelConfig } from '../workspace/index.js';
 import { mirrorResults } from './mirror-results.js';
 import { type PaidCallContext, runPaidCall, UncertainSubmission } from './paid-call.js';
@@ -29,7 +29,7 @@ export type UnitOutcome =
   | { kind: 'uncertain'; stageId: string };
 
 /** The id of `stage` of `unit` (`<unit id>:<result stage>`). */
-export function stageIdOf(unit: PlannedUnit, stage: { result: ResultStage }): string {
+export function stageIdOf(unit: PlannedUnit, stage: { result: UnitStage }): string {
   return stageId({
     model: unit.model,
     source: unit.source,
@@ -42,6 +42,7 @@ export function stageIdOf(unit: PlannedUnit, stage: { result: ResultStage }): st
 /** The result file name shown in progress (the last stage's output name). */
 export function unitFileName(unit: PlannedUnit, stages: readonly PaidStage[]): string {
   const last = stages[stages.length - 1]!;
+  if (last.result === 'caption') return formatResultName({ ...unit, stage: 'enhanced' }).replace(/\.jpg$/, '.txt');
   return formatResultName({ ...unit, stage: last.result });
 }
 
@@ -67,6 +68,13 @@ export async function runUnit(context: UnitContext, unit: PlannedUnit): Promise<
       const state = context.recorder.state(id);
       if (state.status === 'done') continue;
       if (state.status !== 'in-flight') {
+        const skipped = await stage.skip?.(context, unit);
+        if (skipped !== undefined) {
+          await context.recorder.completed(id, stage.op, [stage.outputKey(unit)]);
+          step.start(stage.name, id);
+          step.end(true, { detail: skipped });
+          continue;
+        }
         for (const gate of stage.gates) {
           step.start(gate.name, id);
           const verdict = await gate.run(context, unit, work);
@@ -91,12 +99,13 @@ export async function runUnit(context: UnitContext, unit: PlannedUnit): Promise<
         op: stage.op,
         rating: unit.rating,
         provider,
-        price: stage.price(context.config),
+        price: stage.price(context.config, context.settings),
         submit: () => stage.submit(context, unit, work),
         wait: (job, options) => stage.wait(context, job, options),
-        store: (result) => storeResult(context, stage.outputKey(unit), result.bytes),
+        store: (result) =>
+          stage.store ? stage.store(context, unit, result) : storeResult(context, stage.outputKey(unit), result.bytes),
       });
-      work.keep(stage.result, done.stored);
+      if (stage.result !== 'caption') work.keep(stage.result, done.stored);
       reattached += done.reattached ? 1 : 0;
       const charge = { amount: done.result.units, unit: done.result.unit };
       await context.recorder.completed(id, stage.op, [stage.outputKey(unit)], charge);
@@ -107,7 +116,8 @@ export async function runUnit(context: UnitContext, unit: PlannedUnit): Promise<
     if (isRunStopping(error, context.signal)) throw error;
     return { kind: 'failed', failure: toFailure(unit, step.current(), error) };
   }
-  const last = context.stages[context.stages.length - 1]!;
+  const last =
+    context.stages.findLast((stage) => stage.result !== 'caption') ?? context.stages[context.stages.length - 1]!;
   const copies = await mirrorResults(
     context,
     unit,
@@ -132,9 +142,8 @@ function unitWork(
     async output(result) {
       const kept = outputs.get(result);
       if (kept) return kept;
-      const stage = context.stages.find((candidate) => candidate.result === result);
-      if (!stage) throw new Error(`No stage writes "${result}".`);
-      const bytes = await readAll(await context.storage.get(stage.outputKey(unit), { signal: context.signal }));
+      const key = storageKeys.result({ ...unit, stage: result });
+      const bytes = await readAll(await context.storage.get(key, { signal: context.signal }));
       outputs.set(result, bytes);
       return bytes;
     },

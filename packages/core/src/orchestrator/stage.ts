@@ -1,7 +1,9 @@
+import type { CaptionRecords } from '../captions/index.js';
 import type { ConsentUse } from '../consent/index.js';
 import type { ProviderJob, ProviderJobResult, WaitOptions } from '../interfaces/provider-job.js';
 import type { BoundingBox } from '../interfaces/shared.js';
-import type { ResultStage } from '../naming/index.js';
+import type { Storage } from '../interfaces/storage.js';
+import type { ResultStage, UnitStage } from '../naming/index.js';
 import type { ModelConfig, ModelPrice } from '../workspace/index.js';
 import type { PlannedUnit, StudioSettings, UnitFailure } from './studio-types.js';
 
@@ -31,6 +33,12 @@ export interface StageContext {
   signal: AbortSignal;
   /** The identity embedding of source `n` (computed once per run). */
   sourceEmbedding: (source: number) => Promise<Float32Array>;
+  /** The workspace's storage. */
+  storage: Storage;
+  /** The model's caption records, open when the run has a caption stage. */
+  captions?: CaptionRecords | undefined;
+  /** The id of the run's caption operation (see `CaptionRecords.begin`), when it has a caption stage. */
+  captionOperation?: string | undefined;
 }
 
 /**
@@ -53,8 +61,8 @@ export interface StageGate {
 export interface PaidStage {
   /** Its name in events and failures (`swap`, `enhance`). */
   name: UnitFailure['stage'];
-  /** What it writes: the result stage of the naming rules, the suffix of its stage id and output file name. */
-  result: ResultStage;
+  /** What it writes: the suffix of its stage id (and, for an image stage, of its output file name). */
+  result: UnitStage;
   /** The op journaled and ledgered, and the key of its price in the model's price table. */
   op: string;
   /** The consent use checked (from the config as stored now) before it pays. */
@@ -67,8 +75,17 @@ export interface PaidStage {
   gates: readonly StageGate[];
   /** Where its output goes. */
   outputKey(unit: PlannedUnit): string;
-  /** Its price, from the model's price table. */
-  price(config: ModelConfig): ModelPrice;
+  /** Its price, from the model's price table (zero when the studio's adapter for it is free). */
+  price(config: ModelConfig, settings: StudioSettings): ModelPrice;
+  /** Adapters it needs beyond its provider, checked before anything is journaled: name and what for. */
+  adapters: readonly { name: 'faceChecker' | 'imageProcessor'; purpose: string }[];
+  /**
+   * A reason the stage needs no call for this unit (e.g. a caption a person wrote): the stage is recorded done with
+   * nothing paid. Asked only while the stage has not been sent.
+   */
+  skip?(context: StageContext, unit: PlannedUnit): Promise<string | undefined>;
+  /** Stores the finished job's output and returns what later stages read; the default marks and stores an image. */
+  store?(context: StageContext, unit: PlannedUnit, result: ProviderJobResult): Promise<Uint8Array>;
   /** The provider that runs it (its name goes in the journal and ledger); a missing one is a `ValidationError`. */
   provider(settings: StudioSettings): { provider: string; priceNote?: string | undefined };
   /** Sends the paid request. Given no abort signal: once sent it may be charged, so it runs to its answer. */

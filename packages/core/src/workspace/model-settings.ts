@@ -35,6 +35,39 @@ export interface ModelThresholds {
    * @default 1
    */
   minTargetFaces: number;
+  /**
+   * Lowest training score (0-1, from the studio's `ImageScorer`) an enhanced result needs to go into a dataset (the
+   * brief's "CLIP beauty score > 0.6"). Configs written before this setting existed get the default when read.
+   * @default 0.6
+   */
+  minTrainingScore: number;
+}
+
+/** How a model's training captions are written (see `@model-studio/captioning`). */
+export interface ModelCaptionSettings {
+  /**
+   * Natural language (FLUX, T5 encoder, up to 512 tokens) or short comma-separated tags (SD1.5/SDXL, CLIP, 75 tokens).
+   * @default 'tags'
+   */
+  style: 'natural' | 'tags';
+  /** Template with `{trigger}`, `{class}`, `{description}`, `{rating}`, `{shot}`; the captioner's default when absent. */
+  template?: string | undefined;
+  /** Text put before every caption. */
+  prefix?: string | undefined;
+  /** Text put after every caption. */
+  suffix?: string | undefined;
+  /** Instruction sent to a VLM captioner; the captioner's default when absent. */
+  prompt?: string | undefined;
+  /**
+   * Whether `run` captions each enhanced result as its last stage (`studio.caption` captions on demand either way).
+   * @default false
+   */
+  inRun: boolean;
+  /**
+   * What a paid captioner's tokens cost, per million, for the ledger (the reservation before each call is the
+   * `caption` price of the price table). Without it, a paid call is recorded at its reservation.
+   */
+  tokenPrices?: { input: number; output: number; unit: string } | undefined;
 }
 
 /** A price in a unit of account. */
@@ -89,6 +122,8 @@ export interface ModelSettings {
    * @default 4
    */
   concurrency: number;
+  /** How training captions are written. Configs written before this setting existed get the defaults when read. */
+  captions: ModelCaptionSettings;
   /** Spending limit for runs. No limit when absent. */
   budget?: ModelBudget;
   /**
@@ -108,6 +143,7 @@ export interface ModelSettingsInput {
   thresholds?: Partial<ModelThresholds>;
   prices?: Partial<Record<string, Partial<ModelPrice>>>;
   concurrency?: number;
+  captions?: Partial<ModelCaptionSettings>;
   /** `null` removes the budget. */
   budget?: (Omit<ModelBudget, 'unit'> & { unit?: string }) | null;
   /** Replaces the provider options as a whole; `null` removes them. */
@@ -129,12 +165,14 @@ export const defaultModelSettings: Readonly<Omit<ModelSettings, 'triggerWord'>> 
     minShortSide: 800,
     identityThreshold: 0.61,
     minTargetFaces: 1,
+    minTrainingScore: 0.6,
   }),
   prices: Object.freeze({
     swap: Object.freeze({ units: 10, unit: 'credits' }),
     enhance: Object.freeze({ units: 2, unit: 'credits' }),
   }),
   concurrency: 4,
+  captions: Object.freeze({ style: 'tags', inRun: false }),
 });
 
 const word = z
@@ -158,9 +196,24 @@ export const modelSettingsSchema = z.object({
     minShortSide: z.number().int().min(1),
     identityThreshold: z.number().min(0).max(1),
     minTargetFaces: z.number().int().min(1),
+    minTrainingScore: z.number().min(0).max(1).default(0.6),
   }),
   prices: z.object({ swap: priceSchema, enhance: priceSchema }).catchall(priceSchema),
   concurrency: z.number().int().min(1).max(64),
+  // Added after version 1 shipped, like maxPixels: additive with defaults, so no version bump is needed.
+  captions: z
+    .object({
+      style: z.enum(['natural', 'tags']),
+      template: z.string().max(500).optional(),
+      prefix: z.string().max(200).optional(),
+      suffix: z.string().max(200).optional(),
+      prompt: z.string().max(2000).optional(),
+      inRun: z.boolean(),
+      tokenPrices: z
+        .object({ input: z.number().finite().min(0), output: z.number().finite().min(0), unit: z.string().min(1) })
+        .optional(),
+    })
+    .default({ style: 'tags', inRun: false }),
   budget: z.object({ limit: z.number().finite().positive(), unit: z.string().trim().min(1).max(32) }).optional(),
   providerOptions: z
     .record(z.string(), z.record(z.string(), z.unknown()))
@@ -200,6 +253,7 @@ export function mergeModelSettings(base: ModelSettings, input: ModelSettingsInpu
     thresholds: { ...base.thresholds, ...definedOnly(input.thresholds ?? {}) },
     prices: prices as ModelPriceTable,
     concurrency: input.concurrency ?? base.concurrency,
+    captions: { ...(base.captions ?? { style: 'tags', inRun: false }), ...definedOnly(input.captions ?? {}) },
   };
   const budget = input.budget === undefined ? base.budget : input.budget;
   if (budget) merged.budget = { unit: 'credits', ...definedOnly(budget) } as ModelBudget;

@@ -1,3 +1,4 @@
+import { contextOfPlan } from '../plan-stages.js';
 import { priceNoteOf } from '../price-note.js';
 import { stageIdOf } from '../run-unit.js';
 import type { StudioContext } from '../studio-context.js';
@@ -7,8 +8,9 @@ import type { CostEstimate, Plan } from '../studio-types.js';
  * `studio.estimate`: paid calls per operation and in total, from the model's price table. Stages already done are not
  * counted; a unit with every stage done counts as `alreadyDone`. Read-only: the journal is read without a lock.
  */
-export async function estimatePlan(context: StudioContext, plan: Plan): Promise<CostEstimate> {
-  const config = await context.workspace.getModel(plan.model);
+export async function estimatePlan(studio: StudioContext, plan: Plan): Promise<CostEstimate> {
+  const config = await studio.workspace.getModel(plan.model);
+  const context = contextOfPlan(studio, plan, config);
   const journal = await context.records.journal(plan.model);
   const perOp: CostEstimate['perOp'] = {};
   const total: Record<string, number> = {};
@@ -20,7 +22,7 @@ export async function estimatePlan(context: StudioContext, plan: Plan): Promise<
       continue;
     }
     for (const stage of pending) {
-      const price = stage.price(config);
+      const price = stage.price(config, context.settings);
       const entry = perOp[stage.op] ?? { count: 0, amount: 0, unit: price.unit };
       perOp[stage.op] = entry;
       entry.count += 1;

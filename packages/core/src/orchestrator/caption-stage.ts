@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import type { CaptionResult, CaptionSubject, ImageFacts } from '../interfaces/captioner.js';
+import type { ImageScore } from '../interfaces/image-scorer.js';
+import type { ProviderJobResult } from '../interfaces/provider-job.js';
+import { formatResultName, parseStageId, storageKeys } from '../naming/index.js';
+import type { ModelConfig, ModelPrice } from '../workspace/index.js';
+import { imageFactsOf } from './image-facts.js';
+import { readAll } from './read-all.js';
+import { requireAdapter } from './require-adapter.js';
+import type { PaidStage, StageContext } from './stage.js';
+import type { PlannedUnit, StudioSettings } from './studio-types.js';
+
+/**
+ * The reservation of one paid caption when the price table has no `caption` entry: a VLM call on Hugging Face
+ * Inference costs a fraction of a cent (an estimate; set `prices.caption` and `captions.tokenPrices` from your bill).
+ */
+export const defaultCaptionPrice: ModelPrice = Object.freeze({ units: 0.002, unit: 'usd' });
+
+/** What a caption call answered, kept until the stage stores it (lost with the process: then re-read from storage). */
+interface Answer {
+  result: CaptionResult;
+  score?: ImageScore | undefined;
+}
+const answers = new Map<string, Answer>();
+
+/**
+ * The training caption of an enhanced result (`<result>.txt` beside it), written by the studio's captioner from the
+ * image, the facts the pipeline knows (size, faces, exposure, rating) and the model's caption settings; recorded in
+ * the caption manifest, with the image's training score when the studio has a scorer. A caption call answers at once,
+ * so its text is stored before its id is journaled: after a crash, a call journaled as sent is read back, never paid
+ * again. Consent: captions prepare training data, so the stage needs `train`.
+ */
+export const captionStage: PaidStage = {
+  name: 'caption',
+  result: 'caption',
+  op: 'caption',
+  use: 'train',
+  needs: ['enhanced'],
+  reads: [],
+  gates: [],
+  adapters: [],
+  outputKey: (unit) => storageKeys.caption(unit),
+  price: (config, settings) => captionPrice(config, settings),
+  provider: (settings) => requireAdapter(settings, 'captioner', 'caption results'),
+  async skip(context, unit) {
+    const entry = context.captions?.get(formatResultName({ ...unit, stage: 'enhanced' }));
+    if (!entry) return undefined;
+    return `already captioned (${entry.state}, by ${entry.source.kind}): kept as it is`;
+  },
+  async submit(context, unit, work) {
+    const captioner = requireAdapter(context.settings, 'captioner', 'caption results');
+    const image = await work.output('enhanced');
+    const facts = await imageFactsOf(context, image, unit.rating);
+    const { prompt } = context.config.settings.captions;
+    const result = await captioner.caption({
+      image,
+      contentType: 'image/jpeg',
+      facts,
+      subject: captionSubject(context.config),
+      ...(prompt && { prompt }),
+    });
+    const score = await scoreOf(context, image, facts);
+    // Stored before the job id is journaled: a resume after a crash reads it back instead of paying again.
+    await context.storage.put(storageKeys.caption(unit), new TextEncoder().encode(result.text), {
+      contentType: 'text/plain; charset=utf-8',
+    });
+    const id = `caption:${randomUUID()}:${unit.id}`;
+    answers.set(id, { result, score });
+    return { id, provider: captioner.provider, operation: 'caption' };
+  },
+  async wait(context, job): Promise<ProviderJobResult> {
+    const answer = answers.get(job.id);
+    answers.delete(job.id);
+    const key = captionKeyOfJob(job.id);
+    const bytes = answer
+      ? new TextEncoder().encode(answer.result.text)
+      : await readAll(await context.storage.get(key, { signal: context.signal }));
+    const price = captionPrice(context.config, context.settings);
+    const units = answer ? chargeOf(context.config, price, answer.result) : price.units;
+    if (answer) reattachedScores.set(job.id, answer);
+    return { job, bytes, contentType: 'text/plain', units, unit: price.unit };
+  },
+  async store(context, unit, result) {
+    const records = context.captions;
+    const name = formatResultName({ ...unit, stage: 'enhanced' });
+    const answer = reattachedScores.get(result.job.id);
+    reattachedScores.delete(result.job.id);
+    if (!records || !context.captionOperation) return result.bytes;
+    const text = new TextDecoder().decode(result.bytes);
+    const model = answer?.result.model;
+    await records.write(
+      {
+        name,
+        imageKey: unit.enhancedKey,
+        captionKey: storageKeys.caption(unit),
+        rating: unit.rating,
+        text,
+        source: { kind: 'captioner', provider: result.job.provider, ...(model && { model }) },
+        state: 'generated',
+      },
+      context.captionOperation,
+    );
+    const score =
+      answer?.score ??
+      (context.settings.imageScorer?.paid === false
+        ? await scoreOf(context, unit.enhancedKey, await imageFactsFromStorage(context, unit))
+        : undefined);
+    if (score) await records.setScore(name, { value: score.score, metric: score.metric });
+    return result.bytes;
+  },
+};
+
+const reattachedScores = new Map<string, Answer>();
+
+/** The model's caption subject: trigger word, class word, template and style from its config. */
+export function captionSubject(config: ModelConfig): CaptionSubject {
+  const { triggerWord, classWord, captions } = config.settings;
+  return {
+    trigger: triggerWord,
+    classWord,
+    style: captions.style,
+    ...(captions.template && { template: captions.template }),
+    ...(captions.prefix && { prefix: captions.prefix }),
+    ...(captions.suffix && { suffix: captions.suffix }),
+  };
+}
+
+/** The reservation of one caption: zero for a free captioner, else the price table's `caption` entry. */
+function captionPrice(config: ModelConfig, settings: StudioSettings): ModelPrice {
+  const price = config.settings.prices.caption ?? defaultCaptionPrice;
+  return settings.captioner?.paid === false ? { units: 0, unit: price.unit } : price;
+}
+
+/** What a paid caption cost: its tokens at the model's token prices, else its reservation. */
+function chargeOf(config: ModelConfig, price: ModelPrice, result: CaptionResult): number {
+  const tokens = config.settings.captions.tokenPrices;
+  const usage = result.usage;
+  if (price.units === 0) return 0;
+  if (!tokens || tokens.unit !== price.unit || !usage) return price.units;
+  const amount = ((usage.inputTokens ?? 0) * tokens.input + (usage.outputTokens ?? 0) * tokens.output) / 1_000_000;
+  return Math.round(amount * 1e6) / 1e6;
+}
+
+async function scoreOf(
+  context: StageContext,
+  image: Uint8Array | string,
+  facts: ImageFacts,
+): Promise<ImageScore | undefined> {
+  const scorer = context.settings.imageScorer;
+  if (!scorer) return undefined;
+  const bytes =
+    typeof image === 'string' ? await readAll(await context.storage.get(image, { signal: context.signal })) : image;
+  return scorer.score({ image: bytes, contentType: 'image/jpeg', facts }, { signal: context.signal });
+}
+
+async function imageFactsFromStorage(context: StageContext, unit: PlannedUnit): Promise<ImageFacts> {
+  const image = await readAll(await context.storage.get(unit.enhancedKey, { signal: context.signal }));
+  return imageFactsOf(context, image, unit.rating);
+}
+
+/** The caption key of a caption job id (`caption:<uuid>:<unit id>`). */
+function captionKeyOfJob(jobId: string): string {
+  const unitId = jobId.split(':').slice(2).join(':');
+  const parts = parseStageId(`${unitId}:caption`);
+  if (!parts) throw new Error(`Not a caption job id: ${jobId}`);
+  return storageKeys.caption(parts);
+}
