@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+export * from './captions/index.js';
 export * from './consent/index.js';
 export * from './errors/index.js';
 export * from './interfaces/index.js';

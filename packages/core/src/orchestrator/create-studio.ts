@@ -3,6 +3,7 @@ import { phaseOneStages } from './phase-one-stages.js';
 import { RecordStore } from './record-store.js';
 import type { StudioContext } from './studio-context.js';
 import type { Studio, StudioSettings } from './studio-types.js';
+import { captionResults, editCaptions, listCaptions } from './verbs/caption-results.js';
 import { estimatePlan } from './verbs/estimate-plan.js';
 import { importSources, importTargets } from './verbs/import-photos.js';
 import { importPrototype } from './verbs/import-prototype.js';
@@ -55,6 +56,9 @@ export function createStudio(settings: StudioSettings): Studio {
     attachJob: (model, stageId, jobId) => attachJob(context, model, stageId, jobId),
     settleUncertain: (model, stageId, settlement) => settleUncertain(context, model, stageId, settlement),
     revokeConsent: (model, options) => revokeModelConsent(context, model, options),
+    caption: (model, options) => captionResults(context, model, options),
+    captions: (model) => listCaptions(context, model),
+    editCaptions: (model, edit) => editCaptions(context, model, edit),
     importPrototype: (files, options) => importPrototype(context, files, options),
     share: (model, options) => shareResults(context, model, options),
     async close() {

@@ -1,4 +1,6 @@
+export { captionSubject, defaultCaptionPrice } from './caption-stage.js';
 export { createStudio } from './create-studio.js';
+export { allStages, type PlanStageName } from './plan-stages.js';
 export { defaultPriceNote } from './price-note.js';
 export type { GateVerdict, PaidStage, StageContext, StageGate, StagePhoto, UnitWork } from './stage.js';
 export type {
@@ -30,4 +32,5 @@ export type {
   TargetProvenance,
   UnitFailure,
 } from './studio-types.js';
+export type { CaptionOptions } from './verbs/caption-results.js';
 export { DEFAULT_SHARE_EXPIRES_IN } from './verbs/share-results.js';

@@ -30,6 +30,11 @@ export interface Plan {
   model: string;
   ratings: string[];
   units: PlannedUnit[];
+  /**
+   * The stages its units pass through (`swap`, `enhance`, `caption`), in pipeline order. @default swap and enhance,
+   * then caption when the model's `captions.inRun` is set
+   */
+  stages?: ('swap' | 'enhance' | 'caption')[];
 }
 
 /** Options for {@link Studio.plan}. */
@@ -412,6 +417,23 @@ export interface Studio {
   settleUncertain(model: string, stageId: string, settlement: { charged: boolean; note?: string }): Promise<void>;
   /** Stops any run of the model, records the revocation and optionally deletes the model's data everywhere. */
   revokeConsent(model: string, options: import('../workspace/index.js').RevokeConsentOptions): Promise<void>;
+  /**
+   * Writes a training caption (`<result>.txt` beside it, recorded in the caption manifest) for every enhanced result
+   * that has none, with the studio's `captioner`; journaled and resumable like `run` (a paid caption is never paid
+   * twice after a crash), cost in the ledger, budget stops, events. Captions a person wrote are never rewritten.
+   * Needs a consent record that allows `train` for each rating.
+   */
+  caption(model: string, options?: import('./verbs/caption-results.js').CaptionOptions): Promise<RunSummary>;
+  /** The model's captions as stored now: text, source, review state, earlier versions and training score. */
+  captions(model: string): Promise<import('../captions/index.js').CaptionEntry[]>;
+  /**
+   * Runs `edit` with the model's caption writer under its run lock (one process at a time changes captions); every
+   * change is stored when it returns. The review operations of `@model-studio/captioning` are built on it.
+   */
+  editCaptions<T>(
+    model: string,
+    edit: (records: import('../captions/index.js').CaptionRecords) => Promise<T>,
+  ): Promise<T>;
   /**
    * Imports models made by the Python prototype (its `models/` folder, one model's folder, or its S3 bucket through a
    * storage): sources, targets (deduplicated), results and captions renamed by the naming rules, and each completed

@@ -5,6 +5,7 @@ import { StorageError, ValidationError } from '../../errors/index.js';
 import { currentConfigReader } from '../current-config.js';
 import { mirrorResults } from '../mirror-results.js';
 import { missingInputsOf } from '../missing-inputs.js';
+import { contextOfPlan } from '../plan-stages.js';
 import { requireAdapter } from '../require-adapter.js';
 import { applyBudget, unitsWithinBudget } from '../run-budget.js';
 import { moneySpent, runMoney } from '../run-money.js';
@@ -52,14 +53,16 @@ export async function runPlan(context: StudioContext, plan: Plan, options: RunOp
   }
 }
 
-async function executePlan(context: StudioContext, plan: Plan, options: RunOptions, stops: RunStops) {
+async function executePlan(studio: StudioContext, plan: Plan, options: RunOptions, stops: RunStops) {
   const started = Date.now();
-  const { settings } = context;
+  const { settings } = studio;
+  const config = await studio.workspace.getModel(plan.model);
+  const context = contextOfPlan(studio, plan, config);
   // Every adapter a run uses, before anything is journaled.
-  for (const stage of context.stages) stage.provider(settings);
-  requireAdapter(settings, 'faceChecker', 'run a plan (targets are checked and swaps verified)');
-  requireAdapter(settings, 'imageProcessor', 'run a plan (results are marked as AI-generated)');
-  const config = await context.workspace.getModel(plan.model);
+  for (const stage of context.stages) {
+    stage.provider(settings);
+    for (const adapter of stage.adapters) requireAdapter(settings, adapter.name, adapter.purpose);
+  }
   const recorder = await context.records.recorder(plan.model);
   const budget = options.budget ?? settings.budget;
   applyBudget(recorder, config, budget);
@@ -88,8 +91,14 @@ async function executePlan(context: StudioContext, plan: Plan, options: RunOptio
   // A unit whose source or target was deleted after it was planned fails on its own; the others run.
   const missing = await missingInputsOf(pending, context.stages, { storage: context.storage, recorder, signal });
   const embeddings = sourceEmbeddings({ settings, storage: context.storage, model: plan.model, signal });
-  // Every source's identity embedding before anything is paid: a source with no face stops the run here.
-  await embeddings.prepare(pending.filter((unit) => !missing.has(unit.id)).map((unit) => unit.source));
+  // Every source's identity embedding before anything is paid: a source with no face stops the run here. Only the
+  // stages that read the source (the swap, and the enhance whose gate verifies the swap against it) need them.
+  if (context.stages.some((stage) => stage.reads.includes('source'))) {
+    await embeddings.prepare(pending.filter((unit) => !missing.has(unit.id)).map((unit) => unit.source));
+  }
+  const captions = context.stages.some((stage) => stage.result === 'caption')
+    ? await context.records.captions(plan.model)
+    : undefined;
   const unitContext: UnitContext = {
     settings,
     storage: context.storage,
@@ -101,6 +110,8 @@ async function executePlan(context: StudioContext, plan: Plan, options: RunOptio
     emit,
     stages: context.stages,
     sourceEmbedding: embeddings.get,
+    captions,
+    captionOperation: captions?.begin('generate', `captions by ${settings.captioner?.provider ?? 'a captioner'}`),
     // Re-read before every paid call, so a revocation from any process stops the run.
     currentConfig: currentConfigReader(context.workspace, plan.model),
     recovery: {
@@ -115,10 +126,10 @@ async function executePlan(context: StudioContext, plan: Plan, options: RunOptio
   summary.copyFailures.sort((a, b) => byText(a.key, b.key) || byText(a.store, b.store));
   summary.outcome = outcomeOfRun(summary, stops, options);
   summary.outputs.sort();
-  summary.money = runMoney(before, { recorder, stages: context.stages, config, units: plan.units });
+  summary.money = runMoney(before, { recorder, stages: context.stages, config, settings, units: plan.units });
   summary.spent = moneySpent(summary.money);
   // Deferred journal and ledger records are on disk before the run reports its end.
-  await recorder.flush();
+  await Promise.all([recorder.flush(), captions?.flush()]);
   summary.durationMs = Date.now() - started;
   emit({ type: 'run-end', summary });
   if (summary.outcome === 'failed') throw stops.reason;
