@@ -214,3 +214,12 @@ function withRepeats(base: PreflightInput, repeats: number): Record<string, unkn
     backend.dataset_type === 'text_embeds' ? backend : { ...backend, repeats },
   );
 }
+
+describe('GPU choice without a gpuId', () => {
+  it('reports the RAM problem of the cheapest GPU with enough VRAM when none fits fully', async () => {
+    const lowRam: GpuOffer[] = [{ id: 'RTX 4090 (32 GB RAM)', memoryInGb: 24, ramInGb: 32, pricePerHourUsd: 0.69 }];
+    const report = await runPreflight(input('flux', { gpu: { catalog: lowRam } }));
+    expect(checksOf(report)).toEqual(['gpu-ram']);
+    expect(report.estimates.gpuId).toBe('RTX 4090 (32 GB RAM)');
+  });
+});

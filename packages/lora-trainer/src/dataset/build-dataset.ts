@@ -109,19 +109,24 @@ async function writeImage(
   const captionBytes = new TextEncoder().encode(`${caption}\n`);
   const txt = captionFileName(candidate.name);
   const { storage, prefix, call } = writer;
+  const text = { ...call, contentType: 'text/plain' };
+  const writes: Array<Promise<unknown>> = [];
   if (writer.layouts.includes('simpletuner')) {
-    await storage.put(`${prefix}simpletuner/images/${candidate.name}`, bytes, call);
-    await storage.put(`${prefix}simpletuner/images/${txt}`, captionBytes, { ...call, contentType: 'text/plain' });
+    writes.push(storage.put(`${prefix}simpletuner/images/${candidate.name}`, bytes, call));
+    writes.push(storage.put(`${prefix}simpletuner/images/${txt}`, captionBytes, text));
   }
   if (writer.layouts.includes('kohya')) {
-    await storage.put(`${prefix}kohya/${writer.kohyaFolder}/${candidate.name}`, bytes, call);
-    await storage.put(`${prefix}kohya/${writer.kohyaFolder}/${txt}`, captionBytes, {
-      ...call,
-      contentType: 'text/plain',
-    });
+    writes.push(storage.put(`${prefix}kohya/${writer.kohyaFolder}/${candidate.name}`, bytes, call));
+    writes.push(storage.put(`${prefix}kohya/${writer.kohyaFolder}/${txt}`, captionBytes, text));
   }
-  await writer.archive?.add(`simpletuner/images/${candidate.name}`, bytes);
-  await writer.archive?.add(`simpletuner/images/${txt}`, captionBytes);
+  // The layouts' files are written side by side while the archive takes the same bytes (one image in memory at a time).
+  const archived = (async () => {
+    await writer.archive?.add(`simpletuner/images/${candidate.name}`, bytes);
+    await writer.archive?.add(`simpletuner/images/${txt}`, captionBytes);
+  })();
+  const settled = await Promise.allSettled([...writes, archived]);
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
   return {
     file: candidate.name,
     sourceKey: candidate.key,

@@ -34,9 +34,10 @@ export function checkGpu(
   gpuId: string | undefined,
 ): { findings: PreflightFinding[]; need: GpuRequirements; chosen: GpuOffer | undefined } {
   const need = gpuRequirements(family, config.base_model_precision, config.train_batch_size);
-  const fits = (gpu: GpuOffer) =>
-    gpu.memoryInGb >= need.vramGb && (gpu.ramInGb === undefined || gpu.ramInGb >= need.ramGb);
-  const chosen = gpuId ? catalog.find((gpu) => gpu.id === gpuId) : [...catalog].filter(fits).sort(byPrice)[0];
+  const enoughVram = [...catalog].filter((gpu) => gpu.memoryInGb >= need.vramGb).sort(byPrice);
+  const enoughRam = (gpu: GpuOffer) => gpu.ramInGb === undefined || gpu.ramInGb >= need.ramGb;
+  // Without a choice: the cheapest that fits, else the cheapest with enough VRAM (its RAM finding says what is wrong).
+  const chosen = gpuId ? catalog.find((gpu) => gpu.id === gpuId) : (enoughVram.find(enoughRam) ?? enoughVram[0]);
   const findings: PreflightFinding[] = [];
   const what = `${family} with base_model_precision "${config.base_model_precision}"`;
   if (!chosen) {
