@@ -36,7 +36,7 @@ export interface RunpodTrainerSettings extends RunpodClientSettings {
   provisioningTimeoutSeconds?: number;
   /**
    * After the pod reported success, how long it may take to delete itself before the runner terminates it.
-   * @default 60
+   * @default 10
    */
   selfStopGraceSeconds?: number;
   /**

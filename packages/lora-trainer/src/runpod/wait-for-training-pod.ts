@@ -110,7 +110,7 @@ export async function waitForTrainingPod(
   options: TrainingWaitOptions = {},
 ): Promise<TrainingProgress> {
   const { signal, onEvent } = options;
-  const grace = trainer.settings.selfStopGraceSeconds ?? 60;
+  const grace = trainer.settings.selfStopGraceSeconds ?? 10;
   let podGone = false;
   let completedAt: number | undefined;
   let lastPoll: { at: number; usd: number } | undefined;

@@ -151,6 +151,7 @@ export class SandboxPod {
     this.#child?.kill('SIGKILL');
     this.status = 'TERMINATED';
     this.terminatedAt = this.#host.now();
+    this.trainingEndedAt ??= this.terminatedAt;
     this.log('system', `[sandbox] pod terminated by ${by}`);
     return true;
   }
