@@ -44,3 +44,4 @@ export {
 export { type MockProviderOptions, mockPriceNote } from './mock-provider-options.js';
 export * from './provider-contract-tests.js';
 export * from './storage-contract-tests.js';
+export * from './trainer-contract-tests.js';
