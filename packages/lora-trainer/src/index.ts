@@ -1,11 +1,11 @@
 /** Dataset builders, SimpleTuner config and trainer adapters (RunPod, local). */
 export const packageName = '@model-studio/lora-trainer';
-export * from './model-family.js';
-export * from './safetensors/index.js';
-export * from './simpletuner/index.js';
 export * from './dataset/index.js';
 export * from './hub/index.js';
+export * from './local/index.js';
+export * from './model-family.js';
 export * from './preflight/index.js';
 export * from './runpod/index.js';
-export * from './local/index.js';
+export * from './safetensors/index.js';
+export * from './simpletuner/index.js';
 export * from './versions/index.js';
