@@ -112,6 +112,23 @@ describe(`packed packages installed outside the repository (Node ${process.versi
     expect(result.isError).toBe(true);
   });
 
+  it("gives the AWS SDK's Node.js warning exactly where the README's Node.js support says (Node 20 only)", async () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    expect(readme).toMatch(/On Node 20 the AWS SDK prints a `NodeVersionSupportWarning`/);
+    const script = `
+      const { S3Storage } = await import('@model-studio/storage-s3');
+      const credentials = { accessKeyId: 'example', secretAccessKey: 'example' };
+      new S3Storage({ bucket: 'example', region: 'eu-west-2', credentials });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    `;
+    const env = { ...process.env };
+    delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+    const { stderr } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: app.dir, env });
+    const major = Number(process.versions.node.split('.')[0]);
+    if (major < 22) expect(stderr).toContain('NodeVersionSupportWarning');
+    else expect(stderr).not.toContain('NodeVersionSupportWarning');
+  });
+
   it("type-checks the root README's first-taste example against the installed types (strict TypeScript)", async () => {
     await writeFile(join(app.dir, 'first-taste.ts'), readmeFirstTaste());
     const tsconfig = {
