@@ -46,6 +46,8 @@ const undoable = new Set<CaptionOperation['kind']>(['set', 'prefix', 'suffix', '
  */
 export class CaptionRecords {
   private writing: Promise<void> = Promise.resolve();
+  /** Operations begun but not written to yet: an operation enters the manifest with its first change. */
+  private readonly begun = new Map<string, CaptionOperation>();
   private dirty = false;
 
   private constructor(
@@ -80,8 +82,7 @@ export class CaptionRecords {
   /** Starts an operation; changes made under its id can be undone together. */
   begin(kind: CaptionOperation['kind'], description: string): string {
     const id = `${kind}-${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
-    this.manifest.operations.push({ id, kind, at: new Date().toISOString(), description, names: [] });
-    this.dirty = true;
+    this.begun.set(id, { id, kind, at: new Date().toISOString(), description, names: [] });
     return id;
   }
 
@@ -163,6 +164,12 @@ export class CaptionRecords {
   }
 
   private operation(id: string): CaptionOperation {
+    const begun = this.begun.get(id);
+    if (begun) {
+      this.begun.delete(id);
+      this.manifest.operations.push(begun);
+      return begun;
+    }
     const operation = this.manifest.operations.find((candidate) => candidate.id === id);
     if (!operation) throw new ValidationError(`Unknown caption operation "${id}".`, { field: 'op', value: id });
     return operation;
