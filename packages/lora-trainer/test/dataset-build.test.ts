@@ -7,7 +7,15 @@ import { LocalStorage, ValidationError } from '@model-studio/core';
 import { parse as parseToml } from 'smol-toml';
 import { extract } from 'tar-stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildDataset, type DatasetCandidate, selectDatasetImages } from '../src/index.js';
+import {
+  buildDataset,
+  buildSimpleTunerConfig,
+  type DatasetCandidate,
+  datasetArchiveKey,
+  preflightImagesFromManifest,
+  runPreflight,
+  selectDatasetImages,
+} from '../src/index.js';
 import { candidate } from './fixtures/dataset-candidates.js';
 
 let root: string;
@@ -220,5 +228,28 @@ describe('buildDataset', () => {
     await expect(attempt).rejects.toThrow(/stopped by the user/);
     expect(await storage.head('models/andie/datasets/v5/manifest.json')).toBeUndefined();
     expect(await storage.head('models/andie/datasets/v5/dataset.tar')).toBeUndefined();
+  });
+
+  it('feeds the pre-flight: manifest sizes and captions, the stored multidatabackend.json', async () => {
+    const result = await buildDataset({
+      storage,
+      model: 'andie',
+      version: 'v6',
+      candidates: [candidate(1), candidate(2, { width: 1536, height: 1024 })],
+      family: 'sdxl',
+      trigger: 'andie',
+      classWord: 'woman',
+      repeats: 1,
+    });
+    expect(result.manifest.archive.key).toBe(datasetArchiveKey('andie', 'v6'));
+    const images = preflightImagesFromManifest(result.manifest);
+    expect(images[1]).toMatchObject({ width: 1536, height: 1024, caption: 'a photo of andie woman, pose 2' });
+    const backends = JSON.parse(
+      await readFile(join(root, 'models/andie/datasets/v6/simpletuner/multidatabackend.json'), 'utf8'),
+    );
+    const config = buildSimpleTunerConfig({ family: 'sdxl', trigger: 'andie', overrides: { train_batch_size: 2 } });
+    const report = await runPreflight({ family: 'sdxl', config, backends, images, hub: false });
+    // two images in two aspect buckets, one pass each (kohya repeats 1): no bucket fills a batch of 2
+    expect(report.findings.filter((f) => f.severity === 'error').map((f) => f.check)).toEqual(['buckets']);
   });
 });

@@ -135,6 +135,8 @@ async function writeImage(
     caption,
     captionState: candidate.caption?.state ?? 'generated',
     score: candidate.score ?? 0,
+    width: candidate.width,
+    height: candidate.height,
     reason: decision.detail,
   };
 }

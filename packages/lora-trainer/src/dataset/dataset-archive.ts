@@ -1,9 +1,14 @@
 import { createHash } from 'node:crypto';
-import { type CallOptions, type Storage, StorageError } from '@model-studio/core';
+import { type CallOptions, type Storage, StorageError, storageKeys } from '@model-studio/core';
 import { pack as tarPack } from 'tar-stream';
 
 /** The archive's file name inside `datasets/<version>/`. */
 export const datasetArchiveName = 'dataset.tar';
+
+/** Storage key of a dataset version's archive: `models/<model>/datasets/<version>/dataset.tar`. */
+export function datasetArchiveKey(model: string, version: string): string {
+  return storageKeys.dataset(model, version, datasetArchiveName);
+}
 
 /** What {@link DatasetArchiveWriter.finish} reports. */
 export interface DatasetArchiveInfo {

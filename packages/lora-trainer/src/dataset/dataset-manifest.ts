@@ -15,6 +15,9 @@ export interface DatasetManifestFile {
   caption: string;
   captionState: DatasetCaptionState;
   score: number;
+  /** Pixel size, when the candidate gave it (the pre-flight's bucket check uses it). */
+  width?: number | undefined;
+  height?: number | undefined;
   /** Why it was selected, in words. */
   reason: string;
 }

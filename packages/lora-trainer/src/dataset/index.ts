@@ -9,6 +9,7 @@ export { captionFileName, captionLine } from './caption-line.js';
 export {
   type DatasetArchiveInfo,
   type DatasetArchiveWriter,
+  datasetArchiveKey,
   datasetArchiveName,
   openDatasetArchive,
 } from './dataset-archive.js';
