@@ -22,6 +22,15 @@ total_started=$SECONDS
 step "build (Node $(node -v))" pnpm exec turbo run build --output-logs=errors-only
 
 majors="$(node -p 'require("./scripts/node-versions/versions.json").nodes.map((n) => n.major).join(" ")')"
+# Fetch the binaries side by side (the network is the slow part); the loop below then finds them installed.
+started=$SECONDS
+pids=()
+for major in $majors; do
+  bash scripts/node-versions/install-node.sh "$major" >/dev/null &
+  pids+=("$!")
+done
+for pid in "${pids[@]}"; do wait "$pid" || { echo "::: FAILED: fetching the Node binaries" >&2; exit 1; }; done
+echo "::: ok: Node $majors binaries from the npm registry ($((SECONDS - started)) s)"
 for major in $majors; do
   bin="$(bash scripts/node-versions/install-node.sh "$major")"
   demo_workspace="$(mktemp -d)"
