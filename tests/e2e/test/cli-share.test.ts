@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { S3Storage } from '@model-studio/storage-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, cliBin, ensureCliBuilt, parseJson, runCli } from './helpers/cli-process.js';
+import { keys, type PtySession, startPty } from './helpers/cli-pty.js';
 import { repoRoot } from './helpers/repo.js';
 
 const run = promisify(execFile);
@@ -77,7 +78,10 @@ describe('studio share', () => {
     expect(demo.code, demo.stderr + demo.stdout).toBe(0);
   }, 240_000);
 
+  let pty: PtySession | undefined;
+
   afterAll(async () => {
+    pty?.kill();
     const env = server?.env;
     if (env) {
       const storage = new S3Storage({
@@ -220,4 +224,33 @@ describe('studio share', () => {
     expect(stderr).toMatch(/Stopped serving/);
     await expect(fetch(url)).rejects.toThrow();
   });
+  it('the menu offers share links after a run, and prints them when asked', async () => {
+    const env = { ...s3Env };
+    delete env.CI;
+    pty = startPty([process.execPath, cliBin, '--sandbox'], { cwd: dir, env });
+    const { waitFor, write } = pty;
+    await waitFor('What would you like to do?');
+    write(keys.down + keys.enter);
+    await waitFor('Which model?');
+    write(keys.enter);
+    await waitFor('Add source photos?');
+    write('n');
+    await waitFor('Consent on record: Demo subject');
+    await waitFor('Which ratings to process?');
+    write(keys.enter);
+    await waitFor('Target photos for sfw');
+    write(keys.enter);
+    await waitFor('Continue? [Y/n]');
+    write('y');
+    await waitFor('units verified');
+    await waitFor('Create share links to the enhanced results (valid 7 days)?');
+    write('y');
+    await waitFor('Share links, valid until');
+    const shown = await waitFor('What would you like to do?');
+    expect(shown).toContain('demo-s1-t001-sfw-enhanced.jpg');
+    expect(shown).toContain(`${server.env.S3_ENDPOINT}/${server.env.S3_BUCKET}/${server.env.S3_PREFIX}/models/demo/`);
+    write(keys.down + keys.down + keys.down + keys.enter);
+    await waitFor('Goodbye');
+    expect(await pty.exited).toBe(0);
+  }, 120_000);
 });
