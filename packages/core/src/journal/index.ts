@@ -23,6 +23,8 @@ export {
 } from './journal-state.js';
 export { type AppendOptions, type CorruptLine, deferredWriteMs, type TailRepair } from './json-lines-file.js';
 export {
+  autoCompactMinLines,
+  autoCompactRatio,
   type InFlightOp,
   type JournalOptions,
   openJournal,

@@ -67,15 +67,20 @@ export type MutableUnitState = Mutable<Omit<UnitState, 'ops'>> & { ops: Record<s
  */
 export function applyJournalEvent(units: Map<string, MutableUnitState>, event: JournalEvent): void {
   if (event.type === 'snapshot') {
+    // Lean snapshots (see ProgressJournal.compact) leave out an op's name and times equal to the line's `at`.
     const state = event.state;
+    const updatedAt = state.updatedAt ?? event.at;
     const ops: Record<string, MutableOpState> = {};
-    for (const name in state.ops) ops[name] = { ...state.ops[name]! };
+    for (const name in state.ops) {
+      const op = state.ops[name]!;
+      ops[name] = { ...op, op: name, updatedAt: op.updatedAt ?? updatedAt };
+    }
     units.set(event.unitId, {
       unitId: event.unitId,
       status: state.status,
       ops,
       outputKeys: state.outputKeys,
-      updatedAt: state.updatedAt,
+      updatedAt,
       seq: event.seq,
     });
     return;

@@ -27,7 +27,20 @@ export interface JournalOptions {
   onCorruptLine?: (info: CorruptLine) => void;
   /** Clock for `at` timestamps. @default () => new Date() */
   now?: () => Date;
+  /**
+   * Compact the file after loading it when it holds many more lines than units (at least
+   * {@link autoCompactMinLines} lines, and {@link autoCompactRatio} per unit or more), so the next open reads one
+   * snapshot per unit instead of every event. It runs in the background (write-then-rename, like
+   * {@link ProgressJournal.compact}); appends made meanwhile wait for it and go to the new file.
+   * @default true
+   */
+  autoCompact?: boolean;
 }
+
+/** Fewest lines a journal must hold before it is compacted when opened (see {@link JournalOptions.autoCompact}). */
+export const autoCompactMinLines = 100_000;
+/** Lines per unit from which a journal is compacted when opened (see {@link JournalOptions.autoCompact}). */
+export const autoCompactRatio = 4;
 
 /** A submitted op whose job id is known: after a restart, poll this job instead of submitting again. */
 export interface InFlightOp {
@@ -135,7 +148,27 @@ export async function openJournal(path: string, options: JournalOptions = {}): P
     },
   });
   markInterruptedSubmissions(units);
-  return new FileProgressJournal(file, units, lastSeq, options.now ?? (() => new Date()));
+  const journal = new FileProgressJournal(file, units, lastSeq, options.now ?? (() => new Date()));
+  const lines = file.linesRead;
+  if ((options.autoCompact ?? true) && lines >= autoCompactMinLines && lines >= autoCompactRatio * units.size) {
+    // A failed compaction leaves the old file whole and marks the journal broken: the next append reports it.
+    journal.compact().catch(() => undefined);
+  }
+  return journal;
+}
+
+/**
+ * The `snapshot` line of a unit, lean: what loading restores is left out (the unit's `updatedAt` is the line's `at`,
+ * an op's name is its key, an op's `updatedAt` is left out when it equals the unit's). Loading fills them in again.
+ */
+function snapshotEventOf(unit: MutableUnitState): object {
+  const { seq, updatedAt, ops, ...rest } = unit;
+  const leanOps: Record<string, object> = {};
+  for (const name in ops) {
+    const { op: _name, updatedAt: opUpdatedAt, ...op } = ops[name]!;
+    leanOps[name] = opUpdatedAt === updatedAt ? op : { ...op, updatedAt: opUpdatedAt };
+  }
+  return { seq, at: updatedAt, type: 'snapshot', unitId: unit.unitId, state: { ...rest, ops: leanOps } };
 }
 
 class FileProgressJournal implements ProgressJournal {
@@ -214,10 +247,7 @@ class FileProgressJournal implements ProgressJournal {
   compact(): Promise<void> {
     // The snapshot is taken now, so it holds exactly the events appended before this call.
     const snapshots = [...this.byId.values()].sort((a, b) => a.seq - b.seq);
-    const lines = snapshots.map((unit) => {
-      const { seq, ...state } = unit;
-      return `${JSON.stringify({ seq, at: unit.updatedAt, type: 'snapshot', unitId: unit.unitId, state })}\n`;
-    });
+    const lines = snapshots.map((unit) => `${JSON.stringify(snapshotEventOf(unit))}\n`);
     return this.file.replace(lines);
   }
 
