@@ -50,6 +50,10 @@ describe('LocalTrainer with a fake simpletuner command', () => {
     });
     const dir = trainer.runDir(job);
     expect(await readFile(join(dir, 'dataset/images/andie-1.txt'), 'utf8')).toBe('photo of sar woman');
+    const runConfig = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'));
+    expect(runConfig.data_backend_config).toBe(join(dir, 'dataset/simpletuner/multidatabackend.json'));
+    const backends = JSON.parse(await readFile(runConfig.data_backend_config, 'utf8'));
+    expect(backends[0].instance_data_dir).toBe(join(dir, 'dataset/simpletuner/images'));
     const final = await trainer.wait(job);
     expect(final).toMatchObject({ status: 'completed', step: 8, totalSteps: 8 });
     expect(final.loss).toBeCloseTo(0.0625);

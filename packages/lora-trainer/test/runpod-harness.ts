@@ -13,6 +13,22 @@ export async function smallDatasetTar(): Promise<Uint8Array> {
   archive.entry({ name: 'images/andie-1.txt' }, 'photo of sar woman');
   archive.entry({ name: 'images/andie-2.jpg' }, Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
   archive.entry({ name: 'images/andie-2.txt' }, 'photo of sar woman smiling');
+  const backends = [
+    {
+      id: 'andie',
+      type: 'local',
+      instance_data_dir: '/workspace/dataset/simpletuner/images',
+      caption_strategy: 'textfile',
+    },
+    {
+      id: 'text-embeds',
+      type: 'local',
+      dataset_type: 'text_embeds',
+      default: true,
+      cache_dir: '/workspace/dataset/cache',
+    },
+  ];
+  archive.entry({ name: 'simpletuner/multidatabackend.json' }, JSON.stringify(backends));
   archive.finalize();
   const chunks: Buffer[] = [];
   for await (const chunk of archive) chunks.push(chunk as Buffer);

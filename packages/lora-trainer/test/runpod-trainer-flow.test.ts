@@ -55,6 +55,11 @@ describe('RunpodTrainer against the RunPod sandbox: the whole flow', () => {
     }
     expect(new TextDecoder().decode(byName.get('train.log')!.bytes)).toContain('[sandbox]');
     expect(byName.get('config.json')!.kind).toBe('config');
+    const podConfig = JSON.parse(new TextDecoder().decode(byName.get('config.json')!.bytes));
+    expect(podConfig).toMatchObject({
+      output_dir: 'output',
+      data_backend_config: '/workspace/dataset/simpletuner/multidatabackend.json',
+    });
 
     const cost = await trainer.cost(job);
     const billed = h.sandbox.billing()[0]!;

@@ -90,3 +90,21 @@ export async function exists(path: string): Promise<boolean> {
     () => false,
   );
 }
+
+/**
+ * Points the unpacked dataset's `simpletuner/multidatabackend.json` at this machine: every string value starting with
+ * `remoteRoot` (the dataset builder's, `/workspace/dataset` by default) is rebased onto `localRoot`. Returns the
+ * file's path, or `undefined` when the archive has none.
+ */
+export async function rebaseMultidatabackend(localRoot: string, remoteRoot: string): Promise<string | undefined> {
+  const path = join(localRoot, 'simpletuner', 'multidatabackend.json');
+  const text = await readOptional(path);
+  if (text === undefined) return undefined;
+  const rebased = JSON.parse(text, (_key, value: unknown) =>
+    typeof value === 'string' && (value === remoteRoot || value.startsWith(`${remoteRoot}/`))
+      ? localRoot + value.slice(remoteRoot.length)
+      : value,
+  );
+  await writeFile(path, `${JSON.stringify(rebased, null, 2)}\n`);
+  return path;
+}

@@ -11,6 +11,12 @@ export interface LocalTrainerSettings {
    * @default ['simpletuner', 'train']
    */
   command?: string[];
+  /**
+   * The dataset builder's `remoteRoot`: paths in the archive's multidatabackend.json that start with it are rebased
+   * onto the run's dataset folder.
+   * @default '/workspace/dataset'
+   */
+  remoteRoot?: string;
   /** Extra environment variables (e.g. `HF_TOKEN`, `CUDA_VISIBLE_DEVICES`). Never logged. */
   env?: Record<string, string>;
   /**

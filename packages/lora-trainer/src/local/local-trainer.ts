@@ -24,6 +24,7 @@ import {
   listFiles,
   readJobRecord,
   readOptional,
+  rebaseMultidatabackend,
   unpackTar,
 } from './local-run-files.js';
 import type { LocalJobRecord, LocalTrainerSettings } from './local-trainer-settings.js';
@@ -99,7 +100,11 @@ export class LocalTrainer implements Trainer {
     }
   }
 
-  /** Unpacks the dataset, writes config.json and starts the command; returns at once with the run id. */
+  /**
+   * Unpacks the dataset archive into the run folder (rebasing its multidatabackend.json paths from `remoteRoot`),
+   * writes config.json (`output_dir` and `data_backend_config` pointing into the run folder) and starts the
+   * command; returns at once with the run id. Starting the same `runId` again reattaches instead.
+   */
   async start(request: TrainingRequest, options: { signal?: AbortSignal } = {}): Promise<TrainingJob> {
     const runId = request.runId ?? randomUUID().slice(0, 12);
     const dir = this.runDir(runId);
@@ -107,7 +112,15 @@ export class LocalTrainer implements Trainer {
     await mkdir(join(dir, files.output), { recursive: true });
     const archive = await this.settings.storage.get(`${request.datasetPrefix}/dataset.tar`, options);
     await unpackTar(archive, join(dir, files.dataset));
-    const config = { ...request.config, output_dir: join(dir, files.output) };
+    const backends = await rebaseMultidatabackend(
+      join(dir, files.dataset),
+      this.settings.remoteRoot ?? '/workspace/dataset',
+    );
+    const config = {
+      ...request.config,
+      output_dir: join(dir, files.output),
+      ...(backends ? { data_backend_config: backends } : {}),
+    };
     await writeFile(join(dir, files.config), JSON.stringify(config, null, 2));
     const log = await open(join(dir, files.console), 'a');
     const command = this.#command();

@@ -15,6 +15,7 @@ export type {
   RunpodProblem,
 } from './runpod-types.js';
 export { type GpuCandidate, type GpuPreferences, selectGpuCandidates } from './select-gpu.js';
+export { parseSimpleTunerWebhook } from './simpletuner-webhook.js';
 export {
   type OrphanRunState,
   type SweepOrphanPodsOptions,

@@ -8,15 +8,21 @@ export interface PodStartCommandOptions {
    */
   simpletunerRequirement?: string;
   /**
-   * Folder on the pod where the dataset, config and outputs live.
+   * Folder on the pod where the config and outputs live.
    * @default '/workspace/run'
    */
   workDir?: string;
+  /**
+   * Folder the dataset archive is unpacked into: the dataset builder's `remoteRoot`, which its multidatabackend.json
+   * paths start with.
+   * @default '/workspace/dataset'
+   */
+  datasetDir?: string;
 }
 
 /**
  * The pod's start command (`args` of `POST /v2/pods`): a `bash -c` script that installs SimpleTuner with
- * `pip install 'simpletuner[cuda]'`, downloads the dataset archive from its signed GET URL and unpacks it, writes
+ * `pip install 'simpletuner[cuda]'`, downloads the dataset archive from its signed GET URL and unpacks it into `datasetDir`, writes
  * config.json, trains while uploading `training_metrics.jsonl` every `MS_UPLOAD_INTERVAL` seconds, then uploads the
  * LoRA, metrics, validation samples, log and a final `training_status.json` to their signed PUT URLs, and always
  * (an EXIT trap) deletes its own pod with the pod-scoped `RUNPOD_API_KEY`. Every input comes from the environment
@@ -25,10 +31,11 @@ export interface PodStartCommandOptions {
 export function podStartCommand(options: PodStartCommandOptions = {}): string {
   const requirement = options.simpletunerRequirement ?? 'simpletuner[cuda]';
   const dir = options.workDir ?? '/workspace/run';
+  const datasetDir = options.datasetDir ?? '/workspace/dataset';
   const e = podEnv;
   const script = [
     'set -u',
-    `mkdir -p ${dir}/dataset ${dir}/output && cd ${dir}`,
+    `mkdir -p ${datasetDir} ${dir}/output && cd ${dir}`,
     'put() { curl -fsS -X PUT --retry 5 --upload-file "$1" "$2" >/dev/null || echo "upload of $1 failed"; }',
     `status() { printf '{"status":"%s","last_step":%s,"message":"%s"}' "$1" "$(wc -l < output/${podOutputs.metrics} 2>/dev/null || echo 0)" "$2" > status.json; put status.json "$${e.putStatus}"; }`,
     `finish() { code=$?; kill $UPLOADER 2>/dev/null; put output/${podOutputs.metrics} "$${e.putMetrics}"; put train.log "$${e.putLog}";` +
@@ -38,7 +45,7 @@ export function podStartCommand(options: PodStartCommandOptions = {}): string {
     'UPLOADER=0; trap finish EXIT',
     'exec > >(tee -a train.log) 2>&1',
     `pip install --no-cache-dir '${requirement}' || exit 1`,
-    `curl -fsS --retry 5 "$${e.datasetUrl}" -o dataset.tar && tar -xf dataset.tar -C dataset || exit 1`,
+    `curl -fsS --retry 5 "$${e.datasetUrl}" -o dataset.tar && tar -xf dataset.tar -C ${datasetDir} || exit 1`,
     `echo "$${e.config}" | base64 -d > config.json`,
     `touch output/${podOutputs.metrics}`,
     `( while sleep "$${e.uploadInterval}"; do put output/${podOutputs.metrics} "$${e.putMetrics}"; done ) & UPLOADER=$!`,

@@ -124,11 +124,20 @@ export class RunpodTrainer implements Trainer {
     return candidates;
   }
 
-  /** Creates the pod and returns at once; `job.id` is the pod id. Starting the same `runId` twice reuses the pod. */
+  /**
+   * Creates the pod and returns at once; `job.id` is the pod id. Starting the same `runId` twice reuses the pod.
+   * The config goes to the pod with `output_dir` set to the pod's output folder and `data_backend_config` to the
+   * unpacked archive's `simpletuner/multidatabackend.json` (see the dataset builder's `remoteRoot`).
+   */
   async start(request: TrainingRequest, options: { signal?: AbortSignal } = {}): Promise<TrainingJob> {
     const runId = request.runId ?? randomUUID().slice(0, 12);
     const outputPrefix = request.outputPrefix ?? `models/${request.model}/loras/${runId}`;
-    const config = { ...request.config, output_dir: 'output' } as Record<string, unknown>;
+    const datasetDir = this.settings.command?.datasetDir ?? '/workspace/dataset';
+    const config: Record<string, unknown> = {
+      ...request.config,
+      output_dir: 'output',
+      data_backend_config: `${datasetDir}/simpletuner/multidatabackend.json`,
+    };
     if (this.settings.webhookUrl)
       config.webhook_config = [{ webhook_type: 'raw', callback_url: this.settings.webhookUrl }];
     await this.settings.storage.put(

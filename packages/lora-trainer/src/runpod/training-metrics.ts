@@ -42,13 +42,10 @@ export function summarizeTrainingMetrics(text: string): TrainingMetricsSummary {
 export function parseConsoleLine(line: string): { totalSteps?: number; step?: number; loss?: number } | undefined {
   const total = /Total optimization steps\s*=\s*(\d+)/.exec(line);
   if (total) return { totalSteps: Number(total[1]) };
-  const bar = /(\d+)\/(\d+)\s*\[[^\]]*?(?:step_loss=([\d.eE+-]+))?[^\]]*\]/.exec(line);
+  const bar = /(\d+)\/(\d+)\s*\[[^\]]*\]/.exec(line);
   if (bar) {
-    return {
-      step: Number(bar[1]),
-      totalSteps: Number(bar[2]),
-      ...(bar[3] === undefined ? {} : { loss: Number(bar[3]) }),
-    };
+    const loss = /step_loss=([\d.eE+-]+)/.exec(bar[0]);
+    return { step: Number(bar[1]), totalSteps: Number(bar[2]), ...(loss ? { loss: Number(loss[1]) } : {}) };
   }
   return undefined;
 }
