@@ -43,9 +43,36 @@ export const captionStage: PaidStage = {
   price: (config, settings) => captionPrice(config, settings),
   provider: (settings) => requireAdapter(settings, 'captioner', 'caption results'),
   async skip(context, unit) {
-    const entry = context.captions?.get(formatResultName({ ...unit, stage: 'enhanced' }));
-    if (!entry) return undefined;
-    return `already captioned (${entry.state}, by ${entry.source.kind}): kept as it is`;
+    const name = formatResultName({ ...unit, stage: 'enhanced' });
+    const entry = context.captions?.get(name);
+    if (entry) return `already captioned (${entry.state}, by ${entry.source.kind}): kept as it is`;
+    // A caption file nobody recorded (written by hand, or copied from elsewhere) is a person's: adopt it, never overwrite.
+    const key = storageKeys.caption(unit);
+    if (!context.captions || !context.captionOperation) return undefined;
+    if (!(await context.storage.head(key, { signal: context.signal }))) return undefined;
+    const text = new TextDecoder().decode(await readAll(await context.storage.get(key, { signal: context.signal })));
+    await context.captions.write(
+      {
+        name,
+        imageKey: unit.enhancedKey,
+        captionKey: key,
+        rating: unit.rating,
+        text,
+        source: { kind: 'imported', from: 'a caption file found beside the image' },
+        state: 'generated',
+      },
+      context.captionOperation,
+    );
+    return 'a caption file was already beside the image: recorded as imported, kept as it is';
+  },
+  async recover(context, unit) {
+    const stored = await context.storage.head(storageKeys.caption(unit), { signal: context.signal });
+    if (!stored) return undefined;
+    return {
+      id: `caption:recovered:${unit.id}`,
+      provider: this.provider(context.settings).provider,
+      operation: 'caption',
+    };
   },
   async submit(context, unit, work) {
     const captioner = requireAdapter(context.settings, 'captioner', 'caption results');

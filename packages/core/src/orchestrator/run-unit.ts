@@ -65,8 +65,14 @@ export async function runUnit(context: UnitContext, unit: PlannedUnit): Promise<
     await context.recorder.passed(recordedOn, 'consent', `${unit.rating}, ${first?.use ?? 'swap'}`);
     for (const stage of context.stages) {
       const id = stageIdOf(unit, stage);
-      const state = context.recorder.state(id);
+      let state = context.recorder.state(id);
       if (state.status === 'done') continue;
+      if (state.status === 'uncertain' && stage.recover) {
+        // Its answer was stored before the crash: reattach it (it was paid once), never pay again.
+        const job = await stage.recover(context, unit);
+        if (job) await context.recorder.attachJob(id, stage.op, job.id);
+        state = context.recorder.state(id);
+      }
       if (state.status !== 'in-flight') {
         const skipped = await stage.skip?.(context, unit);
         if (skipped !== undefined) {

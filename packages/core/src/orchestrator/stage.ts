@@ -84,6 +84,11 @@ export interface PaidStage {
    * nothing paid. Asked only while the stage has not been sent.
    */
   skip?(context: StageContext, unit: PlannedUnit): Promise<string | undefined>;
+  /**
+   * A submission left uncertain by a crash may have left its answer behind (a synchronous call stores its output
+   * before its id is journaled): the job to reattach instead of paying again, or `undefined`.
+   */
+  recover?(context: StageContext, unit: PlannedUnit): Promise<ProviderJob | undefined>;
   /** Stores the finished job's output and returns what later stages read; the default marks and stores an image. */
   store?(context: StageContext, unit: PlannedUnit, result: ProviderJobResult): Promise<Uint8Array>;
   /** The provider that runs it (its name goes in the journal and ledger); a missing one is a `ValidationError`. */

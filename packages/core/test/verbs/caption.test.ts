@@ -167,6 +167,23 @@ describe('studio.caption', () => {
     );
   });
 
+  it('adopts a caption file nobody recorded as imported, and never overwrites it', async () => {
+    await enhancedModel('ada');
+    const key = storageKeys.caption({ model: 'ada', source: 1, target: 2, rating: 'sfw' });
+    await rig.storage.put(key, new TextEncoder().encode('ada, person, written in an editor\n'));
+    const captioner = createMockCaptioner();
+    const context = rig.context(adapters({ captioner }));
+    const summary = await captionResults(context, 'ada');
+    expect(summary.succeeded).toBe(2);
+    expect(captioner.calls).toBe(1);
+    expect(await readFile(join(rig.root, key), 'utf8')).toBe('ada, person, written in an editor\n');
+    const adopted = (await listCaptions(context, 'ada')).find((entry) => entry.name === 'ada-s1-t002-sfw-enhanced.jpg');
+    expect(adopted).toMatchObject({
+      text: 'ada, person, written in an editor\n',
+      source: { kind: 'imported', from: 'a caption file found beside the image' },
+    });
+  });
+
   it('captions as the last stage of run when the config asks for it, and a failed caption fails only its unit', async () => {
     await rig.model('cai', 1, 2);
     const config = await rig.workspace.getModel('cai');
