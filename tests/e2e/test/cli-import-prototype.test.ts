@@ -4,7 +4,7 @@
  * mapping table, the import with a consent file and a rights statement, importing again, and the journal and ledger
  * that `status` and `costs` read.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { S3Storage } from '@model-studio/storage-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, ensureCliBuilt, runCli, samplesDir } from './helpers/cli-process.js';
+import { cleanEnv, cliBin, ensureCliBuilt, runCli, samplesDir } from './helpers/cli-process.js';
 import { listFiles, readJsonLines } from './helpers/cli-workspace.js';
 import { repoRoot } from './helpers/repo.js';
 
@@ -335,5 +335,97 @@ describe('studio import-prototype --s3 <bucket>/<prefix> (the prototype’s buck
       stagesJournaled: 0,
       chargesRecorded: 0,
     });
+  });
+});
+
+describe('studio import-prototype killed half-way (SIGKILL)', () => {
+  let dir: string;
+  const TARGETS = 150;
+
+  /** A big prototype model: 2 sources x 150 targets, every task swapped and enhanced (small stand-in files). */
+  function bigTree(): Record<string, Uint8Array | string> {
+    const files: Record<string, Uint8Array | string> = {
+      'source/big-s1-original.jpg': 'source one',
+      'source/big-s2-original.jpg': 'source two',
+    };
+    const tasks: Record<string, unknown> = {};
+    for (let t = 1; t <= TARGETS; t++) files[`targets/sfw/big-t${t}-sfw-original.jpg`] = `target ${t}`;
+    for (const s of [1, 2]) {
+      for (let t = 1; t <= TARGETS; t++) {
+        for (const stage of ['swapped', 'enhanced']) {
+          files[`results/sfw/source_${s}/${stage}/big-s${s}-t${t}-sfw-${stage}.jpg`] = `result ${s} ${t} ${stage}`;
+        }
+        const done = (job: string) => ({
+          completed: true,
+          timestamp: '2025-10-29T08:05:01.2',
+          result: { job_id: job },
+        });
+        tasks[`sfw_s${s}_t${t}`] = {
+          source_id: s,
+          target_id: t,
+          content_type: 'sfw',
+          swap: done(`s${s}t${t}`),
+          enhance: done(`e${s}t${t}`),
+        };
+      }
+    }
+    files['progress.json'] = JSON.stringify({ model_name: 'big', tasks });
+    return files;
+  }
+
+  beforeAll(async () => {
+    ensureCliBuilt();
+    dir = await mkdtemp(join(tmpdir(), 'cli-proto-kill-'));
+    await writeTree(join(dir, 'models', 'big'), bigTree());
+  }, 180_000);
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('continues to the same end state as an import that was never stopped', async () => {
+    const killed = join(dir, 'killed');
+    const child = spawn(process.execPath, [cliBin, '--workspace', killed, 'import-prototype', join(dir, 'models')], {
+      cwd: dir,
+      env: cleanEnv(),
+      stdio: 'ignore',
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
+    // Kill it once some results are stored: half-way through the files, before its journal is complete.
+    const results = join(killed, 'models', 'big', 'results');
+    for (let i = 0; i < 600; i++) {
+      const stored = await listFiles(results).catch(() => []);
+      if (stored.length >= 40 || child.exitCode !== null) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const stopped = await listFiles(join(killed, 'models', 'big'));
+    expect(stopped.length).toBeLessThan(2 + TARGETS + 4 * TARGETS);
+    const resumed = await runCli(['--json', '--workspace', killed, 'import-prototype', join(dir, 'models')], {
+      cwd: dir,
+    });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const clean = join(dir, 'clean');
+    const fresh = await runCli(['--json', '--workspace', clean, 'import-prototype', join(dir, 'models')], { cwd: dir });
+    expect(fresh.code, fresh.stderr).toBe(0);
+    // A write the kill cut short may leave LocalStorage's hidden temp file (`.ms-tmp-<pid>-...`, never listed by it).
+    const visible = async (root: string) =>
+      (await listFiles(join(root, 'models'))).filter((path) => !path.split('/').pop()!.startsWith('.ms-tmp-'));
+    expect(await visible(killed)).toEqual(await visible(clean));
+    const stages = async (root: string) => {
+      const status = await runCli(['--json', '--workspace', root, 'status', 'big'], { cwd: dir });
+      return JSON.parse(status.stdout).status.stages;
+    };
+    expect(await stages(killed)).toEqual(await stages(clean));
+    expect((await stages(clean)).done).toBe(4 * TARGETS);
+    const charges = async (root: string) =>
+      (await readJsonLines(join(root, 'models', 'big', 'costs.jsonl')))
+        .map((entry) => `${entry.itemId} ${entry.jobId}`)
+        .sort();
+    expect(await charges(killed)).toEqual(await charges(clean));
+    expect(await charges(clean)).toHaveLength(4 * TARGETS);
   });
 });
