@@ -80,6 +80,13 @@ describe('checkHubModelAccess against the Hub sandbox', () => {
     expect((await checkHubModelAccess({ model: flux, token: granted, hubUrl: hub.url })).status).toBe('unreachable');
   });
 
+  it('unreachable when the Hub does not answer within timeoutMs', async () => {
+    hub.injectFault({ path: '/api/models/', status: -1 });
+    const access = await checkHubModelAccess({ model: flux, token: granted, hubUrl: hub.url, timeoutMs: 300 });
+    expect(access.status).toBe('unreachable');
+    expect(access.httpStatus).toBeUndefined();
+  });
+
   it('refuses a malformed repository name', async () => {
     await expect(checkHubModelAccess({ model: '../etc/passwd', hubUrl: hub.url })).rejects.toThrow(ValidationError);
   });

@@ -10,6 +10,8 @@ export interface CheckHubModelAccessOptions extends CallOptions {
   hubUrl?: string;
   /** Fetch implementation. @default globalThis.fetch */
   fetch?: typeof fetch;
+  /** Time allowed per Hub call before the Hub counts as unreachable, in ms. @default 15000 */
+  timeoutMs?: number;
 }
 
 /** Whether the token can download the model, and why not. */
@@ -31,8 +33,13 @@ const repoPattern = /^[\w][\w.-]{0,95}\/[\w][\w.-]{0,95}$/;
 async function call(url: string, options: CheckHubModelAccessOptions): Promise<Response | undefined> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? 15_000);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   try {
-    return await (options.fetch ?? fetch)(url, { headers, signal: options.signal ?? null });
+    const response = await (options.fetch ?? fetch)(url, { headers, signal });
+    // Read the body under the same deadline, so a Hub that stalls mid-answer counts as unreachable too.
+    const body = await response.arrayBuffer();
+    return new Response(body, { status: response.status, headers: response.headers });
   } catch {
     options.signal?.throwIfAborted();
     return undefined;
@@ -70,7 +77,7 @@ function failure(model: string, response: Response | undefined, hasToken: boolea
  * Checks, with the user's token, that the base model can be downloaded, before a GPU is rented: `GET /api/models/<repo>`
  * (exists, gated or not), then for a gated repository (FLUX.1-dev) `GET /api/models/<repo>/auth-check`, which answers
  * 200 when the token's account was granted access, 403 when it was not (accept the licence on the model page) and 401
- * without a valid token. Network failures give `unreachable`; it never throws for an access problem.
+ * without a valid token. Network failures and calls slower than `timeoutMs` give `unreachable`; it never throws for an access problem.
  *
  * @throws ValidationError for a malformed repository name; the signal's reason when aborted.
  */

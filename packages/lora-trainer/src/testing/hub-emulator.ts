@@ -20,7 +20,10 @@ export interface HubSandboxOptions {
   tokens?: string[];
 }
 
-/** A fault: the next `times` requests whose path starts with `path` get `status` (or a dropped connection with 0). */
+/**
+ * A fault: the next `times` requests whose path starts with `path` get `status`: an HTTP status, `0` for a dropped
+ * connection, `-1` for no answer at all (the request hangs until the sandbox closes).
+ */
 export interface HubSandboxFault {
   path?: string;
   status: number;
@@ -110,7 +113,7 @@ export async function startHubSandbox(options: HubSandboxOptions = {}): Promise<
     if (fault) {
       fault.times--;
       if (fault.status === 0) request.socket.destroy();
-      else send(response, fault.status, { error: 'sandbox fault' });
+      else if (fault.status > 0) send(response, fault.status, { error: 'sandbox fault' });
       return;
     }
     route(request, response, options);
