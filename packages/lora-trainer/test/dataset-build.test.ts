@@ -209,6 +209,22 @@ describe('buildDataset', () => {
     );
   });
 
+  it('removes what an interrupted build of the same version left', async () => {
+    const stale = 'models/andie/datasets/v7/kohya/10_andie woman/old-image.jpg';
+    await storage.put(stale, new Uint8Array([1, 2, 3]));
+    await buildDataset({
+      storage,
+      model: 'andie',
+      version: 'v7',
+      candidates: [candidate(1)],
+      family: 'flux',
+      trigger: 'andie',
+      classWord: 'woman',
+    });
+    expect(await storage.head(stale)).toBeUndefined();
+    expect(await storage.head('models/andie/datasets/v7/manifest.json')).toBeDefined();
+  });
+
   it('stops when aborted and leaves no manifest', async () => {
     const controller = new AbortController();
     const candidates = [1, 2, 3].map((n) => candidate(n));

@@ -196,6 +196,14 @@ describe('LoRA versions over LocalStorage', () => {
     ).rejects.toThrow(/Not a valid .safetensors/);
   });
 
+  it('removes the samples an interrupted recording of the same version left', async () => {
+    const stale = 'models/andie/loras/v1/samples/stale.png';
+    await storage.put(stale, new Uint8Array([1]));
+    const v1 = await record('v1', 4, [0.5], ['andie'], 0);
+    expect(await storage.head(stale)).toBeUndefined();
+    expect(v1.samples.map((s) => s.file)).toEqual(['sample-0.png']);
+  });
+
   it('refuses a URL export when the storage cannot sign', async () => {
     const plain = new LocalStorage({ root });
     await record('v1', 4, [0.5], ['andie'], 0);

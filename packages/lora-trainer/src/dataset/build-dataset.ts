@@ -4,6 +4,7 @@ import type { ModelFamily } from '../model-family.js';
 import { familyPresets } from '../simpletuner/family-presets.js';
 import { buildMultiDataBackend } from '../simpletuner/multidatabackend.js';
 import { captionFileName, captionLine } from './caption-line.js';
+import { clearIncompleteVersion } from './clear-incomplete-version.js';
 import { type DatasetArchiveWriter, datasetArchiveName, openDatasetArchive } from './dataset-archive.js';
 import type { DatasetCandidate, SelectionDecision } from './dataset-candidate.js';
 import type { DatasetManifest, DatasetManifestFile } from './dataset-manifest.js';
@@ -146,6 +147,7 @@ async function writeImage(
  * `models/<model>/datasets/<version>/` with the SimpleTuner layout (images, `.txt` captions, `multidatabackend.json`)
  * and the kohya layout (`kohya/<repeats>_<trigger> <class>/`, `kohya/dataset.toml`), the upload archive
  * `dataset.tar` (see `openDatasetArchive`) and `manifest.json` (file, sha256, caption, score, size, reason), last.
+ * What an interrupted earlier build of the same version left (no manifest) is deleted first.
  *
  * @throws ValidationError for bad names, an existing version, or when no image passes the selection.
  */
@@ -175,6 +177,7 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<Datase
     resolutionType: family === 'sd15' ? 'pixel' : 'pixel_area',
   });
   const decisions = selectDatasetImages(candidates, options);
+  await clearIncompleteVersion(storage, prefix, { signal });
   const chosen = candidates.filter((_, index) => decisions[index]?.selected);
   options.onProgress?.({ phase: 'select', done: candidates.length, total: candidates.length });
   if (chosen.length === 0) throw noneSelected(decisions);

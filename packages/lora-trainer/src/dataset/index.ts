@@ -6,6 +6,7 @@ export {
   type DatasetLayout,
 } from './build-dataset.js';
 export { captionFileName, captionLine } from './caption-line.js';
+export { clearIncompleteVersion } from './clear-incomplete-version.js';
 export {
   type DatasetArchiveInfo,
   type DatasetArchiveWriter,

@@ -6,6 +6,7 @@ import {
   type TrainingArtifact,
   ValidationError,
 } from '@model-studio/core';
+import { clearIncompleteVersion } from '../dataset/clear-incomplete-version.js';
 import type { ModelFamily } from '../model-family.js';
 import { inspectLora } from '../safetensors/inspect-lora.js';
 import { readSafetensorsHeader } from '../safetensors/safetensors-header.js';
@@ -58,7 +59,7 @@ function baseName(name: string): string {
  * Records a finished training as `models/<model>/loras/<version>/`: the LoRA file with its sha256 and size after its
  * safetensors header is checked (rank equal to the config's `lora_rank`, key format, dtype), `config.json`,
  * `dataset-manifest.json`, `metrics.jsonl`, `samples/` and `version.json` (last, so a version without it is
- * incomplete). A LoRA whose header says `ms.sandbox` is marked `sandbox: true`.
+ * incomplete, and its files are deleted by the next attempt). A LoRA whose header says `ms.sandbox` is marked `sandbox: true`.
  *
  * @throws ValidationError for an existing version, a missing or invalid LoRA, or a rank that differs from the config.
  */
@@ -83,6 +84,7 @@ export async function recordLoraVersion(options: RecordLoraVersionOptions): Prom
     );
   }
   const sandbox = readSafetensorsHeader(lora.bytes).metadata['ms.sandbox'] === 'true';
+  await clearIncompleteVersion(storage, storageKeys.loraPrefix(model, version), { signal });
   const file = baseName(lora.name);
   await storage.put(key(file), lora.bytes, { signal, contentType: 'application/octet-stream' });
   await writeJson(storage, key(loraVersionFiles.config), config, { signal });
