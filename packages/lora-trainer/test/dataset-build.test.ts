@@ -225,6 +225,26 @@ describe('buildDataset', () => {
     expect(await storage.head('models/andie/datasets/v7/manifest.json')).toBeDefined();
   });
 
+  it('fails with the read error of an image and keeps no archive or manifest', async () => {
+    const broken = candidate(2, {
+      read: async () => {
+        throw new Error('EIO: the disk holding andie-s1-t002 failed');
+      },
+    });
+    const attempt = buildDataset({
+      storage,
+      model: 'andie',
+      version: 'v8',
+      candidates: [candidate(1), broken],
+      family: 'flux',
+      trigger: 'andie',
+      classWord: 'woman',
+    });
+    await expect(attempt).rejects.toThrow(/EIO: the disk holding andie-s1-t002 failed/);
+    expect(await storage.head('models/andie/datasets/v8/dataset.tar')).toBeUndefined();
+    expect(await storage.head('models/andie/datasets/v8/manifest.json')).toBeUndefined();
+  });
+
   it('stops when aborted and leaves no manifest', async () => {
     const controller = new AbortController();
     const candidates = [1, 2, 3].map((n) => candidate(n));
