@@ -42,6 +42,6 @@ export interface PrototypeImportResult {
   consent: 'recorded' | 'missing';
   /** Imported targets that still have no provenance record (planning refuses them until recorded). */
   targetsWithoutProvenance: number;
-  /** Captions are copied beside their images; `files` when no caption records exist to enter them in. */
-  captions: 'files';
+  /** Captions are written beside their images and entered in the model's caption records as imported. */
+  captions: 'records';
 }

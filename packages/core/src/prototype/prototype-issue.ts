@@ -13,8 +13,7 @@
  * - `legacy-layout`: the layout of the prototype's first model (`andie_nsfw_001.jpg`), read by target file name;
  * - `conflict`: the workspace already holds a different file under the name the import would write (left alone);
  * - `unrecognised-file`: a file the importer does not know (left out);
- * - `caption-without-image`: a caption `.txt` whose enhanced image is not imported;
- * - `captions-as-files`: captions are copied beside their images; no caption records exist to enter them in.
+ * - `caption-without-image`: a caption `.txt` whose enhanced image is not imported.
  */
 export type PrototypeIssueCode =
   | 'unmatched-target'
@@ -31,8 +30,7 @@ export type PrototypeIssueCode =
   | 'legacy-layout'
   | 'conflict'
   | 'unrecognised-file'
-  | 'caption-without-image'
-  | 'captions-as-files';
+  | 'caption-without-image';
 
 /** One thing of a prototype tree the import reports (see {@link PrototypeIssueCode}). */
 export interface PrototypeIssue {

@@ -167,6 +167,14 @@ describe('import', () => {
     expect(await rig.storage.head('models/sar/targets/sfw/sar-t001.jpg')).toBeUndefined();
     const caption = await rig.storage.get('models/sar/results/nsfw/source_1/enhanced/sar-s1-t001-nsfw-enhanced.txt');
     expect(await new Response(caption).text()).toBe(sar.caption);
+    const [entry] = await context.records.captionEntries('sar');
+    expect(entry).toMatchObject({
+      name: 'sar-s1-t001-nsfw-enhanced.jpg',
+      imageKey: 'models/sar/results/nsfw/source_1/enhanced/sar-s1-t001-nsfw-enhanced.jpg',
+      text: sar.caption,
+      state: 'generated',
+      source: { kind: 'imported', from: expect.stringMatching(/^prototype: .*sar-s1-t1-nsfw-enhanced\.txt$/) },
+    });
     await context.records.close();
     const journal = await readJournalSnapshot(join(rig.workspace.localModelDir('sar'), 'progress.jsonl'));
     const swap = journal.get('sar:s1:t001:nsfw:swapped')!;
@@ -206,6 +214,8 @@ describe('import', () => {
     const first = rig.context();
     await importPrototype(first, prototypeFolder(proto), { model: 'sar', consent, targetRights: rights });
     await first.records.close();
+    const manifest = () => readFile(join(rig.root, 'models', 'sar', 'captions.json'), 'utf8');
+    const captionsBefore = await manifest();
     const before = [...(await snapshot()), await readFile(join(rig.root, 'models', 'sar', 'config.json'), 'utf8')];
     const second = rig.context();
     const [again] = await importPrototype(second, prototypeFolder(proto), {
@@ -224,6 +234,7 @@ describe('import', () => {
     });
     const after = [...(await snapshot()), await readFile(join(rig.root, 'models', 'sar', 'config.json'), 'utf8')];
     expect(after.slice(0, 2)).toEqual(before.slice(0, 2));
+    expect(await manifest()).toBe(captionsBefore);
     // The consent record is set again (the same record), the provenance is not touched.
     expect(JSON.parse(after[2]!).targets).toEqual(JSON.parse(before[2]!).targets);
   });

@@ -91,7 +91,7 @@ function dryRunResult(plan: PrototypeImportPlan): PrototypeImportResult {
     chargesRecorded: 0,
     consent: 'missing',
     targetsWithoutProvenance: plan.copies.filter((copy) => copy.kind === 'target').length,
-    captions: 'files',
+    captions: 'records',
   };
 }
 
@@ -121,6 +121,7 @@ async function applyPlan(
     created,
   };
   const conflicted = await copyFiles(context, files, plan, options, result);
+  await importCaptions(context, files, plan, options, result, conflicted);
   for (const stage of plan.stages) {
     if (stage.outputKey && conflicted.has(stage.outputKey)) continue;
     const price = config.settings.prices[stage.op] ?? { units: 0, unit: 'credits' };
@@ -141,13 +142,7 @@ async function applyPlan(
   config = await recordTargetRights(context, files, plan, options, conflicted, config);
   result.consent = config.consent && !config.consent.revokedAt ? 'recorded' : 'missing';
   result.targetsWithoutProvenance = countUnrecorded(plan, config, conflicted);
-  if (plan.copies.some((copy) => copy.kind === 'caption')) {
-    plan.issues.push({
-      code: 'captions-as-files',
-      message:
-        'Captions are copied beside their images as .txt files (there are no caption records to enter them in yet).',
-    });
-  }
+
   return result;
 }
 
@@ -189,6 +184,7 @@ async function copyFiles(
   const conflicted = new Set<string>();
   for (const [index, copy] of plan.copies.entries()) {
     signal?.throwIfAborted();
+    if (copy.kind === 'caption') continue; // see importCaptions
     const bytes = await importedBytes(context, plan, copy, await files.read(copy.from, signal));
     if (!bytes) {
       conflicted.add(copy.to);
@@ -207,13 +203,61 @@ async function copyFiles(
         });
       }
     } else {
-      const contentType = copy.kind === 'caption' ? 'text/plain; charset=utf-8' : 'image/jpeg';
-      await storage.put(copy.to, bytes, { contentType, ...(signal && { signal }) });
+      await storage.put(copy.to, bytes, { contentType: 'image/jpeg', ...(signal && { signal }) });
       result.files.written += 1;
     }
     options.onProgress?.({ model: plan.model, done: index + 1, total: plan.copies.length, path: copy.from });
   }
   return conflicted;
+}
+
+/**
+ * Captions go beside their images through the model's caption records, each recorded as imported from the prototype
+ * (source `imported`, state `generated`: a person has not reviewed it). A caption already recorded (an earlier import,
+ * maybe edited since) is kept; a different `.txt` nobody recorded is a conflict and left alone.
+ */
+async function importCaptions(
+  context: StudioContext,
+  files: PrototypeFiles,
+  plan: PrototypeImportPlan,
+  options: PrototypeImportOptions,
+  result: PrototypeImportResult,
+  conflicted: Set<string>,
+): Promise<void> {
+  const captions = plan.copies.filter((copy) => copy.kind === 'caption');
+  if (captions.length === 0) return;
+  const { signal } = options;
+  const records = await context.records.captions(plan.model);
+  let operation: string | undefined;
+  for (const copy of captions) {
+    signal?.throwIfAborted();
+    const imageKey = copy.to.replace(/\.txt$/, '.jpg');
+    const name = imageKey.slice(imageKey.lastIndexOf('/') + 1);
+    if (conflicted.has(imageKey) || records.get(name)) {
+      if (!conflicted.has(imageKey)) result.files.unchanged += 1;
+      continue;
+    }
+    const text = new TextDecoder().decode(await files.read(copy.from, signal));
+    const stored = await context.storage.head(copy.to, signal ? { signal } : {});
+    const existing = stored && new TextDecoder().decode(await readAll(await context.storage.get(copy.to)));
+    if (existing !== undefined && existing !== text) {
+      conflicted.add(copy.to);
+      result.files.conflicts += 1;
+      plan.issues.push({
+        code: 'conflict',
+        path: copy.from,
+        message: `The workspace already has a different caption at ${copy.to} that no caption record names: left as it is.`,
+      });
+      continue;
+    }
+    operation ??= records.begin('import', `captions imported from the prototype (${plan.from})`);
+    const source = { kind: 'imported' as const, from: `prototype: ${files.description}/${copy.from}` };
+    const rating = copy.to.split('/')[3]!;
+    await records.write({ name, imageKey, captionKey: copy.to, rating, text, source, state: 'generated' }, operation);
+    if (existing === undefined) result.files.written += 1;
+    else result.files.unchanged += 1;
+  }
+  await records.flush();
 }
 
 /**
