@@ -16,6 +16,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 // The TypeScript source (run through tsx), so the bench never measures a stale build.
 const captioning: typeof Captioning = await import('../src/index.js');
 const testing: typeof CaptioningTesting = await import('../src/testing/index.js');
+// biome-ignore lint/style/noRestrictedImports: the bench (not the package) takes face boxes from quality, a devDependency.
 const { createQualityChecker } = await import('@model-studio/quality');
 
 const shared = process.env.CAPTION_FIXTURES ?? path.resolve(here, '../../../../shared/fixtures');

@@ -46,3 +46,8 @@ export {
   suitabilityParts,
   suitabilityScore,
 } from './metrics/quality-metrics.js';
+export {
+  createOfflineImageScorer,
+  type OfflineImageScorerOptions,
+  offlineQualityMetric,
+} from './scoring/offline-image-scorer.js';
