@@ -81,6 +81,8 @@ export function composeCaption(input: ComposeCaptionInput): string {
   const trigger = subject.trigger.trim();
   let description = cleanCaption(input.description);
   if (trigger) description = cleanCaption(description.replace(wordPattern(trigger), ' '));
+  // A sentence follows the natural template's first sentence: start it with a capital.
+  if (subject.style === 'natural') description = description.charAt(0).toUpperCase() + description.slice(1);
   const template = subject.template ?? defaultCaptionTemplates[subject.style];
   const shot = input.shot ?? shotFromFacts(input.facts);
   const rating = input.rating ?? input.facts?.rating;

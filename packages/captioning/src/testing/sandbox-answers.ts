@@ -35,7 +35,7 @@ export function sandboxBlipCaption(image: DecodedImage): string {
  */
 export function sandboxZeroShot(image: DecodedImage, labels: string[]): Array<{ label: string; score: number }> {
   const quality = Math.min(1, image.contrast / 64) - Math.abs(image.brightness - 0.5);
-  const logits = labels.map((label, index) => (/good/i.test(label) ? quality * 4 : index === 0 ? 0 : -quality * 2));
+  const logits = labels.map((label) => (/good/i.test(label) ? 3 * (quality - 0.4) : 0));
   const max = Math.max(...logits);
   const exps = logits.map((v) => Math.exp(v - max));
   const total = exps.reduce((a, b) => a + b, 0);
