@@ -174,6 +174,10 @@ describe('studio import-prototype <folder>', () => {
         'results/nsfw/source_2/swapped/sar-s2-t003-nsfw-swapped.jpg',
       ]),
     );
+    const captions = JSON.parse(await readFile(join(workspace(), 'models/sar/captions.json'), 'utf8'));
+    expect(captions.images['sar-s1-t001-nsfw-enhanced.jpg'].versions).toEqual([
+      expect.objectContaining({ state: 'generated', source: expect.objectContaining({ kind: 'imported' }) }),
+    ]);
     const ledger = await readJsonLines(join(workspace(), 'models/sar/costs.jsonl'));
     expect(ledger.map((entry) => [entry.itemId, entry.jobId, entry.amount, entry.imported])).toEqual([
       ['sar:s1:t001:nsfw:swapped', 'nn97w9', 10, true],
