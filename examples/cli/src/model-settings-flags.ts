@@ -9,14 +9,20 @@ export interface ModelSettingFlag {
   attribute: string;
   /** The field it sets, e.g. `['thresholds', 'minShortSide']` or `['prices', 'swap', 'units']`. */
   path: string[];
-  kind: 'integer' | 'number' | 'word';
+  kind: 'integer' | 'number' | 'word' | 'boolean';
   /** Help text: the field, what it takes and its default. */
   description: string;
 }
 
 /** What this file reads of a zod 4 schema (its public `def` and number bounds). */
 interface SchemaNode {
-  def: { type: string; innerType?: SchemaNode; shape?: Record<string, SchemaNode>; catchall?: SchemaNode };
+  def: {
+    type: string;
+    innerType?: SchemaNode;
+    shape?: Record<string, SchemaNode>;
+    catchall?: SchemaNode;
+    entries?: Record<string, string>;
+  };
   isInt?: boolean;
   minValue?: number | null;
   maxValue?: number | null;
@@ -32,7 +38,8 @@ function unwrap(node: SchemaNode): SchemaNode {
 }
 
 function kindOf(node: SchemaNode): ModelSettingFlag['kind'] | undefined {
-  if (node.def.type === 'string') return 'word';
+  if (node.def.type === 'string' || node.def.type === 'enum') return 'word';
+  if (node.def.type === 'boolean') return 'boolean';
   if (node.def.type === 'number') return node.isInt ? 'integer' : 'number';
   return undefined;
 }
@@ -48,7 +55,16 @@ function describeSetting(path: string[], kind: ModelSettingFlag['kind'], node: S
   const unbounded = (value: number | null | undefined) => value == null || !Number.isFinite(value) || value > 1e15;
   const min = unbounded(node.minValue) || (node.minValue ?? 0) < -1e15 ? undefined : node.minValue;
   const max = unbounded(node.maxValue) ? undefined : node.maxValue;
-  const what = kind === 'word' ? 'a word' : kind === 'integer' ? 'a whole number' : 'a number';
+  const choices = node.def.entries ? Object.values(node.def.entries) : undefined;
+  const what = choices
+    ? `one of ${choices.join(', ')}`
+    : kind === 'boolean'
+      ? 'true or false'
+      : kind === 'word'
+        ? 'a word'
+        : kind === 'integer'
+          ? 'a whole number'
+          : 'a number';
   const range =
     min != null && max != null
       ? ` from ${min} to ${max}`
@@ -113,6 +129,11 @@ export function modelSettingFlags(
 function parserFor(kind: ModelSettingFlag['kind']): (value: string) => string | number {
   return (value) => {
     if (kind === 'word') return value;
+    if (kind === 'boolean') {
+      if (/^(true|yes|1|on)$/i.test(value)) return true as unknown as string;
+      if (/^(false|no|0|off)$/i.test(value)) return false as unknown as string;
+      throw new InvalidArgumentError('expected true or false.');
+    }
     const parsed = Number(value);
     if (value.trim() === '' || !Number.isFinite(parsed)) throw new InvalidArgumentError('expected a number.');
     if (kind === 'integer' && !Number.isInteger(parsed)) throw new InvalidArgumentError('expected a whole number.');
@@ -124,7 +145,14 @@ function parserFor(kind: ModelSettingFlag['kind']): (value: string) => string | 
 export function addModelSettingFlags(command: Command, flags = modelSettingFlags()): void {
   for (const setting of flags) {
     if (command.options.some((option) => option.long === setting.flag)) continue;
-    const placeholder = setting.kind === 'word' ? '<word>' : setting.kind === 'integer' ? '<n>' : '<number>';
+    const placeholder =
+      setting.kind === 'word'
+        ? '<word>'
+        : setting.kind === 'boolean'
+          ? '<true|false>'
+          : setting.kind === 'integer'
+            ? '<n>'
+            : '<number>';
     command.addOption(
       new Option(`${setting.flag} ${placeholder}`, setting.description).argParser(parserFor(setting.kind)),
     );

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { registerCaptionCommands } from './caption-commands.js';
 import type { CliContext, GlobalOptions } from './cli-context.js';
 import { exitCodeForError, exitCodes, exitCodesHelp } from './exit-codes.js';
 import { nextStepHint } from './next-step-hint.js';
@@ -392,6 +393,7 @@ export function createProgram(): Command {
         'Stopping: the links of this machine stop working now; S3 links keep working until they expire...',
       );
     });
+  registerCaptionCommands(program, execute);
   program
     .command('demo')
     .description('the whole flow on bundled public-domain samples against an in-process sandbox (no keys needed)')

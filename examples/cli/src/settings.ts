@@ -14,10 +14,22 @@ export const settingNames = [
   'S3_SECRET_ACCESS_KEY',
   'S3_FORCE_PATH_STYLE',
   'STUDIO_WORKSPACE',
+  'HF_TOKEN',
+  'HF_ENDPOINT_URL',
+  'CAPTIONER',
+  'CAPTIONER_BASE_URL',
+  'CAPTIONER_MODEL',
+  'CAPTIONER_API_KEY',
 ] as const;
 
 /** Names whose values are secrets: never printed, scrubbed from every message. */
-export const secretNames = ['MAXSTUDIO_API_KEY', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+export const secretNames = [
+  'MAXSTUDIO_API_KEY',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
+  'HF_TOKEN',
+  'CAPTIONER_API_KEY',
+] as const;
 
 /** S3 settings for result mirroring and public URLs. */
 export interface S3Settings {
@@ -30,6 +42,22 @@ export interface S3Settings {
   forcePathStyle?: boolean;
 }
 
+/** Which captioner `studio captions generate` uses, from the environment (secrets never printed). */
+export interface CaptionerSettings {
+  /** `CAPTIONER`: `offline`, `hf`, `blip`, `openai`, `ollama`. */
+  kind?: string;
+  /** `HF_TOKEN`: a Hugging Face token (the default captioner is then the Hugging Face VLM). */
+  hfToken?: string;
+  /** `HF_ENDPOINT_URL`: a dedicated Inference Endpoint (BLIP-style image-to-text, or a VLM's OpenAI-compatible URL). */
+  hfEndpointUrl?: string;
+  /** `CAPTIONER_BASE_URL`: an OpenAI-compatible server or Ollama (`http://127.0.0.1:11434`). */
+  baseUrl?: string;
+  /** `CAPTIONER_MODEL`: the model name on that server or on Hugging Face. */
+  model?: string;
+  /** `CAPTIONER_API_KEY`: a bearer key for that server. */
+  apiKey?: string;
+}
+
 /** Everything the CLI needs from the environment. */
 export interface CliSettings {
   /** The MaxStudio API key, when set. Never printed. */
@@ -40,6 +68,8 @@ export interface CliSettings {
   s3?: S3Settings;
   /** `STUDIO_WORKSPACE`, when set. */
   workspace?: string;
+  /** Captioner settings (`CAPTIONER`, `HF_TOKEN`, `HF_ENDPOINT_URL`, `CAPTIONER_BASE_URL`, `CAPTIONER_MODEL`, `CAPTIONER_API_KEY`). */
+  captioner: CaptionerSettings;
   /** The secret values, for scrubbing output. */
   secrets: string[];
 }
@@ -59,7 +89,20 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd: string =
     const value = env[name] ?? fromFile[name];
     return value === undefined || value.trim() === '' ? undefined : value.trim();
   };
-  const settings: CliSettings = { secrets: [] };
+  const captioner: CaptionerSettings = {};
+  const captionerFields = [
+    ['kind', 'CAPTIONER'],
+    ['hfToken', 'HF_TOKEN'],
+    ['hfEndpointUrl', 'HF_ENDPOINT_URL'],
+    ['baseUrl', 'CAPTIONER_BASE_URL'],
+    ['model', 'CAPTIONER_MODEL'],
+    ['apiKey', 'CAPTIONER_API_KEY'],
+  ] as const;
+  for (const [field, name] of captionerFields) {
+    const value = get(name);
+    if (value) captioner[field] = value;
+  }
+  const settings: CliSettings = { secrets: [], captioner };
   const apiKey = get('MAXSTUDIO_API_KEY');
   if (apiKey) settings.maxStudioApiKey = apiKey;
   const baseUrl = get('MAXSTUDIO_BASE_URL');

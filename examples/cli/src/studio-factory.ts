@@ -1,5 +1,14 @@
 import { join, resolve } from 'node:path';
-import type { Enhancer, FaceDetector, FaceSwapper, Storage, Studio, Workspace } from '@model-studio/core';
+import type {
+  Captioner,
+  Enhancer,
+  FaceDetector,
+  FaceSwapper,
+  ImageScorer,
+  Storage,
+  Studio,
+  Workspace,
+} from '@model-studio/core';
 import { isLoopbackUrl } from '@model-studio/core';
 import type { CliContext } from './cli-context.js';
 import { type LazyQuality, lazyQuality } from './lazy-quality.js';
@@ -202,7 +211,11 @@ async function createProvider(
  * local folder when S3 is the primary storage), and `createStudio`. Heavy packages are imported here, only when a
  * command needs them. `close()` closes everything opened, sandbox included.
  */
-export async function openCliStudio(context: CliContext, mode: ProviderMode): Promise<CliStudio> {
+export async function openCliStudio(
+  context: CliContext,
+  mode: ProviderMode,
+  extras: { captioner?: Captioner; imageScorer?: ImageScorer } = {},
+): Promise<CliStudio> {
   const opened: (() => Promise<void>)[] = [];
   const closeAll = async () => {
     for (const close of opened.reverse()) await close().catch(() => {});
@@ -229,6 +242,7 @@ export async function openCliStudio(context: CliContext, mode: ProviderMode): Pr
       faceChecker: quality.checker,
       imageProcessor: quality.processor,
       resultStores,
+      ...extras,
       logger: { warn: (message) => context.out.warn(message), error: (message) => context.out.error(message) },
     };
     if (context.options.concurrency !== undefined) settings.concurrency = context.options.concurrency;

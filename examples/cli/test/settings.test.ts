@@ -33,7 +33,7 @@ describe('loadSettings', () => {
       { MAXSTUDIO_API_KEY: '  ', S3_REGION: 'eu-west-1' },
       join(tmpdir(), 'no-such-dir-cli'),
     );
-    expect(settings).toEqual({ secrets: [] });
+    expect(settings).toEqual({ secrets: [], captioner: {} });
   });
 
   it('collects every secret for scrubbing', () => {

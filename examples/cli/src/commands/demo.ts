@@ -1,12 +1,14 @@
 import { join } from 'node:path';
 import type { ConsentRecord, ImportResult, RunSummary } from '@model-studio/core';
 import pc from 'picocolors';
+import { type CliCaptioner, createCliCaptioner } from '../captioner-factory.js';
 import type { CliContext } from '../cli-context.js';
 import { exitCodes } from '../exit-codes.js';
 import { readInputFiles } from '../input-files.js';
 import { faceCheckSummary, printImportResults, verifiedLine } from '../report.js';
 import { samplesDir } from '../samples-dir.js';
 import { openCliStudio } from '../studio-factory.js';
+import { captionLine, generateCaptions } from './captions.js';
 import { executePlan } from './run.js';
 
 /** The demo model's minimum shortest side: the bundled samples are 512-682 px. */
@@ -19,7 +21,7 @@ export function demoConsentRecord(now: Date = new Date()): ConsentRecord {
     adultAttested: true,
     attestedBy: 'DEMO record: public-domain photograph of an adult; no real consent was collected',
     allowedRatings: ['sfw'],
-    allowedUses: ['swap'],
+    allowedUses: ['swap', 'train'],
     obtainedAt: now.toISOString(),
     evidenceRef: 'DEMO: examples/cli/samples/README.md (licence notes of the bundled public-domain samples)',
   };
@@ -40,7 +42,8 @@ export function nextDemoName(existing: readonly string[]): string {
  */
 export async function demoCommand(context: CliContext): Promise<number> {
   const { out } = context;
-  const cli = await openCliStudio(context, 'in-process-sandbox');
+  const offline = await createCliCaptioner({}, 'offline');
+  const cli = await openCliStudio(context, 'in-process-sandbox', { captioner: offline.captioner });
   try {
     const sandboxTag = pc.yellow('[SANDBOX]');
     out.line(
@@ -52,7 +55,7 @@ export async function demoCommand(context: CliContext): Promise<number> {
       `${sandboxTag} Created model "${name}" in ${cli.root} (minimum shortest side ${DEMO_MIN_SHORT_SIDE} px for the samples)`,
     );
     await cli.workspace.setConsent(name, demoConsentRecord());
-    out.line(`${sandboxTag} Consent record (marked DEMO) set: ratings [sfw], uses [swap]`);
+    out.line(`${sandboxTag} Consent record (marked DEMO) set: ratings [sfw], uses [swap, train]`);
 
     const samples = samplesDir();
     const [sourceFiles, targetFiles] = await Promise.all([
@@ -86,6 +89,7 @@ export async function demoCommand(context: CliContext): Promise<number> {
     const summary = execution.summary as RunSummary;
     out.line();
     out.line(`${sandboxTag} ${pc.bold(verifiedLine(summary))}`);
+    const captions = summary.succeeded > 0 ? await captionDemo(context, cli.studio, name, offline) : [];
     out.line(
       `Next: open the results under ${join(cli.root, 'models', name, 'results')}, or run \`studio\` for the menu.`,
     );
@@ -100,6 +104,7 @@ export async function demoCommand(context: CliContext): Promise<number> {
         estimate: execution.estimate,
         summary,
         verified: verifiedLine(summary),
+        captions,
         minShortSide: DEMO_MIN_SHORT_SIDE,
       },
       () => {},
@@ -108,4 +113,21 @@ export async function demoCommand(context: CliContext): Promise<number> {
   } finally {
     await cli.close();
   }
+}
+
+/** Captions the demo's results with the offline captioner and prints two of them. */
+async function captionDemo(
+  context: CliContext,
+  studio: import('@model-studio/core').Studio,
+  model: string,
+  offline: CliCaptioner,
+): Promise<import('@model-studio/core').CaptionEntry[]> {
+  const { out } = context;
+  out.line();
+  await generateCaptions(context, studio, model, offline);
+  const captions = await studio.captions(model);
+  out.line(`${captions.length} training caption(s) written beside the enhanced results (.txt), for example:`);
+  for (const caption of captions.slice(0, 2)) out.line(`  ${captionLine(caption)}`);
+  out.line(`Review them with \`studio captions review ${model}\`.`);
+  return captions;
 }

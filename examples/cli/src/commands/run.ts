@@ -88,7 +88,7 @@ export async function executePlan(
  * Runs `start` with the options every run shares: Ctrl-C's signal, the `--budget`, and a progress display fed by the
  * run's events (stopped before anything else is printed).
  */
-async function withProgress(
+export async function withProgress(
   context: CliContext,
   start: (options: RunOptions) => Promise<RunSummary>,
 ): Promise<RunSummary> {
