@@ -112,6 +112,20 @@ describe(`packed packages installed outside the repository (Node ${process.versi
     expect(result.isError).toBe(true);
   });
 
+  it("runs every package's command from the app's node_modules/.bin (--help)", async () => {
+    const commands = app.tarballs.flatMap(({ name }) => {
+      const manifest = JSON.parse(readFileSync(join(app.dir, 'node_modules', name, 'package.json'), 'utf8'));
+      return Object.keys((manifest.bin ?? {}) as Record<string, string>);
+    });
+    expect(commands).toContain('maxstudio-sandbox');
+    for (const command of commands) {
+      const bin = await realpath(join(app.dir, 'node_modules', '.bin', command));
+      expect(bin.startsWith(app.dir), `${command} -> ${bin}`).toBe(true);
+      const { stdout } = await run(process.execPath, [bin, '--help'], { cwd: app.dir });
+      expect(stdout, command).toContain(command);
+    }
+  });
+
   it("gives the AWS SDK's Node.js warning exactly where the README's Node.js support says (Node 20 only)", async () => {
     const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
     expect(readme).toMatch(/On Node 20 the AWS SDK prints a `NodeVersionSupportWarning`/);
