@@ -67,7 +67,7 @@ const scenarios: Record<string, Scenario> = {
     const outcome = await trainer.wait(await trainer.start(request('failure'))).then(() => 'completed?', outcomeOf);
     return { endAt: sandbox.created.at(-1)!.trainingEndedAt!, outcome };
   },
-  timeout: async (sandbox, make) => {
+  timeout: async (_sandbox, make) => {
     const trainer = make({ maxDurationSeconds: 300 });
     const job = await trainer.start(request('timeout', long));
     const outcome = await trainer.wait(job).then(() => 'completed?', outcomeOf);
@@ -91,7 +91,7 @@ const scenarios: Record<string, Scenario> = {
       .then(() => 'completed?', outcomeOf);
     return { endAt, outcome };
   },
-  budget: async (sandbox, make) => {
+  budget: async (_sandbox, make) => {
     const budgetUsd = 0.05;
     const trainer = make({ budgetUsd });
     const job = await trainer.start(request('budget', long));

@@ -75,13 +75,18 @@ export async function runpodHarness(options: RunpodSandboxOptions = {}): Promise
         pollIntervalMs: 20,
         uploadIntervalSeconds: 6,
         sampleCount: 2,
-        maxDurationSeconds: 3000,
-        stallTimeoutSeconds: 1500,
+        maxDurationSeconds: 20_000,
+        stallTimeoutSeconds: 6000,
+        // Emulated time runs 100x: give the sandbox pod (slow under a loaded machine) time to delete itself.
+        selfStopGraceSeconds: 600,
         retry: { minDelayMs: 5, maxDelayMs: 40 },
         onEvent: (event) => events.push(event),
         ...extra,
       }),
     async close() {
+      for (const pod of sandbox.livePods()) {
+        console.error(`pod ${pod.id} still ${pod.status}; its log:\n${pod.logs.map((l) => l.line).join('\n')}`);
+      }
       await sandbox.close();
       await storage.close();
       await rm(root, { recursive: true, force: true });

@@ -36,7 +36,11 @@ describe('RunpodTrainer failure paths: the pod is always terminated', () => {
 
   it('abort (Ctrl-C) while training', async () => {
     const trainer = h.trainer();
-    const job = await trainer.start({ ...request, config: { ...testConfig, max_train_steps: 100_000 }, runId: 'abort' });
+    const job = await trainer.start({
+      ...request,
+      config: { ...testConfig, max_train_steps: 100_000 },
+      runId: 'abort',
+    });
     const controller = new AbortController();
     const waiting = trainer.wait(job, {
       signal: controller.signal,
@@ -50,7 +54,11 @@ describe('RunpodTrainer failure paths: the pod is always terminated', () => {
 
   it('budget stop', async () => {
     const trainer = h.trainer({ budgetUsd: 0.02 });
-    const job = await trainer.start({ ...request, config: { ...testConfig, max_train_steps: 100_000 }, runId: 'budget' });
+    const job = await trainer.start({
+      ...request,
+      config: { ...testConfig, max_train_steps: 100_000 },
+      runId: 'budget',
+    });
     const error = await trainer.wait(job).catch((e: unknown) => e);
     expect(BudgetExceededError.isInstance(error)).toBe(true);
     expect((error as BudgetExceededError).unit).toBe('USD');
@@ -105,11 +113,17 @@ describe('RunpodTrainer failure paths: the pod is always terminated', () => {
   });
 
   it('a wrong API key is refused without echoing it; loopback URLs and a missing dataset are refused before paying', async () => {
-    const error = await h.trainer({ apiKey: 'wrong-secret-key' }).estimate().catch((e: unknown) => e);
+    const error = await h
+      .trainer({ apiKey: 'wrong-secret-key' })
+      .estimate()
+      .catch((e: unknown) => e);
     expect(ProviderError.isInstance(error) && error.reason).toBe('authentication');
     expect((error as Error).message).not.toContain('wrong-secret-key');
     await expect(h.trainer({ allowLoopbackUrls: false }).prepare(request)).rejects.toThrow(/loopback URLs/);
-    const missing = await h.trainer().prepare({ ...request, datasetPrefix: 'models/andie/datasets/v9' }).catch((e: unknown) => e);
+    const missing = await h
+      .trainer()
+      .prepare({ ...request, datasetPrefix: 'models/andie/datasets/v9' })
+      .catch((e: unknown) => e);
     expect(ValidationError.isInstance(missing)).toBe(true);
     expect(h.sandbox.created).toHaveLength(0);
   });
