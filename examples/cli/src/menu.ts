@@ -1,6 +1,7 @@
 import * as prompts from '@clack/prompts';
 import { type ImportResult, isLoopbackUrl, isModelName, SAFE_RATING, suggestModelName } from '@model-studio/core';
 import pc from 'picocolors';
+import { createCliCaptioner } from './captioner-factory.js';
 import type { CliContext } from './cli-context.js';
 import { consentRecordFrom, describeConsent } from './commands/consent.js';
 import { executePlan } from './commands/run.js';
@@ -9,6 +10,7 @@ import { provenanceFrom } from './commands/targets.js';
 import { describeModel } from './describe-model.js';
 import { exitCodes } from './exit-codes.js';
 import { readInputFiles } from './input-files.js';
+import { captionsMenu } from './menu-captions.js';
 import { faceCheckSummary, printImportResults } from './report.js';
 import { type CliStudio, openCliStudio, usesRealApi } from './studio-factory.js';
 import { tooSmallShortSide } from './too-small-short-side.js';
@@ -60,14 +62,17 @@ export async function runMenu(context: CliContext): Promise<number> {
   let canRun = hasProvider(context);
   let providerProblem: string | undefined;
   let cli: CliStudio;
+  // The configured captioner (offline without one) for the Captions screen; a bad setting only disables it there.
+  const captioner = await createCliCaptioner(context.settings.captioner).catch(() => undefined);
+  const extras = captioner ? { captioner: captioner.captioner } : {};
   try {
-    cli = await openCliStudio(context, canRun ? 'configured' : 'none');
+    cli = await openCliStudio(context, canRun ? 'configured' : 'none', extras);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     // e.g. a real API key without S3: the menu still imports, estimates and lists; it says why it cannot run.
     canRun = false;
     providerProblem = error.message;
-    cli = await openCliStudio(context, 'none');
+    cli = await openCliStudio(context, 'none', extras);
   }
   try {
     prompts.intro(pc.bold('AI Model Studio') + (cli.sandbox ? ` ${pc.bgYellow(pc.black(' SANDBOX '))}` : ''));
@@ -117,6 +122,23 @@ export async function runMenu(context: CliContext): Promise<number> {
             options: models.map((entry) => ({ value: entry.name, label: entry.name })),
           }),
         );
+      }
+      if (!isNew) {
+        const action = answer(
+          await prompts.select({
+            message: `What to do with "${model}"?`,
+            options: [
+              { value: 'process', label: 'Add photos and process them (swap, verify, enhance)' },
+              { value: 'captions', label: 'Captions (generate, review, list)' },
+              { value: 'back', label: 'Back' },
+            ],
+          }),
+        );
+        if (action === 'back') continue;
+        if (action === 'captions') {
+          await captionsMenu(context, cli, model);
+          continue;
+        }
       }
       const code = await workWithModel(context, cli, model, canRun, isNew);
       if (code === exitCodes.interrupted) return code;

@@ -73,7 +73,7 @@ describe('the interactive menu through a pseudo-terminal', () => {
     await waitFor('Allowed ratings');
     write(keys.down + keys.space + keys.enter);
     await waitFor('Allowed uses');
-    write(keys.enter);
+    write(keys.down + keys.space + keys.enter); // swap (preselected) and train: the captions need it
     await waitFor('Evidence reference');
     write('contracts/menu.pdf\r');
     await waitFor('source.jpg → menu-model-source-1.jpg');
@@ -100,6 +100,8 @@ describe('the interactive menu through a pseudo-terminal', () => {
     write(keys.down + keys.enter);
     await waitFor('Which model?');
     write(keys.enter);
+    await waitFor('What to do with "menu-model"?');
+    write(keys.enter);
     await waitFor('Add source photos?');
     write('n');
     await waitFor('Consent on record: Menu Subject');
@@ -123,6 +125,19 @@ describe('the interactive menu through a pseudo-terminal', () => {
     write('y');
     await waitFor(`${units}/${units} units verified (${units} done earlier)`);
 
+    // Work with Existing Model > Captions > Generate (the offline captioner: no captioner is configured), then back.
+    await waitFor('What would you like to do?');
+    write(keys.down + keys.enter);
+    await waitFor('Which model?');
+    write(keys.enter);
+    await waitFor('What to do with "menu-model"?');
+    write(keys.down + keys.enter);
+    await waitFor('Captions of "menu-model" (0 written');
+    write(keys.enter);
+    await waitFor(`${units + 1} caption(s) written, 0 failed`);
+    await waitFor(`Captions of "menu-model" (${units + 1} written, ${units + 1} not reviewed yet)`);
+    write(keys.down + keys.down + keys.down + keys.enter);
+
     await waitFor('What would you like to do?');
     write(keys.down + keys.down + keys.enter);
     await waitFor('menu-model: 1 source(s)');
@@ -134,15 +149,19 @@ describe('the interactive menu through a pseudo-terminal', () => {
 
     const files = await listFiles(join(dir, 'ws'));
     expect(files).toContain('models/menu-model/source/menu-model-source-1.jpg');
-    const enhanced = files.filter((file) => file.includes('/enhanced/'));
+    const enhanced = files.filter((file) => file.includes('/enhanced/') && file.endsWith('.jpg'));
     expect(enhanced).toHaveLength(units + 1);
-    for (const file of files.filter((file) => file.includes('/results/'))) expect(file).toMatch(resultPath);
+    const captions = files.filter((file) => file.includes('/enhanced/') && file.endsWith('.txt'));
+    expect(captions.sort()).toEqual(enhanced.map((file) => file.replace(/\.jpg$/, '.txt')).sort());
+    for (const file of files.filter((file) => file.includes('/results/') && file.endsWith('.jpg'))) {
+      expect(file).toMatch(resultPath);
+    }
     const config = JSON.parse(await readFile(join(dir, 'ws/models/menu-model/config.json'), 'utf8'));
     expect(config.consent).toMatchObject({
       subject: 'Menu Subject',
       adultAttested: true,
       allowedRatings: ['sfw', 'nsfw'],
-      allowedUses: ['swap'],
+      allowedUses: ['swap', 'train'],
       evidenceRef: 'contracts/menu.pdf',
     });
     expect(config.targets.nsfw[0]).toMatchObject({
