@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { S3Storage } from '@model-studio/storage-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, cliBin, ensureCliBuilt, runCli, samplesDir } from './helpers/cli-process.js';
+import { keys, startPty } from './helpers/cli-pty.js';
 import { listFiles, readJsonLines } from './helpers/cli-workspace.js';
 import { repoRoot } from './helpers/repo.js';
 
@@ -205,6 +206,40 @@ describe('studio import-prototype <folder>', () => {
     const costs = await cli(['costs', 'sar']);
     expect(costs.code, costs.stderr).toBe(0);
     expect(costs.stdout).toMatch(/32/);
+  });
+
+  it('asks for the consent at a terminal when the import has none, and records it', async () => {
+    const env = cleanEnv();
+    delete env.CI;
+    const ws = join(dir, 'asked');
+    const pty = startPty([process.execPath, cliBin, '--workspace', ws, 'import-prototype', models], { cwd: dir, env });
+    try {
+      await pty.waitFor('Imported');
+      await pty.waitFor('Record the consent of the person model "sar" depicts now?');
+      pty.write('y');
+      await pty.waitFor('Subject name');
+      pty.write('Sar Example\r');
+      await pty.waitFor('Is the subject an adult');
+      pty.write('y');
+      await pty.waitFor('Attested by');
+      pty.write('operator, ID checked\r');
+      await pty.waitFor('Allowed ratings');
+      pty.write(keys.down + keys.space + keys.enter);
+      await pty.waitFor('Allowed uses');
+      pty.write(keys.enter);
+      await pty.waitFor('Evidence reference');
+      pty.write('contracts/sar.pdf\r');
+      await pty.waitFor('Consent recorded');
+      expect(await pty.exited).toBe(0);
+    } finally {
+      pty.kill();
+    }
+    const config = JSON.parse(await readFile(join(ws, 'models', 'sar', 'config.json'), 'utf8'));
+    expect(config.consent).toMatchObject({
+      subject: 'Sar Example',
+      adultAttested: true,
+      evidenceRef: 'contracts/sar.pdf',
+    });
   });
 
   it('refuses a folder and --s3 together, a missing folder, and a consent file that is not a consent record', async () => {
