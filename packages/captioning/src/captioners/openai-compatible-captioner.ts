@@ -65,6 +65,7 @@ function bodyOf(api: Api, model: string, prompt: string, image: Uint8Array, cont
 }
 
 function readAnswer(api: Api, json: unknown): { raw: unknown; model?: string; usage?: CaptionResult['usage'] } {
+  // biome-ignore lint/suspicious/noExplicitAny: a response of unknown shape (not validated by these servers), read defensively.
   const body = (json ?? {}) as Record<string, any>;
   if (api === 'ollama') {
     const usage =

@@ -19,14 +19,17 @@ function imageFromDataUrl(url: unknown): Uint8Array | undefined {
   return match ? new Uint8Array(Buffer.from(match[1]!, 'base64')) : undefined;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a request body of unknown shape, read defensively with optional chaining.
 function chatCall(body: any): SandboxCall {
   const content = body?.messages?.[0]?.content;
+  // biome-ignore lint/suspicious/noExplicitAny: message parts of unknown shape, read defensively.
   const parts: any[] = Array.isArray(content) ? content : [];
   const prompt = parts.find((p) => p?.type === 'text')?.text ?? (typeof content === 'string' ? content : '');
   const image = imageFromDataUrl(parts.find((p) => p?.type === 'image_url')?.image_url?.url);
   return { route: 'chat', image, model: String(body?.model ?? ''), prompt, labels: [], arrayShape: false };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a request body of unknown shape, read defensively with optional chaining.
 function ollamaCall(body: any): SandboxCall {
   const message = body?.messages?.[0];
   const raw = message?.images?.[0];
