@@ -67,8 +67,10 @@ async function throughput(sandbox: CaptioningTesting.CaptionSandbox, image: Uint
     concurrency,
     latencyMs,
     seconds,
+    idealSeconds,
     captionsPerSecond: total / seconds,
     ratioToIdeal: seconds / idealSeconds,
+    cpuMsPerCaption,
   };
 }
 
