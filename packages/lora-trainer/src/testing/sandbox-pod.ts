@@ -37,17 +37,27 @@ function trainerScript(): { file: string; execArgv: string[] } {
  * the pod stays RUNNING and keeps billing, as on the real service. @internal
  */
 export class SandboxPod {
+  /** The pod id. */
   readonly id: string;
+  /** The pod-scoped API key its process gets as RUNPOD_API_KEY (reaches only this pod). */
   readonly podKey: string;
+  /** The create request as received. */
   readonly request: RunpodCreatePodRequest;
+  /** USD per hour. */
   readonly costPerHour: number;
+  /** Creation time, emulated ms since the epoch. */
   readonly createdAt: number;
+  /** Its container and system log lines. */
   readonly logs: SandboxLogLine[] = [];
+  /** Lifecycle status. */
   status: RunpodPod['status'] = 'PROVISIONING';
+  /** When the container started, emulated ms. */
   startedAt: number | undefined;
+  /** When it was terminated, emulated ms. */
   terminatedAt: number | undefined;
   /** When the trainer stopped (finished, failed or died), emulated ms. */
   trainingEndedAt: number | undefined;
+  /** The trainer process's exit code, once it exited. */
   exitCode: number | null | undefined;
   readonly #host: SandboxPodHost;
   readonly #fault: SandboxPodFault | undefined;

@@ -34,13 +34,21 @@ export interface SandboxPodBilling {
  * themselves. Every response carries `x-sandbox: runpod`.
  */
 export class RunpodSandbox {
+  /** Base URL, `http://127.0.0.1:<port>` (pass as `baseUrl`). */
   readonly url: string;
+  /** The account API key it accepts. */
   readonly apiKey: string;
+  /** Emulated seconds per real second. */
   readonly clockFactor: number;
+  /** Emulated seconds a pod spends PROVISIONING. */
   readonly provisionSeconds: number;
+  /** Emulated seconds a pod spends STARTING. */
   readonly startSeconds: number;
+  /** Emulated seconds per step of the sandbox trainer. */
   readonly stepSeconds: number;
+  /** Steps when the config has no `max_train_steps`. */
   readonly defaultSteps: number;
+  /** The GPU catalog it serves. */
   readonly gpus: RunpodGpuType[];
   /** Every `POST /v2/pods` that created a pod, in order. */
   readonly created: SandboxPod[] = [];
