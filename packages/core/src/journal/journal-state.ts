@@ -1,4 +1,4 @@
-import type { JournalEvent, JournalEventInput } from './journal-event.js';
+import type { ImportedMark, JournalEvent, JournalEventInput } from './journal-event.js';
 
 /**
  * Where one operation of a unit stands:
@@ -34,6 +34,8 @@ export interface OpState {
   readonly outputKeys?: readonly string[];
   /** What the provider charged, when the `completed` event recorded it. */
   readonly charge?: { readonly amount: number; readonly unit: string };
+  /** Where and when the work was done, when it was imported (e.g. from the prototype); kept through compaction. */
+  readonly imported?: Readonly<ImportedMark>;
   /** Why it failed, when `failed`. */
   readonly error?: { readonly code: string; readonly message: string; readonly retryable: boolean };
   /** Why it is uncertain, when `uncertain`. */
@@ -72,8 +74,11 @@ export function applyJournalEvent(units: Map<string, MutableUnitState>, event: J
     const updatedAt = state.updatedAt ?? event.at;
     const ops: Record<string, MutableOpState> = {};
     for (const name in state.ops) {
-      const op = state.ops[name]!;
-      ops[name] = { ...op, op: name, updatedAt: op.updatedAt ?? updatedAt };
+      // The snapshot line was parsed for this call alone: its op objects are taken over, not copied.
+      const op = state.ops[name] as MutableOpState;
+      op.op = name;
+      op.updatedAt ??= updatedAt;
+      ops[name] = op;
     }
     units.set(event.unitId, {
       unitId: event.unitId,
@@ -131,6 +136,7 @@ export function applyJournalEvent(units: Map<string, MutableUnitState>, event: J
         op.status = 'completed';
         op.outputKeys = event.outputKeys ?? [];
         if (event.charge) op.charge = { amount: event.charge.amount, unit: event.charge.unit };
+        if (event.imported) op.imported = { ...event.imported };
         op.error = undefined;
         op.reason = undefined;
         break;

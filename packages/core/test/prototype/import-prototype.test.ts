@@ -13,6 +13,7 @@ import {
   ValidationError,
 } from '@model-studio/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openJournal } from '../../src/journal/index.js';
 import { readJournalSnapshot } from '../../src/journal/read-journal-snapshot.js';
 import { importPrototype } from '../../src/orchestrator/verbs/import-prototype.js';
 import { modelCosts } from '../../src/orchestrator/verbs/model-costs.js';
@@ -179,7 +180,13 @@ describe('import', () => {
     const journal = await readJournalSnapshot(join(rig.workspace.localModelDir('sar'), 'progress.jsonl'));
     const swap = journal.get('sar:s1:t001:nsfw:swapped')!;
     expect(swap.status).toBe('done');
-    expect(swap.ops.swap).toMatchObject({ status: 'completed', jobId: 'nn97w9', provider: 'maxstudio', attempt: 1 });
+    expect(swap.ops.swap).toMatchObject({
+      status: 'completed',
+      jobId: 'nn97w9',
+      provider: 'maxstudio',
+      attempt: 1,
+      imported: { from: 'prototype', at: '2025-10-29T08:05:01.200Z' },
+    });
     expect(journal.get('sar:s2:t002:nsfw:swapped')).toBeUndefined();
     const lines = (await readFile(join(rig.workspace.localModelDir('sar'), 'progress.jsonl'), 'utf8')).split('\n');
     const completed = lines
@@ -187,6 +194,15 @@ describe('import', () => {
       .map((line) => JSON.parse(line))
       .filter((event) => event.type === 'completed');
     expect(completed[0].imported).toEqual({ from: 'prototype', at: '2025-10-29T08:05:01.200Z' });
+    // The mark survives compaction (snapshots keep the op state).
+    const opened = await openJournal(join(rig.workspace.localModelDir('sar'), 'progress.jsonl'));
+    await opened.compact();
+    await opened.close();
+    const compacted = await readJournalSnapshot(join(rig.workspace.localModelDir('sar'), 'progress.jsonl'));
+    expect(compacted.get('sar:s1:t001:nsfw:swapped')?.ops.swap?.imported).toEqual({
+      from: 'prototype',
+      at: '2025-10-29T08:05:01.200Z',
+    });
     const status = await modelStatus(rig.context(), 'sar');
     expect(status.stages.done).toBe(7);
     const costs = await modelCosts(rig.context(), 'sar');
