@@ -173,7 +173,7 @@ try {
   console.log('captioning bench (sandbox: captions come from the caption sandbox, not a real model)');
   console.log(`  machine load average ${load.toFixed(1)} on ${os.availableParallelism()} cores when measured`);
   console.log(
-    `  ${speed.captionsPerSecond.toFixed(1)} captions/s (${speed.total} captions in ${speed.seconds.toFixed(2)} s)`,
+    `  ${speed.captionsPerSecond.toFixed(1)} captions/s (${speed.total} captions in ${speed.seconds.toFixed(2)} s, ideal ${speed.idealSeconds.toFixed(2)} s; ${speed.cpuMsPerCaption.toFixed(1)} ms CPU per caption, client and sandbox)`,
   );
   for (const { goal, value, pass } of goals) console.log(`  ${pass ? 'pass' : 'MISS'}  ${goal}: ${value}`);
   for (const row of shots.rows) {
