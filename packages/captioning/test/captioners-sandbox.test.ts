@@ -184,6 +184,22 @@ describe('a dropped connection', () => {
 });
 
 describe('Hugging Face VLM specifics', () => {
+  it('by default goes through the Hugging Face router (its URL redirected to the sandbox here)', async () => {
+    const toSandbox: typeof fetch = (input, init) =>
+      fetch(
+        String(input instanceof Request ? input.url : input).replace('https://router.huggingface.co', sandbox.url),
+        init,
+      );
+    const start = sandbox.requests().length;
+    const captioner = createHfVlmCaptioner({ accessToken: sandbox.accessToken, fetch: toSandbox });
+    const result = await captioner.caption({ image: graceHopper, subject: andie });
+    const [request] = sandbox.requests().slice(start);
+    expect(request?.path).toBe('/v1/chat/completions');
+    expect(request?.image).toEqual({ width: 512, height: 512 });
+    expect(result.model).toBe('sandbox/Qwen/Qwen2.5-VL-7B-Instruct');
+    expect(checkCaption(result.text, andie).valid).toBe(true);
+  });
+
   it('reports token usage and a sandbox-labelled model', async () => {
     const result = await createHfVlmCaptioner({ endpointUrl: sandbox.url }).caption({ image: graceHopper });
     expect(result.model).toBe('sandbox/Qwen/Qwen2.5-VL-7B-Instruct');
