@@ -315,6 +315,16 @@ describe('failures', () => {
     await expect(importPrototype(rig.context(), prototypeFolder(odd))).rejects.toBeInstanceOf(ValidationError);
     const [renamed] = await importPrototype(rig.context(), prototypeFolder(odd), { model: 'odd', dryRun: true });
     expect(renamed!.plan.model).toBe('odd');
+    const many = join(rig.root, 'many');
+    await writeTree(many, { 'Milan/source/milan-s1-original.jpg': 'x' });
+    await expect(importPrototype(rig.context(), prototypeFolder(many))).rejects.toThrow(
+      /"Milan", which is not a valid model name .*: import its folder \(.*many\/Milan\/\) on its own/,
+    );
+    const [milan] = await importPrototype(rig.context(), prototypeFolder(join(many, 'Milan')), {
+      model: 'milan',
+      dryRun: true,
+    });
+    expect(milan!.plan.copies.map((copy) => copy.to)).toEqual(['models/milan/source/milan-source-1.jpg']);
   });
 
   it('refuses a rights statement for nsfw targets without adultsConsented, before writing anything', async () => {

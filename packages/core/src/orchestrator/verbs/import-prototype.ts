@@ -62,7 +62,7 @@ async function chooseModels(files: PrototypeFiles, trees: PrototypeTree[], optio
       { kind: 'prototype model', name: options.model ?? '' },
     );
   }
-  return picked.map((tree) => ({ tree, model: checkedName(tree.name!, files) }));
+  return picked.map((tree) => ({ tree, model: checkedName(tree.name!, files, tree.dir) }));
 }
 
 async function prototypeName(files: PrototypeFiles, tree: PrototypeTree): Promise<string> {
@@ -73,10 +73,13 @@ async function prototypeName(files: PrototypeFiles, tree: PrototypeTree): Promis
   return basename(files.description);
 }
 
-function checkedName(name: string, files: PrototypeFiles): string {
+function checkedName(name: string, files: PrototypeFiles, dir?: string): string {
   if (isModelName(name)) return name;
+  const how = dir
+    ? `import its folder (${files.description}/${dir}) on its own with the model option (--model <name>) to name it`
+    : 'choose one with the model option (--model <name>)';
   throw new ValidationError(
-    `The prototype model in ${files.description} is named "${name}", which is not a valid model name (lower-case letters, digits and hyphens): choose one with the model option (--model <name>).`,
+    `The prototype model in ${files.description}${dir ? `/${dir}` : ''} is named "${name}", which is not a valid model name (lower-case letters, digits and hyphens): ${how}.`,
     { field: 'model', value: name },
   );
 }
