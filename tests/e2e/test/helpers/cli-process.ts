@@ -32,7 +32,7 @@ export interface CliResult {
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (/^(MAXSTUDIO_|S3_|STUDIO_|AWS_)/.test(name)) continue;
+    if (/^(MAXSTUDIO_|S3_|STUDIO_|AWS_|HF_|CAPTIONER)/.test(name)) continue;
     env[name] = value;
   }
   return { ...env, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0', ...extra };

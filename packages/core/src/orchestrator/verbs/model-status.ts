@@ -1,5 +1,6 @@
 import { stageOfStageId, unitIdOfStage } from '../../naming/index.js';
 import { stageStateOf } from '../open-run-recorder.js';
+import { allStages } from '../plan-stages.js';
 import type { StageState } from '../run-recorder.js';
 import type { StudioContext } from '../studio-context.js';
 import type { ModelStatus, StateCounts, UnitFailure } from '../studio-types.js';
@@ -67,7 +68,7 @@ export async function modelStatus(context: StudioContext, model: string): Promis
 /** The name of the stage a stage id belongs to (`swap` for `...:swapped`), for failures journaled without a step. */
 function stageNameOf(context: StudioContext, stageId: string): UnitFailure['stage'] {
   const result = stageOfStageId(stageId);
-  return context.stages.find((stage) => stage.result === result)?.name ?? 'store';
+  return [...context.stages, ...allStages].find((stage) => stage.result === result)?.name ?? 'store';
 }
 
 function emptyCounts(): StateCounts {

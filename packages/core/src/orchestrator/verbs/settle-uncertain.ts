@@ -1,12 +1,13 @@
 import { ValidationError } from '../../errors/index.js';
 import { parseStageId } from '../../naming/index.js';
+import { allStages } from '../plan-stages.js';
 import type { PaidStage } from '../stage.js';
 import type { StudioContext } from '../studio-context.js';
 
 /** The stage a stage id of `model` names, or a `ValidationError` saying what is wrong with the id. */
 function stageOf(context: StudioContext, model: string, stageId: string): PaidStage {
   const parts = parseStageId(stageId);
-  const stage = parts && context.stages.find((candidate) => candidate.result === parts.stage);
+  const stage = parts && [...context.stages, ...allStages].find((candidate) => candidate.result === parts.stage);
   if (!parts || parts.model !== model || !stage) {
     throw new ValidationError(
       `"${stageId}" is not a stage id of model "${model}" (e.g. ${model}:s1:t001:sfw:swapped): take it from the model's status.`,
