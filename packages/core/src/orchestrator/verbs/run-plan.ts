@@ -1,6 +1,5 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
-import pLimit from 'p-limit';
 import { StorageError, ValidationError } from '../../errors/index.js';
 import { currentConfigReader } from '../current-config.js';
 import { mirrorResults } from '../mirror-results.js';
@@ -150,8 +149,9 @@ async function runUnits(
   },
 ): Promise<void> {
   const { stops, options } = run;
-  const limit = pLimit(
-    Math.max(1, options.concurrency ?? context.settings.concurrency ?? context.config.settings.concurrency),
+  const concurrency = Math.max(
+    1,
+    options.concurrency ?? context.settings.concurrency ?? context.config.settings.concurrency,
   );
   const total = plan.units.length;
   let storageFailures = 0;
@@ -161,28 +161,32 @@ async function runUnits(
     stops.drain.abort(error);
     if (stopKind(error) === 'halt') stops.halt.abort(error);
   };
-  await Promise.all(
-    pending.map((unit, index) =>
-      limit(async () => {
-        if (context.submitSignal.aborted) return;
-        const fileName = unitFileName(unit, context.stages);
-        context.emit({ type: 'unit-start', unitId: unit.id, fileName, index, total });
-        try {
-          const outcome =
-            run.missing.get(unit.id) ?? (await runWithRetries(context, unit, options.maxUnitAttempts ?? 3));
-          run.done += 1;
-          context.emit(addUnitOutcome(run.summary, unit.id, outcome, { done: run.done, total }));
-          const storageFailure = outcome.kind === 'failed' && outcome.failure.code === 'storage';
-          storageFailures = storageFailure ? storageFailures + 1 : 0;
-          if (storageFailures >= storageFailuresInARow && outcome.kind === 'failed') {
-            stop(storageStopError(outcome.failure.message));
-          }
-        } catch (error) {
-          stop(error);
-        }
-      }),
-    ),
-  );
+  const runOne = async (unit: PlannedUnit, index: number) => {
+    const fileName = unitFileName(unit, context.stages);
+    context.emit({ type: 'unit-start', unitId: unit.id, fileName, index, total });
+    try {
+      const outcome = run.missing.get(unit.id) ?? (await runWithRetries(context, unit, options.maxUnitAttempts ?? 3));
+      run.done += 1;
+      context.emit(addUnitOutcome(run.summary, unit.id, outcome, { done: run.done, total }));
+      const storageFailure = outcome.kind === 'failed' && outcome.failure.code === 'storage';
+      storageFailures = storageFailure ? storageFailures + 1 : 0;
+      if (storageFailures >= storageFailuresInARow && outcome.kind === 'failed') {
+        stop(storageStopError(outcome.failure.message));
+      }
+    } catch (error) {
+      stop(error);
+    }
+  };
+  // A few workers take the units in order: only the units in flight hold a promise and a closure, not every unit of
+  // the plan from the start (memory stays flat however many units a plan has).
+  let next = 0;
+  const worker = async () => {
+    while (next < pending.length && !context.submitSignal.aborted) {
+      const index = next++;
+      await runOne(pending[index]!, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, worker));
 }
 
 /** The outcome of a run that went through its loop. */
