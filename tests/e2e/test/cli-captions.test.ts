@@ -15,6 +15,7 @@ import { type CaptionSandbox, startCaptionSandbox } from '@model-studio/captioni
 import type { CaptionEntry, ModelCosts, ModelStatus } from '@model-studio/core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cleanEnv, cliBin, ensureCliBuilt, parseJson, prepareSampleModel, runCli } from './helpers/cli-process.js';
+import { keys, startPty } from './helpers/cli-pty.js';
 
 let dir: string;
 beforeAll(() => ensureCliBuilt());
@@ -107,6 +108,39 @@ describe('studio captions', () => {
     const review = await runCli(['captions', 'review', 'cap'], { cwd: dir, env });
     expect(review.code).toBe(2);
     expect(review.stderr).toMatch(/needs a terminal/);
+  }, 240_000);
+
+  it('walks the unreviewed captions at a terminal: accept, edit inline, edit in $EDITOR', async () => {
+    const env = cleanEnv();
+    await enhancedModel('walk', env);
+    expect((await runCli(['captions', 'generate', 'walk'], { cwd: dir, env })).code).toBe(0);
+    const terminal = { ...env, EDITOR: `sh -c 'printf "a photo of walk, person, from the editor" > "$0"'` };
+    delete terminal.CI;
+    const pty = startPty([process.execPath, cliBin, 'captions', 'review', 'walk'], { cwd: dir, env: terminal });
+    try {
+      await pty.waitFor('1/3');
+      await pty.waitFor('Accept as it is');
+      pty.write(keys.enter);
+      await pty.waitFor('2/3');
+      await pty.waitFor('Edit here');
+      pty.write(keys.down + keys.enter);
+      await pty.waitFor('Caption:');
+      pty.write(', by hand\r');
+      await pty.waitFor('3/3');
+      await pty.waitFor('Edit in $EDITOR');
+      pty.write(keys.down + keys.down + keys.enter);
+      await pty.waitFor('1 accepted, 2 edited');
+      expect(await pty.exited).toBe(0);
+    } finally {
+      pty.kill();
+    }
+    const captions = parseJson<{ captions: CaptionEntry[] }>(
+      await runCli(['captions', 'list', 'walk', '--json'], { cwd: dir, env }),
+    ).captions;
+    expect(captions.map((caption) => caption.state)).toEqual(['reviewed', 'edited', 'edited']);
+    expect(captions[1]!.text).toMatch(/, by hand$/);
+    expect(captions[2]!.text).toBe('a photo of walk, person, from the editor');
+    expect(await readFile(captionFile('walk', 3), 'utf8')).toBe('a photo of walk, person, from the editor');
   }, 240_000);
 
   it('refuses to caption without consent to train (exit 3), naming what is missing', async () => {
