@@ -11,14 +11,15 @@ describe('demo naming and consent', () => {
     expect(nextDemoName(['demo', 'demo-2', 'demo-4'])).toBe('demo-3');
   });
 
-  it('marks the demo consent record as a demo and covers only sfw swaps', () => {
+  it('marks the demo consent record as a demo and covers only sfw swaps and training (its captions)', () => {
     const record = demoConsentRecord(new Date('2026-01-01T00:00:00Z'));
     expect(record.subject).toMatch(/DEMO/);
     expect(record.evidenceRef).toMatch(/DEMO/);
     const holder = { name: 'demo', consent: record };
     expect(() => assertConsent(holder, { rating: 'sfw', use: 'swap' })).not.toThrow();
     expect(() => assertConsent(holder, { rating: 'nsfw', use: 'swap' })).toThrow(/not in allowed ratings/);
-    expect(() => assertConsent(holder, { rating: 'sfw', use: 'train' })).toThrow(/not allowed/);
+    expect(() => assertConsent(holder, { rating: 'sfw', use: 'train' })).not.toThrow();
+    expect(() => assertConsent(holder, { rating: 'sfw', use: 'publish' })).toThrow(/not allowed/);
   });
 });
 
