@@ -6,6 +6,12 @@ export type {
   CaptionSubject,
   ImageFacts,
 } from './captioner.js';
+export type {
+  DatasetBuildCandidate,
+  DatasetBuilder,
+  DatasetBuildRequest,
+  DatasetBuildSummary,
+} from './dataset-builder.js';
 export type { EnhanceRequest, Enhancer } from './enhancer.js';
 export type { FaceChecker, FaceWithEmbedding, QualityMetrics } from './face-checker.js';
 export type { FaceDetector, ImageSource } from './face-detector.js';

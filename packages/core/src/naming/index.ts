@@ -1,6 +1,13 @@
 export { assertImageNumber, padTargetNumber } from './image-number.js';
 export { assertModelName, isModelName, MODEL_NAME_MAX_LENGTH, parseModelName, suggestModelName } from './model-name.js';
 export {
+  type ModelStage,
+  type ModelStageIdParts,
+  modelStageId,
+  modelStages,
+  parseModelStageId,
+} from './model-stage-id.js';
+export {
   assertRating,
   assertVersionName,
   isRating,

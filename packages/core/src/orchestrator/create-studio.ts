@@ -3,6 +3,7 @@ import { phaseOneStages } from './phase-one-stages.js';
 import { RecordStore } from './record-store.js';
 import type { StudioContext } from './studio-context.js';
 import type { Studio, StudioSettings } from './studio-types.js';
+import { buildModelDataset } from './verbs/build-dataset.js';
 import { captionResults, editCaptions, listCaptions } from './verbs/caption-results.js';
 import { estimatePlan } from './verbs/estimate-plan.js';
 import { importSources, importTargets } from './verbs/import-photos.js';
@@ -15,6 +16,7 @@ import { revokeModelConsent } from './verbs/revoke-model-consent.js';
 import { runPlan } from './verbs/run-plan.js';
 import { attachJob, settleUncertain } from './verbs/settle-uncertain.js';
 import { shareResults } from './verbs/share-results.js';
+import { trainLora } from './verbs/train-lora.js';
 
 /**
  * Creates the pipeline orchestrator over a workspace and the adapters of your choice. Each verb is its own module;
@@ -61,6 +63,8 @@ export function createStudio(settings: StudioSettings): Studio {
     editCaptions: (model, edit) => editCaptions(context, model, edit),
     importPrototype: (files, options) => importPrototype(context, files, options),
     share: (model, options) => shareResults(context, model, options),
+    train: (model, options) => trainLora(context, model, options),
+    buildDataset: (model, options) => buildModelDataset(context, model, options),
     async close() {
       const active = [...context.runs.values()];
       for (const run of active) run.controller.abort();

@@ -104,7 +104,17 @@ export interface UnitFailure {
    * The stage that failed. `source-check` and `target-check` with code `missing-source` / `missing-target`: the unit's
    * source or target file no longer exists (deleted after the unit was planned); nothing was paid for it.
    */
-  stage: 'consent' | 'source-check' | 'target-check' | 'swap' | 'verify' | 'enhance' | 'caption' | 'store';
+  stage:
+    | 'consent'
+    | 'source-check'
+    | 'target-check'
+    | 'swap'
+    | 'verify'
+    | 'enhance'
+    | 'caption'
+    | 'store'
+    | 'dataset'
+    | 'train';
   code: string;
   message: string;
   retryable: boolean;
@@ -455,6 +465,23 @@ export interface Studio {
    * refuses (S3: over 7 days) or a storage that cannot sign.
    */
   share(model: string, options?: ShareOptions): Promise<SharedLink[]>;
+  /**
+   * Trains a LoRA on a built dataset with the studio's `trainer`, exactly once across crashes: the estimate is
+   * reserved before the job starts, its id journaled before waiting, the actual cost settled after; called again after
+   * a crash it reattaches the journaled job. Consent must allow `train`.
+   */
+  train(
+    model: string,
+    options: import('./verbs/train-types.js').TrainOptions,
+  ): Promise<import('./verbs/train-types.js').TrainSummary>;
+  /**
+   * Builds dataset version `options.version` from the model's enhanced results, captions and scores with the studio's
+   * `datasetBuilder` (journaled as `<model>:dataset:<version>`). Consent must allow `train`.
+   */
+  buildDataset(
+    model: string,
+    options: import('./verbs/build-dataset.js').BuildDatasetOptions,
+  ): Promise<import('../interfaces/dataset-builder.js').DatasetBuildSummary>;
   /** Closes journals and ledgers. */
   close(): Promise<void>;
 }
@@ -577,6 +604,10 @@ export interface StudioSettings {
    * `createOfflineCaptioner()` or a Hugging Face VLM captioner from `@model-studio/captioning`.
    */
   captioner?: import('../interfaces/captioner.js').Captioner;
+  /** Trains LoRAs (`studio.train`), e.g. `RunpodTrainer` or `LocalTrainer` from `@model-studio/lora-trainer`. */
+  trainer?: import('../interfaces/trainer.js').Trainer;
+  /** Builds dataset versions (`studio.buildDataset`), e.g. `createDatasetBuilder()` from `@model-studio/lora-trainer`. */
+  datasetBuilder?: import('../interfaces/dataset-builder.js').DatasetBuilder;
   /** Scores enhanced results for training (`studio.caption` stores the score beside the caption when given). */
   imageScorer?: import('../interfaces/image-scorer.js').ImageScorer;
   /**

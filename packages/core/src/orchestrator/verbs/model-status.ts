@@ -1,4 +1,4 @@
-import { stageOfStageId, unitIdOfStage } from '../../naming/index.js';
+import { parseModelStageId, stageOfStageId, unitIdOfStage } from '../../naming/index.js';
 import { stageStateOf } from '../open-run-recorder.js';
 import { allStages } from '../plan-stages.js';
 import type { StageState } from '../run-recorder.js';
@@ -67,6 +67,9 @@ export async function modelStatus(context: StudioContext, model: string): Promis
 
 /** The name of the stage a stage id belongs to (`swap` for `...:swapped`), for failures journaled without a step. */
 function stageNameOf(context: StudioContext, stageId: string): UnitFailure['stage'] {
+  // Model-level stages (`andie:train:v1`, `andie:dataset:v1`) are named by their id.
+  const modelStage = parseModelStageId(stageId)?.stage;
+  if (modelStage) return modelStage;
   const result = stageOfStageId(stageId);
   return [...context.stages, ...allStages].find((stage) => stage.result === result)?.name ?? 'store';
 }

@@ -1,0 +1,202 @@
+import { assertConsent } from '../../consent/index.js';
+import { ProviderError, ValidationError } from '../../errors/index.js';
+import type { Trainer, TrainingJob } from '../../interfaces/trainer.js';
+import { assertVersionName, modelStageId, parseStageId, SAFE_RATING, storageKeys } from '../../naming/index.js';
+import type { RunRecorder } from '../run-recorder.js';
+import type { StudioContext } from '../studio-context.js';
+import { storeTrainingOutputs, waitForTraining } from './train-job.js';
+import type { TrainEvent, TrainOptions, TrainSummary } from './train-types.js';
+
+/** The journal op and the ledger's unit of account of the train stage. */
+export const TRAIN_OP = 'train';
+export const TRAIN_UNIT = 'USD';
+
+/** The studio's trainer, or a `ValidationError` that says how to give one. */
+export function requireTrainer(context: StudioContext): Trainer {
+  const trainer = context.settings.trainer;
+  if (!trainer) {
+    throw new ValidationError(
+      'To train a LoRA, createStudio needs a trainer (any Trainer: @model-studio/lora-trainer\'s RunpodTrainer or LocalTrainer): pass it as "trainer".',
+      { field: 'trainer' },
+    );
+  }
+  return trainer;
+}
+
+/**
+ * `studio.train`: trains a LoRA on a built dataset with the studio's trainer, exactly once across crashes. Consent: the
+ * model's record must allow `train` for every rating in the dataset. Money: the estimate is reserved in the ledger
+ * (budget checked) before the job is started; the job id is journaled before waiting; the trainer's actual cost is
+ * settled afterwards. After a crash (even kill -9 while the pod trains) calling it again reattaches the journaled
+ * job instead of starting another one; a finished stage is returned as it is.
+ */
+export async function trainLora(context: StudioContext, model: string, options: TrainOptions): Promise<TrainSummary> {
+  const trainer = requireTrainer(context);
+  assertVersionName(options.dataset);
+  const version = options.version ?? options.dataset;
+  assertVersionName(version);
+  const config = await context.workspace.getModel(model);
+  if (context.runs.has(model)) {
+    throw new ValidationError(`Model "${model}" already has a run in progress in this studio.`, { field: 'model' });
+  }
+  const recorder = await context.records.recorder(model);
+  for (const rating of trainingRatings(recorder, model, options)) assertConsent(config, { rating, use: 'train' });
+  const stageId = modelStageId({ model, stage: 'train', version });
+  const emit = (event: TrainEvent) => {
+    try {
+      options.onEvent?.(event);
+    } catch (error) {
+      context.settings.logger?.warn('onEvent handler threw', { error: String(error) });
+    }
+  };
+  const base = { model, stageId, version, dataset: options.dataset };
+  const state = recorder.state(stageId);
+  if (state.status === 'done') {
+    const jobId = recorder.units().find((unit) => unit.unitId === stageId)?.ops[TRAIN_OP]?.jobId ?? 'unknown';
+    const outputKeys = state.outputKeys;
+    const loraKey = outputKeys.find((key) => key.endsWith('.safetensors'));
+    return {
+      ...base,
+      job: { id: jobId, provider: trainer.provider },
+      reattached: false,
+      alreadyDone: true,
+      progress: { status: 'completed' },
+      outputKeys,
+      ...(loraKey && { loraKey }),
+    };
+  }
+  const controller = new AbortController();
+  let finished!: () => void;
+  context.runs.set(model, { controller, done: new Promise<void>((resolve) => (finished = resolve)) });
+  const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+  try {
+    const outputPrefix = storageKeys.loraPrefix(model, version).replace(/\/$/, '');
+    const { job, reattached } = await startOrReattach(trainer, recorder, {
+      ...base,
+      options,
+      outputPrefix,
+      signal,
+      emit,
+    });
+    const { progress, cost } = await waitForTraining(trainer, job, { signal, emit });
+    const usd = cost?.usd ?? options.estimateUsd ?? 0;
+    const charge = chargeOf(stageId, trainer, usd);
+    await recorder.actual({ ...charge, jobId: job.id });
+    emit({ type: 'training-cost', kind: 'actual', usd });
+    if (progress.status !== 'completed') {
+      await recorder.failed(stageId, TRAIN_OP, {
+        code: progress.status,
+        message: progress.message ?? `Training ${progress.status}.`,
+        retryable: true,
+      });
+      await recorder.flush();
+      throw new ProviderError(
+        `Training ${stageId} ${progress.status} (job ${job.id}): ${progress.message ?? 'no message'}. It cost $${usd.toFixed(4)}; fix the cause and run \`train\` again to start a new job.`,
+        { provider: trainer.provider, reason: 'job-failed', isRetryable: true },
+      );
+    }
+    const outputKeys = await storeTrainingOutputs(context, trainer, job, outputPrefix, signal);
+    await recorder.completed(stageId, TRAIN_OP, outputKeys, { amount: usd, unit: TRAIN_UNIT });
+    await recorder.flush();
+    const loraKey = outputKeys.find((key) => key.endsWith('.safetensors'));
+    return {
+      ...base,
+      job,
+      reattached,
+      alreadyDone: false,
+      progress,
+      ...(cost && { cost }),
+      outputKeys,
+      ...(loraKey && { loraKey }),
+    };
+  } finally {
+    context.runs.delete(model);
+    finished();
+  }
+}
+
+/** The ledger charge of the train stage. */
+export function chargeOf(stageId: string, trainer: Trainer, usd: number) {
+  return { stageId, op: TRAIN_OP, provider: trainer.provider, amount: usd, unit: TRAIN_UNIT, rating: 'all' };
+}
+
+/** The ratings to check consent for: the option's, else those of the model's enhanced results. */
+function trainingRatings(recorder: RunRecorder, model: string, options: TrainOptions): string[] {
+  if (options.ratings && options.ratings.length > 0) return options.ratings;
+  const ratings = new Set<string>();
+  for (const unit of recorder.units()) {
+    const parts = parseStageId(unit.unitId);
+    if (parts?.model === model && parts.stage === 'enhanced') ratings.add(parts.rating);
+  }
+  return ratings.size > 0 ? [...ratings].sort() : [SAFE_RATING];
+}
+
+interface StartContext {
+  model: string;
+  stageId: string;
+  version: string;
+  dataset: string;
+  options: TrainOptions;
+  outputPrefix: string;
+  signal: AbortSignal;
+  emit: (event: TrainEvent) => void;
+}
+
+/**
+ * A journaled job is reattached (no new job, nothing paid again). Otherwise: checks (`prepare`), then the reservation
+ * and `submitting` on disk, then `start`, then the job id in the journal before anything waits on it.
+ */
+async function startOrReattach(
+  trainer: Trainer,
+  recorder: RunRecorder,
+  start: StartContext,
+): Promise<{ job: TrainingJob; reattached: boolean }> {
+  const { stageId, options, signal, emit } = start;
+  const state = recorder.state(stageId);
+  if (state.status === 'in-flight') {
+    const job = trainer.attach
+      ? await trainer.attach(state.jobId, { signal })
+      : { id: state.jobId, provider: state.provider, outputPrefix: start.outputPrefix };
+    emit({ type: 'training-reattach', job });
+    return { job, reattached: true };
+  }
+  if (state.status === 'uncertain' && !options.resubmitUncertain) {
+    throw new ValidationError(
+      `The earlier start of ${stageId} is uncertain (the process stopped before the job id was recorded: a job may exist and be charged). Find it in the provider's account and attach it (\`studio.attachJob\`), or train again with resubmitUncertain when the trainer reuses the job of the same run id (the RunPod trainer does).`,
+      { field: 'resubmitUncertain', hint: { action: 'status', model: start.model } },
+    );
+  }
+  const request = {
+    model: start.model,
+    datasetPrefix: storageKeys.datasetPrefix(start.model, start.dataset).replace(/\/$/, ''),
+    config: options.config,
+    outputPrefix: start.outputPrefix,
+    runId: `${start.model}-${start.version}`,
+  };
+  await trainer.prepare(request, { signal });
+  if (state.status !== 'pending' && state.status !== 'failed' && state.status !== 'uncertain') {
+    throw new ValidationError(`Training ${stageId} cannot start from state ${state.status}.`, { field: 'stage' });
+  }
+  await recorder.planned([{ stageId, op: TRAIN_OP }]);
+  if (options.budget) recorder.setBudget({ limit: options.budget.limit, unit: options.budget.unit ?? TRAIN_UNIT });
+  const usd = options.estimateUsd ?? 0;
+  const charge = chargeOf(stageId, trainer, usd);
+  signal.throwIfAborted();
+  await recorder.beginSubmission(charge);
+  emit({ type: 'training-cost', kind: 'reserved', usd });
+  let job: TrainingJob;
+  try {
+    job = await trainer.start(request, { signal });
+  } catch (error) {
+    await recorder.release(charge);
+    emit({ type: 'training-cost', kind: 'released', usd });
+    await recorder.failed(stageId, TRAIN_OP, {
+      code: ProviderError.isInstance(error) ? error.reason : 'error',
+      message: (error as Error).message,
+      retryable: ProviderError.isInstance(error) ? error.isRetryable : false,
+    });
+    throw error;
+  }
+  await recorder.submitted(stageId, TRAIN_OP, job.id, job.provider);
+  return { job, reattached: false };
+}
