@@ -6,10 +6,11 @@ import {
   isPrivateUrl,
   ValidationError,
 } from '@model-studio/core';
+import { base64Slot, jsonWithBase64 } from '../http/json-with-base64.js';
 import { postJson } from '../http/post-json.js';
 import { type RetrySettings, resolveRetrySettings } from '../http/retry-settings.js';
 import { throwIfAborted, withRetries } from '../http/with-retries.js';
-import { imageDataUrl, sniffImage } from '../image/sniff-image.js';
+import { sniffImage } from '../image/sniff-image.js';
 import { promptFor } from './caption-prompts.js';
 import { finishCaption, messageText } from './finish-caption.js';
 
@@ -47,21 +48,26 @@ function endpointOf(baseUrl: string, api: Api): string {
   return base.endsWith('/v1') ? `${base}/chat/completions` : `${base}/v1/chat/completions`;
 }
 
+/** The request body as JSON text, the image's base64 spliced in ({@link jsonWithBase64}: no escaping scan). */
 function bodyOf(api: Api, model: string, prompt: string, image: Uint8Array, contentType: string, maxTokens: number) {
   if (api === 'ollama') {
-    const images = [Buffer.from(image.buffer, image.byteOffset, image.byteLength).toString('base64')];
-    return {
+    const body = {
       model,
       stream: false,
-      messages: [{ role: 'user', content: prompt, images }],
+      messages: [{ role: 'user', content: prompt, images: [base64Slot] }],
       options: { num_predict: maxTokens },
     };
+    return jsonWithBase64(body, '', image);
   }
   const content = [
     { type: 'text', text: prompt },
-    { type: 'image_url', image_url: { url: imageDataUrl(image, contentType) } },
+    { type: 'image_url', image_url: { url: base64Slot } },
   ];
-  return { model, max_tokens: maxTokens, messages: [{ role: 'user', content }] };
+  return jsonWithBase64(
+    { model, max_tokens: maxTokens, messages: [{ role: 'user', content }] },
+    `data:${contentType};base64,`,
+    image,
+  );
 }
 
 function readAnswer(api: Api, json: unknown): { raw: unknown; model?: string; usage?: CaptionResult['usage'] } {

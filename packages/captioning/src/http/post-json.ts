@@ -1,11 +1,12 @@
 import { ProviderError } from '@model-studio/core';
+import { JsonText } from './json-with-base64.js';
 import { invalidResponseError, networkError, providerErrorFromHttp } from './provider-failure.js';
 
 /** One HTTP POST of a captioner or scorer. */
 export interface PostRequest {
   provider: string;
   url: string;
-  /** JSON-serialisable body, or raw bytes (sent with `contentType`). */
+  /** JSON-serialisable body, JSON text already serialised ({@link JsonText}), or raw bytes (sent with `contentType`). */
   body: unknown;
   contentType?: string;
   headers?: Record<string, string>;
@@ -31,6 +32,10 @@ function timeoutError(provider: string): ProviderError {
   });
 }
 
+function jsonOf(body: unknown): string {
+  return body instanceof JsonText ? body.text : JSON.stringify(body);
+}
+
 /** POSTs and parses JSON; every failure becomes a typed {@link ProviderError} (or the signal's reason). */
 export async function postJson(request: PostRequest): Promise<PostResponse> {
   const raw = request.body instanceof Uint8Array;
@@ -45,7 +50,7 @@ export async function postJson(request: PostRequest): Promise<PostResponse> {
     response = await (request.fetch ?? fetch)(request.url, {
       method: 'POST',
       headers,
-      body: raw ? new Uint8Array(request.body as Uint8Array) : JSON.stringify(request.body),
+      body: raw ? new Uint8Array(request.body as Uint8Array) : jsonOf(request.body),
       signal: request.signal,
     });
     text = await response.text();
