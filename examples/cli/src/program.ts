@@ -7,6 +7,7 @@ import { nextStepHint } from './next-step-hint.js';
 import { createOutput } from './output.js';
 import { storageErrorHint } from './report.js';
 import { loadSettings, scrubSecrets } from './settings.js';
+import { registerTrainCommands } from './train-commands.js';
 import { unknownCommandMessage } from './unknown-command-message.js';
 import { UsageError } from './usage-error.js';
 
@@ -394,6 +395,7 @@ export function createProgram(): Command {
       );
     });
   registerCaptionCommands(program, execute);
+  registerTrainCommands(program, execute);
   program
     .command('demo')
     .description('the whole flow on bundled public-domain samples against an in-process sandbox (no keys needed)')

@@ -20,6 +20,8 @@ export const settingNames = [
   'CAPTIONER_BASE_URL',
   'CAPTIONER_MODEL',
   'CAPTIONER_API_KEY',
+  'RUNPOD_API_KEY',
+  'RUNPOD_BASE_URL',
 ] as const;
 
 /** Names whose values are secrets: never printed, scrubbed from every message. */
@@ -29,6 +31,7 @@ export const secretNames = [
   'S3_SECRET_ACCESS_KEY',
   'HF_TOKEN',
   'CAPTIONER_API_KEY',
+  'RUNPOD_API_KEY',
 ] as const;
 
 /** S3 settings for result mirroring and public URLs. */
@@ -70,6 +73,10 @@ export interface CliSettings {
   workspace?: string;
   /** Captioner settings (`CAPTIONER`, `HF_TOKEN`, `HF_ENDPOINT_URL`, `CAPTIONER_BASE_URL`, `CAPTIONER_MODEL`, `CAPTIONER_API_KEY`). */
   captioner: CaptionerSettings;
+  /** `RUNPOD_API_KEY`: the RunPod API key for training, when set. Never printed. */
+  runpodApiKey?: string;
+  /** `RUNPOD_BASE_URL`: the RunPod REST base URL, when set (a loopback URL means a RunPod sandbox). */
+  runpodBaseUrl?: string;
   /** The secret values, for scrubbing output. */
   secrets: string[];
 }
@@ -107,6 +114,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd: string =
   if (apiKey) settings.maxStudioApiKey = apiKey;
   const baseUrl = get('MAXSTUDIO_BASE_URL');
   if (baseUrl) settings.maxStudioBaseUrl = baseUrl;
+  const runpodApiKey = get('RUNPOD_API_KEY');
+  if (runpodApiKey) settings.runpodApiKey = runpodApiKey;
+  const runpodBaseUrl = get('RUNPOD_BASE_URL');
+  if (runpodBaseUrl) settings.runpodBaseUrl = runpodBaseUrl;
   const workspace = get('STUDIO_WORKSPACE');
   if (workspace) settings.workspace = workspace;
   const bucket = get('S3_BUCKET');

@@ -1,12 +1,14 @@
 import { join, resolve } from 'node:path';
 import type {
   Captioner,
+  DatasetBuilder,
   Enhancer,
   FaceDetector,
   FaceSwapper,
   ImageScorer,
   Storage,
   Studio,
+  Trainer,
   Workspace,
 } from '@model-studio/core';
 import { isLoopbackUrl } from '@model-studio/core';
@@ -97,11 +99,12 @@ async function closeStorage(storage: Storage): Promise<void> {
  */
 export async function openCliWorkspace(
   context: CliContext,
-  options: { forceLocal?: boolean } = {},
+  options: { forceLocal?: boolean; signedUrls?: { port: number; secret: string } } = {},
 ): Promise<CliWorkspace> {
   const core = await import('@model-studio/core');
   const root = resolve(context.options.workspace);
-  const local = new core.LocalStorage({ root, signedUrls: {} });
+  // A fixed port and secret (training on a loopback RunPod sandbox) keep a pod's URLs valid across restarts.
+  const local = new core.LocalStorage({ root, signedUrls: options.signedUrls ?? {} });
   const s3Settings = context.settings.s3;
   const s3 = s3Settings ? await createS3Storage(s3Settings) : undefined;
   const s3Primary = s3 !== undefined && usesRealApi(context) && !options.forceLocal;
@@ -205,6 +208,20 @@ async function createProvider(
   };
 }
 
+/** `@model-studio/quality`'s offline training score (metric `offline-quality`), loaded on the first image scored. */
+function lazyImageScorer(quality: LazyQuality): ImageScorer {
+  let scorer: Promise<ImageScorer> | undefined;
+  return {
+    specificationVersion: 'v1',
+    provider: 'quality',
+    metric: 'offline-quality',
+    async score(request, options) {
+      scorer ??= import('@model-studio/quality').then((q) => q.createOfflineImageScorer({ checker: quality.checker }));
+      return (await scorer).score(request, options);
+    },
+  };
+}
+
 /**
  * Wires the studio for a command: the workspace ({@link openCliWorkspace}), the quality package's face checker and
  * image processor, the MaxStudio provider chosen by `mode` and the settings, result copies (S3 when configured; the
@@ -214,15 +231,28 @@ async function createProvider(
 export async function openCliStudio(
   context: CliContext,
   mode: ProviderMode,
-  extras: { captioner?: Captioner; imageScorer?: ImageScorer } = {},
+  extras: {
+    captioner?: Captioner;
+    imageScorer?: ImageScorer;
+    datasetBuilder?: DatasetBuilder;
+    /** Makes the trainer over the workspace's storage (`studio train`, the demo); closed with the studio. */
+    trainer?: (workspace: CliWorkspace) => Promise<{ trainer: Trainer; close(): Promise<void> }>;
+    /** Fixed signed-URL port and secret for the workspace's LocalStorage (see `stableSignedUrls`). */
+    signedUrls?: { port: number; secret: string };
+  } = {},
 ): Promise<CliStudio> {
   const opened: (() => Promise<void>)[] = [];
   const closeAll = async () => {
     for (const close of opened.reverse()) await close().catch(() => {});
   };
   try {
-    const cliWorkspace = await openCliWorkspace(context, { forceLocal: mode === 'in-process-sandbox' });
+    const cliWorkspace = await openCliWorkspace(context, {
+      forceLocal: mode === 'in-process-sandbox',
+      ...(extras.signedUrls && { signedUrls: extras.signedUrls }),
+    });
     opened.push(() => cliWorkspace.close());
+    const trainerParts = extras.trainer ? await extras.trainer(cliWorkspace) : undefined;
+    if (trainerParts) opened.push(() => trainerParts.close());
     const quality = lazyQuality();
     opened.push(() => quality.close());
     const provider = await createProvider(
@@ -242,7 +272,11 @@ export async function openCliStudio(
       faceChecker: quality.checker,
       imageProcessor: quality.processor,
       resultStores,
-      ...extras,
+      // Training scores are stored with captions (the dataset keeps images above the model's minTrainingScore).
+      imageScorer: extras.imageScorer ?? lazyImageScorer(quality),
+      ...(extras.captioner && { captioner: extras.captioner }),
+      ...(extras.datasetBuilder && { datasetBuilder: extras.datasetBuilder }),
+      ...(trainerParts && { trainer: trainerParts.trainer }),
       logger: { warn: (message) => context.out.warn(message), error: (message) => context.out.error(message) },
     };
     if (context.options.concurrency !== undefined) settings.concurrency = context.options.concurrency;

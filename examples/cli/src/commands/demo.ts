@@ -7,9 +7,12 @@ import { exitCodes } from '../exit-codes.js';
 import { readInputFiles } from '../input-files.js';
 import { faceCheckSummary, printImportResults, verifiedLine } from '../report.js';
 import { samplesDir } from '../samples-dir.js';
-import { openCliStudio } from '../studio-factory.js';
+import { type CliStudio, openCliStudio } from '../studio-factory.js';
+import { type CliTrainer, createCliTrainer } from '../trainer-factory.js';
 import { captionLine, generateCaptions } from './captions.js';
+import { printDataset } from './dataset.js';
 import { executePlan } from './run.js';
+import { trainAndRecord, trainingProgressPrinter } from './train.js';
 
 /** The demo model's minimum shortest side: the bundled samples are 512-682 px. */
 export const DEMO_MIN_SHORT_SIDE = 512;
@@ -43,7 +46,16 @@ export function nextDemoName(existing: readonly string[]): string {
 export async function demoCommand(context: CliContext): Promise<number> {
   const { out } = context;
   const offline = await createCliCaptioner({}, 'offline');
-  const cli = await openCliStudio(context, 'in-process-sandbox', { captioner: offline.captioner });
+  const lora = await import('@model-studio/lora-trainer');
+  let runpod: CliTrainer | undefined;
+  const cli = await openCliStudio(context, 'in-process-sandbox', {
+    captioner: offline.captioner,
+    datasetBuilder: lora.createDatasetBuilder(),
+    trainer: async (workspace) => {
+      runpod = await createCliTrainer(context, workspace.workspace.storage, workspace.root, { inProcessSandbox: true });
+      return runpod;
+    },
+  });
   try {
     const sandboxTag = pc.yellow('[SANDBOX]');
     out.line(
@@ -90,6 +102,7 @@ export async function demoCommand(context: CliContext): Promise<number> {
     out.line();
     out.line(`${sandboxTag} ${pc.bold(verifiedLine(summary))}`);
     const captions = summary.succeeded > 0 ? await captionDemo(context, cli.studio, name, offline) : [];
+    const training = captions.length > 0 && runpod ? await trainDemo(context, cli, name, runpod) : undefined;
     out.line(
       `Next: open the results under ${join(cli.root, 'models', name, 'results')}, or run \`studio\` for the menu.`,
     );
@@ -105,6 +118,7 @@ export async function demoCommand(context: CliContext): Promise<number> {
         summary,
         verified: verifiedLine(summary),
         captions,
+        ...(training && { training }),
         minShortSide: DEMO_MIN_SHORT_SIDE,
       },
       () => {},
@@ -130,4 +144,56 @@ async function captionDemo(
   for (const caption of captions.slice(0, 2)) out.line(`  ${captionLine(caption)}`);
   out.line(`Review them with \`studio captions review ${model}\`.`);
   return captions;
+}
+
+/** Training steps of the demo's sandbox LoRA (the sandbox trainer runs them in a second or two). */
+export const DEMO_TRAINING_STEPS = 12;
+
+/**
+ * Builds dataset v1 from the demo's captioned results (captions accepted unreviewed: nobody reviews a demo) and
+ * trains a LoRA on the in-process RunPod sandbox, then prints where the LoRA is and its size.
+ */
+async function trainDemo(context: CliContext, cli: CliStudio, model: string, trainer: CliTrainer) {
+  const { out } = context;
+  const tag = pc.yellow('[SANDBOX]');
+  out.line();
+  out.line(
+    `${tag} Building dataset v1. Demo settings: captions are accepted unreviewed (--allow-unreviewed), and images need the model's training score above its minTrainingScore.`,
+  );
+  const dataset = await cli.studio.buildDataset(model, {
+    version: 'v1',
+    allowUnreviewed: true,
+    signal: context.signal,
+  });
+  printDataset(context, cli.root, dataset);
+  const lora = await import('@model-studio/lora-trainer');
+  const config = await cli.workspace.getModel(model);
+  const trainingConfig = lora.buildSimpleTunerConfig({
+    family: 'flux',
+    trigger: config.settings.triggerWord,
+    classWord: config.settings.classWord,
+    overrides: { max_train_steps: DEMO_TRAINING_STEPS },
+  }) as Record<string, unknown>;
+  out.line(`${tag} Training a LoRA on ${trainer.label}`);
+  const result = await trainAndRecord(
+    context,
+    cli.studio,
+    cli.workspace.storage,
+    trainer,
+    model,
+    { dataset: 'v1', version: 'v1', family: 'flux', config: trainingConfig },
+    trainingProgressPrinter(context),
+  );
+  const path = join(cli.root, result.loraKey);
+  out.line(
+    `${tag} LoRA version v1 (a SANDBOX file, not a trained model): ${path} (${result.loraBytes} bytes); sandbox cost $${(result.summary.cost?.usd ?? 0).toFixed(4)}, nothing paid.`,
+  );
+  return {
+    dataset,
+    stageId: result.summary.stageId,
+    job: result.summary.job,
+    status: result.summary.progress.status,
+    lora: { key: result.loraKey, path, bytes: result.loraBytes },
+    pods: trainer.sandboxInfo?.created() ?? 0,
+  };
 }

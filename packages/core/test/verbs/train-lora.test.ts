@@ -148,7 +148,7 @@ describe('studio.train', () => {
     expect(summary.progress.status).toBe('completed');
     expect(summary.reattached).toBe(false);
     expect(summary.cost?.usd).toBe(0.3);
-    expect(summary.loraKey).toBe('models/andie/loras/v1/pytorch_lora_weights.safetensors');
+    expect(summary.loraKey).toBe('models/andie/training/v1/pytorch_lora_weights.safetensors');
     expect(await rig.storage.head(summary.loraKey!)).toBeTruthy();
     expect(log.calls).toEqual(['prepare', 'start', 'wait', 'fetchArtifacts']);
     expect(events).toContain('training-cost');
@@ -163,6 +163,8 @@ describe('studio.train', () => {
     expect(JSON.stringify(costs.summary)).toContain('USD');
     const status = await modelStatus(context, 'andie');
     expect(status.done).toContain('andie:train:v1');
+    // The train stage is a model-level stage: counted as a stage, not as a unit.
+    expect(status.units.total).toBe(1);
     // Called again: nothing runs, nothing is paid.
     const again = await trainLora(context, 'andie', { dataset: 'v1', config: {}, estimateUsd: 2 });
     expect(again.alreadyDone).toBe(true);

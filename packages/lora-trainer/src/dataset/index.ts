@@ -7,6 +7,7 @@ export {
 } from './build-dataset.js';
 export { captionFileName, captionLine } from './caption-line.js';
 export { clearIncompleteVersion } from './clear-incomplete-version.js';
+export { createDatasetBuilder, type DatasetBuilderOptions } from './create-dataset-builder.js';
 export {
   type DatasetArchiveInfo,
   type DatasetArchiveWriter,

@@ -46,9 +46,15 @@ export async function buildModelDataset(
   const config = await context.workspace.getModel(model);
   const recorder = await context.records.recorder(model);
   const stageId = modelStageId({ model, stage: 'dataset', version: options.version });
-  if (recorder.state(stageId).status === 'done') {
-    const built = await builder.read?.(context.storage, model, options.version, { signal: options.signal });
-    if (built) return { ...built, alreadyBuilt: true };
+  // Built already (or built by a run that stopped before journaling it): the version is never written twice.
+  const built = await builder.read?.(context.storage, model, options.version, { signal: options.signal });
+  if (built) {
+    if (recorder.state(stageId).status !== 'done') {
+      await recorder.planned([{ stageId, op: DATASET_OP }]);
+      await recorder.completed(stageId, DATASET_OP, [built.manifestKey, built.archiveKey]);
+      await recorder.flush();
+    }
+    return { ...built, alreadyBuilt: true };
   }
   const candidates = await gatherCandidates(context, model, options);
   const ratings = options.ratings ?? [...new Set(candidates.map((candidate) => candidate.rating))].sort();

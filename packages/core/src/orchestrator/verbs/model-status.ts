@@ -46,9 +46,12 @@ export async function modelStatus(context: StudioContext, model: string): Promis
     const unitId = unitIdOfStage(stageId) ?? stageId;
     const state = stageStateOf(stage);
     count(status.stages, state.status);
-    const states = unitStates.get(unitId) ?? new Set();
-    states.add(state.status);
-    unitStates.set(unitId, states);
+    // Model-level stages (dataset, train) are stages of no unit: counted as stages, not as units.
+    if (!parseModelStageId(stageId)) {
+      const states = unitStates.get(unitId) ?? new Set();
+      states.add(state.status);
+      unitStates.set(unitId, states);
+    }
     if (state.status === 'done') status.done.push(stageId);
     else if (state.status === 'pending') status.pending.push(stageId);
     else if (state.status === 'in-flight') status.inFlight.push({ stageId, unitId, jobId: state.jobId, op: state.op });

@@ -1,4 +1,10 @@
-import type { Trainer, TrainingCost, TrainingJob, TrainingProgress } from '../../interfaces/trainer.js';
+import type {
+  Trainer,
+  TrainingArtifact,
+  TrainingCost,
+  TrainingJob,
+  TrainingProgress,
+} from '../../interfaces/trainer.js';
 import type { StudioContext } from '../studio-context.js';
 import type { TrainEvent } from './train-types.js';
 
@@ -32,7 +38,7 @@ export async function waitForTraining(
 
 /**
  * Keeps the finished job's artifacts under `outputPrefix`: those the trainer already wrote to storage (with a `key`)
- * stay where they are, the others are written there. Returns the keys, the LoRA file first.
+ * stay where they are, the others are written there. Returns the keys (the LoRA file first) and the artifacts.
  */
 export async function storeTrainingOutputs(
   context: StudioContext,
@@ -40,7 +46,7 @@ export async function storeTrainingOutputs(
   job: TrainingJob,
   outputPrefix: string,
   signal: AbortSignal,
-): Promise<string[]> {
+): Promise<{ keys: string[]; artifacts: TrainingArtifact[] }> {
   const artifacts = await trainer.fetchArtifacts(job, { signal });
   const keys: string[] = [];
   for (const artifact of artifacts) {
@@ -53,5 +59,5 @@ export async function storeTrainingOutputs(
     keys.push(key);
   }
   const isLora = (key: string) => key.endsWith('.safetensors');
-  return [...keys.filter(isLora), ...keys.filter((key) => !isLora(key))];
+  return { keys: [...keys.filter(isLora), ...keys.filter((key) => !isLora(key))], artifacts };
 }

@@ -70,7 +70,8 @@ export async function trainLora(context: StudioContext, model: string, options: 
   context.runs.set(model, { controller, done: new Promise<void>((resolve) => (finished = resolve)) });
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
   try {
-    const outputPrefix = storageKeys.loraPrefix(model, version).replace(/\/$/, '');
+    // The trainer's raw outputs; the recorded LoRA version (`loras/<version>/`) is written from them afterwards.
+    const outputPrefix = `${storageKeys.modelPrefix(model)}training/${version}`;
     const { job, reattached } = await startOrReattach(trainer, recorder, {
       ...base,
       options,
@@ -95,7 +96,7 @@ export async function trainLora(context: StudioContext, model: string, options: 
         { provider: trainer.provider, reason: 'job-failed', isRetryable: true },
       );
     }
-    const outputKeys = await storeTrainingOutputs(context, trainer, job, outputPrefix, signal);
+    const { keys: outputKeys, artifacts } = await storeTrainingOutputs(context, trainer, job, outputPrefix, signal);
     await recorder.completed(stageId, TRAIN_OP, outputKeys, { amount: usd, unit: TRAIN_UNIT });
     await recorder.flush();
     const loraKey = outputKeys.find((key) => key.endsWith('.safetensors'));
@@ -107,6 +108,7 @@ export async function trainLora(context: StudioContext, model: string, options: 
       progress,
       ...(cost && { cost }),
       outputKeys,
+      artifacts,
       ...(loraKey && { loraKey }),
     };
   } finally {
@@ -198,5 +200,6 @@ async function startOrReattach(
     throw error;
   }
   await recorder.submitted(stageId, TRAIN_OP, job.id, job.provider);
+  emit({ type: 'job-start', job });
   return { job, reattached: false };
 }

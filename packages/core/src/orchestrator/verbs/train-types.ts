@@ -1,4 +1,10 @@
-import type { TrainingCost, TrainingEvent, TrainingJob, TrainingProgress } from '../../interfaces/trainer.js';
+import type {
+  TrainingArtifact,
+  TrainingCost,
+  TrainingEvent,
+  TrainingJob,
+  TrainingProgress,
+} from '../../interfaces/trainer.js';
 import type { RunBudget } from '../studio-types.js';
 
 /** Options of `studio.train`. */
@@ -52,8 +58,13 @@ export interface TrainSummary {
   progress: TrainingProgress;
   /** The actual cost recorded in the ledger (USD). */
   cost?: TrainingCost;
-  /** Storage keys of the outputs (the `.safetensors` first). */
+  /** Storage keys of the trainer's outputs under `models/<model>/training/<version>/` (the `.safetensors` first). */
   outputKeys: string[];
+  /**
+   * The finished job's artifacts (bytes included), when this call finished the job; record them as a LoRA version
+   * (`recordLoraVersion` from `@model-studio/lora-trainer`). Absent when the stage was already done: read `outputKeys`.
+   */
+  artifacts?: TrainingArtifact[];
   /** Storage key of the LoRA file, when the job completed. */
   loraKey?: string;
 }

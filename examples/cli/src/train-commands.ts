@@ -1,0 +1,83 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import type { Execute } from './caption-commands.js';
+
+function positiveNumber(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a positive number.');
+  return parsed;
+}
+
+function wholeNumber(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a whole number from 1.');
+  return parsed;
+}
+
+const stopping =
+  'Stopping: the pod keeps training and stays recorded in the journal; `studio train attach <model>` picks it up (Ctrl-C again to quit at once)...';
+
+/** The trainer flags of `train start` and `train attach`. */
+function withTrainer(command: Command): Command {
+  return command
+    .option('--version <version>', 'LoRA version to write (default: the dataset version)')
+    .option('--local <command>', 'train with a local process (e.g. "python train.py") instead of RunPod')
+    .option(
+      '--budget-usd <usd>',
+      'stop before the pod is created when its most expensive outcome exceeds this',
+      positiveNumber,
+    )
+    .option(
+      '--resubmit-uncertain',
+      'start again after a start whose answer was lost (RunPod reuses the pod of the same run)',
+    );
+}
+
+/**
+ * Registers `studio dataset build|show` and `studio train start|attach|status`: datasets from captioned, scored results,
+ * and LoRA training on RunPod (or its sandbox with `--sandbox`, or a local process with `--local`).
+ */
+export function registerTrainCommands(program: Command, execute: Execute): void {
+  const dataset = program.command('dataset').description('training datasets: build and show them');
+  const datasets = () => import('./commands/dataset.js');
+  dataset
+    .command('build <model>')
+    .description(
+      'select the captioned, scored enhanced results and write a dataset version (images, captions, manifest, tar)',
+    )
+    .option('--version <version>', 'dataset version (default v1)')
+    .option('--min-score <score>', "lowest training score (default: the model's minTrainingScore)", positiveNumber)
+    .option('--allow-unreviewed', 'accept captions nobody has reviewed yet')
+    .option('--family <family>', 'base model family: flux (default), sdxl, sd15')
+    .option('--repeats <n>', 'kohya repeats per epoch (default 10)', wholeNumber)
+    .action(async (model: string, options, command: Command) => {
+      await execute(command, datasets, (m, c) => m.datasetBuildCommand(c, model, options));
+    });
+  dataset
+    .command('show <model> [version]')
+    .description('a dataset version: images selected and left out, with reasons')
+    .action(async (model: string, version: string | undefined, _options, command: Command) => {
+      await execute(command, datasets, (m, c) => m.datasetShowCommand(c, model, version));
+    });
+  const train = program.command('train').description('train a LoRA: start, attach after a stop, status');
+  const trains = () => import('./commands/train.js');
+  withTrainer(train.command('start <model>'))
+    .description(
+      'train a LoRA on a dataset version (reserves the cost first; Ctrl-C leaves the pod for `train attach`)',
+    )
+    .option('--dataset <version>', 'dataset version (default v1)')
+    .option('--steps <n>', 'training steps (max_train_steps)', wholeNumber)
+    .action(async (model: string, options, command: Command) => {
+      await execute(command, trains, (m, c) => m.trainStartCommand(c, model, options), stopping);
+    });
+  withTrainer(train.command('attach <model>'))
+    .description('reattach the journaled pod of a training after Ctrl-C or a crash, and finish it (never a second pod)')
+    .action(async (model: string, options, command: Command) => {
+      await execute(command, trains, (m, c) => m.trainAttachCommand(c, model, options), stopping);
+    });
+  train
+    .command('status <model>')
+    .description('datasets and trainings of a model from the journal: done, in flight (with the pod id), failed')
+    .action(async (model: string, _options, command: Command) => {
+      await execute(command, trains, (m, c) => m.trainStatusCommand(c, model));
+    });
+}
