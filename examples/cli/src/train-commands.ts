@@ -33,8 +33,8 @@ function withTrainer(command: Command): Command {
 }
 
 /**
- * Registers `studio dataset build|show` and `studio train start|attach|status`: datasets from captioned, scored results,
- * and LoRA training on RunPod (or its sandbox with `--sandbox`, or a local process with `--local`).
+ * Registers `studio dataset build|show`, `studio train start|attach|status` and `studio loras list|show|compare|promote|export`:
+ * datasets from captioned, scored results, and LoRA training on RunPod (or its sandbox with `--sandbox`, or a local process with `--local`).
  */
 export function registerTrainCommands(program: Command, execute: Execute): void {
   const dataset = program.command('dataset').description('training datasets: build and show them');
@@ -79,5 +79,38 @@ export function registerTrainCommands(program: Command, execute: Execute): void 
     .description('datasets and trainings of a model from the journal: done, in flight (with the pod id), failed')
     .action(async (model: string, _options, command: Command) => {
       await execute(command, trains, (m, c) => m.trainStatusCommand(c, model));
+    });
+  const loras = program.command('loras').description('trained LoRA versions: list, show, compare, promote, export');
+  const lorasModule = () => import('./commands/loras.js');
+  loras
+    .command('list <model>')
+    .description('LoRA versions, oldest first; * marks the final one')
+    .action(async (model: string, _options, command: Command) => {
+      await execute(command, lorasModule, (m, c) => m.lorasListCommand(c, model));
+    });
+  loras
+    .command('show <model> <version>')
+    .description("a version's file, config, loss and samples")
+    .action(async (model: string, version: string, _options, command: Command) => {
+      await execute(command, lorasModule, (m, c) => m.lorasShowCommand(c, model, version));
+    });
+  loras
+    .command('compare <model> <a> <b>')
+    .description('config differences and artifacts side by side; writes a loss chart and a sample grid (SVG)')
+    .action(async (model: string, a: string, b: string, _options, command: Command) => {
+      await execute(command, lorasModule, (m, c) => m.lorasCompareCommand(c, model, a, b));
+    });
+  loras
+    .command('promote <model> <version>')
+    .description('mark a version as the final LoRA')
+    .action(async (model: string, version: string, _options, command: Command) => {
+      await execute(command, lorasModule, (m, c) => m.lorasPromoteCommand(c, model, version));
+    });
+  loras
+    .command('export <model> <version>')
+    .description('copy the LoRA to a file (hash checked), or print a short-lived download URL')
+    .option('--to <file>', 'write the .safetensors here')
+    .action(async (model: string, version: string, options: { to?: string }, command: Command) => {
+      await execute(command, lorasModule, (m, c) => m.lorasExportCommand(c, model, version, options));
     });
 }

@@ -44,7 +44,7 @@ interface TrainerLog {
  */
 function memoryTrainer(
   journalFile: string,
-  options: { steps?: number; failAt?: number; hang?: boolean } = {},
+  options: { steps?: number; failAt?: number; hang?: boolean; throwOnFail?: boolean } = {},
   state: { jobs: Map<string, number> } = { jobs: new Map() },
 ) {
   const log: TrainerLog = { calls: [], jobs: 0 };
@@ -90,6 +90,12 @@ function memoryTrainer(
       for (;;) {
         const progress = progressOf(job);
         waitOptions?.onEvent?.({ type: 'progress', job, progress });
+        if (progress.status === 'failed' && options.throwOnFail) {
+          throw new ProviderError(`job ${job.id} failed: ${progress.message}`, {
+            provider: 'memory',
+            reason: 'job-failed',
+          });
+        }
         if (progress.status !== 'running') return progress;
         state.jobs.set(job.id, (state.jobs.get(job.id) ?? 0) + 1);
       }
@@ -239,6 +245,17 @@ describe('studio.train', () => {
     expect(status.failed).toEqual([expect.objectContaining({ stageId: 'andie:train:v1', stage: 'train' })]);
     const ledger = (await ledgerLines('andie')).filter((entry) => entry.itemId === 'andie:train:v1');
     expect(ledger.find((entry) => entry.kind === 'actual')?.amount).toBe(0.2);
+  });
+
+  it('a wait that throws job-failed is settled as charged too', async () => {
+    await trainableModel('andie');
+    const { trainer } = memoryTrainer(files('andie').journal, { failAt: 1, throwOnFail: true });
+    const context = rig.context({ trainer });
+    const error = await trainLora(context, 'andie', { dataset: 'v1', config: {}, estimateUsd: 2 }).catch((e) => e);
+    expect(ProviderError.isInstance(error)).toBe(true);
+    const ledger = (await ledgerLines('andie')).filter((entry) => entry.itemId === 'andie:train:v1');
+    expect(ledger.map((entry) => entry.kind)).toEqual(['reserved', 'actual']);
+    expect((await modelStatus(context, 'andie')).failed.map((failure) => failure.stage)).toEqual(['train']);
   });
 
   it('needs a trainer and a valid dataset version, with messages that say what to do', async () => {

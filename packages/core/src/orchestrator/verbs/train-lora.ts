@@ -1,6 +1,6 @@
 import { assertConsent } from '../../consent/index.js';
 import { ProviderError, ValidationError } from '../../errors/index.js';
-import type { Trainer, TrainingJob } from '../../interfaces/trainer.js';
+import type { Trainer, TrainingCost, TrainingJob, TrainingProgress } from '../../interfaces/trainer.js';
 import { assertVersionName, modelStageId, parseStageId, SAFE_RATING, storageKeys } from '../../naming/index.js';
 import type { RunRecorder } from '../run-recorder.js';
 import type { StudioContext } from '../studio-context.js';
@@ -79,7 +79,9 @@ export async function trainLora(context: StudioContext, model: string, options: 
       signal,
       emit,
     });
-    const { progress, cost } = await waitForTraining(trainer, job, { signal, emit });
+    const { progress, cost } = await waitForTraining(trainer, job, { signal, emit }).catch((error: unknown) =>
+      endedJob(trainer, job, error, signal),
+    );
     const usd = cost?.usd ?? options.estimateUsd ?? 0;
     const charge = chargeOf(stageId, trainer, usd);
     await recorder.actual({ ...charge, jobId: job.id });
@@ -202,4 +204,20 @@ async function startOrReattach(
   await recorder.submitted(stageId, TRAIN_OP, job.id, job.provider);
   emit({ type: 'job-start', job });
   return { job, reattached: false };
+}
+
+/**
+ * A wait that threw: a job the provider ran and failed (`job-failed`) was charged, so it is settled like a failed
+ * status (its cost read from the trainer). Anything else (abort, a poll that kept failing, an unknown job) leaves the
+ * job in flight in the journal: `train` again reattaches it by id.
+ */
+async function endedJob(
+  trainer: Trainer,
+  job: TrainingJob,
+  error: unknown,
+  signal: AbortSignal,
+): Promise<{ progress: TrainingProgress; cost: TrainingCost | undefined }> {
+  if (!ProviderError.isInstance(error) || error.reason !== 'job-failed' || error.unknownJob) throw error;
+  const cost = trainer.cost ? await trainer.cost(job, { signal }).catch(() => undefined) : undefined;
+  return { progress: { status: 'failed', message: error.message }, cost };
 }
