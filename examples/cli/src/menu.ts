@@ -11,9 +11,11 @@ import { describeModel } from './describe-model.js';
 import { exitCodes } from './exit-codes.js';
 import { readInputFiles } from './input-files.js';
 import { captionsMenu } from './menu-captions.js';
+import { trainMenu } from './menu-train.js';
 import { faceCheckSummary, printImportResults } from './report.js';
 import { type CliStudio, openCliStudio, usesRealApi } from './studio-factory.js';
 import { tooSmallShortSide } from './too-small-short-side.js';
+import { type CliTrainer, createCliTrainer } from './trainer-factory.js';
 import { UsageError } from './usage-error.js';
 
 /** The main menu's choices, in the product brief's words and order. */
@@ -64,7 +66,21 @@ export async function runMenu(context: CliContext): Promise<number> {
   let cli: CliStudio;
   // The configured captioner (offline without one) for the Captions screen; a bad setting only disables it there.
   const captioner = await createCliCaptioner(context.settings.captioner).catch(() => undefined);
-  const extras = captioner ? { captioner: captioner.captioner } : {};
+  // A trainer when one is configured (RunPod, a loopback RunPod sandbox, or the in-process one with --sandbox).
+  let trainer: CliTrainer | undefined;
+  const { runpodApiKey, runpodBaseUrl } = context.settings;
+  const trains = context.options.sandbox || runpodApiKey !== undefined || runpodBaseUrl !== undefined;
+  const lora = await import('@model-studio/lora-trainer');
+  const extras = {
+    ...(captioner && { captioner: captioner.captioner }),
+    datasetBuilder: lora.createDatasetBuilder(),
+    ...(trains && {
+      trainer: async (workspace: import('./studio-factory.js').CliWorkspace) => {
+        trainer = await createCliTrainer(context, workspace.workspace.storage, workspace.root, {});
+        return trainer;
+      },
+    }),
+  };
   try {
     cli = await openCliStudio(context, canRun ? 'configured' : 'none', extras);
   } catch (error) {
@@ -130,6 +146,7 @@ export async function runMenu(context: CliContext): Promise<number> {
             options: [
               { value: 'process', label: 'Add photos and process them (swap, verify, enhance)' },
               { value: 'captions', label: 'Captions (generate, review, list)' },
+              { value: 'train', label: 'Train a LoRA (dataset, then training, with progress)' },
               { value: 'back', label: 'Back' },
             ],
           }),
@@ -137,6 +154,10 @@ export async function runMenu(context: CliContext): Promise<number> {
         if (action === 'back') continue;
         if (action === 'captions') {
           await captionsMenu(context, cli, model);
+          continue;
+        }
+        if (action === 'train') {
+          await trainMenu(context, cli, model, trainer);
           continue;
         }
       }

@@ -16,10 +16,16 @@ function wholeNumber(value: string): number {
 const stopping =
   'Stopping: the pod keeps training and stays recorded in the journal; `studio train attach <model>` picks it up (Ctrl-C again to quit at once)...';
 
+/** `--lora` is the LoRA version (`--version` is the program's). */
+function loraOptions<T extends { lora?: string }>(options: T): Omit<T, 'lora'> & { version?: string } {
+  const { lora, ...rest } = options;
+  return { ...rest, ...(lora && { version: lora }) };
+}
+
 /** The trainer flags of `train start` and `train attach`. */
 function withTrainer(command: Command): Command {
   return command
-    .option('--version <version>', 'LoRA version to write (default: the dataset version)')
+    .option('--lora <version>', 'LoRA version to write (default: the dataset version)')
     .option('--local <command>', 'train with a local process (e.g. "python train.py") instead of RunPod')
     .option(
       '--budget-usd <usd>',
@@ -40,17 +46,18 @@ export function registerTrainCommands(program: Command, execute: Execute): void 
   const dataset = program.command('dataset').description('training datasets: build and show them');
   const datasets = () => import('./commands/dataset.js');
   dataset
-    .command('build <model>')
+    .command('build <model> [version]')
     .description(
       'select the captioned, scored enhanced results and write a dataset version (images, captions, manifest, tar)',
     )
-    .option('--version <version>', 'dataset version (default v1)')
     .option('--min-score <score>', "lowest training score (default: the model's minTrainingScore)", positiveNumber)
     .option('--allow-unreviewed', 'accept captions nobody has reviewed yet')
     .option('--family <family>', 'base model family: flux (default), sdxl, sd15')
     .option('--repeats <n>', 'kohya repeats per epoch (default 10)', wholeNumber)
-    .action(async (model: string, options, command: Command) => {
-      await execute(command, datasets, (m, c) => m.datasetBuildCommand(c, model, options));
+    .action(async (model: string, version: string | undefined, options, command: Command) => {
+      await execute(command, datasets, (m, c) =>
+        m.datasetBuildCommand(c, model, { ...options, ...(version && { version }) }),
+      );
     });
   dataset
     .command('show <model> [version]')
@@ -67,12 +74,12 @@ export function registerTrainCommands(program: Command, execute: Execute): void 
     .option('--dataset <version>', 'dataset version (default v1)')
     .option('--steps <n>', 'training steps (max_train_steps)', wholeNumber)
     .action(async (model: string, options, command: Command) => {
-      await execute(command, trains, (m, c) => m.trainStartCommand(c, model, options), stopping);
+      await execute(command, trains, (m, c) => m.trainStartCommand(c, model, loraOptions(options)), stopping);
     });
   withTrainer(train.command('attach <model>'))
     .description('reattach the journaled pod of a training after Ctrl-C or a crash, and finish it (never a second pod)')
     .action(async (model: string, options, command: Command) => {
-      await execute(command, trains, (m, c) => m.trainAttachCommand(c, model, options), stopping);
+      await execute(command, trains, (m, c) => m.trainAttachCommand(c, model, loraOptions(options)), stopping);
     });
   train
     .command('status <model>')

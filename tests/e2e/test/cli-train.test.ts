@@ -144,7 +144,7 @@ describe('studio train', () => {
 
     const consent = ['consent', 'set', 'andie', '--subject', 'Subject', '--adult', '--attested-by', 'operator'];
     await runCli([...consent, '--evidence', 'doc', '--uses', 'swap', '--yes'], { cwd: dir, env: env() });
-    const refused = await runCli(['train', 'start', 'andie', '--version', 'v2'], { cwd: dir, env: env() });
+    const refused = await runCli(['train', 'start', 'andie', '--lora', 'v2'], { cwd: dir, env: env() });
     expect(refused.code).toBe(3);
     expect(refused.stderr).toMatch(/train/);
     expect(sandbox.created).toHaveLength(1);

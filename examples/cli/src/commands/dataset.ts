@@ -64,9 +64,7 @@ export async function datasetShowCommand(context: CliContext, model: string, ver
     await cli.workspace.getModel(model);
     const summary = await lora.createDatasetBuilder().read?.(cli.workspace.storage, model, version);
     if (!summary) {
-      context.out.error(
-        `Dataset ${version} of "${model}" is not built: \`studio dataset build ${model} --version ${version}\`.`,
-      );
+      context.out.error(`Dataset ${version} of "${model}" is not built: \`studio dataset build ${model} ${version}\`.`);
       return exitCodes.usage;
     }
     context.out.result(summary, () => printDataset(context, cli.root, summary));

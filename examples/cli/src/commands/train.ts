@@ -191,7 +191,7 @@ export async function trainStartCommand(
     );
     if (!manifest)
       throw new UsageError(
-        `Dataset ${dataset} of "${model}" is not built: run \`studio dataset build ${model} --version ${dataset}\` first.`,
+        `Dataset ${dataset} of "${model}" is not built: run \`studio dataset build ${model} ${dataset}\` first.`,
       );
     const config = await cli.workspace.getModel(model);
     const family = manifest.family ?? 'flux';
