@@ -65,7 +65,9 @@ export function registerTrainCommands(program: Command, execute: Execute): void 
     .action(async (model: string, version: string | undefined, _options, command: Command) => {
       await execute(command, datasets, (m, c) => m.datasetShowCommand(c, model, version));
     });
-  const train = program.command('train').description('train a LoRA: start, attach after a stop, status');
+  const train = program
+    .command('train')
+    .description('train a LoRA: preflight, start, attach after a stop, status, cancel, sweep');
   const trains = () => import('./commands/train.js');
   withTrainer(train.command('start <model>'))
     .description(
@@ -80,6 +82,24 @@ export function registerTrainCommands(program: Command, execute: Execute): void 
     .description('reattach the journaled pod of a training after Ctrl-C or a crash, and finish it (never a second pod)')
     .action(async (model: string, options, command: Command) => {
       await execute(command, trains, (m, c) => m.trainAttachCommand(c, model, loraOptions(options)), stopping);
+    });
+  const admin = () => import('./commands/train-admin.js');
+  train
+    .command('preflight <model> [dataset]')
+    .description('checks before paying: config, images and captions, expected LoRA size')
+    .option('--steps <n>', 'training steps (max_train_steps)', wholeNumber)
+    .action(async (model: string, dataset: string | undefined, options: { steps?: number }, command: Command) => {
+      await execute(command, admin, (m, c) => m.trainPreflightCommand(c, model, dataset, options));
+    });
+  withTrainer(train.command('cancel <model>'))
+    .description('stop the pod of a training in flight (it stops billing) and record its cost')
+    .action(async (model: string, options, command: Command) => {
+      await execute(command, admin, (m, c) => m.trainCancelCommand(c, model, loraOptions(options)));
+    });
+  withTrainer(train.command('sweep <model>'))
+    .description('terminate pods of the model whose training is not in flight in the journal (left by a crash)')
+    .action(async (model: string, options, command: Command) => {
+      await execute(command, admin, (m, c) => m.trainSweepCommand(c, model, loraOptions(options)));
     });
   train
     .command('status <model>')

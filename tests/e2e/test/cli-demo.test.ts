@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,18 @@ describe('studio demo (built CLI, no keys, no terminal)', () => {
     expect(demo.stdout).toMatch(/SANDBOX run: results carry a visible SANDBOX mark/);
   });
 
+  it('goes on to a dataset and a LoRA trained on the RunPod sandbox, and says where the LoRA is and its size', async () => {
+    expect(demo.stdout).toMatch(/captions are accepted unreviewed/);
+    expect(demo.stdout).toMatch(/Dataset v1 of "demo": \d+ image\(s\) selected/);
+    expect(demo.stdout).toMatch(/step \d+\/12/);
+    const lora = /LoRA version v1 \(a SANDBOX file, not a trained model\): (\S+) \((\d+) bytes\)/.exec(demo.stdout);
+    expect(lora, demo.stdout).not.toBeNull();
+    expect((await stat(lora![1]!)).size).toBe(Number(lora![2]));
+    expect(lora![1]).toBe(
+      join(dir, 'studio-workspace', 'models', 'demo', 'loras', 'v1', 'pytorch_lora_weights.safetensors'),
+    );
+  });
+
   it('shows the face check, the estimate, the minimum side note and N/N units verified', async () => {
     const faceLine = /Face detected in (\d+)\/(\d+) targets/.exec(demo.stdout);
     expect(faceLine, demo.stdout).not.toBeNull();
@@ -52,8 +64,11 @@ describe('studio demo (built CLI, no keys, no terminal)', () => {
     expect(files).toContain('models/demo/source/demo-source-1.jpg');
     const targets = files.filter((file) => file.startsWith('models/demo/targets/'));
     expect(targets.every((file) => /^models\/demo\/targets\/sfw\/demo-t\d{3}\.jpg$/.test(file))).toBe(true);
-    const results = files.filter((file) => file.startsWith('models/demo/results/'));
+    // Results are images; the demo's training captions are `.txt` files beside the enhanced ones.
+    const results = files.filter((file) => file.startsWith('models/demo/results/') && !file.endsWith('.txt'));
     for (const file of results) expect(file).toMatch(resultPath);
+    const captions = files.filter((file) => file.startsWith('models/demo/results/') && file.endsWith('.txt'));
+    expect(captions).toHaveLength(targets.length);
     const enhanced = results.filter((file) => file.includes('/enhanced/'));
     expect(enhanced).toHaveLength(targets.length);
     expect(results.filter((file) => file.includes('/swapped/'))).toHaveLength(targets.length);
@@ -76,25 +91,34 @@ describe('studio demo (built CLI, no keys, no terminal)', () => {
     expect(actual.filter((entry) => entry.op === 'swap')).toHaveLength(units);
     expect(actual.filter((entry) => entry.op === 'enhance')).toHaveLength(units);
     const spent = Number(/Credits used: (\d+) credits/.exec(demo.stdout)![1]);
-    expect(actualTotals(ledger)).toEqual({ credits: spent });
+    // Training on the RunPod sandbox is ledgered in USD (sandbox dollars: nothing paid), once.
+    const totals = actualTotals(ledger);
+    expect(totals.credits).toBe(spent);
+    expect(totals.USD).toBeGreaterThan(0);
+    expect(ledger.filter((entry) => entry.kind === 'actual' && entry.op === 'train')).toHaveLength(1);
 
     const status = parseJson<{ status: { done: string[]; pending: string[]; failed: unknown[] } }>(
       await runCli(['--json', 'status', 'demo'], { cwd: dir }),
     );
-    expect(status.status.done).toHaveLength(units * 2);
+    // Per unit a swap, an enhance and a caption; then the model's dataset and training stages.
+    const stages = units * 3 + 2;
+    expect(status.status.done).toHaveLength(stages);
+    expect(status.status.done).toEqual(expect.arrayContaining(['demo:dataset:v1', 'demo:train:v1']));
     expect(status.status.pending).toEqual([]);
     // The same for a person: units first (as the summary counts them), then the stages.
     const text = await runCli(['status', 'demo'], { cwd: dir });
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain(`Status of model "demo": ${units} of ${units} unit(s) complete`);
-    expect(text.stdout).toContain(`Stages (${units * 2}: a swap and an enhance per unit):`);
-    expect(text.stdout).toMatch(new RegExp(`Done: ${units * 2}\\n\\s+Pending: 0\\n`));
+    expect(text.stdout).toContain(`Stages (${stages}:`);
+    expect(text.stdout).toMatch(new RegExp(`Done: ${stages}\\n\\s+Pending: 0\\n`));
     const costs = await runCli(['--json', 'costs', 'demo'], { cwd: dir });
     expect(costs.code, costs.stderr).toBe(0);
     const summary = parseJson<{ summary: { totals: { unitOfAccount: string; actual: number }[]; note?: string } }>(
       costs,
     );
-    expect(summary.summary.totals).toEqual([expect.objectContaining({ unitOfAccount: 'credits', actual: spent })]);
+    expect(summary.summary.totals).toEqual(
+      expect.arrayContaining([expect.objectContaining({ unitOfAccount: 'credits', actual: spent })]),
+    );
     expect(summary.summary.note).toMatch(/price/);
   });
 });

@@ -88,6 +88,17 @@ describe('studio train', () => {
         { stageId: 'andie:train:v1', state: 'done' },
       ]),
     );
+    const versions = parseJson<{ versions: { version: string; sandbox: boolean; final: boolean }[] }>(
+      await runCli(['loras', 'list', 'andie', '--json'], { cwd: dir, env: env() }),
+    ).versions;
+    expect(versions).toEqual([expect.objectContaining({ version: 'v1', sandbox: true, final: false })]);
+    expect((await runCli(['loras', 'promote', 'andie', 'v1'], { cwd: dir, env: env() })).code).toBe(0);
+    const copy = join(dir, 'exported.safetensors');
+    const exported = await runCli(['loras', 'export', 'andie', 'v1', '--to', copy, '--json'], { cwd: dir, env: env() });
+    expect(exported.code, exported.stderr).toBe(0);
+    expect((await stat(copy)).size).toBe(parseJson<{ size: number }>(exported).size);
+    const preflight = await runCli(['train', 'preflight', 'andie', '--steps', '8', '--json'], { cwd: dir, env: env() });
+    expect(parseJson<{ findings: unknown[] }>(preflight).findings.length).toBeGreaterThan(0);
     // Run again: already done, nothing new is created or paid.
     const again = await runCli(['train', 'start', 'andie', '--json'], { cwd: dir, env: env() });
     expect(again.code, again.stderr).toBe(0);
@@ -134,7 +145,7 @@ describe('studio train', () => {
     expect(entries.filter((entry) => entry.kind === 'actual')).toHaveLength(1);
   }, 240_000);
 
-  it('a pod that fails is charged and reported, and left running nowhere; no consent for train is refused', async () => {
+  it('a pod that fails is charged and reported; a killed training is cancelled and settled; no consent for train is refused', async () => {
     await datasetModel('andie');
     sandbox.injectPodFault({ kind: 'fails', atStep: 2 });
     const failed = await runCli(['train', 'start', 'andie', '--steps', '8'], { cwd: dir, env: env() });
@@ -142,11 +153,39 @@ describe('studio train', () => {
     expect(failed.stderr).toMatch(/failed/);
     expect((await ledger('andie')).map((entry) => entry.kind)).toEqual(['reserved', 'actual']);
 
+    // A training killed while its pod runs, then cancelled: the pod is terminated and its cost settled.
+    const child = spawn(process.execPath, [cliBin, 'train', 'start', 'andie', '--lora', 'v3', '--steps', '400'], {
+      cwd: dir,
+      env: env(),
+      stdio: 'ignore',
+    });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const journal = join(dir, 'studio-workspace', 'models', 'andie', 'progress.jsonl');
+    for (
+      let i = 0;
+      i < 2400 && !(await readFile(journal, 'utf8')).includes('"jobId":"' + (sandbox.created[1]?.id ?? '-'));
+      i++
+    ) {
+      await delay(25);
+    }
+    child.kill('SIGKILL');
+    await exited;
+    const cancelled = await runCli(['train', 'cancel', 'andie', '--lora', 'v3', '--json'], { cwd: dir, env: env() });
+    expect(cancelled.code, cancelled.stdout + cancelled.stderr).toBe(0);
+    expect(parseJson<{ cancelled: boolean }>(cancelled).cancelled).toBe(true);
+    expect(sandbox.livePods()).toEqual([]);
+    const v3 = (await readFile(join(dir, 'studio-workspace', 'models', 'andie', 'costs.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { itemId: string; kind: string })
+      .filter((entry) => entry.itemId === 'andie:train:v3');
+    expect(v3.map((entry) => entry.kind)).toEqual(['reserved', 'actual']);
+
     const consent = ['consent', 'set', 'andie', '--subject', 'Subject', '--adult', '--attested-by', 'operator'];
     await runCli([...consent, '--evidence', 'doc', '--uses', 'swap', '--yes'], { cwd: dir, env: env() });
     const refused = await runCli(['train', 'start', 'andie', '--lora', 'v2'], { cwd: dir, env: env() });
     expect(refused.code).toBe(3);
     expect(refused.stderr).toMatch(/train/);
-    expect(sandbox.created).toHaveLength(1);
+    expect(sandbox.created).toHaveLength(2);
   }, 240_000);
 });

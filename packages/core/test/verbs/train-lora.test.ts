@@ -94,6 +94,7 @@ function memoryTrainer(
           throw new ProviderError(`job ${job.id} failed: ${progress.message}`, {
             provider: 'memory',
             reason: 'job-failed',
+            isRetryable: false,
           });
         }
         if (progress.status !== 'running') return progress;

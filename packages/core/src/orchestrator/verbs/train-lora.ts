@@ -1,5 +1,5 @@
 import { assertConsent } from '../../consent/index.js';
-import { ProviderError, ValidationError } from '../../errors/index.js';
+import { NotFoundError, ProviderError, ValidationError } from '../../errors/index.js';
 import type { Trainer, TrainingCost, TrainingJob, TrainingProgress } from '../../interfaces/trainer.js';
 import { assertVersionName, modelStageId, parseStageId, SAFE_RATING, storageKeys } from '../../naming/index.js';
 import type { RunRecorder } from '../run-recorder.js';
@@ -158,9 +158,15 @@ async function startOrReattach(
   const { stageId, options, signal, emit } = start;
   const state = recorder.state(stageId);
   if (state.status === 'in-flight') {
+    const bare = { id: state.jobId, provider: state.provider, outputPrefix: start.outputPrefix };
+    // A job the provider has already removed (e.g. a terminated pod) is still waited on by id: its final status and
+    // cost settle the records.
     const job = trainer.attach
-      ? await trainer.attach(state.jobId, { signal })
-      : { id: state.jobId, provider: state.provider, outputPrefix: start.outputPrefix };
+      ? await trainer.attach(state.jobId, { signal }).catch((error: unknown) => {
+          if (NotFoundError.isInstance(error)) return bare;
+          throw error;
+        })
+      : bare;
     emit({ type: 'training-reattach', job });
     return { job, reattached: true };
   }
