@@ -32,7 +32,7 @@ export type {
   TargetProvenance,
   UnitFailure,
 } from './studio-types.js';
-export type { BuildDatasetOptions } from './verbs/build-dataset.js';
+export type { BuildModelDatasetOptions } from './verbs/build-dataset.js';
 export type { CaptionOptions } from './verbs/caption-results.js';
 export { DEFAULT_SHARE_EXPIRES_IN } from './verbs/share-results.js';
 export type { TrainEvent, TrainOptions, TrainSummary } from './verbs/train-types.js';

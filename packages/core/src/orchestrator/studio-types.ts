@@ -480,7 +480,7 @@ export interface Studio {
    */
   buildDataset(
     model: string,
-    options: import('./verbs/build-dataset.js').BuildDatasetOptions,
+    options: import('./verbs/build-dataset.js').BuildModelDatasetOptions,
   ): Promise<import('../interfaces/dataset-builder.js').DatasetBuildSummary>;
   /** Closes journals and ledgers. */
   close(): Promise<void>;

@@ -9,7 +9,7 @@ import type { StudioContext } from '../studio-context.js';
 export const DATASET_OP = 'dataset';
 
 /** Options of `studio.buildDataset`. */
-export interface BuildDatasetOptions {
+export interface BuildModelDatasetOptions {
   /** The dataset version to write, e.g. `v1`. */
   version: string;
   /** Ratings to take images from; consent must allow `train` for each. @default every rating with enhanced results */
@@ -33,7 +33,7 @@ export interface BuildDatasetOptions {
 export async function buildModelDataset(
   context: StudioContext,
   model: string,
-  options: BuildDatasetOptions,
+  options: BuildModelDatasetOptions,
 ): Promise<DatasetBuildSummary> {
   const builder = context.settings.datasetBuilder;
   if (!builder) {
@@ -97,7 +97,7 @@ export async function buildModelDataset(
 async function gatherCandidates(
   context: StudioContext,
   model: string,
-  options: BuildDatasetOptions,
+  options: BuildModelDatasetOptions,
 ): Promise<DatasetBuildCandidate[]> {
   const journal = await context.records.journal(model);
   const captions = new Map((await context.records.captionEntries(model)).map((entry) => [entry.name, entry]));
