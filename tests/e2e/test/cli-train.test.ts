@@ -13,6 +13,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { type RunpodSandbox, startRunpodSandbox } from '@model-studio/lora-trainer/testing';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cleanEnv, cliBin, ensureCliBuilt, parseJson, prepareSampleModel, runCli } from './helpers/cli-process.js';
+import { keys, startPty } from './helpers/cli-pty.js';
 
 let dir: string;
 let sandbox: RunpodSandbox;
@@ -34,7 +35,7 @@ afterEach(async () => {
 const env = () => cleanEnv({ RUNPOD_BASE_URL: sandbox.url, RUNPOD_API_KEY: sandbox.apiKey });
 
 /** The bundled samples run, captioned and scored, with consent to train, and dataset v1 built. */
-async function datasetModel(model: string): Promise<void> {
+async function datasetModel(model: string, withDataset = true): Promise<void> {
   await prepareSampleModel(model, { cwd: dir, env: env() });
   const consent = ['consent', 'set', model, '--subject', 'Subject', '--adult', '--attested-by', 'operator'];
   const set = await runCli([...consent, '--evidence', 'doc', '--uses', 'swap,train', '--yes'], {
@@ -46,6 +47,7 @@ async function datasetModel(model: string): Promise<void> {
   expect(run.code, run.stdout + run.stderr).toBe(0);
   const captions = await runCli(['captions', 'generate', model], { cwd: dir, env: env() });
   expect(captions.code, captions.stderr).toBe(0);
+  if (!withDataset) return;
   const build = await runCli(
     ['dataset', 'build', model, '--allow-unreviewed', '--min-score', '0.01', '--repeats', '2', '--json'],
     { cwd: dir, env: env() },
@@ -187,5 +189,34 @@ describe('studio train', () => {
     expect(refused.code).toBe(3);
     expect(refused.stderr).toMatch(/train/);
     expect(sandbox.created).toHaveLength(2);
+  }, 240_000);
+
+  it('the menu trains a LoRA: Work with Existing Model > Train a LoRA builds the dataset and trains on the sandbox', async () => {
+    await datasetModel('andie', false);
+    const menuEnv = cleanEnv();
+    delete menuEnv.CI;
+    const pty = startPty([process.execPath, cliBin, '--sandbox'], { cwd: dir, env: menuEnv });
+    try {
+      const { waitFor, write } = pty;
+      await waitFor('Exit');
+      write(keys.down + keys.enter);
+      await waitFor('Which model?');
+      write(keys.enter);
+      await waitFor('What to do with "andie"?');
+      await waitFor('Train a LoRA');
+      write(keys.down + keys.down + keys.enter);
+      await waitFor('not reviewed yet');
+      write('y');
+      await waitFor(/Dataset v1: \d+ image\(s\) selected/);
+      await waitFor('Train a LoRA on RunPod sandbox');
+      write('y');
+      await waitFor(/LoRA v1 \(SANDBOX file\): .*pytorch_lora_weights\.safetensors \(\d+ bytes\)/);
+    } finally {
+      pty.kill();
+    }
+    const versions = parseJson<{ versions: { version: string }[] }>(
+      await runCli(['loras', 'list', 'andie', '--json'], { cwd: dir, env: env() }),
+    ).versions;
+    expect(versions.map((version) => version.version)).toEqual(['v1']);
   }, 240_000);
 });
