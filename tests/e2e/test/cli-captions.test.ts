@@ -114,7 +114,10 @@ describe('studio captions', () => {
     const env = cleanEnv();
     await enhancedModel('walk', env);
     expect((await runCli(['captions', 'generate', 'walk'], { cwd: dir, env })).code).toBe(0);
-    const terminal = { ...env, EDITOR: `sh -c 'printf "a photo of walk, person, from the editor" > "$0"'` };
+    const terminal: NodeJS.ProcessEnv = {
+      ...env,
+      EDITOR: `sh -c 'printf "a photo of walk, person, from the editor" > "$0"'`,
+    };
     delete terminal.CI;
     const pty = startPty([process.execPath, cliBin, 'captions', 'review', 'walk'], { cwd: dir, env: terminal });
     try {
