@@ -145,7 +145,10 @@ export async function waitForTrainingPod(
         lastPoll = { at: trainer.now(), usd };
         checkGuards(trainer, job, snapshot, pollCost, (trainer.now() - lastAdvance) / 1000);
       }
-      await sleep(trainer.settings.pollIntervalMs ?? 15_000, signal);
+      // Once training is done, look five times as often: a pod that does not delete itself is terminated soon after
+      // its grace ends, not up to a whole poll later (it bills every second it stays).
+      const interval = trainer.settings.pollIntervalMs ?? 15_000;
+      await sleep(completedAt === undefined ? interval : interval / 5, signal);
     }
   } catch (error) {
     const aborted = signal?.aborted === true;
