@@ -12,6 +12,7 @@ import type {
   Workspace,
 } from '@model-studio/core';
 import { isLoopbackUrl } from '@model-studio/core';
+import { createCliCaptioner } from './captioner-factory.js';
 import type { CliContext } from './cli-context.js';
 import { type LazyQuality, lazyQuality } from './lazy-quality.js';
 import type { S3Settings } from './settings.js';
@@ -264,6 +265,9 @@ export async function openCliStudio(
     opened.push(() => provider.close());
     const core = await import('@model-studio/core');
     const resultStores = cliWorkspace.storages.slice(1);
+    // The configured captioner (offline without one), for runs and resumes that caption (`captions.inRun`).
+    const captioner =
+      extras.captioner ?? (await createCliCaptioner(context.settings.captioner).catch(() => undefined))?.captioner;
     const settings: Parameters<typeof core.createStudio>[0] = {
       workspace: cliWorkspace.workspace,
       faceDetector: quality.checker,
@@ -274,7 +278,7 @@ export async function openCliStudio(
       resultStores,
       // Training scores are stored with captions (the dataset keeps images above the model's minTrainingScore).
       imageScorer: extras.imageScorer ?? lazyImageScorer(quality),
-      ...(extras.captioner && { captioner: extras.captioner }),
+      ...(captioner && { captioner }),
       ...(extras.datasetBuilder && { datasetBuilder: extras.datasetBuilder }),
       ...(trainerParts && { trainer: trainerParts.trainer }),
       logger: { warn: (message) => context.out.warn(message), error: (message) => context.out.error(message) },

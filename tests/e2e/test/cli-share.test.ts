@@ -233,6 +233,8 @@ describe('studio share', () => {
     write(keys.down + keys.enter);
     await waitFor('Which model?');
     write(keys.enter);
+    await waitFor('What to do with');
+    write(keys.enter);
     await waitFor('Add source photos?');
     write('n');
     await waitFor('Consent on record: Demo subject');
