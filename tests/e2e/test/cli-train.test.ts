@@ -94,6 +94,12 @@ describe('studio train', () => {
       await runCli(['loras', 'list', 'andie', '--json'], { cwd: dir, env: env() }),
     ).versions;
     expect(versions).toEqual([expect.objectContaining({ version: 'v1', sandbox: true, final: false })]);
+    const details = parseJson<{ identity?: { note: string; samples: { faces: number }[] } }>(
+      await runCli(['loras', 'show', 'andie', 'v1', '--json'], { cwd: dir, env: env() }),
+    );
+    // The samples' identity against the source face, measured by the quality checker (sandbox: the pipeline only).
+    expect(details.identity?.samples.length).toBeGreaterThan(0);
+    expect(details.identity?.note).toMatch(/sandbox/i);
     expect((await runCli(['loras', 'promote', 'andie', 'v1'], { cwd: dir, env: env() })).code).toBe(0);
     const copy = join(dir, 'exported.safetensors');
     const exported = await runCli(['loras', 'export', 'andie', 'v1', '--to', copy, '--json'], { cwd: dir, env: env() });
