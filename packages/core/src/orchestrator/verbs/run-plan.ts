@@ -57,14 +57,15 @@ async function executePlan(studio: StudioContext, plan: Plan, options: RunOption
   const { settings } = studio;
   const config = await studio.workspace.getModel(plan.model);
   const context = contextOfPlan(studio, plan, config);
-  const recorder = await context.records.recorder(plan.model);
-  // Every adapter a run uses, before anything is journaled: those of the stages some unit has still to do (a resume
-  // whose captions are all written needs no captioner).
+  // Every adapter a run uses, before anything is journaled (the journal is only read here): those of the stages some
+  // unit has still to do (a resume whose captions are all written needs no captioner).
+  const journal = await context.records.journal(plan.model);
   for (const stage of context.stages) {
-    if (plan.units.every((unit) => recorder.state(stageIdOf(unit, stage)).status === 'done')) continue;
+    if (plan.units.every((unit) => journal.state(stageIdOf(unit, stage)).status === 'done')) continue;
     stage.provider(settings);
     for (const adapter of stage.adapters) requireAdapter(settings, adapter.name, adapter.purpose);
   }
+  const recorder = await context.records.recorder(plan.model);
   const budget = options.budget ?? settings.budget;
   applyBudget(recorder, config, budget);
   const emit = eventEmitter(context, options.onEvent);
