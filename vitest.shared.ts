@@ -9,6 +9,7 @@ const packages: Record<string, string> = {
   quality: 'packages/quality',
   captioning: 'packages/captioning',
   'lora-trainer': 'packages/lora-trainer',
+  jobs: 'packages/jobs',
 };
 
 /**

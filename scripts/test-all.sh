@@ -9,6 +9,8 @@ pnpm install --frozen-lockfile
 
 # Debian packages for the real S3-compatible test server (OpenStack Swift + s3api). Idempotent.
 bash scripts/s3-server/install.sh
+# Debian packages for the job-queue tests (BullMQ on a real Redis).
+bash scripts/redis/install.sh
 
 pnpm run build
 pnpm run lint
