@@ -21,7 +21,20 @@ interface Answer {
   result: CaptionResult;
   score?: ImageScore | undefined;
 }
-const answers = new Map<string, Answer>();
+/**
+ * Answers by job id, per stage context (one run): a unit that fails between two steps leaves its entry behind only
+ * until the run's context is collected, never in a module-level map for the life of the process.
+ */
+const answersByRun = new WeakMap<StageContext, { sent: Map<string, Answer>; reattached: Map<string, Answer> }>();
+
+function answersOf(context: StageContext): { sent: Map<string, Answer>; reattached: Map<string, Answer> } {
+  let answers = answersByRun.get(context);
+  if (!answers) {
+    answers = { sent: new Map(), reattached: new Map() };
+    answersByRun.set(context, answers);
+  }
+  return answers;
+}
 
 /**
  * The training caption of an enhanced result (`<result>.txt` beside it), written by the studio's captioner from the
@@ -92,26 +105,28 @@ export const captionStage: PaidStage = {
       contentType: 'text/plain; charset=utf-8',
     });
     const id = `caption:${randomUUID()}:${unit.id}`;
-    answers.set(id, { result, score });
+    answersOf(context).sent.set(id, { result, score });
     return { id, provider: captioner.provider, operation: 'caption' };
   },
   async wait(context, job): Promise<ProviderJobResult> {
-    const answer = answers.get(job.id);
-    answers.delete(job.id);
+    const answers = answersOf(context);
+    const answer = answers.sent.get(job.id);
+    answers.sent.delete(job.id);
     const key = captionKeyOfJob(job.id);
     const bytes = answer
       ? new TextEncoder().encode(answer.result.text)
       : await readAll(await context.storage.get(key, { signal: context.signal }));
     const price = captionPrice(context.config, context.settings);
     const units = answer ? chargeOf(context.config, price, answer.result) : price.units;
-    if (answer) reattachedScores.set(job.id, answer);
+    if (answer) answers.reattached.set(job.id, answer);
     return { job, bytes, contentType: 'text/plain', units, unit: price.unit };
   },
   async store(context, unit, result) {
     const records = context.captions;
     const name = formatResultName({ ...unit, stage: 'enhanced' });
-    const answer = reattachedScores.get(result.job.id);
-    reattachedScores.delete(result.job.id);
+    const { reattached } = answersOf(context);
+    const answer = reattached.get(result.job.id);
+    reattached.delete(result.job.id);
     if (!records || !context.captionOperation) return result.bytes;
     const text = new TextDecoder().decode(result.bytes);
     const model = answer?.result.model;
@@ -136,8 +151,6 @@ export const captionStage: PaidStage = {
     return result.bytes;
   },
 };
-
-const reattachedScores = new Map<string, Answer>();
 
 /** The model's caption subject: trigger word, class word, template and style from its config. */
 export function captionSubject(config: ModelConfig): CaptionSubject {
