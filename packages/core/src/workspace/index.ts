@@ -9,6 +9,9 @@ export {
 export type { ModelOverview } from './model-overview.js';
 export { type ModelRegistry, type ModelSummary, modelRegistrySchema } from './model-registry.js';
 export {
+  type BestCheckpointThresholds,
+  bestCheckpointThresholds,
+  defaultBestCheckpointThresholds,
   defaultModelSettings,
   type ModelBudget,
   type ModelPrice,
@@ -16,6 +19,7 @@ export {
   type ModelSettings,
   type ModelSettingsInput,
   type ModelThresholds,
+  type ModelTrainingSettings,
   modelSettingsSchema,
 } from './model-settings.js';
 export { type OpenWorkspaceOptions, openWorkspace } from './open-workspace.js';

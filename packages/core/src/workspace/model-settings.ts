@@ -103,6 +103,61 @@ export interface ModelBudget {
   unit: string;
 }
 
+/**
+ * Thresholds of the rule that picks a LoRA training's best checkpoint (`@model-studio/lora-trainer`'s
+ * `chooseBestCheckpoint`, `studio loras promote <model> <version> --best`): the checkpoint with the highest identity
+ * among those that are neither memorising their dataset nor collapsed; ties go to the earlier step.
+ */
+export interface BestCheckpointThresholds {
+  /**
+   * Lowest identity score (0-1: the mean over a checkpoint's validation samples of `1 - distance` between the
+   * sample's face and the nearest source face, 0 for a sample without a face) a checkpoint needs to qualify.
+   * @default 0.4
+   */
+  minIdentity: number;
+  /**
+   * Highest memorisation score (0-1: `1 - hamming / bits` between the perceptual hashes of a checkpoint's most
+   * copied sample and its nearest dataset image) before the checkpoint counts as memorising its dataset. 0.9 is
+   * about the dataset builder's near-duplicate rule (6 of 64 bits).
+   * @default 0.9
+   */
+  maxMemorisation: number;
+  /**
+   * Lowest mean luminance entropy (bits, 0-8) of a checkpoint's samples; below it the samples have collapsed
+   * (near-uniform images).
+   * @default 2.5
+   */
+  minEntropy: number;
+  /**
+   * Lowest mean RMS contrast (standard deviation of the luminance over 255, 0-0.5) of a checkpoint's samples;
+   * below it the samples have collapsed.
+   * @default 0.04
+   */
+  minContrast: number;
+}
+
+/** Settings of a model's LoRA trainings. */
+export interface ModelTrainingSettings {
+  /** The `--best` checkpoint rule's thresholds; {@link defaultBestCheckpointThresholds} where absent. */
+  bestCheckpoint: BestCheckpointThresholds;
+}
+
+/** The defaults of {@link BestCheckpointThresholds}. */
+export const defaultBestCheckpointThresholds: Readonly<BestCheckpointThresholds> = Object.freeze({
+  minIdentity: 0.4,
+  maxMemorisation: 0.9,
+  minEntropy: 2.5,
+  minContrast: 0.04,
+});
+
+/**
+ * A model's best-checkpoint thresholds: its settings' `training.bestCheckpoint` over
+ * {@link defaultBestCheckpointThresholds} (configs written before the setting existed get the defaults).
+ */
+export function bestCheckpointThresholds(settings: Pick<ModelSettings, 'training'>): BestCheckpointThresholds {
+  return { ...defaultBestCheckpointThresholds, ...definedOnly(settings.training?.bestCheckpoint ?? {}) };
+}
+
 /** Per-model settings stored in `models/<model>/config.json`. */
 export interface ModelSettings {
   /**
@@ -131,6 +186,11 @@ export interface ModelSettings {
    * keys that look like secrets (`apiKey`, `token`, `password`, ...) are refused.
    */
   providerOptions?: ProviderOptions;
+  /**
+   * LoRA training settings. Absent in configs written before it existed (read with
+   * {@link bestCheckpointThresholds}, which fills in the defaults).
+   */
+  training?: ModelTrainingSettings;
 }
 
 /**
@@ -148,6 +208,8 @@ export interface ModelSettingsInput {
   budget?: (Omit<ModelBudget, 'unit'> & { unit?: string }) | null;
   /** Replaces the provider options as a whole; `null` removes them. */
   providerOptions?: ProviderOptions | null;
+  /** Training settings, merged field by field (`training.bestCheckpoint.minIdentity` alone, for example). */
+  training?: { bestCheckpoint?: Partial<BestCheckpointThresholds> };
 }
 
 /** The default pixel limit: 4096 x 4096 (see {@link ModelThresholds.maxPixels}). */
@@ -231,6 +293,17 @@ export const modelSettingsSchema = z.object({
       }
     })
     .optional(),
+  // Added after version 1 shipped: optional, so older files still load; readers fill in the defaults.
+  training: z
+    .object({
+      bestCheckpoint: z.object({
+        minIdentity: z.number().min(0).max(1),
+        maxMemorisation: z.number().min(0).max(1),
+        minEntropy: z.number().min(0).max(8),
+        minContrast: z.number().min(0).max(0.5),
+      }),
+    })
+    .optional(),
 });
 
 /** A copy of `value` without the properties whose value is `undefined`, so they do not override defaults. */
@@ -259,6 +332,14 @@ export function mergeModelSettings(base: ModelSettings, input: ModelSettingsInpu
   if (budget) merged.budget = { unit: 'credits', ...definedOnly(budget) } as ModelBudget;
   const providerOptions = input.providerOptions === undefined ? base.providerOptions : input.providerOptions;
   if (providerOptions) merged.providerOptions = providerOptions;
+  if (base.training || input.training?.bestCheckpoint) {
+    merged.training = {
+      bestCheckpoint: {
+        ...bestCheckpointThresholds(base),
+        ...definedOnly(input.training?.bestCheckpoint ?? {}),
+      },
+    };
+  }
   return merged;
 }
 
