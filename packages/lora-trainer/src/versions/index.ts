@@ -26,3 +26,4 @@ export {
   type ShowLoraVersionOptions,
   showLoraVersion,
 } from './show-lora-version.js';
+export { type ListCheckpointsOptions, type LoraCheckpoint, listCheckpoints } from './list-checkpoints.js';
