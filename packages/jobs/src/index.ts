@@ -1,1 +1,3 @@
+export * from './embedded/embedded-job-queue.js';
+export * from './errors/index.js';
 export * from './job-queue.js';

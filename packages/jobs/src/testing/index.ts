@@ -1,1 +1,3 @@
-export {};
+export * from './job-queue-contract-api.js';
+export * from './job-queue-contract-tests.js';
+export * from './wait-until.js';

@@ -1,0 +1,155 @@
+import { EventEmitter } from 'node:events';
+import { mkdir, readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { JobEvent, JobRecord } from '../job-queue.js';
+import { isJobIdShape } from '../shared/job-id.js';
+import type { RunningJob } from '../shared/run-handler.js';
+import { appendJsonLine, cutTornTail, readJson, readJsonLines, writeJsonAtomic } from './json-files.js';
+
+/** What every queue instance on one folder shares inside one process: live events, write order, running jobs. */
+interface SharedFolder {
+  emitter: EventEmitter;
+  chains: Map<string, Promise<unknown>>;
+  seq: Map<string, number>;
+  running: Map<string, RunningJob>;
+}
+
+const folders = new Map<string, SharedFolder>();
+
+function sharedFolder(dir: string): SharedFolder {
+  let shared = folders.get(dir);
+  if (!shared) {
+    const emitter = new EventEmitter();
+    emitter.setMaxListeners(0);
+    shared = { emitter, chains: new Map(), seq: new Map(), running: new Map() };
+    folders.set(dir, shared);
+  }
+  return shared;
+}
+
+/**
+ * The embedded queue's files: `jobs/<id>.json` (one record, replaced atomically), `events/<id>.jsonl` (append-only,
+ * fsync'd), `worker.lock`. Writes to one job are serialised within the process.
+ */
+export class EmbeddedStore {
+  readonly dir: string;
+  readonly shared: SharedFolder;
+  private ready: Promise<void> | undefined;
+
+  constructor(dir: string) {
+    this.dir = resolve(dir);
+    this.shared = sharedFolder(this.dir);
+  }
+
+  get lockFile(): string {
+    return join(this.dir, 'worker.lock');
+  }
+
+  /** Creates the folders once. */
+  init(): Promise<void> {
+    this.ready ??= (async () => {
+      await mkdir(join(this.dir, 'jobs'), { recursive: true });
+      await mkdir(join(this.dir, 'events'), { recursive: true });
+    })();
+    return this.ready;
+  }
+
+  private recordFile(id: string): string {
+    return join(this.dir, 'jobs', `${id}.json`);
+  }
+
+  private eventFile(id: string): string {
+    return join(this.dir, 'events', `${id}.jsonl`);
+  }
+
+  /** Runs `task` after every earlier task of the same key in this process. */
+  private serial<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.shared.chains.get(key) ?? Promise.resolve();
+    const next = previous.then(task, task);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.shared.chains.set(key, settled);
+    void settled.then(() => {
+      if (this.shared.chains.get(key) === settled) this.shared.chains.delete(key);
+    });
+    return next;
+  }
+
+  async read(id: string): Promise<JobRecord | undefined> {
+    if (!isJobIdShape(id)) return undefined;
+    await this.init();
+    return readJson<JobRecord>(this.recordFile(id));
+  }
+
+  async create(record: JobRecord): Promise<void> {
+    await this.init();
+    await this.serial(`r:${record.id}`, () => writeJsonAtomic(this.recordFile(record.id), record));
+  }
+
+  /**
+   * Reads, changes and writes one record. `change` returns the new record, or `undefined` to leave it as is.
+   * Returns `[before, after]` (after is `before` when unchanged); `undefined` when no job has the id.
+   */
+  async update(
+    id: string,
+    change: (record: JobRecord) => JobRecord | undefined,
+  ): Promise<[JobRecord, JobRecord] | undefined> {
+    if (!isJobIdShape(id)) return undefined;
+    await this.init();
+    return this.serial(`r:${id}`, async () => {
+      const before = await readJson<JobRecord>(this.recordFile(id));
+      if (!before) return undefined;
+      const after = change(structuredClone(before));
+      if (!after) return [before, before] as [JobRecord, JobRecord];
+      await writeJsonAtomic(this.recordFile(id), after);
+      return [before, after] as [JobRecord, JobRecord];
+    });
+  }
+
+  /** Every record in the folder (unreadable or half-written files are skipped). */
+  async all(): Promise<JobRecord[]> {
+    await this.init();
+    const names = await readdir(join(this.dir, 'jobs'));
+    const records = await Promise.all(
+      names
+        .filter((name) => name.endsWith('.json'))
+        .map((name) => readJson<JobRecord>(join(this.dir, 'jobs', name)).catch(() => undefined)),
+    );
+    return records.filter((record): record is JobRecord => record !== undefined && typeof record.id === 'string');
+  }
+
+  /** Appends one event (numbered after the last complete one) and wakes this process's subscribers. */
+  async append(id: string, type: string, data: unknown): Promise<JobEvent> {
+    await this.init();
+    const event = await this.serial(`e:${id}`, async () => {
+      const file = this.eventFile(id);
+      let last = this.shared.seq.get(id);
+      if (last === undefined) {
+        const { values, validBytes, totalBytes } = await readJsonLines<JobEvent>(file);
+        await cutTornTail(file, validBytes, totalBytes);
+        last = values.at(-1)?.seq ?? 0;
+      }
+      const next: JobEvent = { seq: last + 1, at: new Date().toISOString(), type, data: data ?? null };
+      await appendJsonLine(file, next);
+      this.shared.seq.set(id, next.seq);
+      return next;
+    });
+    this.shared.emitter.emit(`event:${id}`, event);
+    return event;
+  }
+
+  /** Stored events with `seq > after`. */
+  async events(id: string, after: number): Promise<JobEvent[]> {
+    if (!isJobIdShape(id)) return [];
+    await this.init();
+    const { values } = await readJsonLines<JobEvent>(this.eventFile(id));
+    return values.filter((event) => event.seq > after);
+  }
+
+  /** Wakes this process's workers on the folder (a job was added or resumed). */
+  notifyQueued(): void {
+    this.shared.emitter.emit('queued');
+  }
+}
