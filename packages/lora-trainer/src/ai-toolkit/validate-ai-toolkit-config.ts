@@ -8,8 +8,9 @@ const placeholder = /^<.*>$|CHANGE[_-]?ME|REPLACE[_-]?ME|YOUR[_-]/i;
 function placeholders(value: unknown, path: string, found: string[]): void {
   if (typeof value === 'string' && placeholder.test(value))
     found.push(`${path} still holds a placeholder ("${value}")`);
-  else if (Array.isArray(value)) value.forEach((item, index) => placeholders(item, `${path}[${index}]`, found));
-  else if (typeof value === 'object' && value !== null)
+  else if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) placeholders(item, `${path}[${index}]`, found);
+  } else if (typeof value === 'object' && value !== null)
     for (const [key, item] of Object.entries(value)) placeholders(item, path ? `${path}.${key}` : key, found);
 }
 

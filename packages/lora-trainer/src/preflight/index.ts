@@ -5,4 +5,5 @@ export { type GpuRequirements, gpuRequirements } from './gpu-requirements.js';
 export type { GpuOffer, PreflightCheck, PreflightFinding, PreflightImage } from './preflight-finding.js';
 export { preflightImagesFromManifest } from './preflight-images-from-manifest.js';
 export { checkBudget, checkGpu, checkLoraSize, defaultSecondsPerStep, expectedLoraBytes } from './resource-checks.js';
+export { aiToolkitLoraLayers, expectedAiToolkitLoraBytes, runAiToolkitPreflight } from './run-ai-toolkit-preflight.js';
 export { assertPreflightPassed, type PreflightInput, type PreflightReport, runPreflight } from './run-preflight.js';

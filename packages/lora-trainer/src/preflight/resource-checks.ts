@@ -13,7 +13,12 @@ export function expectedLoraBytes(family: ModelFamily, config: SimpleTunerConfig
 }
 
 /** The LoRA file would exceed the size limit: an error (`refuse`) or a warning (`warn`). */
-export function checkLoraSize(bytes: number, maxBytes: number, policy: 'refuse' | 'warn'): PreflightFinding[] {
+export function checkLoraSize(
+  bytes: number,
+  maxBytes: number,
+  policy: 'refuse' | 'warn',
+  fix = 'Lower lora_rank (FLUX rank 16 is about 52 MB) or target fewer layers (flux_lora_target "all").',
+): PreflightFinding[] {
   if (bytes <= maxBytes) return [];
   const mb = (n: number) => `${(n / 1e6).toFixed(0)} MB`;
   return [
@@ -21,7 +26,7 @@ export function checkLoraSize(bytes: number, maxBytes: number, policy: 'refuse' 
       check: 'lora-size',
       severity: policy === 'refuse' ? 'error' : 'warning',
       message: `The LoRA would be about ${mb(bytes)}, above the ${mb(maxBytes)} limit.`,
-      fix: 'Lower lora_rank (FLUX rank 16 is about 52 MB) or target fewer layers (flux_lora_target "all").',
+      fix,
     },
   ];
 }
@@ -29,9 +34,10 @@ export function checkLoraSize(bytes: number, maxBytes: number, policy: 'refuse' 
 /** The chosen GPU (or, without one, any GPU on offer) has the VRAM and system RAM the training needs. */
 export function checkGpu(
   family: ModelFamily,
-  config: SimpleTunerConfig,
+  config: Pick<SimpleTunerConfig, 'base_model_precision' | 'train_batch_size'>,
   catalog: readonly GpuOffer[],
   gpuId: string | undefined,
+  what = `${family} with base_model_precision "${config.base_model_precision}"`,
 ): { findings: PreflightFinding[]; need: GpuRequirements; chosen: GpuOffer | undefined } {
   const need = gpuRequirements(family, config.base_model_precision, config.train_batch_size);
   const enoughVram = [...catalog].filter((gpu) => gpu.memoryInGb >= need.vramGb).sort(byPrice);
@@ -39,7 +45,6 @@ export function checkGpu(
   // Without a choice: the cheapest that fits, else the cheapest with enough VRAM (its RAM finding says what is wrong).
   const chosen = gpuId ? catalog.find((gpu) => gpu.id === gpuId) : (enoughVram.find(enoughRam) ?? enoughVram[0]);
   const findings: PreflightFinding[] = [];
-  const what = `${family} with base_model_precision "${config.base_model_precision}"`;
   if (!chosen) {
     findings.push({
       check: 'gpu-vram',
@@ -87,7 +92,7 @@ export const defaultSecondsPerStep: Readonly<Record<ModelFamily, number>> = { fl
 /** Estimated hours and cost; an error when the cost is above the budget, a warning above 80% of it. */
 export function checkBudget(options: {
   family: ModelFamily;
-  config: SimpleTunerConfig;
+  config: Pick<SimpleTunerConfig, 'max_train_steps' | 'train_batch_size'>;
   maxUsd: number;
   pricePerHourUsd: number | undefined;
   secondsPerStep?: number | undefined;

@@ -1,22 +1,25 @@
 import { type CallOptions, ModelStudioError, ValidationError } from '@model-studio/core';
-import { type CheckHubModelAccessOptions, checkHubModelAccess } from '../hub/check-hub-model-access.js';
+import type { CheckHubModelAccessOptions } from '../hub/check-hub-model-access.js';
 import type { ModelFamily } from '../model-family.js';
 import { familyPresets } from '../simpletuner/family-presets.js';
 import type { SimpleTunerConfig } from '../simpletuner/simpletuner-config-schema.js';
 import { validateSimpleTunerConfig } from '../simpletuner/validate-simpletuner-config.js';
+import { engineOfConfig } from '../training-engine.js';
 import { checkBuckets } from './bucket-check.js';
 import { checkBackends, checkImagesAndCaptions } from './dataset-checks.js';
 import { estimateCaptionTokens } from './estimate-caption-tokens.js';
 import type { GpuOffer, PreflightFinding, PreflightImage } from './preflight-finding.js';
+import { configFinding, hubFindings } from './preflight-shared.js';
 import { checkBudget, checkGpu, checkLoraSize, expectedLoraBytes } from './resource-checks.js';
+import { runAiToolkitPreflight } from './run-ai-toolkit-preflight.js';
 
 /** Input of {@link runPreflight}: everything known before a GPU is rented. */
 export interface PreflightInput extends CallOptions {
   family: ModelFamily;
-  /** The SimpleTuner config (validated again here). */
+  /** The SimpleTuner config or ai-toolkit job config (validated again here; its shape says which engine). */
   config: Record<string, unknown>;
-  /** The entries of `multidatabackend.json` (from `buildMultiDataBackend`, or read from the file). */
-  backends: readonly object[];
+  /** The entries of SimpleTuner's `multidatabackend.json` (from `buildMultiDataBackend`); ai-toolkit has none. */
+  backends?: readonly object[];
   /** The dataset's images with their sizes and captions. */
   images: readonly PreflightImage[];
   /** Counts a caption's tokens for the family's encoder. @default estimateCaptionTokens (conservative) */
@@ -48,44 +51,9 @@ export interface PreflightReport {
   };
 }
 
-async function hubFindings(input: PreflightInput, model: string): Promise<PreflightFinding[]> {
-  if (input.hub === false || input.hub === undefined) {
-    return [
-      {
-        check: 'base-model-access',
-        severity: input.family === 'flux' ? 'warning' : 'info',
-        message: `Access to ${model} on the Hugging Face Hub was not checked.`,
-        fix: 'Pass hub: { token } to check it before renting a GPU (FLUX.1-dev is gated).',
-      },
-    ];
-  }
-  const access = await checkHubModelAccess({ ...input.hub, model, signal: input.signal });
-  if (access.status === 'ok') return [];
-  return [
-    {
-      check: 'base-model-access',
-      severity: access.status === 'unreachable' ? 'warning' : 'error',
-      message: access.message,
-      fix:
-        access.status === 'gated-no-access'
-          ? `Accept the model's licence on its Hub page with the token's account, then retry.`
-          : 'Check the model name and HF_TOKEN.',
-    },
-  ];
-}
-
-function configFinding(error: unknown): PreflightFinding {
-  return {
-    check: 'config',
-    severity: 'error',
-    message: error instanceof Error ? error.message : String(error),
-    fix: 'Fix the SimpleTuner config (see the message) and run the pre-flight again.',
-  };
-}
-
 function datasetFindings(input: PreflightInput, config: SimpleTunerConfig): PreflightFinding[] {
   const tokenLimit = familyPresets[input.family].captionTokenLimit;
-  const backends = input.backends as readonly Record<string, unknown>[];
+  const backends = (input.backends ?? []) as readonly Record<string, unknown>[];
   const findings = [
     ...checkBackends(backends),
     ...checkImagesAndCaptions(input.images, tokenLimit, input.tokenCount ?? estimateCaptionTokens),
@@ -106,7 +74,8 @@ function datasetFindings(input: PreflightInput, config: SimpleTunerConfig): Pref
 }
 
 /**
- * Runs every check that can fail a training, before any GPU is rented: the config, the dataset (aspect buckets for
+ * Runs every check that can fail a training, before any GPU is rented, for either engine (an ai-toolkit job config
+ * goes to `runAiToolkitPreflight`): the config, the dataset (aspect buckets for
  * the batch size and `minimum_image_size`, webp, captions present and within the family's token limit, exactly one
  * default text-embeds dataset), the base model's access on the Hub with the user's token, the expected LoRA size, the
  * GPU's VRAM and system RAM, and the budget. Each finding has a fix hint.
@@ -118,12 +87,13 @@ function datasetFindings(input: PreflightInput, config: SimpleTunerConfig): Pref
  * ```
  */
 export async function runPreflight(input: PreflightInput): Promise<PreflightReport> {
+  if (engineOfConfig(input.config) === 'ai-toolkit') return runAiToolkitPreflight(input);
   let config: SimpleTunerConfig;
   try {
     config = validateSimpleTunerConfig(input.config, input.family);
   } catch (error) {
     if (!ModelStudioError.isInstance(error)) throw error;
-    return { ok: false, findings: [configFinding(error)], estimates: {} };
+    return { ok: false, findings: [configFinding(error, 'SimpleTuner')], estimates: {} };
   }
   const findings = datasetFindings(input, config);
   const estimates: PreflightReport['estimates'] = { loraBytes: expectedLoraBytes(input.family, config) };

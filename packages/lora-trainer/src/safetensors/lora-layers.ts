@@ -55,6 +55,22 @@ function fluxLayers(): LoraLayer[] {
   return layers;
 }
 
+/** The adaLN modulation layers ai-toolkit also adapts: `norm1(_context).linear` (double), `norm.linear` (single). */
+function fluxNormLayers(): LoraLayer[] {
+  const layers: LoraLayer[] = [];
+  for (let block = 0; block < fluxDoubleBlocks; block++) {
+    for (const norm of ['norm1', 'norm1_context']) {
+      const path = `transformer.transformer_blocks.${block}.${norm}.linear`;
+      layers.push({ path, inFeatures: fluxHidden, outFeatures: fluxHidden * 6 });
+    }
+  }
+  for (let block = 0; block < fluxSingleBlocks; block++) {
+    const path = `transformer.single_transformer_blocks.${block}.norm.linear`;
+    layers.push({ path, inFeatures: fluxHidden, outFeatures: fluxHidden * 3 });
+  }
+  return layers;
+}
+
 /** A UNet attention group: where it sits, how many attentions and transformer blocks, its width. */
 interface UnetGroup {
   prefix: string;
@@ -108,21 +124,29 @@ const cache = new Map<string, readonly LoraLayer[]>();
 
 /** Options for {@link loraLayers}. */
 export interface LoraLayersOptions {
-  /** SimpleTuner's `flux_lora_target`: `all` (attention) or `all+ffs` (attention and feed-forward). @default 'all' */
-  fluxTarget?: 'all' | 'all+ffs';
+  /**
+   * SimpleTuner's `flux_lora_target`: `all` (attention) or `all+ffs` (attention and feed-forward); `all-linear` is
+   * ai-toolkit's FLUX LoRA: every linear layer of the 19 double and 38 single blocks (attention, feed-forward and the
+   * adaLN modulation), 5,369,856 parameters per rank. @default 'all'
+   */
+  fluxTarget?: 'all' | 'all+ffs' | 'all-linear';
 }
 
 /**
  * The layers a LoRA of `family` adapts with SimpleTuner's defaults: FLUX `flux_lora_target "all"` (attention of the 19
  * double and 38 single blocks, 266 layers), SDXL and SD1.5 the UNet's self- and cross-attention projections
- * (`to_q`, `to_k`, `to_v`, `to_out.0`; 560 and 128 layers). FLUX `all+ffs` adds the 152 feed-forward layers.
+ * (`to_q`, `to_k`, `to_v`, `to_out.0`; 560 and 128 layers). FLUX `all+ffs` adds the 152 feed-forward layers;
+ * `all-linear` (ai-toolkit) also the 76 modulation layers.
  */
 export function loraLayers(family: ModelFamily, options: LoraLayersOptions = {}): readonly LoraLayer[] {
-  const withFeedForward = family === 'flux' && options.fluxTarget === 'all+ffs';
-  const cacheKey = withFeedForward ? 'flux+ffs' : family;
+  const target = family === 'flux' ? (options.fluxTarget ?? 'all') : 'all';
+  const cacheKey = `${family}:${target}`;
   let layers = cache.get(cacheKey);
   if (!layers) {
-    if (family === 'flux') layers = withFeedForward ? [...fluxLayers(), ...fluxFeedForwardLayers()] : fluxLayers();
+    if (family === 'flux' && target === 'all-linear')
+      layers = [...fluxLayers(), ...fluxFeedForwardLayers(), ...fluxNormLayers()];
+    else if (family === 'flux')
+      layers = target === 'all+ffs' ? [...fluxLayers(), ...fluxFeedForwardLayers()] : fluxLayers();
     else if (family === 'sdxl') layers = unetLayers(sdxlGroups, 2048);
     else layers = unetLayers(sd15Groups, 768);
     cache.set(cacheKey, layers);
