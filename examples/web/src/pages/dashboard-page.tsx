@@ -1,0 +1,90 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useId, useState } from 'react';
+import { useLocation } from 'wouter';
+import { ErrorMessage } from '../components/error-message.js';
+import { LoadingState } from '../components/loading-state.js';
+import { ModelCard } from '../components/model-card.js';
+import { SandboxBanner } from '../components/sandbox-banner.js';
+import { useApi } from '../session/session-context.js';
+
+function NewModelForm() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const [, navigate] = useLocation();
+  const inputId = useId();
+  const helpId = useId();
+  const [name, setName] = useState('');
+  const create = useMutation({
+    mutationFn: (model: string) => api.createModel(model),
+    onSuccess: async (_result, model) => {
+      await queryClient.invalidateQueries({ queryKey: ['models'] });
+      navigate(`/models/${encodeURIComponent(model)}`);
+    },
+  });
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    create.mutate(name.trim());
+  }
+  return (
+    <form onSubmit={submit} className="flex flex-wrap items-end gap-2 rounded-lg border border-slate-200 bg-white p-4">
+      <div className="min-w-0 flex-1">
+        <label htmlFor={inputId} className="mb-1 block text-sm font-medium">
+          New model name
+        </label>
+        <input
+          id={inputId}
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          required
+          pattern="[a-z0-9][a-z0-9\-]*"
+          aria-describedby={helpId}
+          className="w-full rounded-md border border-slate-400 px-3 py-2"
+          placeholder="andie"
+        />
+        <p id={helpId} className="mt-1 text-xs text-slate-600">
+          Lower-case letters, digits and hyphens.
+        </p>
+      </div>
+      <button
+        type="submit"
+        disabled={create.isPending}
+        className="rounded-md bg-indigo-700 px-4 py-2 font-semibold text-white hover:bg-indigo-800 disabled:opacity-60"
+      >
+        Create model
+      </button>
+      {create.error ? (
+        <div className="w-full">
+          <ErrorMessage error={create.error} title="Could not create the model" />
+        </div>
+      ) : null}
+    </form>
+  );
+}
+
+/** The dashboard: a card per model of the signed-in user, and a form for a new one. */
+export default function DashboardPage() {
+  const api = useApi();
+  const models = useQuery({ queryKey: ['models'], queryFn: () => api.listModels() });
+  return (
+    <div className="space-y-6">
+      <SandboxBanner />
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h1 className="text-2xl font-semibold">Models</h1>
+        {models.data ? <p className="text-sm text-slate-600">{models.data.length} models</p> : null}
+      </div>
+      <NewModelForm />
+      {models.isPending ? <LoadingState label="Loading models" /> : null}
+      {models.error ? <ErrorMessage error={models.error} title="Could not load the models" /> : null}
+      {models.data && models.data.length === 0 ? (
+        <p className="text-slate-700">No models yet: create one above.</p>
+      ) : null}
+      {models.data && models.data.length > 0 ? (
+        <ul aria-label="Models" className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4">
+          {models.data.map((model) => (
+            <ModelCard key={model.name} model={model} />
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}

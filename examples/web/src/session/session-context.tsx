@@ -1,0 +1,79 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { createStudioApi } from '../api/create-studio-api.js';
+import type { Me, StudioApi } from '../api/studio-api.js';
+
+/** Where the key is kept: this tab's session storage (gone when the tab closes), never the URL or local storage. */
+const storageKey = 'model-studio.api-key';
+
+/** The signed-in state every page reads. */
+export interface Session {
+  /** The API for the held key, or `undefined` when signed out. */
+  api: StudioApi | undefined;
+  /** Who the key belongs to, once `GET /v1/me` answered. */
+  me: Me | undefined;
+  /** Checks the key with `GET /v1/me` and keeps it for this tab; throws the server's problem when refused. */
+  signIn(key: string): Promise<void>;
+  /** Forgets the key and every cached answer. */
+  signOut(): void;
+}
+
+const SessionContext = createContext<Session | undefined>(undefined);
+
+function readStoredKey(): string | undefined {
+  try {
+    return sessionStorage.getItem(storageKey) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Holds the API key in memory (and this tab's session storage) and the API made for it. */
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const queryClient = useQueryClient();
+  const [key, setKey] = useState(readStoredKey);
+  const [me, setMe] = useState<Me>();
+  const api = useMemo(
+    () => (key ? createStudioApi({ baseUrl: window.location.origin, apiKey: key }) : undefined),
+    [key],
+  );
+
+  const signOut = useCallback(() => {
+    sessionStorage.removeItem(storageKey);
+    queryClient.clear();
+    setMe(undefined);
+    setKey(undefined);
+  }, [queryClient]);
+
+  useEffect(() => {
+    if (!api || me) return;
+    api.me().then(setMe, (error: unknown) => {
+      if ((error as { status?: number }).status === 401) signOut();
+    });
+  }, [api, me, signOut]);
+
+  const signIn = useCallback(async (candidate: string) => {
+    const trimmed = candidate.trim();
+    const found = await createStudioApi({ baseUrl: window.location.origin, apiKey: trimmed }).me();
+    sessionStorage.setItem(storageKey, trimmed);
+    setMe(found);
+    setKey(trimmed);
+  }, []);
+
+  const value = useMemo(() => ({ api, me, signIn, signOut }), [api, me, signIn, signOut]);
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+/** The session; throws outside {@link SessionProvider}. */
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error('useSession needs a SessionProvider');
+  return session;
+}
+
+/** The API of a signed-in page (pages under the signed-in routes only). */
+export function useApi(): StudioApi {
+  const { api } = useSession();
+  if (!api) throw new Error('useApi needs a signed-in session');
+  return api;
+}
