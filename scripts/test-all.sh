@@ -11,6 +11,8 @@ pnpm install --frozen-lockfile
 bash scripts/s3-server/install.sh
 # Debian packages for the job-queue tests (BullMQ on a real Redis).
 bash scripts/redis/install.sh
+# Debian's chromium for the web dashboard's browser tests (playwright-core drives it).
+bash scripts/chromium/install.sh
 
 pnpm run build
 pnpm run lint
