@@ -1,0 +1,22 @@
+import type { RunOptions, StudioEvent } from '@model-studio/core';
+import type { JobContext } from '@model-studio/jobs';
+import { createJobEventForwarder, type JobEventForwarder } from '../job-event-forwarder.js';
+import { studioEventData } from '../studio-event-data.js';
+
+/** Run options whose events go to the job's log, and the forwarder to flush before the handler returns. */
+export function studioRunOptions(
+  context: JobContext,
+  budget: number | undefined,
+): { options: RunOptions; events: JobEventForwarder } {
+  const events = createJobEventForwarder(context);
+  const costSoFar: Record<string, number> = {};
+  const options: RunOptions = {
+    signal: context.signal,
+    onEvent: (event: StudioEvent) => {
+      const data = studioEventData(event, costSoFar);
+      if (data) events.push(data.type, data.data);
+    },
+  };
+  if (budget !== undefined) options.budget = { limit: budget, unit: 'credits' };
+  return { options, events };
+}
