@@ -50,7 +50,7 @@ async function datasetHashes(
 ): Promise<Array<{ name: string; hash: string }>> {
   let images = options.datasetImages;
   if (!images && datasetVersion) {
-    const prefix = storageKeys.dataset(options.model, datasetVersion, 'simpletuner/images/');
+    const prefix = `${storageKeys.datasetPrefix(options.model, datasetVersion)}simpletuner/images/`;
     const found: Array<{ name: string; bytes: Uint8Array }> = [];
     for await (const info of options.storage.list({ prefix, signal: options.signal })) {
       if (!/\.(png|jpe?g)$/i.test(info.key)) continue;

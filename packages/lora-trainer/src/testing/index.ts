@@ -15,6 +15,15 @@ export {
 } from './hub-emulator.js';
 export { sandboxGpuCatalog } from './sandbox-gpus.js';
 export type { RunpodSandboxOptions, SandboxHttpFault, SandboxPodFault } from './sandbox-options.js';
-export { sandboxPng } from './sandbox-png.js';
+export { encodeSandboxPng, sandboxPng } from './sandbox-png.js';
 export type { SandboxLogLine, SandboxPod } from './sandbox-pod.js';
+export {
+  type SandboxCheckpointFilesOptions,
+  type SandboxSampleOptions,
+  type SandboxSampleSchedule,
+  sandboxCheckpointFiles,
+  sandboxNoiseShare,
+  sandboxSample,
+  sandboxSampleScheduleFromEnv,
+} from './sandbox-samples.js';
 export { RunpodSandbox, type SandboxPodBilling, startRunpodSandbox } from './start-runpod-sandbox.js';

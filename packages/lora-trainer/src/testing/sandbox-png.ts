@@ -21,25 +21,41 @@ function chunk(type: string, data: Uint8Array): Buffer {
   return Buffer.concat([head, data, crc]);
 }
 
+const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
 /**
- * A small valid PNG (RGB, `size` x `size`): a colour gradient seeded by `index`, with a `tEXt` chunk
- * `Comment: sandbox validation sample` so nobody mistakes it for a trained model's output.
+ * Encodes RGB pixels (`width * height * 3` bytes, row by row) as a PNG with a `tEXt` chunk
+ * `Comment: sandbox validation sample`, so nobody mistakes it for a trained model's output.
  */
-export function sandboxPng(index: number, size = 32): Uint8Array {
+export function encodeSandboxPng(width: number, height: number, rgb: Uint8Array): Uint8Array {
   const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0);
-  header.writeUInt32BE(size, 4);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
   header.set([8, 2, 0, 0, 0], 8);
-  const rows: number[] = [];
-  for (let y = 0; y < size; y++) {
-    rows.push(0);
-    for (let x = 0; x < size; x++) rows.push((x * 8 + index * 40) & 255, (y * 8) & 255, (index * 90) & 255);
+  const rows = Buffer.alloc(height * (width * 3 + 1));
+  for (let y = 0; y < height; y++) {
+    rows[y * (width * 3 + 1)] = 0;
+    rows.set(rgb.subarray(y * width * 3, (y + 1) * width * 3), y * (width * 3 + 1) + 1);
   }
   return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    signature,
     chunk('IHDR', header),
     chunk('tEXt', Buffer.from('Comment\0sandbox validation sample', 'latin1')),
-    chunk('IDAT', deflateSync(Buffer.from(rows))),
+    chunk('IDAT', deflateSync(rows)),
     chunk('IEND', new Uint8Array()),
   ]);
+}
+
+/**
+ * A small valid PNG (RGB, `size` x `size`): a colour gradient seeded by `index`, labelled as a sandbox sample
+ * (see {@link encodeSandboxPng}).
+ */
+export function sandboxPng(index: number, size = 32): Uint8Array {
+  const rgb = new Uint8Array(size * size * 3);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      rgb.set([(x * 8 + index * 40) & 255, (y * 8) & 255, (index * 90) & 255], (y * size + x) * 3);
+    }
+  }
+  return encodeSandboxPng(size, size, rgb);
 }
