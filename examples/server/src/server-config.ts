@@ -1,0 +1,186 @@
+import { resolve } from 'node:path';
+
+/** S3 settings (the CLI's `S3_*` variables) for the workspace's result copies or primary storage. */
+export interface ServerS3Settings {
+  bucket: string;
+  prefix?: string;
+  region?: string;
+  endpoint?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  forcePathStyle?: boolean;
+}
+
+/** Which captioner jobs use (the CLI's `CAPTIONER`, `HF_*`, `CAPTIONER_*` variables). */
+export interface ServerCaptionerSettings {
+  kind?: string;
+  hfToken?: string;
+  hfEndpointUrl?: string;
+  baseUrl?: string;
+  model?: string;
+  apiKey?: string;
+}
+
+/** Per-API-key rate limit. */
+export interface ServerRateLimit {
+  /** Requests per window and key. @default 1000 */
+  max: number;
+  /** Window length in milliseconds. @default 60000 */
+  timeWindowMs: number;
+}
+
+/** Everything the server reads from its environment and flags (flags override the environment). */
+export interface ServerConfig {
+  /** Absolute workspace folder (`STUDIO_WORKSPACE`). @default `./studio-server-workspace` */
+  workspace: string;
+  /** `HOST`. @default `127.0.0.1` */
+  host: string;
+  /** `PORT`; 0 picks a free port. @default 3000 */
+  port: number;
+  /** `REDIS_URL`: set, jobs go to BullMQ on Redis (scale-out); unset, the embedded queue in `<workspace>/.jobs`. */
+  redisUrl?: string;
+  /** Run a job worker in this process. @default true in embedded mode, false with Redis (use `studio-server worker`) */
+  worker: boolean;
+  /** `MAXSTUDIO_API_KEY`. Never printed. */
+  maxStudioApiKey?: string;
+  /** `MAXSTUDIO_BASE_URL` (a loopback URL is a sandbox). */
+  maxStudioBaseUrl?: string;
+  /** `S3_*`, when `S3_BUCKET` is set. */
+  s3?: ServerS3Settings;
+  captioner: ServerCaptionerSettings;
+  /** `RUNPOD_API_KEY`. Never printed. */
+  runpodApiKey?: string;
+  /** `RUNPOD_BASE_URL`. */
+  runpodBaseUrl?: string;
+  /** `STUDIO_RATE_LIMIT_MAX` / `STUDIO_RATE_LIMIT_WINDOW_MS`. */
+  rateLimit: ServerRateLimit;
+  /** `LOG_LEVEL` (pino). @default `info` */
+  logLevel: string;
+  /** `STUDIO_BUDGET`: stop runs before their spend exceeds this many credits. */
+  budget?: number;
+  /** `STUDIO_CONCURRENCY`: units in flight per run. */
+  concurrency?: number;
+  /** Secret values (provider keys), scrubbed from every log line and message. */
+  secrets: string[];
+}
+
+/** Flags of `studio-server start` (each overrides its variable). */
+export interface ServerConfigOverrides {
+  workspace?: string;
+  host?: string;
+  port?: number;
+  redisUrl?: string;
+  worker?: boolean;
+  logLevel?: string;
+}
+
+const secretVariables = [
+  'MAXSTUDIO_API_KEY',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
+  'HF_TOKEN',
+  'CAPTIONER_API_KEY',
+  'RUNPOD_API_KEY',
+] as const;
+
+function positiveNumber(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) {
+    throw new Error(`${name} must be a number >= 0 (got "${value}").`);
+  }
+  return parsed;
+}
+
+function readS3(get: (name: string) => string | undefined): ServerS3Settings | undefined {
+  const bucket = get('S3_BUCKET');
+  if (!bucket) return undefined;
+  const s3: ServerS3Settings = { bucket };
+  const fields = [
+    ['prefix', 'S3_PREFIX'],
+    ['region', 'S3_REGION'],
+    ['endpoint', 'S3_ENDPOINT'],
+    ['accessKeyId', 'S3_ACCESS_KEY_ID'],
+    ['secretAccessKey', 'S3_SECRET_ACCESS_KEY'],
+  ] as const;
+  for (const [field, name] of fields) {
+    const value = get(name);
+    if (value) s3[field] = value;
+  }
+  const pathStyle = get('S3_FORCE_PATH_STYLE');
+  if (pathStyle) s3.forcePathStyle = /^(1|true|yes)$/i.test(pathStyle);
+  return s3;
+}
+
+function readCaptioner(get: (name: string) => string | undefined): ServerCaptionerSettings {
+  const captioner: ServerCaptionerSettings = {};
+  const fields = [
+    ['kind', 'CAPTIONER'],
+    ['hfToken', 'HF_TOKEN'],
+    ['hfEndpointUrl', 'HF_ENDPOINT_URL'],
+    ['baseUrl', 'CAPTIONER_BASE_URL'],
+    ['model', 'CAPTIONER_MODEL'],
+    ['apiKey', 'CAPTIONER_API_KEY'],
+  ] as const;
+  for (const [field, name] of fields) {
+    const value = get(name);
+    if (value) captioner[field] = value;
+  }
+  return captioner;
+}
+
+/**
+ * Reads the server's configuration from `env` (the same variables the CLI reads, plus `HOST`, `PORT`, `REDIS_URL`,
+ * `LOG_LEVEL`, `STUDIO_RATE_LIMIT_MAX`, `STUDIO_RATE_LIMIT_WINDOW_MS`, `STUDIO_BUDGET`, `STUDIO_CONCURRENCY`);
+ * `overrides` (the command's flags) win.
+ *
+ * @example
+ * ```ts no-run
+ * const config = loadServerConfig(process.env, { port: 0 });
+ * ```
+ */
+export function loadServerConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: ServerConfigOverrides = {},
+): ServerConfig {
+  const get = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const redisUrl = overrides.redisUrl ?? get('REDIS_URL');
+  const config: ServerConfig = {
+    workspace: resolve(overrides.workspace ?? get('STUDIO_WORKSPACE') ?? './studio-server-workspace'),
+    host: overrides.host ?? get('HOST') ?? '127.0.0.1',
+    port: overrides.port ?? positiveNumber('PORT', get('PORT')) ?? 3000,
+    worker: overrides.worker ?? redisUrl === undefined,
+    captioner: readCaptioner(get),
+    rateLimit: {
+      max: positiveNumber('STUDIO_RATE_LIMIT_MAX', get('STUDIO_RATE_LIMIT_MAX')) ?? 1000,
+      timeWindowMs: positiveNumber('STUDIO_RATE_LIMIT_WINDOW_MS', get('STUDIO_RATE_LIMIT_WINDOW_MS')) ?? 60_000,
+    },
+    logLevel: overrides.logLevel ?? get('LOG_LEVEL') ?? 'info',
+    secrets: [],
+  };
+  if (redisUrl) config.redisUrl = redisUrl;
+  const optional = [
+    ['maxStudioApiKey', 'MAXSTUDIO_API_KEY'],
+    ['maxStudioBaseUrl', 'MAXSTUDIO_BASE_URL'],
+    ['runpodApiKey', 'RUNPOD_API_KEY'],
+    ['runpodBaseUrl', 'RUNPOD_BASE_URL'],
+  ] as const;
+  for (const [field, name] of optional) {
+    const value = get(name);
+    if (value) config[field] = value;
+  }
+  const s3 = readS3(get);
+  if (s3) config.s3 = s3;
+  const budget = positiveNumber('STUDIO_BUDGET', get('STUDIO_BUDGET'));
+  if (budget !== undefined) config.budget = budget;
+  const concurrency = positiveNumber('STUDIO_CONCURRENCY', get('STUDIO_CONCURRENCY'));
+  if (concurrency !== undefined && concurrency >= 1) config.concurrency = Math.floor(concurrency);
+  for (const name of secretVariables) {
+    const value = get(name);
+    if (value && value.length >= 4) config.secrets.push(value);
+  }
+  return config;
+}
