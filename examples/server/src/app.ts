@@ -17,6 +17,7 @@ import { eventRoutes } from './live/event-routes.js';
 import { generateRequestId } from './request-id.js';
 import { apiRoutes } from './routes/api-routes.js';
 import type { ServerContext } from './server-context.js';
+import { webAssets } from './web-assets.js';
 import { webhookRoutes } from './webhooks/webhook-routes.js';
 
 /** Upload limits: at most this many bytes per file unless the route says otherwise. */
@@ -100,5 +101,6 @@ export async function buildServer(context: ServerContext): Promise<FastifyInstan
     },
     { prefix: '/v1' },
   );
+  await app.register(webAssets);
   return app;
 }

@@ -1,6 +1,14 @@
 import { ApiProblem, type ProblemBody } from './api-problem.js';
 import type { JobEvent, StudioApi } from './studio-api.js';
 
+function parseJson(text: string): unknown {
+  try {
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Settings of {@link createStudioApi}. */
 export interface StudioApiOptions {
   /** The server's origin, e.g. `http://127.0.0.1:3000` (the page's own origin when served by `studio-server`). */
@@ -21,7 +29,7 @@ export function createStudioApi(options: StudioApiOptions): StudioApi {
     }
     const response = await fetch(`${baseUrl}${path}`, init);
     const text = await response.text();
-    const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+    const parsed = parseJson(text);
     if (!response.ok) throw new ApiProblem(response.status, parsed as ProblemBody | undefined);
     return parsed as T;
   }
