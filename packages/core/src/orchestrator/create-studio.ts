@@ -5,6 +5,7 @@ import type { StudioContext } from './studio-context.js';
 import type { Studio, StudioSettings } from './studio-types.js';
 import { buildModelDataset } from './verbs/build-dataset.js';
 import { captionResults, editCaptions, listCaptions } from './verbs/caption-results.js';
+import { downloadLinks } from './verbs/download-links.js';
 import { estimatePlan } from './verbs/estimate-plan.js';
 import { importSources, importTargets } from './verbs/import-photos.js';
 import { importPrototype } from './verbs/import-prototype.js';
@@ -63,6 +64,7 @@ export function createStudio(settings: StudioSettings): Studio {
     editCaptions: (model, edit) => editCaptions(context, model, edit),
     importPrototype: (files, options) => importPrototype(context, files, options),
     share: (model, options) => shareResults(context, model, options),
+    downloadLinks: (model, options) => downloadLinks(context, model, options),
     train: (model, options) => trainLora(context, model, options),
     buildDataset: (model, options) => buildModelDataset(context, model, options),
     async close() {

@@ -34,5 +34,6 @@ export type {
 } from './studio-types.js';
 export type { BuildModelDatasetOptions } from './verbs/build-dataset.js';
 export type { CaptionOptions } from './verbs/caption-results.js';
+export { DEFAULT_DOWNLOAD_EXPIRES_IN, type DownloadLinksOptions } from './verbs/download-links.js';
 export { DEFAULT_SHARE_EXPIRES_IN } from './verbs/share-results.js';
 export type { TrainEvent, TrainOptions, TrainSummary } from './verbs/train-types.js';

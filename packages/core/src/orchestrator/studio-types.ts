@@ -466,6 +466,16 @@ export interface Studio {
    */
   share(model: string, options?: ShareOptions): Promise<SharedLink[]>;
   /**
+   * Short-lived signed GET links (15 minutes by default) for the model's owner to download its results (and source
+   * photos on request): signed like {@link Studio.share}'s, without its `publish` consent check, since nothing is
+   * published. A front-end serving several users must check that the caller owns the model. Throws `NotFoundError`
+   * for an unknown model and `ValidationError` for bad options or a storage that cannot sign.
+   */
+  downloadLinks(
+    model: string,
+    options?: import('./verbs/download-links.js').DownloadLinksOptions,
+  ): Promise<SharedLink[]>;
+  /**
    * Trains a LoRA on a built dataset with the studio's `trainer`, exactly once across crashes: the estimate is
    * reserved before the job starts, its id journaled before waiting, the actual cost settled after; called again after
    * a crash it reattaches the journaled job. Consent must allow `train`.

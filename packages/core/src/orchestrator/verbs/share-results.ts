@@ -12,7 +12,11 @@ export const DEFAULT_SHARE_EXPIRES_IN = 604_800;
 
 const shareStages: readonly ShareStage[] = ['enhanced', 'swapped', 'source'];
 
-function checkOptions(options: ShareOptions): { stages: ShareStage[]; ratings?: string[]; expiresIn: number } {
+export function checkShareOptions(options: ShareOptions): {
+  stages: ShareStage[];
+  ratings?: string[];
+  expiresIn: number;
+} {
   const { expiresIn = DEFAULT_SHARE_EXPIRES_IN, stages = ['enhanced'], ratings } = options;
   if (!Number.isInteger(expiresIn) || expiresIn <= 0) {
     throw new ValidationError(
@@ -94,27 +98,16 @@ function assertShareConsent(config: ConsentHolder, ratings: Iterable<string>, wi
 }
 
 /**
- * `studio.share`: signed GET links to the model's results (and source photos when asked), valid for `expiresIn`
- * seconds (7 days by default). Each link is signed by a storage holding the file, preferring one whose URLs the
- * internet can reach (S3 presigned URLs) over the workspace's loopback ones, and says which it is. Only keys the naming
- * rules build for this model are signed. Needs consent covering `publish` for every shared rating.
+ * Signs GET links to `keys` (files of `model` that the naming rules build, from `shareableKeys`), each by a storage
+ * holding it (see {@link signersByKey}). Shared by `studio.share` and `studio.downloadLinks`; checks no consent.
  */
-export async function shareResults(
+export async function signModelLinks(
   context: StudioContext,
   model: string,
-  options: ShareOptions = {},
+  keys: readonly ShareableKey[],
+  expiresIn: number,
+  signal: AbortSignal | undefined,
 ): Promise<SharedLink[]> {
-  assertModelName(model);
-  const { stages, ratings, expiresIn } = checkOptions(options);
-  const { signal } = options;
-  const config = await context.workspace.getModel(model);
-  const keys = await shareableKeys(context.storage, { model, ratings, stages, ...(signal && { signal }) });
-  const shared = new Set(ratings ?? keys.flatMap((entry) => (entry.rating ? [entry.rating] : [])));
-  assertShareConsent(
-    config,
-    shared,
-    keys.some((entry) => entry.stage === 'source'),
-  );
   if (keys.length === 0) return [];
   const signers = await signersByKey(context, model, keys, signal);
   if (signers.size === 0) throw cannotSign(context, model);
@@ -145,4 +138,29 @@ export async function shareResults(
     });
   }
   return links;
+}
+
+/**
+ * `studio.share`: signed GET links to the model's results (and source photos when asked), valid for `expiresIn`
+ * seconds (7 days by default). Each link is signed by a storage holding the file, preferring one whose URLs the
+ * internet can reach (S3 presigned URLs) over the workspace's loopback ones, and says which it is. Only keys the naming
+ * rules build for this model are signed. Needs consent covering `publish` for every shared rating.
+ */
+export async function shareResults(
+  context: StudioContext,
+  model: string,
+  options: ShareOptions = {},
+): Promise<SharedLink[]> {
+  assertModelName(model);
+  const { stages, ratings, expiresIn } = checkShareOptions(options);
+  const { signal } = options;
+  const config = await context.workspace.getModel(model);
+  const keys = await shareableKeys(context.storage, { model, ratings, stages, ...(signal && { signal }) });
+  const shared = new Set(ratings ?? keys.flatMap((entry) => (entry.rating ? [entry.rating] : [])));
+  assertShareConsent(
+    config,
+    shared,
+    keys.some((entry) => entry.stage === 'source'),
+  );
+  return signModelLinks(context, model, keys, expiresIn, signal);
 }
