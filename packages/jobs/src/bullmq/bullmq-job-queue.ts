@@ -1,0 +1,190 @@
+import { Queue } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
+import { JobNotFoundError } from '../errors/job-not-found-error.js';
+import { JobStateError } from '../errors/job-state-error.js';
+import type { JobFilter, JobQueue, JobRecord, JobWorker, NewJob } from '../job-queue.js';
+import { followEvents } from '../shared/follow-events.js';
+import { createJobId } from '../shared/job-id.js';
+import { isResumable, resumedRecord, stateEventData } from '../shared/job-transitions.js';
+import { validateNewJob } from '../shared/validate-new-job.js';
+import { createBlockingEventWaiter } from './blocking-event-waiter.js';
+import { type BullmqJobData, startBullmqWorker } from './bullmq-worker.js';
+import { toRedisOptions } from './redis-connection-options.js';
+import { RedisJobStore } from './redis-job-store.js';
+
+/** Options for {@link createBullmqJobQueue}. */
+export interface BullmqJobQueueOptions {
+  /** Redis: a `redis://[user:password@]host:port[/db]` URL (or `rediss://`), or ioredis options. */
+  connection: string | RedisOptions;
+  /**
+   * Prefix of every key (BullMQ's and the job records'): queues with different prefixes share nothing.
+   * @default 'model-studio'
+   */
+  prefix?: string;
+  /**
+   * How long (ms) a worker's hold on a running job lasts without renewal (BullMQ's `lockDuration`); a worker killed
+   * with kill -9 loses its jobs after this, and another worker takes them over. Also the model lock's expiry.
+   * @default 30000
+   */
+  lockDuration?: number;
+  /**
+   * How often (ms) workers look for jobs whose worker died (BullMQ's `stalledInterval`).
+   * @default 30000
+   */
+  stalledInterval?: number;
+  /**
+   * How often (ms) a running job's worker looks for a cancel request.
+   * @default 250
+   */
+  cancelPollInterval?: number;
+  /** Called with connection and worker errors (they are retried); by default they are ignored. */
+  onError?: (error: Error) => void;
+}
+
+const queueName = 'jobs';
+
+/**
+ * A job queue on Redis with BullMQ, for any number of worker processes on any machines. Job records are Redis hashes
+ * (listed through sorted sets by owner and model), events are a Redis Stream per job (followed live with XREAD
+ * BLOCK), one job per model runs at a time across every worker (a Redis lock per model, renewed while it runs), and a
+ * worker killed mid-job loses it after `lockDuration`: another worker's stalled-job check takes it over (attempts + 1).
+ *
+ * @example
+ * ```ts no-run
+ * const queue = createBullmqJobQueue({ connection: process.env.REDIS_URL!, prefix: 'studio' });
+ * const worker = queue.work({ run: async (job, { signal }) => ({ ok: true }) }, { concurrency: 4 });
+ * ```
+ */
+export function createBullmqJobQueue(options: BullmqJobQueueOptions): JobQueue {
+  const connection = toRedisOptions(options.connection);
+  const prefix = options.prefix ?? 'model-studio';
+  const lockDuration = Math.max(200, options.lockDuration ?? 30_000);
+  const onError = options.onError ?? (() => undefined);
+  const client = new Redis({ ...connection, lazyConnect: false });
+  client.on('error', onError);
+  const store = new RedisJobStore(client, `${prefix}:ms`);
+  let bullQueue: Queue<BullmqJobData> | undefined;
+  const queue = () => {
+    bullQueue ??= new Queue<BullmqJobData>(queueName, { connection: { ...connection }, prefix });
+    bullQueue.on('error', onError);
+    return bullQueue;
+  };
+  const enqueue = async (record: JobRecord) => {
+    await queue().add(record.type, { id: record.id }, { removeOnComplete: true, removeOnFail: true });
+  };
+  const workers = new Set<JobWorker>();
+  const waiter = createBlockingEventWaiter(client, store);
+  const closed = new AbortController();
+
+  const mustGet = async (id: string) => {
+    const record = await store.read(id);
+    if (!record) throw new JobNotFoundError(id);
+    return record;
+  };
+
+  return {
+    kind: 'bullmq',
+
+    async add<Params>(job: NewJob<Params>) {
+      validateNewJob(job);
+      const record: JobRecord<Params> = {
+        id: createJobId(),
+        type: job.type,
+        model: job.model,
+        owner: job.owner,
+        params: (job.params ?? null) as Params,
+        state: 'queued',
+        createdAt: new Date().toISOString(),
+        attempts: 0,
+      };
+      await store.create(record);
+      await store.append(record.id, 'job-state', stateEventData(record));
+      await enqueue(record);
+      return record;
+    },
+
+    get: (id) => store.read(id),
+
+    list: (filter: JobFilter = {}) => store.list(filter),
+
+    async cancel(id) {
+      const changed = await store.update(id, (record) => {
+        if (record.state === 'queued') return { ...record, state: 'cancelled', endedAt: new Date().toISOString() };
+        if (record.state === 'running' && !record.cancelRequested) return { ...record, cancelRequested: true };
+        return undefined;
+      });
+      if (!changed) throw new JobNotFoundError(id);
+      if (changed[0].state === 'queued' && changed[1].state === 'cancelled') {
+        await store.append(id, 'job-state', stateEventData(changed[1]));
+      }
+      return changed[1];
+    },
+
+    async resume(id) {
+      const current = await mustGet(id);
+      const changed = await store.update(id, (record) => (isResumable(record) ? resumedRecord(record) : undefined));
+      const after = changed?.[1] ?? current;
+      if (!changed || changed[0] === changed[1]) {
+        throw new JobStateError(
+          id,
+          after.state,
+          `Job ${id} is ${after.state}: only a stopped, failed or cancelled job can be resumed.`,
+        );
+      }
+      await store.append(id, 'job-state', stateEventData(after, { resumed: true }));
+      await enqueue(after);
+      return after;
+    },
+
+    async appendEvent(id, event) {
+      const appended = await store.append(id, event.type, event.data);
+      if (!appended) throw new JobNotFoundError(id);
+      return appended;
+    },
+
+    events(id, eventOptions = {}) {
+      const signals = [closed.signal, ...(eventOptions.signal ? [eventOptions.signal] : [])];
+      return followEvents(
+        id,
+        {
+          read: (after) => store.events(id, after),
+          state: async () => (await store.read(id))?.state,
+          tail: () => store.tail(id),
+          wait: (after, signal) => waiter.wait(id, after, signal),
+        },
+        { after: eventOptions.after, signals },
+      );
+    },
+
+    work(handlers, workerOptions = {}) {
+      const worker = startBullmqWorker(store, handlers, workerOptions, {
+        queueName,
+        prefix,
+        connection,
+        lockDuration,
+        stalledInterval: Math.max(100, options.stalledInterval ?? 30_000),
+        modelLockTtl: lockDuration,
+        cancelPollInterval: Math.max(20, options.cancelPollInterval ?? 250),
+        modelRetryDelay: Math.min(1_000, Math.max(100, Math.floor(lockDuration / 4))),
+        onError,
+      });
+      const tracked: JobWorker = {
+        async stop() {
+          await worker.stop();
+          workers.delete(tracked);
+        },
+      };
+      workers.add(tracked);
+      return tracked;
+    },
+
+    async close() {
+      if (closed.signal.aborted) return;
+      closed.abort();
+      await Promise.all([...workers].map((worker) => worker.stop()));
+      waiter.closeAll();
+      await bullQueue?.close();
+      await client.quit().catch(() => client.disconnect());
+    },
+  };
+}
