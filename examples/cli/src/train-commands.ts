@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import type { Execute } from './caption-commands.js';
+import { registerLorasCommands } from './loras-commands.js';
 
 function positiveNumber(value: string): number {
   const parsed = Number(value);
@@ -107,37 +108,5 @@ export function registerTrainCommands(program: Command, execute: Execute): void 
     .action(async (model: string, _options, command: Command) => {
       await execute(command, trains, (m, c) => m.trainStatusCommand(c, model));
     });
-  const loras = program.command('loras').description('trained LoRA versions: list, show, compare, promote, export');
-  const lorasModule = () => import('./commands/loras.js');
-  loras
-    .command('list <model>')
-    .description('LoRA versions, oldest first; * marks the final one')
-    .action(async (model: string, _options, command: Command) => {
-      await execute(command, lorasModule, (m, c) => m.lorasListCommand(c, model));
-    });
-  loras
-    .command('show <model> <version>')
-    .description("a version's file, config, loss and samples")
-    .action(async (model: string, version: string, _options, command: Command) => {
-      await execute(command, lorasModule, (m, c) => m.lorasShowCommand(c, model, version));
-    });
-  loras
-    .command('compare <model> <a> <b>')
-    .description('config differences and artifacts side by side; writes a loss chart and a sample grid (SVG)')
-    .action(async (model: string, a: string, b: string, _options, command: Command) => {
-      await execute(command, lorasModule, (m, c) => m.lorasCompareCommand(c, model, a, b));
-    });
-  loras
-    .command('promote <model> <version>')
-    .description('mark a version as the final LoRA')
-    .action(async (model: string, version: string, _options, command: Command) => {
-      await execute(command, lorasModule, (m, c) => m.lorasPromoteCommand(c, model, version));
-    });
-  loras
-    .command('export <model> <version>')
-    .description('copy the LoRA to a file (hash checked), or print a short-lived download URL')
-    .option('--to <file>', 'write the .safetensors here')
-    .action(async (model: string, version: string, options: { to?: string }, command: Command) => {
-      await execute(command, lorasModule, (m, c) => m.lorasExportCommand(c, model, version, options));
-    });
+  registerLorasCommands(program, execute);
 }

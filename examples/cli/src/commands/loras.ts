@@ -1,10 +1,20 @@
 import { resolve } from 'node:path';
+import { type BestCheckpointThresholds, bestCheckpointThresholds, storageKeys } from '@model-studio/core';
 import type { CliContext } from '../cli-context.js';
 import { exitCodes } from '../exit-codes.js';
 import { lazyQuality } from '../lazy-quality.js';
+import {
+  type CheckpointMeasuring,
+  checkpointCurveOf,
+  flagCollapse,
+  printChart,
+  printCheckpointCurve,
+  sourceEmbeddings,
+  writeCharts,
+} from '../loras-checkpoints.js';
 import { openCliWorkspace } from '../studio-factory.js';
 
-/** Runs `work` with the workspace's storage and the lora-trainer package, closing the workspace after. */
+/** Runs `work` with the workspace's storage, the lora-trainer package and the model's best-checkpoint thresholds. */
 async function withLoras<T>(
   context: CliContext,
   model: string,
@@ -12,12 +22,18 @@ async function withLoras<T>(
     storage: import('@model-studio/core').Storage,
     lora: typeof import('@model-studio/lora-trainer'),
     root: string,
+    thresholds: BestCheckpointThresholds,
   ) => Promise<T>,
 ): Promise<T> {
   const workspace = await openCliWorkspace(context);
   try {
-    await workspace.workspace.getModel(model);
-    return await work(workspace.workspace.storage, await import('@model-studio/lora-trainer'), workspace.root);
+    const config = await workspace.workspace.getModel(model);
+    return await work(
+      workspace.workspace.storage,
+      await import('@model-studio/lora-trainer'),
+      workspace.root,
+      bestCheckpointThresholds(config.settings),
+    );
   } finally {
     await workspace.close();
   }
@@ -31,20 +47,28 @@ async function withIdentity<T>(
   context: CliContext,
   storage: import('@model-studio/core').Storage,
   model: string,
-  use: (identity: import('@model-studio/lora-trainer').IdentityCheckOptions | undefined) => Promise<T>,
+  use: (
+    identity: import('@model-studio/lora-trainer').IdentityCheckOptions | undefined,
+    measuring: CheckpointMeasuring,
+  ) => Promise<T>,
 ): Promise<T> {
   const core = await import('@model-studio/core');
   const quality = lazyQuality();
   try {
+    const measuring: CheckpointMeasuring = {
+      faceChecker: quality.checker,
+      imageProcessor: quality.processor,
+      sourceEmbeddings: await sourceEmbeddings(storage, model, quality.checker),
+    };
     const sourceKey = core.storageKeys.source(model, 1);
-    if (!(await storage.head(sourceKey))) return await use(undefined);
+    if (!(await storage.head(sourceKey))) return await use(undefined, measuring);
     const bytes = new Uint8Array(await new Response(await storage.get(sourceKey)).arrayBuffer());
     const [face] = await quality.checker.embeddings({ bytes });
     if (!face) {
       context.out.warn(`No face in ${sourceKey}: the samples' identity is not measured.`);
-      return await use(undefined);
+      return await use(undefined, measuring);
     }
-    return await use({ faceChecker: quality.checker, sourceEmbedding: face.embedding });
+    return await use({ faceChecker: quality.checker, sourceEmbedding: face.embedding }, measuring);
   } finally {
     await quality.close();
   }
@@ -81,13 +105,32 @@ export async function lorasListCommand(context: CliContext, model: string): Prom
   });
 }
 
-/** `studio loras show <model> <version>`: one version's file, config, loss and samples. */
-export async function lorasShowCommand(context: CliContext, model: string, version: string): Promise<number> {
-  return withLoras(context, model, async (storage, lora, root) => {
-    const details = await withIdentity(context, storage, model, (identity) =>
-      lora.showLoraVersion(storage, model, version, identity ? { identity } : {}),
-    );
-    context.out.result(details, () => {
+/** Options of the checkpoint-aware `loras` commands. */
+export interface LorasCurveOptions {
+  /** Measure the checkpoints again instead of reading the stored curve. */
+  recompute?: boolean;
+}
+
+/**
+ * `studio loras show <model> <version>`: one version's file, config, loss and samples, its checkpoint curve
+ * (identity, memorisation, entropy, contrast, loss; a chart as PNG and SVG), and a flag when its last checkpoint
+ * collapsed.
+ */
+export async function lorasShowCommand(
+  context: CliContext,
+  model: string,
+  version: string,
+  options: LorasCurveOptions = {},
+): Promise<number> {
+  return withLoras(context, model, async (storage, lora, root, thresholds) => {
+    const { details, curve } = await withIdentity(context, storage, model, async (identity, measuring) => ({
+      details: await lora.showLoraVersion(storage, model, version, identity ? { identity } : {}),
+      curve: await checkpointCurveOf(context, lora, storage, model, version, measuring, options.recompute === true),
+    }));
+    const collapsed = lora.lastCheckpointCollapsed(curve, thresholds);
+    const chart = await writeCharts(lora, storage, root, storageKeys.loraPrefix(model, version), [curve]);
+    const result = { ...details, checkpoints: curve, lastCheckpointCollapsed: collapsed?.step ?? null, chart };
+    context.out.result(result, () => {
       const { record } = details;
       context.out.line(`${model} ${version}${details.final ? ' (final)' : ''}${record.sandbox ? ' [SANDBOX]' : ''}`);
       context.out.line(
@@ -100,35 +143,100 @@ export async function lorasShowCommand(context: CliContext, model: string, versi
         `  ${record.metrics.steps} steps; final loss ${record.metrics.finalLoss ?? '?'}; ${details.keys.samples.length} sample(s)`,
       );
       printIdentity(context, '', details.identity);
+      printCheckpointCurve(context, lora, curve, thresholds);
+      printChart(context, chart, [curve]);
     });
+    flagCollapse(context, lora, curve, thresholds, model);
     return exitCodes.ok;
   });
 }
 
-/** `studio loras compare <model> <a> <b>`: config differences, artifacts, and the loss chart and sample grid written. */
-export async function lorasCompareCommand(context: CliContext, model: string, a: string, b: string): Promise<number> {
-  return withLoras(context, model, async (storage, lora, root) => {
-    const comparison = await withIdentity(context, storage, model, (identity) =>
-      lora.compareLoraVersions(storage, model, a, b, { write: true, ...(identity && { identity }) }),
-    );
+/**
+ * `studio loras compare <model> <a> <b>`: config differences, artifacts, the loss chart and sample grid, and both
+ * checkpoint curves in one chart (PNG and SVG).
+ */
+export async function lorasCompareCommand(
+  context: CliContext,
+  model: string,
+  a: string,
+  b: string,
+  options: LorasCurveOptions = {},
+): Promise<number> {
+  return withLoras(context, model, async (storage, lora, root, thresholds) => {
+    const { comparison, curves } = await withIdentity(context, storage, model, async (identity, measuring) => ({
+      comparison: await lora.compareLoraVersions(storage, model, a, b, { write: true, ...(identity && { identity }) }),
+      curves: [
+        await checkpointCurveOf(context, lora, storage, model, a, measuring, options.recompute === true),
+        await checkpointCurveOf(context, lora, storage, model, b, measuring, options.recompute === true),
+      ],
+    }));
     const { lossChartSvg: _chart, sampleGridSvg: _grid, ...rest } = comparison;
-    context.out.result(rest, () => {
+    const chart = await writeCharts(lora, storage, root, `${storageKeys.loraPrefix(model, a)}compare-${b}/`, curves);
+    context.out.result({ ...rest, checkpoints: { a: curves[0], b: curves[1] }, chart }, () => {
       context.out.line(`${model}: ${a} vs ${b}`);
       for (const diff of comparison.configDiff) context.out.line(`  config ${JSON.stringify(diff)}`);
       for (const row of comparison.artifacts) context.out.line(`  ${row.field}: ${String(row.a)} vs ${String(row.b)}`);
       for (const key of Object.values(comparison.written ?? {})) context.out.line(`  wrote ${resolve(root, key)}`);
       printIdentity(context, ` of ${a}`, comparison.identity?.a);
       printIdentity(context, ` of ${b}`, comparison.identity?.b);
+      for (const curve of curves) printCheckpointCurve(context, lora, curve, thresholds);
+      printChart(context, chart, curves);
     });
+    for (const curve of curves) flagCollapse(context, lora, curve, thresholds, model);
     return exitCodes.ok;
   });
 }
 
-/** `studio loras promote <model> <version>`: marks the version final. */
-export async function lorasPromoteCommand(context: CliContext, model: string, version: string): Promise<number> {
-  return withLoras(context, model, async (storage, lora) => {
-    const pointer = await lora.promoteLoraVersion(storage, model, version);
-    context.out.result(pointer, () => context.out.line(`${model} ${version} is now the final LoRA.`));
+/** Options of `studio loras promote`. */
+export interface LorasPromoteOptions extends LorasCurveOptions {
+  /** Promote the checkpoint the `--best` rule picks. */
+  best?: boolean;
+  /** Promote the checkpoint at this step. */
+  step?: number;
+}
+
+/**
+ * `studio loras promote <model> <version> [--best | --step <n>]`: marks the version final; with `--best` or
+ * `--step`, one of its checkpoints (its weights become the final LoRA), saying why.
+ */
+export async function lorasPromoteCommand(
+  context: CliContext,
+  model: string,
+  version: string,
+  options: LorasPromoteOptions = {},
+): Promise<number> {
+  return withLoras(context, model, async (storage, lora, _root, thresholds) => {
+    if (!options.best && options.step === undefined) {
+      const pointer = await lora.promoteLoraVersion(storage, model, version);
+      context.out.result(pointer, () => context.out.line(`${model} ${version} is now the final LoRA.`));
+      return exitCodes.ok;
+    }
+    const curve = await withIdentity(context, storage, model, (_identity, measuring) =>
+      checkpointCurveOf(context, lora, storage, model, version, measuring, options.recompute === true),
+    );
+    const sandbox = curve.sandbox ? ' [SANDBOX: measures the pipeline, not a trained model]' : '';
+    if (options.best) {
+      const { pointer, choice } = await lora.promoteBestCheckpoint(storage, curve, thresholds);
+      context.out.result({ ...pointer, verdicts: choice.verdicts, thresholds, sandbox: curve.sandbox }, () => {
+        context.out.line(`${model} ${version} step ${pointer.step} is now the final LoRA (${pointer.file})${sandbox}.`);
+        context.out.line(`  why: ${choice.why}`);
+        for (const verdict of choice.verdicts.filter((v) => !v.qualifies)) {
+          context.out.line(`  skipped step ${verdict.step}: ${verdict.reasons.join('; ')}`);
+        }
+      });
+      return exitCodes.ok;
+    }
+    const step = options.step as number;
+    const pointer = await lora.promoteCheckpoint(storage, curve, step);
+    const point = curve.checkpoints.find((checkpoint) => checkpoint.step === step);
+    const verdict = point ? lora.judgeCheckpoint(point, thresholds) : undefined;
+    context.out.result({ ...pointer, verdict, sandbox: curve.sandbox }, () => {
+      context.out.line(
+        `${model} ${version} step ${step} is now the final LoRA (${pointer.file}), chosen by step${sandbox}.`,
+      );
+      if (verdict && !verdict.qualifies)
+        context.out.warn(`Note: the --best rule would not pick it: ${verdict.reasons.join('; ')}.`);
+    });
     return exitCodes.ok;
   });
 }
