@@ -1,4 +1,7 @@
 import { ProviderError, type Storage, ValidationError } from '@model-studio/core';
+import { aiToolkitStartCommand } from '../ai-toolkit/ai-toolkit-start-command.js';
+import { engineOfConfig } from '../training-engine.js';
+import { podOutputPlan } from './pod-output-plan.js';
 import { podEnv, podOutputs } from './pod-protocol.js';
 import { podStartCommand } from './pod-start-command.js';
 import type { RunpodClient } from './runpod-client.js';
@@ -12,8 +15,10 @@ export interface TrainingPodPlan {
   podName: string;
   datasetKey: string;
   outputPrefix: string;
-  /** SimpleTuner config.json for the pod. */
+  /** The engine's config for the pod (SimpleTuner config.json or an ai-toolkit job config). */
   config: Record<string, unknown>;
+  /** The config file's text as the engine reads it (JSON for SimpleTuner, YAML for ai-toolkit). @default JSON */
+  configText?: string;
   candidates: GpuCandidate[];
 }
 
@@ -33,19 +38,24 @@ async function podEnvironment(
   const storage = settings.storage;
   const expiresIn = (settings.maxDurationSeconds ?? 14_400) + 3600;
   const out = (name: string) => sign(storage, `${plan.outputPrefix}/${name}`, 'PUT', expiresIn);
+  const outputPlan = podOutputPlan(plan.config, settings.sampleCount ?? 4);
   const samples: string[] = [];
-  for (let index = 0; index < (settings.sampleCount ?? 4); index++) samples.push(await out(podOutputs.sample(index)));
+  if (outputPlan.finalSamples)
+    for (let index = 0; index < (settings.sampleCount ?? 4); index++) samples.push(await out(podOutputs.sample(index)));
+  const outputs: string[] = [];
+  for (const entry of outputPlan.outputs) outputs.push(`${entry.pattern}=${await out(entry.name)}`);
   const env: Record<string, string> = {
     ...settings.env,
     [podEnv.runId]: plan.runId,
     [podEnv.outputPrefix]: plan.outputPrefix,
     [podEnv.datasetUrl]: await sign(storage, plan.datasetKey, 'GET', expiresIn),
-    [podEnv.config]: Buffer.from(JSON.stringify(plan.config)).toString('base64'),
-    [podEnv.putLora]: await out(podOutputs.lora),
+    [podEnv.config]: Buffer.from(plan.configText ?? JSON.stringify(plan.config)).toString('base64'),
+    [podEnv.putLora]: await out(outputPlan.loraName),
     [podEnv.putMetrics]: await out(podOutputs.metrics),
     [podEnv.putStatus]: await out(podOutputs.status),
     [podEnv.putLog]: await out(podOutputs.log),
     [podEnv.putSamples]: samples.join(' '),
+    [podEnv.putOutputs]: outputs.join(' '),
     [podEnv.uploadInterval]: String(settings.uploadIntervalSeconds ?? 60),
     [podEnv.apiBase]: client.baseUrl,
   };
@@ -81,7 +91,10 @@ export async function createTrainingPod(
             disk: settings.diskGb ?? 120,
             env,
             ports: ['22/tcp'],
-            args: podStartCommand(settings.command),
+            args:
+              engineOfConfig(plan.config) === 'ai-toolkit'
+                ? aiToolkitStartCommand(settings.aiToolkit)
+                : podStartCommand(settings.command),
           },
           { signal },
         );

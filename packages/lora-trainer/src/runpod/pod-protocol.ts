@@ -10,7 +10,7 @@ export const podEnv = {
   outputPrefix: 'MS_OUTPUT_PREFIX',
   /** Signed GET URL of the dataset archive. */
   datasetUrl: 'MS_DATASET_URL',
-  /** SimpleTuner config.json, base64. */
+  /** The engine's config, base64: SimpleTuner's config.json, or ai-toolkit's config.yaml. */
   config: 'MS_CONFIG_B64',
   /** Signed PUT URLs, one per output file. */
   putLora: 'MS_PUT_LORA',
@@ -19,6 +19,14 @@ export const podEnv = {
   putLog: 'MS_PUT_LOG',
   /** Space-separated signed PUT URLs for validation samples, in order. */
   putSamples: 'MS_PUT_SAMPLES',
+  /**
+   * Space-separated `<file pattern>=<signed PUT URL>` pairs: checkpoints and step samples, uploaded as soon as a file
+   * matching the pattern (relative to the work folder, `*` matches any run of characters but `/`) exists and has not
+   * changed for a few seconds, and at the end. See `podOutputPlan`.
+   */
+  putOutputs: 'MS_PUT_OUTPUTS',
+  /** The final LoRA's path on the pod, relative to the work folder (it depends on the engine and the config). */
+  loraPath: 'MS_LORA_PATH',
   /** Seconds between uploads of the metrics while training. */
   uploadInterval: 'MS_UPLOAD_INTERVAL',
   /** Base URL of the RunPod API the pod uses to delete itself. */
@@ -32,6 +40,8 @@ export const podOutputs = {
   status: 'training_status.json',
   log: 'train.log',
   config: 'config.json',
+  /** Folder of the checkpoints (see `listCheckpoints` for the names per engine). */
+  checkpoints: 'checkpoints/',
   /** `samples/sample-<n>.png`, n from 0. */
   sample: (index: number) => `samples/sample-${index}.png`,
 } as const;

@@ -1,4 +1,5 @@
 import type { Storage, TrainingEvent } from '@model-studio/core';
+import type { AiToolkitStartCommandOptions } from '../ai-toolkit/ai-toolkit-start-command.js';
 import type { PodStartCommandOptions } from './pod-start-command.js';
 import type { RunpodClientSettings } from './runpod-client.js';
 import type { GpuPreferences } from './select-gpu.js';
@@ -73,8 +74,10 @@ export interface RunpodTrainerSettings extends RunpodClientSettings {
   allowLoopbackUrls?: boolean;
   /** Extra environment variables for the pod. */
   env?: Record<string, string>;
-  /** Start command options (SimpleTuner requirement, work folder). */
+  /** Start command options for SimpleTuner configs (SimpleTuner requirement, work folder). */
   command?: PodStartCommandOptions;
+  /** Start command options for ai-toolkit configs (repository, pinned ref, PyTorch install, folders). */
+  aiToolkit?: AiToolkitStartCommandOptions;
   /** Clock in ms since the epoch, for guards and costs (tests pass the sandbox's emulated clock). @default Date.now */
   clock?: () => number;
   /** Receives every event of every job, besides the per-call `onEvent`. */

@@ -13,6 +13,10 @@ import {
   type TrainingWaitOptions,
   ValidationError,
 } from '@model-studio/core';
+import { aiToolkitConfigSchema } from '../ai-toolkit/ai-toolkit-config-schema.js';
+import { aiToolkitFiles } from '../ai-toolkit/ai-toolkit-files.js';
+import { lastAiToolkitProgress } from '../ai-toolkit/ai-toolkit-progress.js';
+import { engineOfConfig } from '../training-engine.js';
 import { createTrainingPod } from './create-training-pod.js';
 import { listOutputNames, readOutputs, readPodMetrics, readPodStatus, readText } from './pod-outputs-reader.js';
 import { podEnv, podOutputs } from './pod-protocol.js';
@@ -132,14 +136,7 @@ export class RunpodTrainer implements Trainer {
   async start(request: TrainingRequest, options: { signal?: AbortSignal } = {}): Promise<TrainingJob> {
     const runId = request.runId ?? randomUUID().slice(0, 12);
     const outputPrefix = request.outputPrefix ?? `models/${request.model}/loras/${runId}`;
-    const datasetDir = this.settings.command?.datasetDir ?? '/workspace/dataset';
-    const config: Record<string, unknown> = {
-      ...request.config,
-      output_dir: 'output',
-      data_backend_config: `${datasetDir}/simpletuner/multidatabackend.json`,
-    };
-    if (this.settings.webhookUrl)
-      config.webhook_config = [{ webhook_type: 'raw', callback_url: this.settings.webhookUrl }];
+    const { config, configText } = this.#podConfig(request.config);
     await this.settings.storage.put(
       `${outputPrefix}/${podOutputs.config}`,
       new TextEncoder().encode(JSON.stringify(config, null, 2)),
@@ -154,6 +151,7 @@ export class RunpodTrainer implements Trainer {
         datasetKey: `${request.datasetPrefix}/dataset.tar`,
         outputPrefix,
         config,
+        configText,
         candidates: await this.#candidates(options.signal),
       },
       options.signal,
@@ -161,6 +159,38 @@ export class RunpodTrainer implements Trainer {
     const job = this.#jobOf(pod, outputPrefix);
     this.emit({ type: 'job-start', job });
     return job;
+  }
+
+  /**
+   * The config as the pod gets it. SimpleTuner: `output_dir` `output` and `data_backend_config` the unpacked
+   * archive's `simpletuner/multidatabackend.json` (see the dataset builder's `remoteRoot`). ai-toolkit: the same
+   * dataset folder (`simpletuner/images`: images with `.txt` captions beside them, which is ai-toolkit's layout),
+   * `training_folder` `<workDir>/output`, written as YAML.
+   */
+  #podConfig(requested: Record<string, unknown>): { config: Record<string, unknown>; configText?: string } {
+    if (engineOfConfig(requested) === 'ai-toolkit') {
+      const settings = this.settings.aiToolkit ?? {};
+      const datasetDir = settings.datasetDir ?? '/workspace/dataset';
+      const workDir = settings.workDir ?? '/workspace/run';
+      const config = aiToolkitConfigSchema.parse(requested);
+      const process = config.config.process[0]!;
+      const podProcess = {
+        ...process,
+        training_folder: `${workDir}/output`,
+        datasets: process.datasets.map((dataset) => ({ ...dataset, folder_path: `${datasetDir}/simpletuner/images` })),
+      };
+      const podConfig = { ...config, config: { ...config.config, process: [podProcess] } };
+      return { config: podConfig, configText: aiToolkitFiles(podConfig)['config.yaml'] };
+    }
+    const datasetDir = this.settings.command?.datasetDir ?? '/workspace/dataset';
+    const config: Record<string, unknown> = {
+      ...requested,
+      output_dir: 'output',
+      data_backend_config: `${datasetDir}/simpletuner/multidatabackend.json`,
+    };
+    if (this.settings.webhookUrl)
+      config.webhook_config = [{ webhook_type: 'raw', callback_url: this.settings.webhookUrl }];
+    return { config };
   }
 
   #jobOf(pod: RunpodPod, outputPrefix?: string): TrainingJob {
@@ -209,17 +239,20 @@ export class RunpodTrainer implements Trainer {
       readPodMetrics(this.settings.storage, prefix, signal),
       readText(this.settings.storage, `${prefix}/${podOutputs.config}`, signal),
     ]);
-    const totalSteps = config ? configTotalSteps(JSON.parse(config)) : undefined;
+    const parsedConfig = config ? (JSON.parse(config) as Record<string, unknown>) : undefined;
+    const totalSteps = parsedConfig ? configTotalSteps(parsedConfig) : undefined;
+    const console = parsedConfig ? await this.#consoleProgress(parsedConfig, prefix, signal) : undefined;
+    const step = Math.max(metrics.step, console?.step ?? 0);
     const pace = this.#paces.get(job.id) ?? new StepPace();
     this.#paces.set(job.id, pace);
-    if (metrics.step > 0) pace.record(metrics.step, this.now());
+    if (step > 0) pace.record(step, this.now());
     const progress: TrainingProgress = {
       status: 'running',
-      step: metrics.step,
+      step,
       totalSteps,
-      loss: metrics.loss,
-      learningRate: metrics.learningRate,
-      etaSeconds: pace.eta(totalSteps),
+      loss: console && console.step > metrics.step ? (console.loss ?? metrics.loss) : metrics.loss,
+      learningRate: metrics.learningRate ?? console?.learningRate,
+      etaSeconds: pace.eta(totalSteps) ?? console?.etaSeconds,
       cost: this.#costOf(job, pod),
     };
     if (final?.status === 'completed')
@@ -236,6 +269,14 @@ export class RunpodTrainer implements Trainer {
       };
     }
     return { pod, progress };
+  }
+
+  /** ai-toolkit: the training bar in the uploaded console (`train.log`), ahead of the metrics between uploads. */
+  async #consoleProgress(config: Record<string, unknown>, prefix: string, signal?: AbortSignal) {
+    if (engineOfConfig(config) !== 'ai-toolkit') return undefined;
+    const name = (config.config as { name?: string }).name;
+    const text = await readText(this.settings.storage, `${prefix}/${podOutputs.log}`, signal);
+    return text === undefined ? undefined : lastAiToolkitProgress(text, name);
   }
 
   #prefix(job: TrainingJob): string {

@@ -75,9 +75,13 @@ export class StepPace {
   }
 }
 
-/** `max_train_steps` of a SimpleTuner config (keys may carry a leading `--`), when set. */
+/**
+ * The steps a config trains: `max_train_steps` of a SimpleTuner config (keys may carry a leading `--`), or
+ * `config.process[0].train.steps` of an ai-toolkit job config, when set.
+ */
 export function configTotalSteps(config: Record<string, unknown>): number | undefined {
-  const value = config.max_train_steps ?? config['--max_train_steps'];
+  const process = (config.config as { process?: Array<{ train?: { steps?: unknown } }> } | undefined)?.process;
+  const value = process ? process[0]?.train?.steps : (config.max_train_steps ?? config['--max_train_steps']);
   const steps = typeof value === 'string' ? Number(value) : value;
   return typeof steps === 'number' && Number.isFinite(steps) && steps > 0 ? steps : undefined;
 }

@@ -133,8 +133,10 @@ export class SandboxPod {
 
   #onLine(line: string): void {
     this.log('container', line);
-    const step = /^\[sandbox\] step (\d+)\//.exec(line);
-    if (step && this.#fault?.kind === 'dies' && Number(step[1]) >= this.#fault.atStep && this.status === 'RUNNING') {
+    // SimpleTuner's sandbox step line, or ai-toolkit's training bar.
+    const step = /^\[sandbox\] step (\d+)\/|^\S+: +\d+%\|[^|]*\| (\d+)\/\d+ \[/.exec(line);
+    const reached = Number(step?.[1] ?? step?.[2] ?? 0);
+    if (step && this.#fault?.kind === 'dies' && reached >= this.#fault.atStep && this.status === 'RUNNING') {
       this.status = 'ERROR';
       this.trainingEndedAt = this.#host.now();
       this.log('system', '[sandbox] the host lost the GPU: pod in ERROR (still billed until terminated)');

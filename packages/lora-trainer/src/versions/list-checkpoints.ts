@@ -18,7 +18,7 @@ export interface ListCheckpointsOptions {
 
 const aiToolkitCheckpoint = /^checkpoints\/.+_(\d{9})\.safetensors$/;
 const simpleTunerCheckpoint = /^checkpoints\/checkpoint-(\d+)\/[^/]+\.safetensors$/;
-const aiToolkitSample = /^samples\/\d+__(\d{9})_(\d+)\.(?:jpe?g|png|webp)$/i;
+const aiToolkitSample = /^samples\/(?:\d+__)?(\d{9})_(\d+)\.(?:jpe?g|png|webp)$/i;
 const simpleTunerSample = /^samples\/step-(\d+)-(\d+)\.(?:jpe?g|png|webp)$/i;
 const steplessSample = /^samples\/[^/]+\.(?:jpe?g|png|webp)$/i;
 
@@ -40,7 +40,7 @@ function sampleStep(file: string): { step: number; index: number } | undefined {
  * |---|---|---|
  * | final LoRA | `<name>.safetensors` | `pytorch_lora_weights.safetensors` |
  * | checkpoint at step N | `checkpoints/<name>_<N, 9 digits>.safetensors` | `checkpoints/checkpoint-<N>/pytorch_lora_weights.safetensors` |
- * | sample i at step N | `samples/<ms epoch>__<N, 9 digits>_<i>.jpg` | `samples/step-<N>-<i>.png` |
+ * | sample i at step N | `samples/<N, 9 digits>_<i>.jpg` (on the pod `<ms epoch>__<N, 9 digits>_<i>.jpg`, also accepted) | `samples/step-<N>-<i>.png` |
  *
  * Samples without a step in their name (`samples/sample-<i>.png`, the final validation of a SimpleTuner pod) belong to
  * the final LoRA. Sorted by step; the final LoRA last.
