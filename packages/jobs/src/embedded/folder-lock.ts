@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { QueueLockedError } from '../errors/queue-locked-error.js';
 
@@ -27,6 +27,7 @@ function readPid(file: string): number {
  * Returns the function that releases it.
  */
 export function acquireFolderLock(dir: string, file: string): () => void {
+  mkdirSync(dir, { recursive: true });
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       const fd = openSync(file, 'wx');
