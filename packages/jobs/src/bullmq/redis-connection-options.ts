@@ -29,7 +29,9 @@ export function toRedisOptions(connection: string | RedisOptions): RedisOptions 
   if (url.password) options.password = decodeURIComponent(url.password);
   if (db) {
     if (!/^\d+$/.test(db))
-      throw new ValidationError("The Redis URL's path is a database number (/0 to /15).", { field: 'connection' });
+      throw new ValidationError("The Redis URL's path is a database number, as in redis://host:6379/0 (0 to 15).", {
+        field: 'connection',
+      });
     options.db = Number(db);
   }
   if (url.protocol === 'rediss:') options.tls = {};

@@ -1,16 +1,16 @@
 import { EventEmitter } from 'node:events';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, open, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { JobEvent, JobRecord } from '../job-queue.js';
 import { isJobIdShape } from '../shared/job-id.js';
 import type { RunningJob } from '../shared/run-handler.js';
-import { appendJsonLine, cutTornTail, readJson, readJsonLines, writeJsonAtomic } from './json-files.js';
+import { readJson, readJsonLines, writeJsonAtomic } from './json-files.js';
 
 /** What every queue instance on one folder shares inside one process: live events, write order, running jobs. */
 interface SharedFolder {
   emitter: EventEmitter;
   chains: Map<string, Promise<unknown>>;
-  seq: Map<string, number>;
+  seq: Map<string, { seq: number; size: number }>;
   running: Map<string, RunningJob>;
 }
 
@@ -120,21 +120,33 @@ export class EmbeddedStore {
     return records.filter((record): record is JobRecord => record !== undefined && typeof record.id === 'string');
   }
 
-  /** Appends one event (numbered after the last complete one) and wakes this process's subscribers. */
+  /**
+   * Appends one event, numbered after the last complete line (a torn last line left by a crash is cut first), fsyncs
+   * it, and wakes this process's subscribers. The file's size is checked on every append, so lines appended by
+   * another process are counted.
+   */
   async append(id: string, type: string, data: unknown): Promise<JobEvent> {
     await this.init();
     const event = await this.serial(`e:${id}`, async () => {
       const file = this.eventFile(id);
-      let last = this.shared.seq.get(id);
-      if (last === undefined) {
-        const { values, validBytes, totalBytes } = await readJsonLines<JobEvent>(file);
-        await cutTornTail(file, validBytes, totalBytes);
-        last = values.at(-1)?.seq ?? 0;
+      const handle = await open(file, 'a+');
+      try {
+        const { size } = await handle.stat();
+        let last = this.shared.seq.get(id);
+        if (last === undefined || last.size !== size) {
+          const { values, validBytes } = await readJsonLines<JobEvent>(file);
+          if (validBytes < size) await handle.truncate(validBytes);
+          last = { seq: values.at(-1)?.seq ?? 0, size: validBytes };
+        }
+        const next: JobEvent = { seq: last.seq + 1, at: new Date().toISOString(), type, data: data ?? null };
+        const line = Buffer.from(`${JSON.stringify(next)}\n`);
+        await handle.write(line);
+        await handle.sync();
+        this.shared.seq.set(id, { seq: next.seq, size: last.size + line.length });
+        return next;
+      } finally {
+        await handle.close();
       }
-      const next: JobEvent = { seq: last + 1, at: new Date().toISOString(), type, data: data ?? null };
-      await appendJsonLine(file, next);
-      this.shared.seq.set(id, next.seq);
-      return next;
     });
     this.shared.emitter.emit(`event:${id}`, event);
     return event;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm, truncate } from 'node:fs/promises';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 
 /** Writes JSON durably: a temporary file beside it, fsync'd, renamed over the target. */
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
@@ -31,47 +31,30 @@ export async function readJson<T>(file: string): Promise<T | undefined> {
   return JSON.parse(text) as T;
 }
 
-/** The complete lines of a JSON-lines file, parsed; a torn last line (no newline, or bad JSON) is left out. */
-export async function readJsonLines<T>(file: string): Promise<{ values: T[]; validBytes: number; totalBytes: number }> {
+/**
+ * The complete lines of a JSON-lines file, parsed. A torn last line (no newline yet: a crash mid-append) is left
+ * out; `validBytes` is where it starts (the end of the last complete line). A complete line that is not JSON is
+ * skipped, never used to cut the file.
+ */
+export async function readJsonLines<T>(file: string): Promise<{ values: T[]; validBytes: number }> {
   let buffer: Buffer;
   try {
     buffer = await readFile(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { values: [], validBytes: 0, totalBytes: 0 };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { values: [], validBytes: 0 };
     throw error;
   }
   const values: T[] = [];
   let start = 0;
-  let validBytes = 0;
   for (let end = buffer.indexOf(10, start); end !== -1; end = buffer.indexOf(10, start)) {
     const line = buffer.subarray(start, end).toString('utf8').trim();
     start = end + 1;
-    if (line.length === 0) {
-      validBytes = start;
-      continue;
-    }
+    if (line.length === 0) continue;
     try {
       values.push(JSON.parse(line) as T);
-      validBytes = start;
     } catch {
-      break;
+      // A damaged line (a torn write that a later append followed): skipped.
     }
   }
-  return { values, validBytes, totalBytes: buffer.length };
-}
-
-/** Cuts a JSON-lines file back to its last complete line (after a torn write), so the next append starts clean. */
-export async function cutTornTail(file: string, validBytes: number, totalBytes: number): Promise<void> {
-  if (totalBytes > validBytes) await truncate(file, validBytes);
-}
-
-/** Appends one JSON line and fsyncs it before returning. */
-export async function appendJsonLine(file: string, value: unknown): Promise<void> {
-  const handle = await open(file, 'a');
-  try {
-    await handle.write(`${JSON.stringify(value)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  return { values, validBytes: start };
 }
