@@ -30,27 +30,34 @@ export async function sourceEmbeddings(
   return embeddings;
 }
 
-/** The version's checkpoint curve: stored, or measured now (and stored) when missing or `recompute`. */
+/**
+ * The version's checkpoint curve: the stored one when it was measured with a face checker, else measured now (and
+ * stored) with `measuring()`, which is called (loading the face checker) only then.
+ */
 export async function checkpointCurveOf(
   context: CliContext,
   lora: LoraTrainer,
   storage: Storage,
   model: string,
   version: string,
-  measuring: CheckpointMeasuring,
+  measuring: () => Promise<CheckpointMeasuring>,
   recompute: boolean,
 ): Promise<CheckpointCurve> {
-  if (measuring.sourceEmbeddings.length === 0) {
+  if (!recompute) {
+    const stored = await lora.readCheckpointCurve(storage, model, version);
+    if (stored?.faceChecker !== undefined) return stored;
+  }
+  const measure = await measuring();
+  if (measure.sourceEmbeddings.length === 0) {
     context.out.warn(`No face in the source photos of ${model}: the checkpoints' identity is not measured.`);
   }
-  return lora.loadCheckpointCurve({
+  return lora.computeCheckpointCurve({
     storage,
     model,
     version,
-    recompute,
-    imageProcessor: measuring.imageProcessor,
-    ...(measuring.sourceEmbeddings.length > 0 && {
-      identity: { faceChecker: measuring.faceChecker, sourceEmbeddings: measuring.sourceEmbeddings },
+    imageProcessor: measure.imageProcessor,
+    ...(measure.sourceEmbeddings.length > 0 && {
+      identity: { faceChecker: measure.faceChecker, sourceEmbeddings: measure.sourceEmbeddings },
     }),
   });
 }

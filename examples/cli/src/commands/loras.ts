@@ -40,26 +40,30 @@ async function withLoras<T>(
 }
 
 /**
- * The identity check of a version's samples: the quality package's face checker, the embedding of the model's first
- * source photo and the model's identity threshold; undefined (with a warning) when the source shows no face.
+ * The identity check of a version's samples (with `withSamples`): the quality package's face checker, the embedding
+ * of the model's first source photo and the model's identity threshold; undefined (with a warning) when the source
+ * shows no face. `measuring()` gives what a checkpoint curve is measured with (the source faces' embeddings are
+ * computed on its first call only, so a stored curve loads no face model).
  */
 async function withIdentity<T>(
   context: CliContext,
   storage: import('@model-studio/core').Storage,
   model: string,
+  withSamples: boolean,
   use: (
     identity: import('@model-studio/lora-trainer').IdentityCheckOptions | undefined,
-    measuring: CheckpointMeasuring,
+    measuring: () => Promise<CheckpointMeasuring>,
   ) => Promise<T>,
 ): Promise<T> {
   const core = await import('@model-studio/core');
   const quality = lazyQuality();
   try {
-    const measuring: CheckpointMeasuring = {
-      faceChecker: quality.checker,
-      imageProcessor: quality.processor,
-      sourceEmbeddings: await sourceEmbeddings(storage, model, quality.checker),
+    let embeddings: Promise<Float32Array[]> | undefined;
+    const measuring = async (): Promise<CheckpointMeasuring> => {
+      embeddings ??= sourceEmbeddings(storage, model, quality.checker);
+      return { faceChecker: quality.checker, imageProcessor: quality.processor, sourceEmbeddings: await embeddings };
     };
+    if (!withSamples) return await use(undefined, measuring);
     const sourceKey = core.storageKeys.source(model, 1);
     if (!(await storage.head(sourceKey))) return await use(undefined, measuring);
     const bytes = new Uint8Array(await new Response(await storage.get(sourceKey)).arrayBuffer());
@@ -123,7 +127,7 @@ export async function lorasShowCommand(
   options: LorasCurveOptions = {},
 ): Promise<number> {
   return withLoras(context, model, async (storage, lora, root, thresholds) => {
-    const { details, curve } = await withIdentity(context, storage, model, async (identity, measuring) => ({
+    const { details, curve } = await withIdentity(context, storage, model, true, async (identity, measuring) => ({
       details: await lora.showLoraVersion(storage, model, version, identity ? { identity } : {}),
       curve: await checkpointCurveOf(context, lora, storage, model, version, measuring, options.recompute === true),
     }));
@@ -163,7 +167,7 @@ export async function lorasCompareCommand(
   options: LorasCurveOptions = {},
 ): Promise<number> {
   return withLoras(context, model, async (storage, lora, root, thresholds) => {
-    const { comparison, curves } = await withIdentity(context, storage, model, async (identity, measuring) => ({
+    const { comparison, curves } = await withIdentity(context, storage, model, true, async (identity, measuring) => ({
       comparison: await lora.compareLoraVersions(storage, model, a, b, { write: true, ...(identity && { identity }) }),
       curves: [
         await checkpointCurveOf(context, lora, storage, model, a, measuring, options.recompute === true),
@@ -211,7 +215,7 @@ export async function lorasPromoteCommand(
       context.out.result(pointer, () => context.out.line(`${model} ${version} is now the final LoRA.`));
       return exitCodes.ok;
     }
-    const curve = await withIdentity(context, storage, model, (_identity, measuring) =>
+    const curve = await withIdentity(context, storage, model, false, (_identity, measuring) =>
       checkpointCurveOf(context, lora, storage, model, version, measuring, options.recompute === true),
     );
     const sandbox = curve.sandbox ? ' [SANDBOX: measures the pipeline, not a trained model]' : '';
