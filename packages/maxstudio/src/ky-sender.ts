@@ -80,27 +80,34 @@ async function readCapped(response: Response, limit: number): Promise<Uint8Array
 }
 
 /**
+ * The fetch of one request: the configured fetch, with the caller's signal. ky's own request (and its clone, kept for
+ * retries) then follow ky's plain signal, which is never aborted here (no ky timeout), and fetch's request follows the
+ * caller's signal alone: nothing links the two with `AbortSignal.any`.
+ */
+function fetchWith(options: KySenderOptions, signal: AbortSignal): typeof globalThis.fetch {
+  return (input, init) => options.fetch()(input, { ...init, signal });
+}
+
+/**
  * The client's HTTP layer: ky over fetch (the built-in one unless the settings give another), with retries, timeouts
  * and HTTP errors left to the client (which has its own policy for paid submissions). Redirects are followed here
  * rather than by fetch, because fetch would forward `x-api-key` to another origin: a redirect that leaves the origin
  * drops it (and other credentials), and 303 (or 301/302 after a POST) becomes a GET without a body, as in fetch.
  * Bodies are read whole, up to `maxResponseBytes` after decompression.
+ *
+ * The caller's signal goes to fetch, not to ky: given a signal, ky links it with its own through `AbortSignal.any`,
+ * and on Node 20 a linked signal that a request listens to is kept alive until a full garbage collection has run the
+ * request's finalizer, so every request left garbage that outlived the young generation (see {@link fetchWith}).
  */
 export function createKySender(options: KySenderOptions): KySender {
   const maxRedirects = options.maxRedirects ?? 20;
-  const api: KyInstance = ky.create({
-    retry: 0,
-    timeout: false,
-    throwHttpErrors: false,
-    redirect: 'manual',
-    fetch: (input, init) => options.fetch()(input, init),
-  });
+  const api: KyInstance = ky.create({ retry: 0, timeout: false, throwHttpErrors: false, redirect: 'manual' });
 
   return async (request) => {
     let { url, method, json } = request;
     const headers = { ...request.headers };
     for (let redirects = 0; ; redirects++) {
-      const response = await api(url, { method, headers, json, signal: request.signal });
+      const response = await api(url, { method, headers, json, fetch: fetchWith(options, request.signal) });
       const location = response.headers.get('location');
       if (!redirectStatuses.has(response.status) || location === null) {
         return {

@@ -35,9 +35,10 @@ export interface MaxStudioSettings {
    */
   baseURL?: string;
   /**
-   * The fetch ky sends requests with. ky calls it with a `Request` (method, headers, JSON body, signal, and
+   * The fetch ky sends requests with. ky calls it with a `Request` (method, headers, JSON body, and
    * `redirect: 'manual'`: the client follows redirects itself, so that `x-api-key` never goes to another origin) and
-   * an init of ky's extra options. When omitted, `globalThis.fetch` is read at each request, so undici's
+   * an init that carries the request's `signal` (the caller's abort and the client's timeout) with ky's extra
+   * options: pass the init on, or the request cannot be aborted. When omitted, `globalThis.fetch` is read at each request, so undici's
    * `setGlobalDispatcher` (a proxy, a keep-alive `Agent`) applies. Pass a fetch bound to a dispatcher to tune one client
    * alone, e.g. `(input, init) => undiciFetch(input, { ...init, dispatcher })`.
    * @default globalThis.fetch
