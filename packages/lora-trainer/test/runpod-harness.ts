@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalStorage, type TrainingEvent } from '@model-studio/core';
 import { pack } from 'tar-stream';
+import { buildAiToolkitConfig } from '../src/ai-toolkit/index.js';
 import { RunpodTrainer, type RunpodTrainerSettings } from '../src/runpod/index.js';
 import { type RunpodSandbox, type RunpodSandboxOptions, startRunpodSandbox } from '../src/testing/index.js';
 
@@ -93,3 +94,24 @@ export async function runpodHarness(options: RunpodSandboxOptions = {}): Promise
     },
   };
 }
+
+/** The ai-toolkit config the tests train with: 12 steps, a checkpoint and samples every 4 (the prototype's preset). */
+export const aiToolkitTestConfig = buildAiToolkitConfig({
+  family: 'flux',
+  trigger: 'andie',
+  classWord: 'woman',
+  overrides: {
+    'network.linear': 8,
+    'network.linear_alpha': 8,
+    'train.steps': 12,
+    'save.save_every': 4,
+    'sample.sample_every': 4,
+  },
+}) as unknown as Record<string, unknown>;
+
+/** The SimpleTuner config with a checkpoint and validation every 4 steps. */
+export const simpleTunerCheckpointConfig = {
+  ...testConfig,
+  checkpoint_step_interval: 4,
+  validation_step_interval: 4,
+};

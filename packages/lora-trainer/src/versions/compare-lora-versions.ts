@@ -1,4 +1,5 @@
 import { type CallOptions, type Storage, storageKeys } from '@model-studio/core';
+import { engineOfConfig, type TrainingEngine } from '../training-engine.js';
 import { type ConfigDifference, diffConfigs } from './config-diff.js';
 import { renderLossChart } from './loss-chart.js';
 import { renderSampleGrid } from './sample-grid.js';
@@ -22,8 +23,13 @@ export interface CompareLoraVersionsOptions extends CallOptions {
 export interface LoraVersionComparison {
   a: LoraVersionDetails;
   b: LoraVersionDetails;
-  /** Config keys that differ. */
+  /**
+   * Config keys that differ; when the engines differ, the first entry is `engine` (their configs have different
+   * keys, so the rest lists both configs' keys).
+   */
   configDiff: ConfigDifference[];
+  /** The engine of each version (`simpletuner` for versions recorded before engines existed). */
+  engines: { a: TrainingEngine; b: TrainingEngine };
   /** The artifacts' size, rank, format and dtype, a then b. */
   artifacts: Array<{ field: 'size' | 'rank' | 'format' | 'dtype'; a: unknown; b: unknown }>;
   /** Loss curves of both as an SVG (Vega-Lite). */
@@ -36,7 +42,8 @@ export interface LoraVersionComparison {
 }
 
 /**
- * Compares two versions: config differences, artifact header facts, a loss-curve chart (SVG), a sample grid (SVG),
+ * Compares two versions, also across engines (the loss of both is `training_metrics.jsonl`'s `train_loss`, so the
+ * curves share an axis): the engines, config differences, artifact header facts, a loss-curve chart (SVG), a sample grid (SVG),
  * and optionally the identity of their samples. Sandbox versions are labelled as such in the chart and grid.
  *
  * @throws NotFoundError when either version does not exist.
@@ -67,10 +74,13 @@ export async function compareLoraVersions(
     { sandbox },
   );
   const fields = ['size', 'rank', 'format', 'dtype'] as const;
+  const engines = { a: a.record.engine ?? engineOfConfig(a.config), b: b.record.engine ?? engineOfConfig(b.config) };
+  const engineDiff = engines.a === engines.b ? [] : [{ key: 'engine', a: engines.a, b: engines.b }];
   const comparison: LoraVersionComparison = {
     a,
     b,
-    configDiff: diffConfigs(a.config, b.config),
+    configDiff: [...engineDiff, ...diffConfigs(a.config, b.config)],
+    engines,
     artifacts: fields.map((field) => ({ field, a: a.record.artifact[field], b: b.record.artifact[field] })),
     lossChartSvg,
     sampleGridSvg,

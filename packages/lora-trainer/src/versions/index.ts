@@ -5,6 +5,7 @@ export {
 } from './compare-lora-versions.js';
 export { type ConfigDifference, diffConfigs } from './config-diff.js';
 export { exportLoraVersion, type LoraExport, type LoraExportTarget } from './export-lora-version.js';
+export { type ListCheckpointsOptions, type LoraCheckpoint, listCheckpoints } from './list-checkpoints.js';
 export { finalPointerKey, type LoraVersionSummary, listLoraVersions, readLoraVersion } from './list-lora-versions.js';
 export {
   type FinalLoraPointer,
@@ -26,4 +27,3 @@ export {
   type ShowLoraVersionOptions,
   showLoraVersion,
 } from './show-lora-version.js';
-export { type ListCheckpointsOptions, type LoraCheckpoint, listCheckpoints } from './list-checkpoints.js';

@@ -1,5 +1,6 @@
 import type { ModelFamily } from '../model-family.js';
 import type { LoraFormat } from '../safetensors/lora-tensors.js';
+import type { TrainingEngine } from '../training-engine.js';
 
 /** A training-loss point. */
 export interface LossPoint {
@@ -21,6 +22,8 @@ export interface LoraVersionRecord {
   model: string;
   version: string;
   family: ModelFamily;
+  /** The engine that trained it (from the config's shape). Versions recorded before engines existed are SimpleTuner's. */
+  engine?: TrainingEngine | undefined;
   /** ISO 8601. */
   createdAt: string;
   /** The dataset version it was trained on, when known. */
@@ -59,4 +62,6 @@ export const loraVersionFiles = {
   datasetManifest: 'dataset-manifest.json',
   metrics: 'metrics.jsonl',
   samplesFolder: 'samples/',
+  /** Checkpoints, named as `listCheckpoints` reads them. */
+  checkpointsFolder: 'checkpoints/',
 } as const;

@@ -6,10 +6,12 @@ import {
   type TrainingArtifact,
   ValidationError,
 } from '@model-studio/core';
+import { aiToolkitLossPoints } from '../ai-toolkit/ai-toolkit-progress.js';
 import { clearIncompleteVersion } from '../dataset/clear-incomplete-version.js';
 import type { ModelFamily } from '../model-family.js';
 import { inspectLora } from '../safetensors/inspect-lora.js';
 import { readSafetensorsHeader } from '../safetensors/safetensors-header.js';
+import { engineOfConfig } from '../training-engine.js';
 import { type LoraSample, type LoraVersionRecord, loraVersionFiles } from './lora-version-record.js';
 import { parseTrainingMetrics } from './parse-training-metrics.js';
 import { writeJson } from './storage-io.js';
@@ -23,7 +25,7 @@ export interface RecordLoraVersionOptions extends CallOptions {
   family: ModelFamily;
   /** The trainer's output files (`Trainer.fetchArtifacts`): one `.safetensors`, `training_metrics.jsonl`, sample images. */
   artifacts: readonly TrainingArtifact[];
-  /** The SimpleTuner config it was trained with. */
+  /** The config it was trained with (SimpleTuner or ai-toolkit: the version records the engine from its shape). */
   config: Record<string, unknown>;
   /** The dataset manifest it was trained on. */
   datasetManifest?: { version?: string } & Record<string, unknown>;
@@ -38,7 +40,7 @@ export interface RecordLoraVersionOptions extends CallOptions {
 const sampleImage = /\.(png|jpe?g|webp)$/i;
 
 function pickArtifact(artifacts: readonly TrainingArtifact[]): TrainingArtifact {
-  const loras = artifacts.filter((artifact) => artifact.name.endsWith('.safetensors'));
+  const loras = artifacts.filter((artifact) => artifact.name.endsWith('.safetensors') && !isCheckpoint(artifact.name));
   const main =
     loras.find((a) => a.name.endsWith('pytorch_lora_weights.safetensors')) ??
     (loras.length === 1 ? loras[0] : undefined);
@@ -51,14 +53,51 @@ function pickArtifact(artifacts: readonly TrainingArtifact[]): TrainingArtifact 
   return main;
 }
 
+/** A checkpoint's name relative to `checkpoints/`, or `undefined` (outputs may sit under a folder, e.g. `output/`). */
+function checkpointPath(name: string): string | undefined {
+  const at = name.indexOf(loraVersionFiles.checkpointsFolder);
+  if (at === 0 || (at > 0 && name[at - 1] === '/')) return name.slice(at + loraVersionFiles.checkpointsFolder.length);
+  return undefined;
+}
+
+const isCheckpoint = (name: string) => checkpointPath(name) !== undefined;
+
+/** The rank a config trains: SimpleTuner's `lora_rank`, ai-toolkit's `network.linear`. */
+function configRank(config: Record<string, unknown>): number | undefined {
+  if (engineOfConfig(config) === 'ai-toolkit') {
+    const process = (config.config as { process: Array<{ network?: { linear?: unknown } }> }).process[0];
+    return typeof process?.network?.linear === 'number' ? process.network.linear : undefined;
+  }
+  return typeof config.lora_rank === 'number' ? config.lora_rank : undefined;
+}
+
+/** Loss points: `training_metrics.jsonl` (both engines), else ai-toolkit's training bar in the console log. */
+function lossPoints(artifacts: readonly TrainingArtifact[], config: Record<string, unknown>) {
+  const metricsFile = artifacts.find((artifact) => artifact.name.endsWith('training_metrics.jsonl'));
+  const points = metricsFile ? parseTrainingMetrics(new TextDecoder().decode(metricsFile.bytes)) : [];
+  if (points.length > 0 || engineOfConfig(config) !== 'ai-toolkit') return { points, metricsFile };
+  const log = artifacts.find((artifact) => artifact.name.endsWith('train.log'));
+  const name = (config.config as { name?: string }).name;
+  const fromLog = log ? aiToolkitLossPoints(new TextDecoder().decode(log.bytes), name) : [];
+  const text = fromLog
+    .map((point) => JSON.stringify({ step: point.step, metrics: { train_loss: point.loss } }))
+    .join('\n');
+  return {
+    points: fromLog,
+    metricsFile:
+      fromLog.length > 0 ? { name: 'training_metrics.jsonl', bytes: new TextEncoder().encode(`${text}\n`) } : undefined,
+  };
+}
+
 function baseName(name: string): string {
   return name.slice(name.lastIndexOf('/') + 1);
 }
 
 /**
  * Records a finished training as `models/<model>/loras/<version>/`: the LoRA file with its sha256 and size after its
- * safetensors header is checked (rank equal to the config's `lora_rank`, key format, dtype), `config.json`,
- * `dataset-manifest.json`, `metrics.jsonl`, `samples/` and `version.json` (last, so a version without it is
+ * safetensors header is checked (rank equal to the config's `lora_rank`, or `network.linear` for ai-toolkit; key
+ * format, dtype), `config.json`, `dataset-manifest.json`, `metrics.jsonl` (for ai-toolkit without metrics, from its
+ * console's training bar), `checkpoints/` (named as `listCheckpoints` reads them), `samples/` and `version.json` (last, so a version without it is
  * incomplete, and its files are deleted by the next attempt). A LoRA whose header says `ms.sandbox` is marked `sandbox: true`.
  *
  * @throws ValidationError for an existing version, a missing or invalid LoRA, or a rank that differs from the config.
@@ -77,9 +116,10 @@ export async function recordLoraVersion(options: RecordLoraVersionOptions): Prom
   }
   const lora = pickArtifact(artifacts);
   const inspection = inspectLora(lora.bytes);
-  if (typeof config.lora_rank === 'number' && config.lora_rank !== inspection.rank) {
+  const rank = configRank(config);
+  if (rank !== undefined && rank !== inspection.rank) {
     throw new ValidationError(
-      `The LoRA's header says rank ${inspection.rank} but the config trained rank ${config.lora_rank}: the wrong file was fetched.`,
+      `The LoRA's header says rank ${inspection.rank} but the config trained rank ${rank}: the wrong file was fetched.`,
       { field: 'artifacts' },
     );
   }
@@ -90,9 +130,14 @@ export async function recordLoraVersion(options: RecordLoraVersionOptions): Prom
   await writeJson(storage, key(loraVersionFiles.config), config, { signal });
   if (options.datasetManifest)
     await writeJson(storage, key(loraVersionFiles.datasetManifest), options.datasetManifest, { signal });
-  const metricsFile = artifacts.find((artifact) => artifact.name.endsWith('training_metrics.jsonl'));
-  const points = metricsFile ? parseTrainingMetrics(new TextDecoder().decode(metricsFile.bytes)) : [];
+  const { points, metricsFile } = lossPoints(artifacts, config);
   if (metricsFile) await storage.put(key(loraVersionFiles.metrics), metricsFile.bytes, { signal });
+  for (const artifact of artifacts) {
+    const path = checkpointPath(artifact.name);
+    if (path === undefined || !artifact.name.endsWith('.safetensors')) continue;
+    const checkpointKey = key(`${loraVersionFiles.checkpointsFolder}${path}`);
+    await storage.put(checkpointKey, artifact.bytes, { signal, contentType: 'application/octet-stream' });
+  }
   const samples: LoraSample[] = [];
   for (const artifact of artifacts.filter((a) => sampleImage.test(a.name))) {
     const sampleFile = baseName(artifact.name);
@@ -105,6 +150,7 @@ export async function recordLoraVersion(options: RecordLoraVersionOptions): Prom
     model,
     version,
     family,
+    engine: engineOfConfig(config),
     createdAt: (options.now?.() ?? new Date()).toISOString(),
     datasetVersion: options.datasetManifest?.version,
     trainer: options.trainer,
