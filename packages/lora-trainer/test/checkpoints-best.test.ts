@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FaceChecker, LocalStorage, NotFoundError, storageKeys, ValidationError } from '@model-studio/core';
@@ -23,6 +23,7 @@ import {
   sandboxCheckpointFiles,
   sandboxNoiseShare,
   sandboxSampleScheduleFromEnv,
+  sandboxScheduledSamples,
 } from '../src/testing/sandbox-samples.js';
 import { finalPointerKey } from '../src/versions/list-lora-versions.js';
 import { recordLoraVersion } from '../src/versions/record-lora-version.js';
@@ -310,6 +311,21 @@ describe('the --best rule on measured curves', () => {
 });
 
 describe('the sandbox sample schedule from the environment', () => {
+  it('the sandbox trainer process makes its samples from the face file: the peak step is the face itself', async () => {
+    const path = join(root, 'face.png');
+    await writeFile(path, face);
+    const env = { MS_SANDBOX_SAMPLE_PEAK_STEP: '300', MS_SANDBOX_SAMPLE_FACE: path };
+    const [atPeak] = sandboxScheduledSamples({ env, step: 300, count: 1 }) ?? [];
+    const [early] = sandboxScheduledSamples({ env, step: 100, count: 1 }) ?? [];
+    const original = decodeImage(face);
+    expect(decodeImage(atPeak as Uint8Array).data).toEqual(original.data);
+    expect(decodeImage(early as Uint8Array).data).not.toEqual(original.data);
+    const source = await sourceEmbeddings();
+    const distance = async (bytes: Uint8Array) =>
+      checker.distance(source[0]!, (await checker.embeddings({ bytes }))[0]!.embedding);
+    expect(await distance(atPeak as Uint8Array)).toBeLessThan(await distance(early as Uint8Array));
+  });
+
   it('reads peak, collapse, memorise steps and spread; refuses a step that is not a whole number', () => {
     expect(sandboxSampleScheduleFromEnv({})).toBeUndefined();
     expect(
@@ -321,6 +337,10 @@ describe('the sandbox sample schedule from the environment', () => {
     ).toEqual({ peakStep: 400, collapseStep: 800, memoriseSteps: [600, 700], spread: undefined });
     expect(() => sandboxSampleScheduleFromEnv({ MS_SANDBOX_SAMPLE_PEAK_STEP: 'soon' })).toThrow(
       /MS_SANDBOX_SAMPLE_PEAK_STEP must be a whole number of steps, got "soon"/,
+    );
+    expect(sandboxScheduledSamples({ env: {}, step: 400, count: 2 })).toBeUndefined();
+    expect(() => sandboxScheduledSamples({ env: { MS_SANDBOX_SAMPLE_PEAK_STEP: '400' }, step: 400, count: 1 })).toThrow(
+      /MS_SANDBOX_SAMPLE_FACE must be the path of a PNG or JPEG face image/,
     );
     expect(sandboxNoiseShare(400, { peakStep: 400 })).toBe(0);
     expect(sandboxNoiseShare(200, { peakStep: 400 })).toBe(0.5);

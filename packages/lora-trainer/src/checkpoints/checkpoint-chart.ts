@@ -37,6 +37,7 @@ export async function renderCheckpointChart(curves: readonly CheckpointCurve[]):
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: `Checkpoints: identity, memorisation, loss${sandbox ? ' (sandbox: measures the pipeline, not a trained model)' : ''}`,
     data: { values },
+    spacing: 24,
     vconcat: [
       panel('identity', 'identity (higher = closer to source)'),
       panel('memorisation', 'memorisation (higher = copies dataset)'),

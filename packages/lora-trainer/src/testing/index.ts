@@ -25,5 +25,6 @@ export {
   sandboxNoiseShare,
   sandboxSample,
   sandboxSampleScheduleFromEnv,
+  sandboxScheduledSamples,
 } from './sandbox-samples.js';
 export { RunpodSandbox, type SandboxPodBilling, startRunpodSandbox } from './start-runpod-sandbox.js';

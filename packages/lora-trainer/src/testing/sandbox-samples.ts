@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ValidationError } from '@model-studio/core';
 import { type DecodedImage, decodeImage } from '../checkpoints/decode-image.js';
 import { sandboxLoraFile } from '../safetensors/sandbox-lora-file.js';
@@ -179,4 +180,36 @@ export function sandboxCheckpointFiles(
     }
   }
   return files;
+}
+
+/**
+ * For the sandbox trainer process: the validation samples of `step` under the schedule in `env` (see
+ * {@link sandboxSampleScheduleFromEnv}), made from the face image at the path `MS_SANDBOX_SAMPLE_FACE`; `undefined`
+ * when no schedule is set (the trainer then uploads its plain gradient samples).
+ *
+ * @throws ValidationError when a schedule is set without a readable `MS_SANDBOX_SAMPLE_FACE`.
+ */
+export function sandboxScheduledSamples(options: {
+  env: Record<string, string | undefined>;
+  step: number;
+  count: number;
+  dataset?: readonly Uint8Array[];
+}): Uint8Array[] | undefined {
+  const schedule = sandboxSampleScheduleFromEnv(options.env);
+  if (!schedule) return undefined;
+  const path = options.env.MS_SANDBOX_SAMPLE_FACE;
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(path ?? ''));
+  } catch (cause) {
+    throw new ValidationError(
+      `MS_SANDBOX_SAMPLE_FACE must be the path of a PNG or JPEG face image when MS_SANDBOX_SAMPLE_PEAK_STEP is set (got "${path ?? ''}").`,
+      { cause, field: 'MS_SANDBOX_SAMPLE_FACE' },
+    );
+  }
+  const face = decodeImage(bytes, 'MS_SANDBOX_SAMPLE_FACE');
+  const dataset = (options.dataset ?? []).map((image, n) => decodeImage(image, `dataset image ${n}`));
+  return Array.from({ length: options.count }, (_, index) =>
+    sandboxSample({ face, step: options.step, index, schedule, dataset }),
+  );
 }
