@@ -47,6 +47,12 @@ export async function eventRoutes(app: FastifyInstance, context: ServerContext):
       options: { handleProtocols: chooseProtocol, maxPayload: 64 * 1024 },
     });
   }
+  // An upgrade refused before the WebSocket plugin's own hook ran (401 from the auth hook) leaves a half-open socket
+  // that would hold the server's close: end it once the refusal is sent.
+  app.addHook('onResponse', async (request, reply) => {
+    if (reply.statusCode !== 101 && request.headers.upgrade?.toLowerCase() === 'websocket')
+      request.raw.socket.destroy();
+  });
   const jobOf = new WeakMap<FastifyRequest, string>();
   app.withTypeProvider<ZodTypeProvider>().route({
     method: 'GET',
