@@ -65,8 +65,10 @@ export function createBullmqJobQueue(options: BullmqJobQueueOptions): JobQueue {
   const store = new RedisJobStore(client, `${prefix}:ms`);
   let bullQueue: Queue<BullmqJobData> | undefined;
   const queue = () => {
-    bullQueue ??= new Queue<BullmqJobData>(queueName, { connection: { ...connection }, prefix });
-    bullQueue.on('error', onError);
+    if (!bullQueue) {
+      bullQueue = new Queue<BullmqJobData>(queueName, { connection: { ...connection }, prefix });
+      bullQueue.on('error', onError);
+    }
     return bullQueue;
   };
   const enqueue = async (record: JobRecord) => {
@@ -144,13 +146,15 @@ export function createBullmqJobQueue(options: BullmqJobQueueOptions): JobQueue {
 
     events(id, eventOptions = {}) {
       const signals = [closed.signal, ...(eventOptions.signal ? [eventOptions.signal] : [])];
+      const follower = waiter.follower(id);
       return followEvents(
         id,
         {
           read: (after) => store.events(id, after),
           state: async () => (await store.read(id))?.state,
           tail: () => store.tail(id),
-          wait: (after, signal) => waiter.wait(id, after, signal),
+          wait: follower.wait,
+          dispose: follower.close,
         },
         { after: eventOptions.after, signals },
       );

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdir, open, readdir } from 'node:fs/promises';
+import { mkdir, open, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { JobEvent, JobRecord } from '../job-queue.js';
 import { isJobIdShape } from '../shared/job-id.js';
@@ -35,6 +35,7 @@ export class EmbeddedStore {
   readonly dir: string;
   readonly shared: SharedFolder;
   private ready: Promise<void> | undefined;
+  private scan: { mtimeMs: number; records: JobRecord[] } | undefined;
 
   constructor(dir: string) {
     this.dir = resolve(dir);
@@ -108,16 +109,26 @@ export class EmbeddedStore {
     });
   }
 
-  /** Every record in the folder (unreadable or half-written files are skipped). */
+  /**
+   * Every record in the folder (unreadable files are skipped). Every write renames a file into `jobs/`, which changes
+   * the folder's mtime: while it has not changed (and is not too recent to trust), the last scan is reused.
+   */
   async all(): Promise<JobRecord[]> {
     await this.init();
-    const names = await readdir(join(this.dir, 'jobs'));
-    const records = await Promise.all(
-      names
-        .filter((name) => name.endsWith('.json'))
-        .map((name) => readJson<JobRecord>(join(this.dir, 'jobs', name)).catch(() => undefined)),
-    );
-    return records.filter((record): record is JobRecord => record !== undefined && typeof record.id === 'string');
+    const jobsDir = join(this.dir, 'jobs');
+    const { mtimeMs } = await stat(jobsDir);
+    const cached = this.scan;
+    if (cached && cached.mtimeMs === mtimeMs && Date.now() - mtimeMs > 200) return structuredClone(cached.records);
+    const names = await readdir(jobsDir);
+    const records = (
+      await Promise.all(
+        names
+          .filter((name) => name.endsWith('.json'))
+          .map((name) => readJson<JobRecord>(join(jobsDir, name)).catch(() => undefined)),
+      )
+    ).filter((record): record is JobRecord => record !== undefined && typeof record.id === 'string');
+    this.scan = { mtimeMs, records };
+    return structuredClone(records);
   }
 
   /**

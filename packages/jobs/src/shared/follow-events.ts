@@ -11,6 +11,8 @@ export interface JobEventSource {
   tail(): Promise<JobEvent | undefined>;
   /** Resolves when a new event may have been appended (or after a while); never rejects. */
   wait(after: number, signal: AbortSignal): Promise<void>;
+  /** Releases what waiting used (a connection), once the subscriber ends. */
+  dispose?(): void;
 }
 
 /** True for the `job-state` event a job's log ends with. */
@@ -31,21 +33,25 @@ export async function* followEvents(
 ): AsyncGenerator<JobEvent> {
   const stop = AbortSignal.any(options.signals);
   let last = Math.max(0, Math.floor(options.after ?? 0));
-  if ((await source.state()) === undefined) throw new JobNotFoundError(id);
-  while (!stop.aborted) {
-    const events = await source.read(last);
-    for (const event of events) {
-      if (stop.aborted) return;
-      last = event.seq;
-      yield event;
+  try {
+    if ((await source.state()) === undefined) throw new JobNotFoundError(id);
+    while (!stop.aborted) {
+      const events = await source.read(last);
+      for (const event of events) {
+        if (stop.aborted) return;
+        last = event.seq;
+        yield event;
+      }
+      if (events.length > 0) continue;
+      const state = await source.state();
+      if (state === undefined) return;
+      if (isFinalJobState(state)) {
+        const tail = await source.tail();
+        if (isFinalStateEvent(tail) && (tail?.seq ?? 0) <= last) return;
+      }
+      await source.wait(last, stop);
     }
-    if (events.length > 0) continue;
-    const state = await source.state();
-    if (state === undefined) return;
-    if (isFinalJobState(state)) {
-      const tail = await source.tail();
-      if (isFinalStateEvent(tail) && (tail?.seq ?? 0) <= last) return;
-    }
-    await source.wait(last, stop);
+  } finally {
+    source.dispose?.();
   }
 }
