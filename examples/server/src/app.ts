@@ -9,6 +9,7 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
+import { fileCountLimit } from './app-limits.js';
 import { authHook } from './auth/auth-hook.js';
 import { HttpProblem } from './errors/http-problem.js';
 import { problemErrorHandler, problemFor, sendProblem } from './errors/problem-details.js';
@@ -19,11 +20,6 @@ import { apiRoutes } from './routes/api-routes.js';
 import type { ServerContext } from './server-context.js';
 import { webAssets } from './web-assets.js';
 import { webhookRoutes } from './webhooks/webhook-routes.js';
-
-/** Upload limits: at most this many bytes per file unless the route says otherwise. */
-export const defaultFileSizeLimit = 20 * 1024 * 1024;
-/** Upload limits: files per request. */
-export const fileCountLimit = 50;
 
 const openApiInfo = {
   title: 'AI Model Studio server',
@@ -44,7 +40,13 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
       },
       security: [{ apiKey: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: (input) => {
+      const output = jsonSchemaTransform(input);
+      const multipartBody = (input.route.config as { multipartBody?: Record<string, unknown> } | undefined)
+        ?.multipartBody;
+      if (!multipartBody) return output;
+      return { ...output, schema: { ...output.schema, consumes: ['multipart/form-data'], body: multipartBody } };
+    },
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -81,11 +83,18 @@ export async function buildServer(context: ServerContext): Promise<FastifyInstan
   });
   await registerDocs(app);
   await app.register(multipart, {
-    limits: { fileSize: defaultFileSizeLimit, files: fileCountLimit, parts: fileCountLimit + 20, fields: 20 },
+    limits: { fileSize: context.config.uploadMaxBytes, files: fileCountLimit, parts: fileCountLimit + 20, fields: 20 },
   });
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', authHook(context.accounts));
+      // Another user's model is a 404 before its body is even validated: nothing tells that it exists.
+      v1.addHook('preValidation', async (request) => {
+        const model = (request.params as { model?: unknown } | undefined)?.model;
+        if (typeof model === 'string' && request.caller) {
+          await context.accounts.assertModelOwner(model, request.caller.user.id);
+        }
+      });
       await v1.register(rateLimit, {
         max: context.config.rateLimit.max,
         timeWindow: context.config.rateLimit.timeWindowMs,

@@ -1,4 +1,5 @@
-export { buildServer, defaultFileSizeLimit, fileCountLimit } from './app.js';
+export { buildServer } from './app.js';
+export { fileCountLimit } from './app-limits.js';
 export type { AccountStore, ApiKeyRecord, Caller, CreatedApiKey, KeyScope, UserRecord } from './auth/account-store.js';
 export { keyScopes, scopeAllows } from './auth/account-store.js';
 export { presentedKey, requiredScope } from './auth/auth-hook.js';

@@ -54,6 +54,10 @@ export interface ServerConfig {
   runpodBaseUrl?: string;
   /** `STUDIO_RATE_LIMIT_MAX` / `STUDIO_RATE_LIMIT_WINDOW_MS`. */
   rateLimit: ServerRateLimit;
+  /** `STUDIO_UPLOAD_MAX_BYTES`: the largest uploaded file (the import then scales it to the model's limit). @default 20 MB */
+  uploadMaxBytes: number;
+  /** `STUDIO_UPLOAD_MAX_TOTAL_BYTES`: the most one upload request may carry. @default 200 MB */
+  uploadMaxTotalBytes: number;
   /** `LOG_LEVEL` (pino). @default `info` */
   logLevel: string;
   /** `STUDIO_BUDGET`: stop runs before their spend exceeds this many credits. */
@@ -158,6 +162,9 @@ export function loadServerConfig(
       max: positiveNumber('STUDIO_RATE_LIMIT_MAX', get('STUDIO_RATE_LIMIT_MAX')) ?? 1000,
       timeWindowMs: positiveNumber('STUDIO_RATE_LIMIT_WINDOW_MS', get('STUDIO_RATE_LIMIT_WINDOW_MS')) ?? 60_000,
     },
+    uploadMaxBytes: positiveNumber('STUDIO_UPLOAD_MAX_BYTES', get('STUDIO_UPLOAD_MAX_BYTES')) ?? 20 * 1024 * 1024,
+    uploadMaxTotalBytes:
+      positiveNumber('STUDIO_UPLOAD_MAX_TOTAL_BYTES', get('STUDIO_UPLOAD_MAX_TOTAL_BYTES')) ?? 200 * 1024 * 1024,
     logLevel: overrides.logLevel ?? get('LOG_LEVEL') ?? 'info',
     secrets: [],
   };

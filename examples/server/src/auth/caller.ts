@@ -10,6 +10,8 @@ declare module 'fastify' {
     scope?: KeyScope;
     /** No key needed (`/v1/health`). */
     public?: boolean;
+    /** The multipart form's JSON schema, for the OpenAPI document (the handler reads the parts itself). */
+    multipartBody?: Record<string, unknown>;
   }
 }
 

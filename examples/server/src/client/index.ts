@@ -1,1 +1,2 @@
-export {};
+export type { components, operations, paths } from './openapi-types.js';
+export { createStudioClient, type StudioClient, type StudioClientSettings } from './studio-client.js';

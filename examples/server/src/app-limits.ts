@@ -1,0 +1,2 @@
+/** Upload limits: files per request. */
+export const fileCountLimit = 50;
