@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir, open, readFile, writeFile } from 'node:fs/promises';
-import { delimiter, isAbsolute, join } from 'node:path';
+import { basename, delimiter, isAbsolute, join } from 'node:path';
 import {
   ProviderError,
   type Trainer,
@@ -18,6 +18,15 @@ import {
 import { artifactKind } from '../runpod/pod-outputs-reader.js';
 import { podOutputs } from '../runpod/pod-protocol.js';
 import { configTotalSteps, parseConsoleLine, StepPace, summarizeTrainingMetrics } from '../runpod/training-metrics.js';
+import { engineOfConfig, type TrainingEngine } from '../training-engine.js';
+import {
+  aiToolkitArtifactName,
+  aiToolkitConfigFile,
+  aiToolkitConsoleProgress,
+  aiToolkitFinalLoraPath,
+  aiToolkitLocalConfig,
+  aiToolkitMetricsFromConsole,
+} from './local-ai-toolkit.js';
 import {
   exists,
   localRunFiles as files,
@@ -47,6 +56,15 @@ async function onPath(command: string): Promise<boolean> {
   return false;
 }
 
+/** What a run's files say about its progress. */
+interface ConsoleRead {
+  step: number;
+  totalSteps?: number | undefined;
+  loss?: number | undefined;
+  learningRate?: number | undefined;
+  etaSeconds?: number | undefined;
+}
+
 /**
  * Trains on this machine's own GPU: runs `simpletuner train` (or any configured command) in a run folder under
  * `workRoot`, as the leader of its own process group, with its console written to `console.log` and its exit code
@@ -71,8 +89,8 @@ export class LocalTrainer implements Trainer {
     this.settings = settings;
   }
 
-  #command(): string[] {
-    return this.settings.command ?? ['simpletuner', 'train'];
+  #command(engine: TrainingEngine): string[] {
+    return this.settings.command ?? (engine === 'ai-toolkit' ? ['python', 'run.py'] : ['simpletuner', 'train']);
   }
 
   /** The run folder of a job. */
@@ -91,11 +109,31 @@ export class LocalTrainer implements Trainer {
         field: 'datasetPrefix',
       });
     }
-    const program = this.#command()[0] ?? '';
+    const engine = engineOfConfig(request.config);
+    const program = this.#command(engine)[0] ?? '';
     if (!(await onPath(program))) {
+      const install =
+        engine === 'ai-toolkit'
+          ? 'Install ai-toolkit (git clone https://github.com/ostris/ai-toolkit at a pinned commit, pip install -r requirements.txt), set aiToolkitDir'
+          : "Install SimpleTuner (pip install 'simpletuner[cuda]')";
       throw new ValidationError(
-        `The training command "${program}" was not found on PATH. Install SimpleTuner (pip install 'simpletuner[cuda]') or set the command option.`,
-        { field: 'command', value: program },
+        `The training command "${program}" was not found on PATH. ${install} or set the command option.`,
+        {
+          field: 'command',
+          value: program,
+        },
+      );
+    }
+    if (
+      engine === 'ai-toolkit' &&
+      this.settings.aiToolkitDir &&
+      !(await exists(join(this.settings.aiToolkitDir, 'run.py')))
+    ) {
+      throw new ValidationError(
+        `aiToolkitDir ${this.settings.aiToolkitDir} has no run.py: point it at your ai-toolkit checkout.`,
+        {
+          field: 'aiToolkitDir',
+        },
       );
     }
   }
@@ -112,29 +150,14 @@ export class LocalTrainer implements Trainer {
     await mkdir(join(dir, files.output), { recursive: true });
     const archive = await this.settings.storage.get(`${request.datasetPrefix}/dataset.tar`, options);
     await unpackTar(archive, join(dir, files.dataset));
-    const backends = await rebaseMultidatabackend(
-      join(dir, files.dataset),
-      this.settings.remoteRoot ?? '/workspace/dataset',
-    );
-    const config = {
-      ...request.config,
-      output_dir: join(dir, files.output),
-      ...(backends ? { data_backend_config: backends } : {}),
-    };
-    await writeFile(join(dir, files.config), JSON.stringify(config, null, 2));
+    const engine = engineOfConfig(request.config);
+    const launch = await this.#launchPlan(engine, request.config, dir);
     const log = await open(join(dir, files.console), 'a');
-    const command = this.#command();
-    const child = spawn('/bin/sh', ['-c', `"$@"; echo $? > ${files.exitCode}`, 'sh', ...command], {
-      cwd: dir,
+    const child = spawn('/bin/sh', ['-c', '"$@"; echo $? > "$MS_EXIT_FILE"', 'sh', ...launch.command], {
+      cwd: launch.cwd,
       detached: true,
       stdio: ['ignore', log.fd, log.fd],
-      env: {
-        ...process.env,
-        ...this.settings.env,
-        CONFIG_BACKEND: 'json',
-        CONFIG_PATH: join(dir, files.config),
-        SIMPLETUNER_JOB_ID: runId,
-      },
+      env: { ...process.env, ...this.settings.env, ...launch.env, MS_EXIT_FILE: join(dir, files.exitCode) },
     });
     const spawned = new Promise<number>((resolve, reject) => {
       child.once('spawn', () => resolve(child.pid!));
@@ -147,13 +170,49 @@ export class LocalTrainer implements Trainer {
       runId,
       pid,
       startedAt: new Date().toISOString(),
-      command,
+      command: launch.command,
       outputPrefix: request.outputPrefix,
+      engine,
+      ...(launch.jobName && { jobName: launch.jobName }),
     };
     await writeFile(join(dir, files.job), JSON.stringify(record, null, 2));
     const job = this.#jobOf(record);
     this.settings.onEvent?.({ type: 'job-start', job });
     return job;
+  }
+
+  /** Writes the engine's config into the run folder; the command, its folder and environment. */
+  async #launchPlan(
+    engine: TrainingEngine,
+    requested: Record<string, unknown>,
+    dir: string,
+  ): Promise<{ command: string[]; cwd: string; env: Record<string, string>; jobName?: string }> {
+    if (engine === 'ai-toolkit') {
+      const { config, yaml } = aiToolkitLocalConfig(requested, dir);
+      await writeFile(join(dir, aiToolkitConfigFile), yaml);
+      await writeFile(join(dir, files.config), JSON.stringify(config, null, 2));
+      return {
+        command: [...this.#command(engine), join(dir, aiToolkitConfigFile)],
+        cwd: this.settings.aiToolkitDir ?? dir,
+        env: { PYTHONUNBUFFERED: '1' },
+        jobName: config.config.name,
+      };
+    }
+    const backends = await rebaseMultidatabackend(
+      join(dir, files.dataset),
+      this.settings.remoteRoot ?? '/workspace/dataset',
+    );
+    const config = {
+      ...requested,
+      output_dir: join(dir, files.output),
+      ...(backends ? { data_backend_config: backends } : {}),
+    };
+    await writeFile(join(dir, files.config), JSON.stringify(config, null, 2));
+    return {
+      command: this.#command(engine),
+      cwd: dir,
+      env: { CONFIG_BACKEND: 'json', CONFIG_PATH: join(dir, files.config), SIMPLETUNER_JOB_ID: basename(dir) },
+    };
   }
 
   #jobOf(record: LocalJobRecord): TrainingJob {
@@ -175,39 +234,71 @@ export class LocalTrainer implements Trainer {
   async status(job: TrainingJob): Promise<TrainingProgress> {
     const dir = this.runDir(job);
     const record = await readJobRecord(dir);
-    const config = JSON.parse((await readOptional(join(dir, files.config))) ?? '{}');
-    const metrics = summarizeTrainingMetrics((await readOptional(join(dir, files.output, podOutputs.metrics))) ?? '');
-    let totalSteps = configTotalSteps(config);
-    let step = metrics.step;
-    let loss = metrics.loss;
-    for (const line of ((await readOptional(join(dir, files.console))) ?? '').split(/[\n\r]/)) {
-      const parsed = parseConsoleLine(line);
-      totalSteps = parsed?.totalSteps ?? totalSteps;
-      if (parsed?.step !== undefined && parsed.step > step) step = parsed.step;
-      if (metrics.loss === undefined && parsed?.loss !== undefined) loss = parsed.loss;
-    }
+    // The exit code first: the console read after it is complete when the process has exited.
+    const exitCode = (await readOptional(join(dir, files.exitCode)))?.trim();
+    const consoleText = (await readOptional(join(dir, files.console))) ?? '';
+    const read =
+      record.engine === 'ai-toolkit'
+        ? this.#aiToolkitRead(record, consoleText)
+        : await this.#simpleTunerRead(dir, consoleText);
     const pace = this.#paces.get(job.id) ?? new StepPace();
     this.#paces.set(job.id, pace);
-    if (step > 0) pace.record(step, Date.now());
+    if (read.step > 0) pace.record(read.step, Date.now());
     const progress: TrainingProgress = {
       status: 'running',
-      step,
-      totalSteps,
-      loss,
-      learningRate: metrics.learningRate,
-      etaSeconds: pace.eta(totalSteps),
+      step: read.step,
+      totalSteps: read.totalSteps,
+      loss: read.loss,
+      learningRate: read.learningRate,
+      etaSeconds: pace.eta(read.totalSteps) ?? read.etaSeconds,
     };
     if (await exists(join(dir, files.cancelled))) return { ...progress, status: 'cancelled', message: 'Cancelled.' };
-    const exitCode = (await readOptional(join(dir, files.exitCode)))?.trim();
     if (exitCode === '0') {
-      if (await exists(join(dir, files.output, podOutputs.lora))) return { ...progress, status: 'completed' };
-      return { ...progress, status: 'failed', message: `The command exited 0 but wrote no ${podOutputs.lora}.` };
+      const lora =
+        record.engine === 'ai-toolkit' && record.jobName
+          ? aiToolkitFinalLoraPath(dir, record.jobName)
+          : join(dir, files.output, podOutputs.lora);
+      if (await exists(lora)) return { ...progress, status: 'completed' };
+      return {
+        ...progress,
+        status: 'failed',
+        message: `The command exited 0 but wrote no ${basename(lora)} (ai-toolkit exits 0 when stopped).`,
+      };
     }
     if (exitCode !== undefined)
       return { ...progress, status: 'failed', message: `The command exited with code ${exitCode}; see console.log.` };
     if (!isAlive(record.pid))
       return { ...progress, status: 'failed', message: 'The training process ended without an exit code (killed?).' };
     return progress;
+  }
+
+  async #simpleTunerRead(dir: string, consoleText: string): Promise<ConsoleRead> {
+    const config = JSON.parse((await readOptional(join(dir, files.config))) ?? '{}');
+    const metrics = summarizeTrainingMetrics((await readOptional(join(dir, files.output, podOutputs.metrics))) ?? '');
+    const read: ConsoleRead = {
+      step: metrics.step,
+      totalSteps: configTotalSteps(config),
+      loss: metrics.loss,
+      learningRate: metrics.learningRate,
+    };
+    for (const line of consoleText.split(/[\n\r]/)) {
+      const parsed = parseConsoleLine(line);
+      read.totalSteps = parsed?.totalSteps ?? read.totalSteps;
+      if (parsed?.step !== undefined && parsed.step > read.step) read.step = parsed.step;
+      if (metrics.loss === undefined && parsed?.loss !== undefined) read.loss = parsed.loss;
+    }
+    return read;
+  }
+
+  #aiToolkitRead(record: LocalJobRecord, consoleText: string): ConsoleRead {
+    const bar = aiToolkitConsoleProgress(consoleText, record.jobName ?? '');
+    return {
+      step: bar?.step ?? 0,
+      totalSteps: bar?.totalSteps,
+      loss: bar?.loss,
+      learningRate: bar?.learningRate,
+      etaSeconds: bar?.etaSeconds,
+    };
   }
 
   /** Waits until the run ends, emitting progress and console lines; an aborted signal cancels the run. */
@@ -225,17 +316,29 @@ export class LocalTrainer implements Trainer {
     this.settings.onEvent?.({ type: 'machine-stop', job, reason: 'cancelled' });
   }
 
-  /** The output folder's files (LoRA, metrics, samples) and the console log; copied to storage under `outputPrefix` when set. */
+  /**
+   * The output folder's files (LoRA, checkpoints, metrics, samples) and the console log; copied to storage under
+   * `outputPrefix` when set. ai-toolkit's files are named as `listCheckpoints` reads them, with a
+   * `training_metrics.jsonl` made from its console's training bar.
+   */
   async fetchArtifacts(job: TrainingJob): Promise<TrainingArtifact[]> {
     const dir = this.runDir(job);
+    const record = await readJobRecord(dir);
     const artifacts: TrainingArtifact[] = [];
-    const names = (await listFiles(join(dir, files.output))).map((name) => ({
-      name,
-      path: join(dir, files.output, name),
-    }));
+    const listed = await listFiles(join(dir, files.output));
+    const names: Array<{ name: string; path?: string; bytes?: Uint8Array }> = [];
+    if (record.engine === 'ai-toolkit' && record.jobName) {
+      for (const file of listed) {
+        const name = aiToolkitArtifactName(file, record.jobName);
+        if (name) names.push({ name, path: join(dir, files.output, file) });
+      }
+      const consoleText = (await readOptional(join(dir, files.console))) ?? '';
+      const metrics = aiToolkitMetricsFromConsole(consoleText, record.jobName);
+      names.push({ name: podOutputs.metrics, bytes: new TextEncoder().encode(metrics) });
+    } else names.push(...listed.map((name) => ({ name, path: join(dir, files.output, name) })));
     names.push({ name: podOutputs.log, path: join(dir, files.console) });
-    for (const { name, path } of names) {
-      const bytes = new Uint8Array(await readFile(path));
+    for (const { name, path, bytes: made } of names) {
+      const bytes = made ?? new Uint8Array(await readFile(path!));
       const kind = name.startsWith('validation_images/') ? 'sample' : artifactKind(name);
       const key = job.outputPrefix ? `${job.outputPrefix}/${name}` : undefined;
       if (key) await this.settings.storage.put(key, bytes);
