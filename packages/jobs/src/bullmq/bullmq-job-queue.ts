@@ -72,7 +72,8 @@ export function createBullmqJobQueue(options: BullmqJobQueueOptions): JobQueue {
     return bullQueue;
   };
   const enqueue = async (record: JobRecord) => {
-    await queue().add(record.type, { id: record.id }, { removeOnComplete: true, removeOnFail: true });
+    const jobId = await store.nextBullJobId(record.id);
+    await queue().add(record.type, { id: record.id }, { jobId, removeOnComplete: true, removeOnFail: true });
   };
   const workers = new Set<JobWorker>();
   const waiter = createBlockingEventWaiter(client, store);

@@ -112,6 +112,7 @@ export function startBullmqWorker(
     if (stopping) return postpone(bullJob, token, 0);
     const record = await store.read(bullJob.data.id);
     if (!record || (record.state !== 'queued' && record.state !== 'running')) return;
+    if ((await store.currentBullJobId(record.id)) !== bullJob.id) return; // left over from an earlier round
     const handler = handlers[record.type];
     if (!handler) return failUnknownType(store, record);
     const jitter = Math.floor(Math.random() * settings.modelRetryDelay);

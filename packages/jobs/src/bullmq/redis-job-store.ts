@@ -107,6 +107,23 @@ export class RedisJobStore {
       );
   }
 
+  /**
+   * A new BullMQ job id for the job (`<id>-<n>`), remembered as the current one: a BullMQ job left over from an
+   * earlier round (cancelled while waiting, then resumed) is recognised and dropped.
+   */
+  async nextBullJobId(id: string): Promise<string> {
+    const round = await this.client.hincrby(this.jobKey(id), 'round', 1);
+    const bullJobId = `${id}-${round}`;
+    await this.client.hset(this.jobKey(id), 'bullJobId', bullJobId);
+    return bullJobId;
+  }
+
+  /** The BullMQ job id of the job's current round. */
+  async currentBullJobId(id: string): Promise<string | undefined> {
+    if (!isJobIdShape(id)) return undefined;
+    return (await this.client.hget(this.jobKey(id), 'bullJobId')) ?? undefined;
+  }
+
   /** Appends an event (numbered atomically); `undefined` when no job has the id. */
   async append(id: string, type: string, data: unknown): Promise<JobEvent | undefined> {
     if (!isJobIdShape(id)) return undefined;

@@ -39,6 +39,29 @@ export function cancelResumeContractTests(api: JobQueueContractTestApi, options:
   );
 
   it(
+    'a job cancelled while queued, then resumed, runs once',
+    async () => {
+      await withQueue(options, async ({ queue }) => {
+        const job = await queue.add({ type: 'run', model: 'andie', owner: 'u1', params: {} });
+        await queue.cancel(job.id);
+        expect((await queue.resume(job.id)).state).toBe('queued');
+        const runs: string[] = [];
+        const worker = queue.work({ run: async (current) => runs.push(current.id) }, { concurrency: 2 });
+        try {
+          await waitUntil('the job completed', async () => (await queue.get(job.id))?.state === 'completed');
+          const later = await queue.add({ type: 'run', model: 'andie', owner: 'u1', params: {} });
+          await waitUntil('a later job completed', async () => (await queue.get(later.id))?.state === 'completed');
+          expect(runs).toEqual([job.id, later.id]);
+          expect((await queue.get(job.id))?.attempts).toBe(1);
+        } finally {
+          await worker.stop();
+        }
+      });
+    },
+    timeout,
+  );
+
+  it(
     'cancel of a running job aborts its signal and the job ends cancelled',
     async () => {
       await withQueue(options, async ({ queue }) => {
