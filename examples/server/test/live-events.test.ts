@@ -32,19 +32,21 @@ function refusedStatus(socket: WebSocket): Promise<number> {
 }
 
 /** Reads an SSE stream to its end: each event's id, type and parsed data. */
-async function readSse(response: Response): Promise<{ id?: string; event: string; data: StreamEvent }[]> {
+async function readSse(
+  response: Response,
+): Promise<{ id: string | undefined; event: string | undefined; data: StreamEvent }[]> {
   const text = await response.text();
   return text
     .split('\n\n')
     .filter((block) => block.includes('data: '))
     .map((block) => {
-      const fields = Object.fromEntries(
+      const fields: Record<string, string> = Object.fromEntries(
         block
           .split('\n')
           .filter((line) => !line.startsWith(':'))
           .map((line) => [line.slice(0, line.indexOf(': ')), line.slice(line.indexOf(': ') + 2)]),
       );
-      return { id: fields.id, event: fields.event, data: JSON.parse(fields.data) as StreamEvent };
+      return { id: fields.id, event: fields.event, data: JSON.parse(fields.data ?? '{}') as StreamEvent };
     });
 }
 
