@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerAccountCommands } from './commands/account-commands.js';
 import { registerStartCommand } from './commands/start-command.js';
 import { registerWorkerCommand } from './commands/worker.js';
 
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
   );
   registerStartCommand(program);
   registerWorkerCommand(program);
+  registerAccountCommands(program);
   await program.parseAsync(process.argv);
 }
 

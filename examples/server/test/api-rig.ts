@@ -112,7 +112,7 @@ export function testConsent(uses: ('swap' | 'train' | 'publish')[] = ['swap', 't
 export function formOf(files: { name: string; bytes: Uint8Array }[], fields: Record<string, string> = {}): FormData {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
-  for (const file of files) form.append('files', new Blob([file.bytes]), file.name);
+  for (const file of files) form.append('files', new Blob([file.bytes as Uint8Array<ArrayBuffer>]), file.name);
   return form;
 }
 
