@@ -58,6 +58,11 @@ export interface ServerConfig {
   uploadMaxBytes: number;
   /** `STUDIO_UPLOAD_MAX_TOTAL_BYTES`: the most one upload request may carry. @default 200 MB */
   uploadMaxTotalBytes: number;
+  /**
+   * `STUDIO_SIGNED_URL_PORT`: the port of the workspace's signed-URL server (LocalStorage downloads). Set it to keep
+   * links (and a RunPod sandbox pod's URLs) valid across restarts; 0 picks a free port each start. @default 0
+   */
+  signedUrlPort: number;
   /** `LOG_LEVEL` (pino). @default `info` */
   logLevel: string;
   /** `STUDIO_BUDGET`: stop runs before their spend exceeds this many credits. */
@@ -165,6 +170,7 @@ export function loadServerConfig(
     uploadMaxBytes: positiveNumber('STUDIO_UPLOAD_MAX_BYTES', get('STUDIO_UPLOAD_MAX_BYTES')) ?? 20 * 1024 * 1024,
     uploadMaxTotalBytes:
       positiveNumber('STUDIO_UPLOAD_MAX_TOTAL_BYTES', get('STUDIO_UPLOAD_MAX_TOTAL_BYTES')) ?? 200 * 1024 * 1024,
+    signedUrlPort: positiveNumber('STUDIO_SIGNED_URL_PORT', get('STUDIO_SIGNED_URL_PORT')) ?? 0,
     logLevel: overrides.logLevel ?? get('LOG_LEVEL') ?? 'info',
     secrets: [],
   };

@@ -6,6 +6,7 @@ import { isLoopbackUrl, LocalStorage, openWorkspace } from '@model-studio/core';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServerConfig } from './server-config.js';
 import type { ServerStudio } from './server-context.js';
+import { createServerTrainer, type ServerTrainer } from './trainer-wiring.js';
 
 /** Per-process wiring shared by every studio the server opens. */
 export interface StudioWiring {
@@ -140,14 +141,19 @@ function providerLabel(config: ServerConfig, kind: ProviderKind): string {
  * Wires studios like the CLI's `openCliStudio`, from the server's config: the workspace's LocalStorage (signed URLs on
  * loopback) or S3 when the real API and S3 are configured (S3 is a result copy otherwise), the quality package's face
  * checker, image processor and training scorer, MaxStudio (the in-process sandbox without a key), the configured
- * captioner, and `createStudio`. The sandbox, the quality workers and the storages are started once per process and
+ * captioner, the trainer (RunPod, or its sandbox) and dataset builder, and `createStudio`. The sandbox, the quality workers and the storages are started once per process and
  * shared; each `openStudio()` opens its own workspace and studio.
  */
 export async function createStudioWiring(config: ServerConfig, logger: FastifyBaseLogger): Promise<StudioWiring> {
   const kind = providerKind(config);
   const local = new LocalStorage({
     root: config.workspace,
-    signedUrls: { secret: await signedUrlSecret(config.workspace), maxExpiresIn: 7 * 24 * 3600, defaultExpiresIn: 900 },
+    signedUrls: {
+      port: config.signedUrlPort,
+      secret: await signedUrlSecret(config.workspace),
+      maxExpiresIn: 7 * 24 * 3600,
+      defaultExpiresIn: 900,
+    },
   });
   const s3 = await createS3Storage(config);
   const s3Primary = s3 !== undefined && kind.kind === 'real';
@@ -157,6 +163,7 @@ export async function createStudioWiring(config: ServerConfig, logger: FastifyBa
   let quality: Promise<Quality> | undefined;
   let swap: Promise<SwapParts & { label: string }> | undefined;
   let captioner: Promise<Captioner | undefined> | undefined;
+  let trainer: Promise<ServerTrainer> | undefined;
   const provider = { sandbox: kind.kind !== 'real', label: providerLabel(config, kind) };
   return {
     storage,
@@ -171,6 +178,9 @@ export async function createStudioWiring(config: ServerConfig, logger: FastifyBa
       const core = await import('@model-studio/core');
       const workspace = await openWorkspace({ root: config.workspace, storage, mirrors });
       const chosenCaptioner = await captioner.catch(() => undefined);
+      trainer ??= createServerTrainer(config, storage);
+      const serverTrainer = await trainer;
+      const lora = await import('@model-studio/lora-trainer');
       const settings: Parameters<typeof core.createStudio>[0] = {
         workspace,
         faceDetector: parts.checker,
@@ -181,6 +191,8 @@ export async function createStudioWiring(config: ServerConfig, logger: FastifyBa
         resultStores,
         imageScorer: parts.scorer,
         ...(chosenCaptioner && { captioner: chosenCaptioner }),
+        trainer: serverTrainer.trainer,
+        datasetBuilder: lora.createDatasetBuilder(),
         logger: {
           warn: (message, data) => logger.warn(data ?? {}, message),
           error: (message, data) => logger.error(data ?? {}, message),
@@ -194,6 +206,7 @@ export async function createStudioWiring(config: ServerConfig, logger: FastifyBa
         workspace,
         sandbox: provider.sandbox,
         providerLabel: provider.label,
+        trainerEstimateUsd: () => serverTrainer.estimateUsd(),
         async close() {
           await studio.close().catch(() => {});
           await workspace.close().catch(() => {});
@@ -201,7 +214,7 @@ export async function createStudioWiring(config: ServerConfig, logger: FastifyBa
       };
     },
     async close() {
-      const parts = [swap, quality];
+      const parts = [trainer, swap, quality];
       for (const part of parts) await (await part?.catch(() => undefined))?.close();
       for (const opened of [local, s3] as ({ close?: () => Promise<void> | void } | undefined)[])
         await opened?.close?.();
