@@ -1,13 +1,6 @@
+import { createStudioClient } from '@model-studio/server/client';
 import { ApiProblem, type ProblemBody } from './api-problem.js';
-import type { JobEvent, StudioApi } from './studio-api.js';
-
-function parseJson(text: string): unknown {
-  try {
-    return text ? (JSON.parse(text) as unknown) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+import type { FileLink, JobEvent, JobView, ResultView, StudioApi, UploadOutcome } from './studio-api.js';
 
 /** Settings of {@link createStudioApi}. */
 export interface StudioApiOptions {
@@ -17,58 +10,134 @@ export interface StudioApiOptions {
   apiKey: string;
 }
 
-/** The dashboard's API over the server's public routes. */
+/** The data of a typed client's answer, or its problem details thrown as an {@link ApiProblem}. */
+function must<T>(answer: { data?: T; error?: unknown; response: Response }): T {
+  if (answer.error !== undefined || answer.data === undefined) {
+    throw new ApiProblem(answer.response.status, answer.error as ProblemBody | undefined);
+  }
+  return answer.data;
+}
+
+interface UploadResult {
+  name: string;
+  accepted: boolean;
+  storedName?: string;
+  reason?: { code: string; message: string };
+  warnings?: { code: string; message: string }[];
+}
+
+function outcome(result: UploadResult): UploadOutcome {
+  return {
+    file: result.name,
+    accepted: result.accepted,
+    ...(result.storedName !== undefined && { storedName: result.storedName }),
+    ...(result.reason && { code: result.reason.code, reason: result.reason.message }),
+    warnings: (result.warnings ?? []).map((warning) => warning.message),
+  };
+}
+
+function filesForm(files: File[], fields: Record<string, string> = {}): FormData {
+  const form = new FormData();
+  for (const [field, value] of Object.entries(fields)) form.append(field, value);
+  for (const file of files) form.append('files', file, file.name);
+  return form;
+}
+
+/** Pairs each enhanced result with the swapped image it was made from. */
+function pairResults(links: FileLink[]): ResultView[] {
+  const swapped = new Map(links.filter((link) => link.stage === 'swapped').map((link) => [link.name, link]));
+  return links
+    .filter((link) => link.stage === 'enhanced')
+    .map((link) => {
+      const before = swapped.get(link.name.replace(/-enhanced(\.[a-z]+)$/, '-swapped$1'));
+      return before ? { ...link, before } : link;
+    });
+}
+
+/** The dashboard's API over the server's generated typed client (`@model-studio/server/client`). */
 export function createStudioApi(options: StudioApiOptions): StudioApi {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
-  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const init: RequestInit = { method, headers: { authorization: `Bearer ${options.apiKey}` } };
-    if (body instanceof FormData) init.body = body;
-    else if (body !== undefined) {
-      init.body = JSON.stringify(body);
-      (init.headers as Record<string, string>)['content-type'] = 'application/json';
-    }
-    const response = await fetch(`${baseUrl}${path}`, init);
-    const text = await response.text();
-    const parsed = parseJson(text);
-    if (!response.ok) throw new ApiProblem(response.status, parsed as ProblemBody | undefined);
-    return parsed as T;
-  }
-  const model = (name: string) => `/v1/models/${encodeURIComponent(name)}`;
-  const files = (list: File[], fields: Record<string, string> = {}) => {
-    const form = new FormData();
-    for (const [field, value] of Object.entries(fields)) form.append(field, value);
-    for (const file of list) form.append('files', file, file.name);
-    return form;
-  };
+  const client = createStudioClient({ baseUrl, apiKey: options.apiKey });
+  const modelPath = (model: string) => ({ params: { path: { model } } });
+  const jobPath = (id: string) => ({ params: { path: { id } } });
+  const links = async (model: string, stage: string): Promise<FileLink[]> =>
+    must(await client.GET('/v1/models/{model}/results', { params: { path: { model }, query: { stage } } })).results;
+
   return {
     baseUrl,
-    me: () => call('GET', '/v1/me'),
-    health: () => call('GET', '/v1/health'),
-    listModels: async () => (await call<{ models: never[] }>('GET', '/v1/models')).models,
-    createModel: async (name) => {
-      await call('POST', '/v1/models', { name });
+    me: async () => must(await client.GET('/v1/me')),
+    health: async () => must(await client.GET('/v1/health')),
+    listModels: async () => must(await client.GET('/v1/models')).models.map((model) => model.name),
+    async createModel(name, settings) {
+      const body = settings?.minShortSide
+        ? { name, settings: { thresholds: { minShortSide: settings.minShortSide } } }
+        : { name };
+      must(await client.POST('/v1/models', { body }));
     },
-    getModel: (name) => call('GET', model(name)),
-    getConsent: (name) => call('GET', `${model(name)}/consent`),
-    putConsent: async (name, consent) => {
-      await call('PUT', `${model(name)}/consent`, consent);
+    async getModel(name) {
+      const overview = must(await client.GET('/v1/models/{model}', modelPath(name)));
+      const costSoFar = Object.fromEntries(overview.costs.map((row) => [row.unitOfAccount, row.actual]));
+      return { ...overview, costSoFar };
     },
-    listSources: async (name) => (await call<{ sources: never[] }>('GET', `${model(name)}/sources`)).sources,
-    listTargets: async (name) => (await call<{ targets: never[] }>('GET', `${model(name)}/targets`)).targets,
-    uploadSources: async (name, list) =>
-      (await call<{ files: never[] }>('POST', `${model(name)}/sources`, files(list))).files,
-    uploadTargets: async (name, rating, list) =>
-      (await call<{ files: never[] }>('POST', `${model(name)}/targets`, files(list, { rating }))).files,
-    estimate: (name, body) => call('POST', `${model(name)}/estimate`, body),
-    startRun: (name, body) => call('POST', `${model(name)}/runs`, body),
-    resumeModel: (name) => call('POST', `${model(name)}/resume`, {}),
-    getJob: (id) => call('GET', `/v1/jobs/${encodeURIComponent(id)}`),
-    cancelJob: (id) => call('POST', `/v1/jobs/${encodeURIComponent(id)}/cancel`),
-    listJobs: async (name) => (await call<{ jobs: never[] }>('GET', `/v1/jobs?model=${encodeURIComponent(name)}`)).jobs,
-    listResults: async (name) => (await call<{ results: never[] }>('GET', `${model(name)}/results`)).results,
+    async thumbnail(name) {
+      const found = await links(name, 'enhanced,source');
+      return (found.find((link) => link.stage === 'enhanced') ?? found[0])?.url;
+    },
+    getConsent: async (name) =>
+      must(await client.GET('/v1/models/{model}/consent', modelPath(name))).consent ?? undefined,
+    async putConsent(name, consent) {
+      must(await client.PUT('/v1/models/{model}/consent', { ...modelPath(name), body: consent }));
+    },
+    async listSources(name) {
+      const [list, urls] = await Promise.all([
+        client.GET('/v1/models/{model}/sources', modelPath(name)),
+        links(name, 'source'),
+      ]);
+      const byName = new Map(urls.map((link) => [link.name, link.url]));
+      return must(list).sources.map((source) => ({ ...source, url: byName.get(source.name) }));
+    },
+    listTargets: async (name) => must(await client.GET('/v1/models/{model}/targets', modelPath(name))).targets,
+    async uploadSources(name, files) {
+      const answer = await client.POST('/v1/models/{model}/sources', {
+        ...modelPath(name),
+        body: filesForm(files) as never,
+      });
+      return must(answer).results.map(outcome);
+    },
+    async uploadTargets(name, provenance, files) {
+      const fields: Record<string, string> = {
+        rating: provenance.rating,
+        origin: provenance.origin,
+        rightsStatement: provenance.rightsStatement,
+      };
+      if (provenance.adultsConsented !== undefined) fields.adultsConsented = String(provenance.adultsConsented);
+      const answer = await client.POST('/v1/models/{model}/targets', {
+        ...modelPath(name),
+        body: filesForm(files, fields) as never,
+      });
+      return must(answer).results.map(outcome);
+    },
+    async estimate(name, body) {
+      const estimate = must(await client.POST('/v1/models/{model}/estimate', { ...modelPath(name), body }));
+      const stages = Object.entries(estimate.perOp).map(([stage, op]) => ({
+        stage,
+        count: op.count,
+        amount: op.amount,
+        unit: op.unit,
+        unitPrice: op.count > 0 ? op.amount / op.count : 0,
+      }));
+      return { ...estimate, stages };
+    },
+    startRun: async (name, body) =>
+      must(await client.POST('/v1/models/{model}/runs', { ...modelPath(name), body })) as JobView,
+    resumeJob: async (id) => must(await client.POST('/v1/jobs/{id}/resume', jobPath(id))) as JobView,
+    getJob: async (id) => must(await client.GET('/v1/jobs/{id}', jobPath(id))) as JobView,
+    cancelJob: async (id) => must(await client.POST('/v1/jobs/{id}/cancel', jobPath(id))) as JobView,
+    listResults: async (name) => pairResults(await links(name, 'enhanced,swapped')),
     openJobEvents(id, onEvent, onClose) {
       const url = new URL(`${baseUrl}/v1/jobs/${encodeURIComponent(id)}/events`);
       url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+      // Browsers cannot set headers on a WebSocket: the key goes as a subprotocol beside `studio-events`.
       const socket = new WebSocket(url, ['studio-events', `studio-key.${options.apiKey}`]);
       socket.onmessage = (message) => onEvent(JSON.parse(String(message.data)) as JobEvent);
       socket.onclose = (event) => onClose(event.code);

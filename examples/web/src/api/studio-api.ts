@@ -9,20 +9,22 @@ export interface Me {
   key: { id: string; prefix: string; scope: 'read' | 'write' | 'admin' };
 }
 
-/** A job as the server answers it (`GET /v1/jobs/:id`). */
+/** Job states as the server names them. */
+export type JobState = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'stopped';
+
+/** A job as the server answers it (`GET /v1/jobs/:id`; a model's overview gives its first four fields). */
 export interface JobView {
   id: string;
   type: string;
-  model: string;
-  state: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'stopped';
+  state: JobState | string;
   createdAt: string;
   endedAt?: string;
   error?: { name: string; message: string };
   result?: unknown;
 }
 
-/** A model on the dashboard: counts, consent, cost so far, last job and a thumbnail. */
-export interface ModelCardView {
+/** A model's overview (`GET /v1/models/:model`): counts, consent, cost so far and last job. */
+export interface ModelOverviewView {
   name: string;
   sources: number;
   /** Per rating. */
@@ -34,50 +36,62 @@ export interface ModelCardView {
   /** Actual charges so far, per unit of account (e.g. `{ credits: 24 }`). */
   costSoFar: Record<string, number>;
   lastJob?: JobView;
-  /** A short-lived signed URL of a small image of the model, when it has one. */
-  thumbnailUrl?: string;
+  sandbox: boolean;
 }
 
-/** An uploaded source or target with what the import checks found. */
+/** An uploaded source or target (sources carry a short-lived signed URL for a thumbnail). */
 export interface ImageView {
   name: string;
+  number: number;
   rating?: string;
   url?: string;
-  /** Findings of the quality checks (warnings kept with an accepted image). */
-  findings: string[];
+  origin?: string;
 }
 
 /** One file of an upload: accepted with its new name, or rejected with the typed reason. */
 export interface UploadOutcome {
   file: string;
   accepted: boolean;
-  name?: string;
+  storedName?: string;
   code?: string;
   reason?: string;
+  warnings: string[];
+}
+
+/** What a target upload states about the photos (the library records it with each target). */
+export interface TargetProvenance {
+  rating: string;
+  origin: string;
+  rightsStatement: string;
+  /** For ratings other than `sfw`: everyone shown is an adult who consented. */
+  adultsConsented?: boolean;
 }
 
 /** The cost calculator's answer (`POST /v1/models/:model/estimate`). */
 export interface EstimateView {
-  sources: number;
-  targets: number;
-  ratings: string[];
   units: number;
-  /** Per stage: price per unit and total. */
-  stages: { stage: string; unitPrice: number; total: number; unit: string }[];
-  total: number;
-  unit: string;
-  budget?: number;
-  creditsLeft?: number;
+  ratings: string[];
+  /** Per paid operation: how many, the price of one and the amount. */
+  stages: { stage: string; count: number; unitPrice: number; amount: number; unit: string }[];
+  /** Per unit of account. */
+  total: Record<string, number>;
+  alreadyDone: number;
+  note: string;
   sandbox: boolean;
 }
 
-/** An enhanced result with its target, both as signed URLs. */
-export interface ResultView {
+/** A stored file with a signed download URL. */
+export interface FileLink {
   name: string;
-  rating: string;
   url: string;
-  targetUrl?: string;
-  targetName?: string;
+  stage: string;
+  rating?: string;
+  expiresAt: string;
+}
+
+/** An enhanced result and, when stored, the swapped image it was enhanced from (the "before"). */
+export interface ResultView extends FileLink {
+  before?: FileLink;
 }
 
 /** A model's consent record as the form sends it. */
@@ -89,6 +103,12 @@ export interface ConsentInput {
   allowedUses: ('swap' | 'train' | 'publish')[];
   obtainedAt: string;
   evidenceRef: string;
+}
+
+/** A consent record as stored. */
+export interface ConsentView extends ConsentInput {
+  revokedAt?: string;
+  revokedReason?: string;
 }
 
 /** A job event from `GET /v1/jobs/:id/events` (`{ seq, at, type, data }`), or the final `{ type: 'end', job }`. */
@@ -105,21 +125,23 @@ export interface StudioApi {
   readonly baseUrl: string;
   me(): Promise<Me>;
   health(): Promise<{ sandbox: boolean; provider: string }>;
-  listModels(): Promise<ModelCardView[]>;
-  createModel(name: string): Promise<void>;
-  getModel(name: string): Promise<ModelCardView>;
-  getConsent(name: string): Promise<(ConsentInput & { revokedAt?: string }) | undefined>;
+  /** Names of the signed-in user's models. */
+  listModels(): Promise<string[]>;
+  createModel(name: string, settings?: { minShortSide?: number }): Promise<void>;
+  getModel(name: string): Promise<ModelOverviewView>;
+  /** A signed URL of the model's newest enhanced result, else of its first source; `undefined` when it has none. */
+  thumbnail(name: string): Promise<string | undefined>;
+  getConsent(name: string): Promise<ConsentView | undefined>;
   putConsent(name: string, consent: ConsentInput): Promise<void>;
   listSources(name: string): Promise<ImageView[]>;
   listTargets(name: string): Promise<ImageView[]>;
   uploadSources(name: string, files: File[]): Promise<UploadOutcome[]>;
-  uploadTargets(name: string, rating: string, files: File[]): Promise<UploadOutcome[]>;
-  estimate(name: string, options: { ratings?: string[]; budget?: number }): Promise<EstimateView>;
+  uploadTargets(name: string, provenance: TargetProvenance, files: File[]): Promise<UploadOutcome[]>;
+  estimate(name: string, options: { ratings?: string[] }): Promise<EstimateView>;
   startRun(name: string, options: { ratings?: string[]; budget?: number }): Promise<JobView>;
-  resumeModel(name: string): Promise<JobView>;
+  resumeJob(id: string): Promise<JobView>;
   getJob(id: string): Promise<JobView>;
   cancelJob(id: string): Promise<JobView>;
-  listJobs(model: string): Promise<JobView[]>;
   listResults(name: string): Promise<ResultView[]>;
   /** Opens the job's event stream over a WebSocket (the key goes as a subprotocol, never in the URL). */
   openJobEvents(id: string, onEvent: (event: JobEvent) => void, onClose: (code: number) => void): () => void;

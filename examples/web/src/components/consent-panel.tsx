@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
-import type { ConsentInput, ModelCardView } from '../api/studio-api.js';
+import type { ConsentInput, ModelOverviewView } from '../api/studio-api.js';
 import { useApi } from '../session/session-context.js';
 import { ErrorMessage } from './error-message.js';
 import { formatWhen } from './format.js';
@@ -150,7 +150,7 @@ function ConsentForm({ model }: { model: string }) {
 }
 
 /** The consent record (or a form to record one: nothing is processed without it). */
-export function ConsentPanel({ model, state }: { model: string; state: ModelCardView['consent'] }) {
+export function ConsentPanel({ model, state }: { model: string; state: ModelOverviewView['consent'] }) {
   const api = useApi();
   const consent = useQuery({
     queryKey: ['consent', model, state],

@@ -1,59 +1,55 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { ResultView } from '../api/studio-api.js';
 import { useApi } from '../session/session-context.js';
 import { CompareSlider } from './compare-slider.js';
 import { ErrorMessage } from './error-message.js';
 import { Section } from './section.js';
 
-/** The model's enhanced results in a grid; choosing one opens the before/after comparison with its target. */
+/** The model's enhanced results in a grid; the chosen one is compared with its swapped image (before enhancing). */
 export function ResultsPanel({ model }: { model: string }) {
   const api = useApi();
   const results = useQuery({ queryKey: ['results', model], queryFn: () => api.listResults(model) });
-  const [selected, setSelected] = useState<ResultView>();
-  const shown = selected ?? results.data?.find((result) => result.targetUrl);
+  const [selected, setSelected] = useState<string>();
+  const shown = results.data?.find((result) => result.name === selected) ?? results.data?.[0];
   return (
     <Section title="Results">
       {results.error ? <ErrorMessage error={results.error} /> : null}
       {results.data && results.data.length === 0 ? (
         <p className="text-sm text-slate-600">No results yet: start a run.</p>
       ) : null}
-      {results.data && results.data.length > 0 ? (
-        <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
+      {results.data && results.data.length > 0 && shown ? (
+        <div className="grid gap-6 lg:grid-cols-[3fr_2fr]">
           <ul aria-label="Results" className="grid grid-cols-2 gap-3 sm:grid-cols-3">
             {results.data.map((result) => (
               <li key={result.name}>
                 <button
                   type="button"
-                  onClick={() => setSelected(result)}
-                  aria-pressed={shown?.name === result.name}
-                  className="block w-full rounded text-left aria-pressed:ring-3 aria-pressed:ring-indigo-600"
+                  onClick={() => setSelected(result.name)}
+                  aria-pressed={shown.name === result.name}
+                  className="block w-full rounded p-1 text-left aria-pressed:ring-3 aria-pressed:ring-indigo-600"
                 >
-                  <img
-                    src={result.url}
-                    alt={result.name}
-                    loading="lazy"
-                    className="aspect-square w-full rounded object-cover"
-                  />
+                  <img src={result.url} alt="" loading="lazy" className="aspect-square w-full rounded object-cover" />
                   <span className="mt-1 block font-mono text-xs break-all">{result.name}</span>
                 </button>
               </li>
             ))}
           </ul>
-          {shown?.targetUrl ? (
-            <div>
-              <h3 className="mb-2 font-medium">Before and after</h3>
+          <div>
+            <h3 className="mb-2 font-medium">Before and after</h3>
+            {shown.before ? (
               <CompareSlider
-                before={shown.targetUrl}
+                before={shown.before.url}
                 after={shown.url}
-                beforeLabel={`Target ${shown.targetName ?? ''}`.trim()}
-                afterLabel={`Result ${shown.name}`}
+                beforeLabel={`Swapped ${shown.before.name}`}
+                afterLabel={`Enhanced ${shown.name}`}
               />
-              <a href={shown.url} download={shown.name} className="mt-2 inline-block text-sm text-indigo-800 underline">
-                Download {shown.name}
-              </a>
-            </div>
-          ) : null}
+            ) : (
+              <img src={shown.url} alt={shown.name} className="w-full rounded" />
+            )}
+            <a href={shown.url} download={shown.name} className="mt-2 inline-block text-sm text-indigo-800 underline">
+              Download {shown.name}
+            </a>
+          </div>
         </div>
       ) : null}
     </Section>

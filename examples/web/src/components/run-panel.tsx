@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useState } from 'react';
-import type { JobView } from '../api/studio-api.js';
+import type { JobState, JobView, ModelOverviewView } from '../api/studio-api.js';
 import { useJobProgress } from '../live/use-job-progress.js';
 import { useApi } from '../session/session-context.js';
 import { ErrorMessage } from './error-message.js';
@@ -10,20 +10,13 @@ import { JobStateLabel } from './job-state-label.js';
 import { ProgressBar } from './progress-bar.js';
 import { Section } from './section.js';
 
-const activeStates = new Set<JobView['state']>(['queued', 'running']);
-const resumableStates = new Set<JobView['state']>(['cancelled', 'stopped', 'failed']);
+const activeStates = new Set<string>(['queued', 'running'] satisfies JobState[]);
+const resumableStates = new Set<string>(['cancelled', 'stopped', 'failed'] satisfies JobState[]);
 
-/** Cost calculator, start, live progress (WebSocket), cancel and resume of a model's run. */
-export function RunPanel({ model, ratings, lastJob }: { model: string; ratings: string[]; lastJob?: JobView }) {
+/** Follows the model's current job: its record (polled while active) and its live events over the WebSocket. */
+function useCurrentJob(model: string, jobId: string | undefined) {
   const api = useApi();
   const queryClient = useQueryClient();
-  const budgetId = useId();
-  const [chosen, setChosen] = useState<string[]>(ratings);
-  const [budget, setBudget] = useState('');
-  const [jobId, setJobId] = useState(lastJob && activeStates.has(lastJob.state) ? lastJob.id : undefined);
-  const options = { ratings: chosen.length > 0 ? chosen : undefined, budget: budget ? Number(budget) : undefined };
-  const estimate = useMutation({ mutationFn: () => api.estimate(model, options) });
-  const start = useMutation({ mutationFn: () => api.startRun(model, options), onSuccess: (job) => setJobId(job.id) });
   const job = useQuery({
     queryKey: ['job', jobId],
     queryFn: () => api.getJob(jobId as string),
@@ -31,21 +24,42 @@ export function RunPanel({ model, ratings, lastJob }: { model: string; ratings: 
     refetchInterval: (query) => (query.state.data && !activeStates.has(query.state.data.state) ? false : 2_000),
   });
   const progress = useJobProgress(api, jobId);
+  const { refetch } = job;
+  useEffect(() => {
+    if (!progress.ended) return;
+    void queryClient.invalidateQueries({ queryKey: ['model', model] });
+    void queryClient.invalidateQueries({ queryKey: ['results', model] });
+    void queryClient.invalidateQueries({ queryKey: ['thumbnail', model] });
+    void refetch();
+  }, [progress.ended, model, queryClient, refetch]);
+  return { job, progress };
+}
+
+/** Cost calculator, start, live progress (WebSocket), cancel and resume of a model's run. */
+export function RunPanel({ overview }: { overview: ModelOverviewView }) {
+  const { name: model, allowedRatings: ratings, lastJob } = overview;
+  const api = useApi();
+  const budgetId = useId();
+  // Ratings the user unticked (a rating consent adds later is ticked by default).
+  const [excluded, setExcluded] = useState<string[]>([]);
+  const chosen = ratings.filter((rating) => !excluded.includes(rating));
+  const [budget, setBudget] = useState('');
+  const [jobId, setJobId] = useState(lastJob && activeStates.has(lastJob.state) ? lastJob.id : undefined);
+  const ratingsAsked = chosen.length > 0 ? chosen : undefined;
+  const budgetAsked = budget ? Number(budget) : undefined;
+  const estimate = useMutation({ mutationFn: () => api.estimate(model, { ratings: ratingsAsked }) });
+  const start = useMutation({
+    mutationFn: () => api.startRun(model, { ratings: ratingsAsked, budget: budgetAsked }),
+    onSuccess: (job) => setJobId(job.id),
+  });
+  const { job, progress } = useCurrentJob(model, jobId);
   const cancel = useMutation({ mutationFn: (id: string) => api.cancelJob(id), onSuccess: () => job.refetch() });
   const resume = useMutation({
-    mutationFn: () => api.resumeModel(model),
+    mutationFn: (id: string) => api.resumeJob(id),
     onSuccess: (resumed) => setJobId(resumed.id),
   });
-  const current = progress.ended ?? job.data ?? lastJob;
+  const current: JobView | undefined = progress.ended ?? job.data ?? lastJob;
   const active = current !== undefined && activeStates.has(current.state);
-
-  useEffect(() => {
-    if (progress.ended) {
-      void queryClient.invalidateQueries({ queryKey: ['model', model] });
-      void queryClient.invalidateQueries({ queryKey: ['results', model] });
-      void job.refetch();
-    }
-  }, [progress.ended, model, queryClient, job.refetch]);
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -64,7 +78,9 @@ export function RunPanel({ model, ratings, lastJob }: { model: string; ratings: 
                   type="checkbox"
                   checked={chosen.includes(rating)}
                   onChange={(event) =>
-                    setChosen(event.target.checked ? [...chosen, rating] : chosen.filter((item) => item !== rating))
+                    setExcluded(
+                      event.target.checked ? excluded.filter((item) => item !== rating) : [...excluded, rating],
+                    )
                   }
                 />
                 {rating}
@@ -107,11 +123,16 @@ export function RunPanel({ model, ratings, lastJob }: { model: string; ratings: 
       {start.error ? <ErrorMessage error={start.error} title="The run did not start" /> : null}
       {estimate.data ? (
         <div className="mt-4">
-          <EstimateTable estimate={estimate.data} />
+          <EstimateTable
+            estimate={estimate.data}
+            sources={overview.sources}
+            targets={overview.targets}
+            budget={budgetAsked}
+          />
         </div>
       ) : null}
-      <div className="mt-4 space-y-3" aria-live="polite">
-        <p className="text-sm">
+      <div className="mt-4 space-y-3">
+        <p className="text-sm" aria-live="polite">
           Job: <JobStateLabel job={current} />
         </p>
         {jobId ? (
@@ -137,7 +158,7 @@ export function RunPanel({ model, ratings, lastJob }: { model: string; ratings: 
           {current && resumableStates.has(current.state) ? (
             <button
               type="button"
-              onClick={() => resume.mutate()}
+              onClick={() => resume.mutate(current.id)}
               disabled={resume.isPending}
               className="rounded-md border border-slate-400 px-4 py-2 font-medium hover:bg-slate-100"
             >

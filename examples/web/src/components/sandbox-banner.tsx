@@ -8,7 +8,7 @@ export function SandboxBanner() {
   if (!health.data?.sandbox) return null;
   return (
     <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950">
-      <strong>SANDBOX</strong>: {health.data.provider}. Results come from emulators; no real credits are spent.
+      <strong>SANDBOX</strong>: {health.data.provider.replace(/^SANDBOX:\s*/, '')}. Results come from emulators.
     </p>
   );
 }

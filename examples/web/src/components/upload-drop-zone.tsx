@@ -28,14 +28,13 @@ export function UploadDropZone({
 
   return (
     <fieldset
-      aria-label={label}
+      aria-label={`${label}: drop zone`}
       onDragOver={(event) => {
         event.preventDefault();
         setOver(true);
       }}
       onDragLeave={() => setOver(false)}
       onDrop={drop}
-      data-testid={`drop-${label}`}
       className={`min-w-0 rounded-lg border-2 border-dashed p-4 text-center transition-colors ${
         over ? 'border-indigo-600 bg-indigo-50' : 'border-slate-300 bg-white'
       }`}

@@ -13,9 +13,11 @@ function NewModelForm() {
   const [, navigate] = useLocation();
   const inputId = useId();
   const helpId = useId();
+  const sideId = useId();
   const [name, setName] = useState('');
+  const [minShortSide, setMinShortSide] = useState('');
   const create = useMutation({
-    mutationFn: (model: string) => api.createModel(model),
+    mutationFn: (model: string) => api.createModel(model, minShortSide ? { minShortSide: Number(minShortSide) } : {}),
     onSuccess: async (_result, model) => {
       await queryClient.invalidateQueries({ queryKey: ['models'] });
       navigate(`/models/${encodeURIComponent(model)}`);
@@ -44,6 +46,23 @@ function NewModelForm() {
         <p id={helpId} className="mt-1 text-xs text-slate-600">
           Lower-case letters, digits and hyphens.
         </p>
+      </div>
+      <div>
+        <label htmlFor={sideId} className="mb-1 block text-sm font-medium">
+          Shortest side (px, optional)
+        </label>
+        <input
+          id={sideId}
+          type="number"
+          min="64"
+          step="1"
+          inputMode="numeric"
+          value={minShortSide}
+          onChange={(event) => setMinShortSide(event.target.value)}
+          className="w-36 rounded-md border border-slate-400 px-3 py-2"
+          placeholder="800"
+        />
+        <p className="mt-1 text-xs text-slate-600">Smallest photo side accepted.</p>
       </div>
       <button
         type="submit"
@@ -80,8 +99,8 @@ export default function DashboardPage() {
       ) : null}
       {models.data && models.data.length > 0 ? (
         <ul aria-label="Models" className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4">
-          {models.data.map((model) => (
-            <ModelCard key={model.name} model={model} />
+          {models.data.map((name) => (
+            <ModelCard key={name} name={name} />
           ))}
         </ul>
       ) : null}

@@ -38,7 +38,7 @@ export default function ModelPage({ model }: { model: string }) {
           </p>
           <ConsentPanel model={model} state={overview.data.consent} />
           <ImagesPanel model={model} ratings={overview.data.allowedRatings} />
-          <RunPanel model={model} ratings={overview.data.allowedRatings} lastJob={overview.data.lastJob} />
+          <RunPanel overview={overview.data} />
           <ResultsPanel model={model} />
         </>
       ) : null}

@@ -1,0 +1,164 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StartedChromium, startChromium } from './support/chromium.js';
+import { checkPage, screenshotFolder } from './support/page-checks.js';
+import { type StartedStudioServer, startStudioServer } from './support/studio-server.js';
+
+const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
+
+/** Drops files on a drop zone the way a browser does (a `drop` event carrying a DataTransfer). */
+async function dropFiles(page: Page, zoneLabel: string, files: { name: string; type: string }[]) {
+  const payload = files.map((file) => ({ ...file, base64: readFileSync(fixture(file.name)).toString('base64') }));
+  const transfer = await page.evaluateHandle((list) => {
+    const data = new DataTransfer();
+    for (const file of list) {
+      const bytes = Uint8Array.from(atob(file.base64), (char) => char.charCodeAt(0));
+      data.items.add(new File([bytes], file.name, { type: file.type }));
+    }
+    return data;
+  }, payload);
+  const zone = page.getByRole('group', { name: `${zoneLabel}: drop zone` });
+  await zone.dispatchEvent('dragover', { dataTransfer: transfer });
+  await zone.dispatchEvent('drop', { dataTransfer: transfer });
+}
+
+// The dashboard in Debian's Chromium against the real studio-server (built, sandboxes, temp workspace, free port).
+describe('web dashboard in Chromium', () => {
+  let server: StartedStudioServer;
+  let chrome: StartedChromium;
+  let page: Page;
+  let shots: string;
+
+  beforeAll(async () => {
+    [server, chrome] = await Promise.all([startStudioServer(), startChromium()]);
+    page = await chrome.context.newPage();
+    page.setDefaultTimeout(20_000);
+    shots = screenshotFolder();
+    console.log(`web dashboard screenshots: ${shots}`);
+  });
+
+  afterAll(async () => {
+    await chrome?.close();
+    await server?.stop();
+  });
+
+  it('signs in with the admin key the server printed; a wrong key is refused with the reason', async () => {
+    await page.goto(server.url);
+    await expect(page.getByRole('heading', { name: 'AI Model Studio' }).isVisible()).resolves.toBe(true);
+    await checkPage(page, shots, 'sign-in');
+    await page.getByLabel('API key').fill('msk_not-a-real-key-at-all-0000000000000000000');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('Sign-in failed');
+    await page.getByLabel('API key').fill(server.adminKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Models' }).waitFor();
+    expect(page.url()).not.toContain(server.adminKey);
+    expect(await page.evaluate(() => sessionStorage.getItem('model-studio.api-key'))).toBe(server.adminKey);
+    await expect(page.getByText('SANDBOX').first().isVisible()).resolves.toBe(true);
+    await expect(page.getByText('admin (admin key)').isVisible()).resolves.toBe(true);
+  });
+
+  it('creates a model, records consent, uploads by picker and by drop with a per-file answer', async () => {
+    await page.getByLabel('New model name').fill('grace');
+    await page.getByLabel('Shortest side (px, optional)').fill('512');
+    await page.getByRole('button', { name: 'Create model' }).click();
+    await page.getByRole('heading', { name: 'grace', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/models/grace');
+
+    await page.getByLabel('Subject (name as on the evidence)').fill('Grace Hopper (public-domain demo photo)');
+    await page.getByLabel('Adult attested by').fill('web test operator');
+    await page.getByLabel('Evidence reference').fill('demo: US Navy photo, public domain');
+    await page.getByLabel('The subject is an adult (attested)').check();
+    await page.getByRole('button', { name: 'Record consent' }).click();
+    await page.getByText('Consent recorded: sfw').waitFor();
+
+    await page
+      .getByLabel('Upload source photos', { exact: true })
+      .setInputFiles([fixture('grace_hopper.jpg'), fixture('text-renamed.jpg')]);
+    const sources = page.getByRole('list', { name: 'Source upload per file' });
+    await sources.waitFor();
+    await expect(page.getByText('Source upload: 1 accepted, 1 rejected').isVisible()).resolves.toBe(true);
+    await expect(sources.textContent()).resolves.toMatch(/grace_hopper\.jpg: accepted as grace-source-1\.jpg/);
+    await expect(sources.textContent()).resolves.toMatch(/text-renamed\.jpg: rejected \(\S+\): \S+/);
+    await page.getByRole('list', { name: 'Sources' }).getByRole('img', { name: 'grace-source-1.jpg' }).waitFor();
+
+    await page.getByLabel('Where the photos came from').fill('bundled public-domain samples');
+    await page.getByLabel('I hold the rights to use these photos.').check();
+    await dropFiles(page, 'Upload target photos', [
+      { name: 'grace_hopper_tilt25.jpg', type: 'image/jpeg' },
+      { name: 'coffee.jpg', type: 'image/jpeg' },
+    ]);
+    const targets = page.getByRole('list', { name: 'Target upload per file' });
+    await targets.waitFor({ timeout: 30_000 });
+    await expect(targets.textContent()).resolves.toMatch(/grace_hopper_tilt25\.jpg: accepted as grace-t001\.jpg/);
+    await expect(targets.textContent()).resolves.toMatch(/coffee\.jpg: rejected \(\S+\): .*face/i);
+    await page.getByRole('list', { name: 'Targets' }).getByText('grace-t001.jpg').waitFor();
+    await checkPage(page, shots, 'model-uploads');
+  });
+
+  it('estimates the cost, runs with live progress over the WebSocket, then shows and compares the results', async () => {
+    await page.getByRole('button', { name: 'Estimate cost' }).click();
+    const table = page.getByRole('table', { name: 'Estimated cost per stage' });
+    await table.waitFor();
+    await expect(page.getByText(/1 sources × 1 targets \(sfw\) = 1 units/).isVisible()).resolves.toBe(true);
+    await expect(table.textContent()).resolves.toMatch(/swap/);
+
+    const sockets: string[] = [];
+    page.on('websocket', (socket) => sockets.push(socket.url()));
+    await page.getByRole('button', { name: 'Start run' }).click();
+    const progress = page.getByRole('progressbar', { name: 'Run progress' });
+    await progress.waitFor();
+    await page.waitForFunction(
+      () => document.querySelector('[role=progressbar]')?.getAttribute('aria-valuetext')?.startsWith('1 of 1'),
+      undefined,
+      { timeout: 60_000 },
+    );
+    await page.getByText(/run completed/).waitFor({ timeout: 30_000 });
+    await expect(progress.getAttribute('aria-valuetext')).resolves.toMatch(/^1 of 1, now grace-s1-t001-sfw/);
+    expect(sockets).toHaveLength(1);
+    expect(sockets[0]).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v1\/jobs\/[^/]+\/events$/);
+    expect(sockets[0]).not.toContain(server.adminKey);
+
+    const results = page.getByRole('list', { name: 'Results' });
+    await results.getByText('grace-s1-t001-sfw-enhanced.jpg').waitFor();
+    const slider = page.getByRole('slider', {
+      name: /Compare: Swapped .* and Enhanced grace-s1-t001-sfw-enhanced\.jpg/,
+    });
+    await slider.focus();
+    await page.keyboard.press('End');
+    await expect(slider.inputValue()).resolves.toBe('100');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await expect(slider.inputValue()).resolves.toBe('98');
+    const download = page.getByRole('link', { name: 'Download grace-s1-t001-sfw-enhanced.jpg' });
+    const href = await download.getAttribute('href');
+    const image = await fetch(href ?? '');
+    expect(image.status).toBe(200);
+    expect(new Uint8Array(await image.arrayBuffer()).subarray(0, 2)).toEqual(new Uint8Array([0xff, 0xd8]));
+    await checkPage(page, shots, 'model-results');
+  });
+
+  it('shows the model on the dashboard with its thumbnail, counts, cost, consent and last job', async () => {
+    await page.getByRole('link', { name: 'Models' }).click();
+    const card = page.locator('li[data-model="grace"]');
+    await card.getByRole('img', { name: 'grace: latest result' }).waitFor();
+    await page.waitForFunction(() => {
+      const image = document.querySelector<HTMLImageElement>('li[data-model="grace"] img');
+      return image?.complete && image.naturalWidth > 0;
+    });
+    const text = (await card.textContent()) ?? '';
+    expect(text).toMatch(/Consent recorded: sfw/);
+    expect(text).toMatch(/Sources\s*1(?!\d)/);
+    expect(text).toMatch(/Targets\s*1 sfw/);
+    expect(text).toMatch(/Results\s*1 sfw/);
+    expect(text).toMatch(/Cost so far\s*\d+(\.\d+)? credits/);
+    expect(text).toMatch(/Last job\s*run completed/);
+    await checkPage(page, shots, 'dashboard');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Models' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('model-studio.api-key'))).toBeNull();
+  });
+});
