@@ -122,3 +122,21 @@ export function printChart(context: CliContext, chart: { svg: string; png: strin
   const sandbox = curves.some((curve) => curve.sandbox) ? ' (sandbox: measures the pipeline, not a trained model)' : '';
   context.out.line(`  chart (identity, memorisation, loss)${sandbox}: ${chart.png} and ${chart.svg}`);
 }
+
+/**
+ * {@link checkpointCurveOf} for `show` and `compare`, where the curve is extra: a sample that cannot be measured (not
+ * a PNG or JPEG) gives a warning and no curve instead of failing the command.
+ */
+export async function checkpointCurveOrWarning(
+  ...args: Parameters<typeof checkpointCurveOf>
+): Promise<CheckpointCurve | undefined> {
+  const [context, , , model, version] = args;
+  try {
+    return await checkpointCurveOf(...args);
+  } catch (error) {
+    const { ValidationError } = await import('@model-studio/core');
+    if (!ValidationError.isInstance(error)) throw error;
+    context.out.warn(`The checkpoints of ${model} ${version} were not measured: ${error.message}`);
+    return undefined;
+  }
+}

@@ -115,6 +115,22 @@ describe('studio loras: the best checkpoint by identity (sandbox checkpoints)', 
     ).toBeGreaterThan(0);
   }, 120_000);
 
+  it("compare draws both versions' curves in one chart (PNG and SVG) and flags both collapses", async () => {
+    const compared = await studio('loras', 'compare', 'andie', 'v1', 'v2');
+    expect(compared.code).toBe(0);
+    expect(compared.stdout).toMatch(/checkpoints of v1 \[SANDBOX/);
+    expect(compared.stdout).toMatch(/checkpoints of v2 \[SANDBOX/);
+    const chart =
+      /chart \(identity, memorisation, loss\) \(sandbox[^)]*\): (\S+compare-v2\/checkpoint-chart\.png) and (\S+\.svg)/.exec(
+        compared.stdout,
+      );
+    expect(chart).not.toBeNull();
+    const svg = await readFile(chart?.[2] as string, 'utf8');
+    expect(svg).toContain('v1');
+    expect(svg).toContain('v2');
+    expect(compared.stderr).toMatch(/COLLAPSED: the last checkpoint of andie v2 \(step 600\)/);
+  }, 120_000);
+
   it('promote --best picks the peak step, says why, and the final pointer names its weights', async () => {
     const promoted = await studio('loras', 'promote', 'andie', 'v1', '--best');
     expect(promoted.code).toBe(0);

@@ -6,6 +6,7 @@ import { lazyQuality } from '../lazy-quality.js';
 import {
   type CheckpointMeasuring,
   checkpointCurveOf,
+  checkpointCurveOrWarning,
   flagCollapse,
   printChart,
   printCheckpointCurve,
@@ -129,11 +130,19 @@ export async function lorasShowCommand(
   return withLoras(context, model, async (storage, lora, root, thresholds) => {
     const { details, curve } = await withIdentity(context, storage, model, true, async (identity, measuring) => ({
       details: await lora.showLoraVersion(storage, model, version, identity ? { identity } : {}),
-      curve: await checkpointCurveOf(context, lora, storage, model, version, measuring, options.recompute === true),
+      curve: await checkpointCurveOrWarning(
+        context,
+        lora,
+        storage,
+        model,
+        version,
+        measuring,
+        options.recompute === true,
+      ),
     }));
-    const collapsed = lora.lastCheckpointCollapsed(curve, thresholds);
-    const chart = await writeCharts(lora, storage, root, storageKeys.loraPrefix(model, version), [curve]);
-    const result = { ...details, checkpoints: curve, lastCheckpointCollapsed: collapsed?.step ?? null, chart };
+    const collapsed = curve && lora.lastCheckpointCollapsed(curve, thresholds);
+    const chart = curve && (await writeCharts(lora, storage, root, storageKeys.loraPrefix(model, version), [curve]));
+    const result = { ...details, checkpoints: curve ?? null, lastCheckpointCollapsed: collapsed?.step ?? null, chart };
     context.out.result(result, () => {
       const { record } = details;
       context.out.line(`${model} ${version}${details.final ? ' (final)' : ''}${record.sandbox ? ' [SANDBOX]' : ''}`);
@@ -147,10 +156,10 @@ export async function lorasShowCommand(
         `  ${record.metrics.steps} steps; final loss ${record.metrics.finalLoss ?? '?'}; ${details.keys.samples.length} sample(s)`,
       );
       printIdentity(context, '', details.identity);
-      printCheckpointCurve(context, lora, curve, thresholds);
-      printChart(context, chart, [curve]);
+      if (curve) printCheckpointCurve(context, lora, curve, thresholds);
+      if (curve && chart) printChart(context, chart, [curve]);
     });
-    flagCollapse(context, lora, curve, thresholds, model);
+    if (curve) flagCollapse(context, lora, curve, thresholds, model);
     return exitCodes.ok;
   });
 }
@@ -170,23 +179,25 @@ export async function lorasCompareCommand(
     const { comparison, curves } = await withIdentity(context, storage, model, true, async (identity, measuring) => ({
       comparison: await lora.compareLoraVersions(storage, model, a, b, { write: true, ...(identity && { identity }) }),
       curves: [
-        await checkpointCurveOf(context, lora, storage, model, a, measuring, options.recompute === true),
-        await checkpointCurveOf(context, lora, storage, model, b, measuring, options.recompute === true),
+        await checkpointCurveOrWarning(context, lora, storage, model, a, measuring, options.recompute === true),
+        await checkpointCurveOrWarning(context, lora, storage, model, b, measuring, options.recompute === true),
       ],
     }));
     const { lossChartSvg: _chart, sampleGridSvg: _grid, ...rest } = comparison;
-    const chart = await writeCharts(lora, storage, root, `${storageKeys.loraPrefix(model, a)}compare-${b}/`, curves);
-    context.out.result({ ...rest, checkpoints: { a: curves[0], b: curves[1] }, chart }, () => {
+    const measured = curves.filter((curve) => curve !== undefined);
+    const chartPrefix = `${storageKeys.loraPrefix(model, a)}compare-${b}/`;
+    const chart = measured.length > 0 ? await writeCharts(lora, storage, root, chartPrefix, measured) : undefined;
+    context.out.result({ ...rest, checkpoints: { a: curves[0] ?? null, b: curves[1] ?? null }, chart }, () => {
       context.out.line(`${model}: ${a} vs ${b}`);
       for (const diff of comparison.configDiff) context.out.line(`  config ${JSON.stringify(diff)}`);
       for (const row of comparison.artifacts) context.out.line(`  ${row.field}: ${String(row.a)} vs ${String(row.b)}`);
       for (const key of Object.values(comparison.written ?? {})) context.out.line(`  wrote ${resolve(root, key)}`);
       printIdentity(context, ` of ${a}`, comparison.identity?.a);
       printIdentity(context, ` of ${b}`, comparison.identity?.b);
-      for (const curve of curves) printCheckpointCurve(context, lora, curve, thresholds);
-      printChart(context, chart, curves);
+      for (const curve of measured) printCheckpointCurve(context, lora, curve, thresholds);
+      if (chart) printChart(context, chart, measured);
     });
-    for (const curve of curves) flagCollapse(context, lora, curve, thresholds, model);
+    for (const curve of measured) flagCollapse(context, lora, curve, thresholds, model);
     return exitCodes.ok;
   });
 }
