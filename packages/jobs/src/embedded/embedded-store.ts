@@ -16,6 +16,14 @@ interface SharedFolder {
 
 const folders = new Map<string, SharedFolder>();
 
+/** A record as last read, with what identifies that version of its file. */
+interface CachedRecord {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  record: JobRecord;
+}
+
 function sharedFolder(dir: string): SharedFolder {
   let shared = folders.get(dir);
   if (!shared) {
@@ -35,7 +43,7 @@ export class EmbeddedStore {
   readonly dir: string;
   readonly shared: SharedFolder;
   private ready: Promise<void> | undefined;
-  private scan: { mtimeMs: number; records: JobRecord[] } | undefined;
+  private scan = new Map<string, CachedRecord>();
 
   constructor(dir: string) {
     this.dir = resolve(dir);
@@ -110,25 +118,36 @@ export class EmbeddedStore {
   }
 
   /**
-   * Every record in the folder (unreadable files are skipped). Every write renames a file into `jobs/`, which changes
-   * the folder's mtime: while it has not changed (and is not too recent to trust), the last scan is reused.
+   * Every record in the folder (unreadable files are skipped). Every write renames a new file into `jobs/`, so a file
+   * whose inode, size and mtime are unchanged since the last scan is taken from memory instead of read again.
    */
   async all(): Promise<JobRecord[]> {
     await this.init();
     const jobsDir = join(this.dir, 'jobs');
-    const { mtimeMs } = await stat(jobsDir);
-    const cached = this.scan;
-    if (cached && cached.mtimeMs === mtimeMs && Date.now() - mtimeMs > 200) return structuredClone(cached.records);
-    const names = await readdir(jobsDir);
-    const records = (
-      await Promise.all(
-        names
-          .filter((name) => name.endsWith('.json'))
-          .map((name) => readJson<JobRecord>(join(jobsDir, name)).catch(() => undefined)),
-      )
-    ).filter((record): record is JobRecord => record !== undefined && typeof record.id === 'string');
-    this.scan = { mtimeMs, records };
-    return structuredClone(records);
+    const names = (await readdir(jobsDir)).filter((name) => name.endsWith('.json'));
+    const next = new Map<string, CachedRecord>();
+    await Promise.all(
+      names.map(async (name) => {
+        const file = join(jobsDir, name);
+        try {
+          const info = await stat(file);
+          const known = this.scan.get(name);
+          const settled = Date.now() - info.mtimeMs > 1_000; // older than the file system's coarse time steps
+          if (settled && known?.ino === info.ino && known.size === info.size && known.mtimeMs === info.mtimeMs) {
+            next.set(name, known);
+            return;
+          }
+          const record = await readJson<JobRecord>(file);
+          if (record && typeof record.id === 'string') {
+            next.set(name, { ino: info.ino, size: info.size, mtimeMs: info.mtimeMs, record });
+          }
+        } catch {
+          // Removed meanwhile, or not JSON: skipped.
+        }
+      }),
+    );
+    this.scan = next;
+    return [...next.values()].map((entry) => structuredClone(entry.record));
   }
 
   /**

@@ -5,7 +5,7 @@ import type { JobQueueContractOptions, JobQueueContractTestApi } from './job-que
 import { aborted, collect, withQueue } from './job-queue-contract-api.js';
 import { waitUntil } from './wait-until.js';
 
-/** Cancel of queued and running jobs, handler errors, resume of stopped and failed jobs. */
+/** Cancel of queued jobs, and resume of a cancelled one. */
 export function cancelResumeContractTests(api: JobQueueContractTestApi, options: JobQueueContractOptions): void {
   const { it, expect } = api;
   const timeout = options.timeout ?? 30_000;
@@ -60,6 +60,12 @@ export function cancelResumeContractTests(api: JobQueueContractTestApi, options:
     },
     timeout,
   );
+}
+
+/** Cancel of a running job, handler errors, resume of stopped and failed jobs. */
+export function runningCancelResumeContractTests(api: JobQueueContractTestApi, options: JobQueueContractOptions): void {
+  const { it, expect } = api;
+  const timeout = options.timeout ?? 30_000;
 
   it(
     'cancel of a running job aborts its signal and the job ends cancelled',

@@ -1,4 +1,4 @@
-import { cancelResumeContractTests } from './contract-cancel-resume.js';
+import { cancelResumeContractTests, runningCancelResumeContractTests } from './contract-cancel-resume.js';
 import { eventContractTests } from './contract-events.js';
 import { recordContractTests } from './contract-records.js';
 import { workerContractTests } from './contract-workers.js';
@@ -34,6 +34,7 @@ export function jobQueueContractTests(api: JobQueueContractTestApi, options: Job
     recordContractTests(api, options);
     eventContractTests(api, options);
     cancelResumeContractTests(api, options);
+    runningCancelResumeContractTests(api, options);
     workerContractTests(api, options);
   });
 }
