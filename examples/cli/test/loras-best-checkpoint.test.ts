@@ -39,21 +39,34 @@ async function recordSandboxVersion(
   storage: import('@model-studio/core').Storage,
   version: string,
   schedule: SandboxSampleSchedule,
+  versionSteps = steps,
+  faceInDataset = false,
 ): Promise<void> {
   const face = new Uint8Array(await readFile(join(samples, 'grace_hopper.jpg')));
   const dataset = [
     new Uint8Array(await readFile(join(samples, 'targets', 'astronaut.png'))),
     new Uint8Array(await readFile(join(samples, 'targets', 'coffee.jpg'))),
   ];
-  const files = sandboxCheckpointFiles({ face, dataset, steps, schedule, samplesPerStep: 1, size: 192 });
-  const metrics = steps.map((step) => JSON.stringify({ step, metrics: { train_loss: 0.4 - step / 2000 } })).join('\n');
+  const files = sandboxCheckpointFiles({
+    face,
+    dataset,
+    steps: versionSteps,
+    schedule,
+    samplesPerStep: 1,
+    size: 192,
+    faceInDataset,
+  });
+  if (faceInDataset) dataset.unshift(face);
+  const metrics = versionSteps
+    .map((step) => JSON.stringify({ step, metrics: { train_loss: 0.4 - step / 2000 } }))
+    .join('\n');
   await recordLoraVersion({
     storage,
     model: 'andie',
     version,
     family: 'flux',
     config: { lora_rank: 4 },
-    datasetManifest: { version: 'd1' },
+    datasetManifest: { version: `d-${version}` },
     artifacts: [
       ...files.filter((file) => !file.name.startsWith('checkpoints/')),
       { name: 'training_metrics.jsonl', bytes: new TextEncoder().encode(metrics) },
@@ -63,10 +76,8 @@ async function recordSandboxVersion(
     await storage.put(storageKeys.lora('andie', version, file.name), file.bytes);
   }
   for (const [n, bytes] of dataset.entries()) {
-    await storage.put(
-      storageKeys.dataset('andie', 'd1', `simpletuner/images/andie-${n}.${n === 0 ? 'png' : 'jpg'}`),
-      bytes,
-    );
+    const kind = bytes[0] === 0x89 ? 'png' : 'jpg';
+    await storage.put(storageKeys.dataset('andie', `d-${version}`, `simpletuner/images/andie-${n}.${kind}`), bytes);
   }
 }
 
@@ -83,6 +94,8 @@ beforeAll(async () => {
     // v1: cleanest at step 300, collapsed from 600 on. v2: step 300 copies a dataset image, 400 on collapsed.
     await recordSandboxVersion(storage, 'v1', { peakStep: 300, collapseStep: 600, spread: 400 });
     await recordSandboxVersion(storage, 'v2', { peakStep: 300, collapseStep: 400, memoriseSteps: [300], spread: 400 });
+    // v3: the face is also a dataset image (as in the sandbox trainer process): the peak reframes it.
+    await recordSandboxVersion(storage, 'v3', { peakStep: 300, spread: 400 }, [100, 300, 500], true);
   } finally {
     await workspace.close();
   }
@@ -159,6 +172,12 @@ describe('studio loras: the best checkpoint by identity (sandbox checkpoints)', 
     expect(missing.stderr).toMatch(/no checkpoint at step 250 \(steps: 100, 200, 300, 400, 500, 600\)/);
     const both = await studio('loras', 'promote', 'andie', 'v1', '--best', '--step', '300');
     expect(both.code).toBe(2);
+  }, 120_000);
+
+  it('promote --best picks the peak when the face is a dataset image too (reframed: not memorising)', async () => {
+    const json = JSON.parse((await studio('--json', 'loras', 'promote', 'andie', 'v3', '--best')).stdout);
+    expect(json.step).toBe(300);
+    expect(json.verdicts.find((v: { step: number }) => v.step === 300).qualifies).toBe(true);
   }, 120_000);
 
   it('promote --best skips a memorising checkpoint; when none qualifies it refuses and says why for each', async () => {

@@ -8,7 +8,10 @@ import {
   type CheckpointPoint,
   chooseBestCheckpoint,
   computeCheckpointCurve,
+  type DecodedImage,
   decodeImage,
+  differenceHash,
+  imageStatistics,
   lastCheckpointCollapsed,
   loadCheckpointCurve,
   NoQualifyingCheckpointError,
@@ -17,11 +20,13 @@ import {
   readCheckpointCurve,
   writeCheckpointCharts,
 } from '../src/checkpoints/index.js';
+import { hammingDistance } from '../src/dataset/hamming-distance.js';
 import { encodeSandboxPng } from '../src/testing/sandbox-png.js';
 import {
   type SandboxSampleSchedule,
   sandboxCheckpointFiles,
   sandboxNoiseShare,
+  sandboxSample,
   sandboxSampleScheduleFromEnv,
   sandboxScheduledSamples,
 } from '../src/testing/sandbox-samples.js';
@@ -311,6 +316,19 @@ describe('the --best rule on measured curves', () => {
 });
 
 describe('the sandbox sample schedule from the environment', () => {
+  it('a face taken from the dataset is reframed, so the peak copies no dataset image', () => {
+    const faceImage = decodeImage(face);
+    const schedule = { peakStep: 300, spread: 300 };
+    const sample = (images: DecodedImage[]) =>
+      sandboxSample({ face: faceImage, step: 300, index: 0, schedule, dataset: images, size: 64 });
+    const hash = (bytes: Uint8Array) => differenceHash(decodeImage(bytes));
+    // face not in the dataset: the peak is the face itself; face in the dataset: reframed, far from every image
+    expect(hash(sample([]))).toBe(hash(face));
+    const reframed = sample([faceImage]);
+    expect(1 - hammingDistance(hash(reframed), hash(face)) / 64).toBeLessThan(0.9);
+    expect(imageStatistics(decodeImage(reframed)).contrast).toBeGreaterThan(0.1);
+  });
+
   it('the sandbox trainer process makes its samples from the face file: the peak step is the face itself', async () => {
     const path = join(root, 'face.png');
     await writeFile(path, face);

@@ -65,6 +65,32 @@ function scaledRgb(image: DecodedImage, size: number): { width: number; height: 
   return { width, height, rgb };
 }
 
+/**
+ * The face at 70 % of its size in the lower right of a canvas of the face's mean colour: the same face (a face
+ * checker finds it), but framed unlike the dataset image it came from, so it is no near-duplicate of it.
+ */
+function reframed(image: { width: number; height: number; rgb: Uint8Array }): Uint8Array {
+  const { width, height, rgb } = image;
+  const mean = [0, 1, 2].map((channel) => {
+    let sum = 0;
+    for (let i = channel; i < rgb.length; i += 3) sum += rgb[i] ?? 0;
+    return Math.round(sum / Math.max(1, rgb.length / 3));
+  });
+  const out = new Uint8Array(rgb.length);
+  for (let i = 0; i < out.length; i++) out[i] = mean[i % 3] ?? 0;
+  const scale = 0.7;
+  const left = width - Math.round(width * scale);
+  const top = height - Math.round(height * scale);
+  for (let y = top; y < height; y++) {
+    const sy = Math.min(height - 1, Math.floor((y - top) / scale));
+    for (let x = left; x < width; x++) {
+      const sx = Math.min(width - 1, Math.floor((x - left) / scale));
+      out.set(rgb.subarray((sy * width + sx) * 3, (sy * width + sx) * 3 + 3), (y * width + x) * 3);
+    }
+  }
+  return out;
+}
+
 /** The noise share of a step's samples under a schedule (0 at the peak, up to `maxNoise`). */
 export function sandboxNoiseShare(step: number, schedule: SandboxSampleSchedule): number {
   const spread = Math.max(1, schedule.spread ?? schedule.peakStep);
@@ -74,7 +100,9 @@ export function sandboxNoiseShare(step: number, schedule: SandboxSampleSchedule)
 /**
  * One sandbox validation sample (a PNG labelled "sandbox validation sample") for `step` under `schedule`: the face
  * blended with seeded noise (cleanest at `peakStep`), a near-uniform image from `collapseStep` on, or a copy of a
- * dataset image at `memoriseSteps`. Deterministic for the same inputs.
+ * dataset image at `memoriseSteps`. When `face` is one of the `dataset` images (the same object), it is reframed
+ * (smaller, in a corner), so the peak's samples show the person without being near-duplicates of the dataset.
+ * Deterministic for the same inputs.
  */
 export function sandboxSample(options: SandboxSampleOptions): Uint8Array {
   const { schedule, step, index } = options;
@@ -84,7 +112,10 @@ export function sandboxSample(options: SandboxSampleOptions): Uint8Array {
     const copy = scaledRgb(dataset[index % dataset.length] as DecodedImage, size);
     return encodeSandboxPng(copy.width, copy.height, copy.rgb);
   }
-  const { width, height, rgb } = scaledRgb(options.face, size);
+  const scaled = scaledRgb(options.face, size);
+  const { width, height } = scaled;
+  // A face taken from the dataset itself is reframed, so that the peak shows the person without copying the dataset.
+  const rgb = dataset.includes(options.face) ? reframed(scaled) : scaled.rgb;
   const random = mulberry32(step * 7919 + index * 104729 + 1);
   if (schedule.collapseStep !== undefined && step >= schedule.collapseStep) {
     let sum = 0;
@@ -148,6 +179,11 @@ export interface SandboxCheckpointFilesOptions {
   rank?: number;
   /** Longest side of the samples. @default 256 */
   size?: number;
+  /**
+   * The face is also the dataset's first image, as in the sandbox trainer process (which takes the face from the
+   * dataset archive): samples then reframe it (see {@link sandboxSample}). @default false
+   */
+  faceInDataset?: boolean;
 }
 
 /**
@@ -162,6 +198,7 @@ export function sandboxCheckpointFiles(
 ): Array<{ name: string; bytes: Uint8Array }> {
   const face = decodeImage(options.face, 'face');
   const dataset = (options.dataset ?? []).map((bytes, n) => decodeImage(bytes, `dataset image ${n}`));
+  if (options.faceInDataset) dataset.unshift(face);
   const files: Array<{ name: string; bytes: Uint8Array }> = [];
   const last = Math.max(...options.steps);
   for (const step of options.steps) {
