@@ -97,7 +97,7 @@ describe('web dashboard in Chromium', () => {
     await checkPage(page, shots, 'model-uploads');
   });
 
-  it('estimates the cost, runs with live progress over the WebSocket, then shows and compares the results', async () => {
+  it('estimates the cost, starts, cancels and resumes a run with live progress over the WebSocket, then compares the results', async () => {
     await page.getByRole('button', { name: 'Estimate cost' }).click();
     const table = page.getByRole('table', { name: 'Estimated cost per stage' });
     await table.waitFor();
@@ -109,6 +109,10 @@ describe('web dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Start run' }).click();
     const progress = page.getByRole('progressbar', { name: 'Run progress' });
     await progress.waitFor();
+    // A sandbox unit takes seconds (swap then enhance): the cancel lands while the job is queued or running.
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+    await page.getByText(/run cancelled/).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Resume run' }).click();
     await page.waitForFunction(
       () => document.querySelector('[role=progressbar]')?.getAttribute('aria-valuetext')?.startsWith('1 of 1'),
       undefined,
@@ -116,9 +120,11 @@ describe('web dashboard in Chromium', () => {
     );
     await page.getByText(/run completed/).waitFor({ timeout: 30_000 });
     await expect(progress.getAttribute('aria-valuetext')).resolves.toMatch(/^1 of 1, now grace-s1-t001-sfw/);
-    expect(sockets).toHaveLength(1);
-    expect(sockets[0]).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v1\/jobs\/[^/]+\/events$/);
-    expect(sockets[0]).not.toContain(server.adminKey);
+    expect(sockets).toHaveLength(2);
+    for (const socket of sockets) {
+      expect(socket).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v1\/jobs\/[^/]+\/events$/);
+      expect(socket).not.toContain(server.adminKey);
+    }
 
     const results = page.getByRole('list', { name: 'Results' });
     await results.getByText('grace-s1-t001-sfw-enhanced.jpg').waitFor();

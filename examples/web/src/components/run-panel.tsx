@@ -13,17 +13,24 @@ import { Section } from './section.js';
 const activeStates = new Set<string>(['queued', 'running'] satisfies JobState[]);
 const resumableStates = new Set<string>(['cancelled', 'stopped', 'failed'] satisfies JobState[]);
 
+/** The job followed, and how many times it was resumed here (a resumed job keeps its id). */
+interface Follow {
+  id: string;
+  round: number;
+}
+
 /** Follows the model's current job: its record (polled while active) and its live events over the WebSocket. */
-function useCurrentJob(model: string, jobId: string | undefined) {
+function useCurrentJob(model: string, follow: Follow | undefined) {
   const api = useApi();
   const queryClient = useQueryClient();
+  const jobId = follow?.id;
   const job = useQuery({
-    queryKey: ['job', jobId],
+    queryKey: ['job', jobId, follow?.round],
     queryFn: () => api.getJob(jobId as string),
     enabled: jobId !== undefined,
     refetchInterval: (query) => (query.state.data && !activeStates.has(query.state.data.state) ? false : 2_000),
   });
-  const progress = useJobProgress(api, jobId);
+  const progress = useJobProgress(api, jobId, follow?.round ?? 0);
   const { refetch } = job;
   useEffect(() => {
     if (!progress.ended) return;
@@ -44,19 +51,21 @@ export function RunPanel({ overview }: { overview: ModelOverviewView }) {
   const [excluded, setExcluded] = useState<string[]>([]);
   const chosen = ratings.filter((rating) => !excluded.includes(rating));
   const [budget, setBudget] = useState('');
-  const [jobId, setJobId] = useState(lastJob && activeStates.has(lastJob.state) ? lastJob.id : undefined);
+  const [follow, setFollow] = useState<Follow | undefined>(
+    lastJob && activeStates.has(lastJob.state) ? { id: lastJob.id, round: 0 } : undefined,
+  );
   const ratingsAsked = chosen.length > 0 ? chosen : undefined;
   const budgetAsked = budget ? Number(budget) : undefined;
   const estimate = useMutation({ mutationFn: () => api.estimate(model, { ratings: ratingsAsked }) });
   const start = useMutation({
     mutationFn: () => api.startRun(model, { ratings: ratingsAsked, budget: budgetAsked }),
-    onSuccess: (job) => setJobId(job.id),
+    onSuccess: (job) => setFollow({ id: job.id, round: 0 }),
   });
-  const { job, progress } = useCurrentJob(model, jobId);
+  const { job, progress } = useCurrentJob(model, follow);
   const cancel = useMutation({ mutationFn: (id: string) => api.cancelJob(id), onSuccess: () => job.refetch() });
   const resume = useMutation({
     mutationFn: (id: string) => api.resumeJob(id),
-    onSuccess: (resumed) => setJobId(resumed.id),
+    onSuccess: (resumed) => setFollow({ id: resumed.id, round: (follow?.round ?? 0) + 1 }),
   });
   const current: JobView | undefined = progress.ended ?? job.data ?? lastJob;
   const active = current !== undefined && activeStates.has(current.state);
@@ -135,7 +144,7 @@ export function RunPanel({ overview }: { overview: ModelOverviewView }) {
         <p className="text-sm" aria-live="polite">
           Job: <JobStateLabel job={current} />
         </p>
-        {jobId ? (
+        {follow ? (
           <>
             <ProgressBar label="Run progress" done={progress.done} total={progress.total} current={progress.current} />
             <p className="text-sm text-slate-700">

@@ -55,9 +55,13 @@ export function applyJobEvent(progress: JobProgress, event: JobEvent): JobProgre
 
 const initial: JobProgress = { done: 0, total: 0, costSoFar: {}, failures: 0, connected: false };
 
-/** Follows a job's events over the WebSocket while `jobId` is set (replay first, then live). */
-export function useJobProgress(api: StudioApi, jobId: string | undefined): JobProgress {
+/**
+ * Follows a job's events over the WebSocket while `jobId` is set (replay first, then live); a new `round` (the same
+ * job resumed) opens a new stream.
+ */
+export function useJobProgress(api: StudioApi, jobId: string | undefined, round = 0): JobProgress {
   const [progress, setProgress] = useState(initial);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a resumed job keeps its id: a new `round` needs a new stream.
   useEffect(() => {
     setProgress(initial);
     if (!jobId) return;
@@ -67,6 +71,6 @@ export function useJobProgress(api: StudioApi, jobId: string | undefined): JobPr
       (event) => setProgress((current) => applyJobEvent(current, event)),
       () => setProgress((current) => ({ ...current, connected: false })),
     );
-  }, [api, jobId]);
+  }, [api, jobId, round]);
   return progress;
 }
