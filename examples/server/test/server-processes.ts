@@ -94,9 +94,13 @@ export async function sandboxBilling(url: string): Promise<{ jobId: string; cred
 
 /**
  * A workspace with a user (and write key) owning `model`: one source and `targets` sfw targets, as a server process
- * will find them. Returns the key.
+ * will find them (the user `alice` is made on the first call). Returns the user's id and a new key.
  */
-export async function prepareWorkspace(root: string, model: string, targets: number): Promise<string> {
+export async function prepareWorkspace(
+  root: string,
+  model: string,
+  targets: number,
+): Promise<{ userId: string; key: string }> {
   const storage = new LocalStorage({ root });
   const workspace = await openWorkspace({ root, storage });
   try {
@@ -111,9 +115,9 @@ export async function prepareWorkspace(root: string, model: string, targets: num
       Array.from({ length: targets }, (_, i) => ({ n: i + 1, origin: 'fixture', rightsStatement: 'public domain' })),
     );
     const accounts = new StorageAccountStore(storage);
-    const user = await accounts.createUser('alice');
+    const user = (await accounts.findUser('alice')) ?? (await accounts.createUser('alice'));
     await accounts.setModelOwner(model, user.id);
-    return (await accounts.createKey(user.id, { scope: 'write' })).secret;
+    return { userId: user.id, key: (await accounts.createKey(user.id, { scope: 'write' })).secret };
   } finally {
     await workspace.close();
   }
