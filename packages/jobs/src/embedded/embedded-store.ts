@@ -1,10 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { mkdir, open, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { StorageError } from '@model-studio/core';
 import type { JobEvent, JobRecord } from '../job-queue.js';
 import { isJobIdShape } from '../shared/job-id.js';
 import type { RunningJob } from '../shared/run-handler.js';
 import { readJson, readJsonLines, writeJsonAtomic } from './json-files.js';
+import { tryLockFile } from './pid-lock-file.js';
 
 /** What every queue instance on one folder shares inside one process: live events, write order, running jobs. */
 interface SharedFolder {
@@ -59,6 +61,7 @@ export class EmbeddedStore {
     this.ready ??= (async () => {
       await mkdir(join(this.dir, 'jobs'), { recursive: true });
       await mkdir(join(this.dir, 'events'), { recursive: true });
+      await mkdir(join(this.dir, 'locks'), { recursive: true });
     })();
     return this.ready;
   }
@@ -71,10 +74,14 @@ export class EmbeddedStore {
     return join(this.dir, 'events', `${id}.jsonl`);
   }
 
-  /** Runs `task` after every earlier task of the same key in this process. */
+  /**
+   * Runs `task` after every earlier task of the same key in this process, holding the key's lock file
+   * (`locks/<key>.lock`) so that another process never writes the same job at the same time.
+   */
   private serial<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const locked = () => this.withLockFile(key, task);
     const previous = this.shared.chains.get(key) ?? Promise.resolve();
-    const next = previous.then(task, task);
+    const next = previous.then(locked, locked);
     const settled = next.then(
       () => undefined,
       () => undefined,
@@ -86,6 +93,28 @@ export class EmbeddedStore {
     return next;
   }
 
+  private async withLockFile<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const file = join(this.dir, 'locks', `${key}.lock`);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const lock = tryLockFile(file);
+      if ('release' in lock) {
+        try {
+          return await task();
+        } finally {
+          lock.release();
+        }
+      }
+      if (Date.now() > deadline) {
+        throw new StorageError(
+          `Job file ${key} stayed locked by process ${lock.holder} for 10 s: is it stuck? Stop it, then try again.`,
+          { operation: 'put', key, isRetryable: true },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
   async read(id: string): Promise<JobRecord | undefined> {
     if (!isJobIdShape(id)) return undefined;
     await this.init();
@@ -94,7 +123,7 @@ export class EmbeddedStore {
 
   async create(record: JobRecord): Promise<void> {
     await this.init();
-    await this.serial(`r:${record.id}`, () => writeJsonAtomic(this.recordFile(record.id), record));
+    await this.serial(`record-${record.id}`, () => writeJsonAtomic(this.recordFile(record.id), record));
   }
 
   /**
@@ -107,7 +136,7 @@ export class EmbeddedStore {
   ): Promise<[JobRecord, JobRecord] | undefined> {
     if (!isJobIdShape(id)) return undefined;
     await this.init();
-    return this.serial(`r:${id}`, async () => {
+    return this.serial(`record-${id}`, async () => {
       const before = await readJson<JobRecord>(this.recordFile(id));
       if (!before) return undefined;
       const after = change(structuredClone(before));
@@ -157,7 +186,7 @@ export class EmbeddedStore {
    */
   async append(id: string, type: string, data: unknown): Promise<JobEvent> {
     await this.init();
-    const event = await this.serial(`e:${id}`, async () => {
+    const event = await this.serial(`events-${id}`, async () => {
       const file = this.eventFile(id);
       const handle = await open(file, 'a+');
       try {
