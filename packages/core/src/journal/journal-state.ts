@@ -1,4 +1,4 @@
-import type { ImportedMark, JournalEvent, JournalEventInput } from './journal-event.js';
+import type { ImportedMark, JournalEvent, JournalEventInput, SnapshotEvent } from './journal-event.js';
 
 /**
  * Where one operation of a unit stands:
@@ -63,11 +63,17 @@ type MutableOpState = Mutable<OpState>;
 /** @internal */
 export type MutableUnitState = Mutable<Omit<UnitState, 'ops'>> & { ops: Record<string, MutableOpState> };
 
+/** @internal Where {@link applyJournalEvent} finds and puts unit states (a `Map`, or the journal's packed table). */
+export interface UnitStateTable {
+  get(unitId: string): MutableUnitState | undefined;
+  set(unitId: string, unit: MutableUnitState): unknown;
+}
+
 /**
  * @internal Applies one event to the unit map. Lenient: events are facts already on disk. Op states are updated in
  * place (loading 100,000 events must stay fast), so a state read earlier reflects later events too.
  */
-export function applyJournalEvent(units: Map<string, MutableUnitState>, event: JournalEvent): void {
+export function applyJournalEvent(units: UnitStateTable, event: JournalEvent): void {
   if (event.type === 'snapshot') {
     // Lean snapshots (see ProgressJournal.compact) leave out an op's name and times equal to the line's `at`.
     const state = event.state;
@@ -166,8 +172,10 @@ export function applyJournalEvent(units: Map<string, MutableUnitState>, event: J
 }
 
 /** @internal After loading: ops left in `submitting` by a stopped process become `uncertain`. */
-export function markInterruptedSubmissions(units: Map<string, MutableUnitState>): void {
-  for (const unit of units.values()) {
+export function markInterruptedSubmissions(units: Iterable<MutableUnitState | string>): void {
+  for (const unit of units) {
+    // A packed unit (its snapshot line) has no op left submitting (see packable).
+    if (typeof unit === 'string') continue;
     let changed = false;
     for (const name in unit.ops) {
       const op = unit.ops[name]!;
@@ -234,4 +242,49 @@ function unitStatus(ops: Record<string, OpState>): UnitStatus {
     else if (status === 'failed') failed = true;
   }
   return inFlight ? 'in-flight' : failed ? 'failed' : 'pending';
+}
+
+/**
+ * @internal The `snapshot` line of a unit (without its newline), lean: what loading restores is left out (the unit's
+ * `updatedAt` is the line's `at`, an op's name is its key, an op's `updatedAt` is left out when it equals the unit's).
+ * Loading fills them in again. Also the packed form of a done unit in memory (see {@link packable}).
+ */
+export function snapshotLineOf(unit: MutableUnitState): string {
+  const { seq, updatedAt, ops, ...rest } = unit;
+  const leanOps: Record<string, object> = {};
+  for (const name in ops) {
+    const { op: _name, updatedAt: opUpdatedAt, ...op } = ops[name]!;
+    leanOps[name] = opUpdatedAt === updatedAt ? op : { ...op, updatedAt: opUpdatedAt };
+  }
+  return JSON.stringify({
+    seq,
+    at: updatedAt,
+    type: 'snapshot',
+    unitId: unit.unitId,
+    state: { ...rest, ops: leanOps },
+  });
+}
+
+/**
+ * @internal Whether a unit is kept packed (as its snapshot line, a third of the memory of its objects, see
+ * {@link snapshotLineOf}): a done unit, which later events rarely touch, without an op left `submitting` (loading
+ * reports those as uncertain, which needs the objects).
+ */
+export function packable(unit: MutableUnitState): boolean {
+  if (unit.status !== 'done') return false;
+  for (const name in unit.ops) if (unit.ops[name]!.status === 'submitting') return false;
+  return true;
+}
+
+/** @internal The state of a packed unit: its snapshot line (written by {@link snapshotLineOf} or read from the file). */
+export function unpackUnit(line: string): MutableUnitState {
+  const event = JSON.parse(line) as SnapshotEvent;
+  const units = new Map<string, MutableUnitState>();
+  applyJournalEvent(units, event);
+  return units.get(event.unitId)!;
+}
+
+/** @internal The `seq` of a packed unit, read from the start of its snapshot line (`{"seq":<n>,...`). */
+export function packedSeq(line: string): number {
+  return Number.parseInt(line.slice(7, line.indexOf(',', 7)), 10);
 }

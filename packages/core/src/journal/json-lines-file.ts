@@ -42,8 +42,8 @@ export interface JsonLinesFileOptions<T> {
   label: string;
   /** Turns a parsed line into a record, or returns a reason string when it is not one. */
   decode: (value: unknown) => T | string;
-  /** Receives every record in file order. */
-  onRecord: (record: T) => void;
+  /** Receives every record in file order, with the text of its line (without the newline). */
+  onRecord: (record: T, text: string) => void;
   /** When given, corrupt lines in the middle of the file are skipped and reported here instead of thrown. */
   onCorruptLine?: ((info: CorruptLine) => void) | undefined;
   /** fsync (fdatasync) after each batch of appended lines. */
@@ -358,7 +358,7 @@ async function readRecords<T>(
       bad = { path, line: lineNumber, text: text.slice(0, 200), reason: record, start: offset };
       return;
     }
-    options.onRecord(record);
+    options.onRecord(record, text);
     lastEnd = offset + (to - from) + (terminated ? 1 : 0);
     lastTerminated = terminated;
   };

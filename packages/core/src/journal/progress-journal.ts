@@ -7,8 +7,13 @@ import {
   markInterruptedSubmissions,
   type OpState,
   type OpStatus,
+  packable,
+  packedSeq,
+  snapshotLineOf,
   type UnitState,
+  type UnitStateTable,
   type UnitStatus,
+  unpackUnit,
 } from './journal-state.js';
 import { type AppendOptions, type CorruptLine, JsonLinesFile, type TailRepair } from './json-lines-file.js';
 
@@ -86,11 +91,18 @@ export interface ProgressJournal {
   append(event: JournalEventInput, options?: AppendOptions): Promise<JournalEvent>;
   /**
    * The folded state of a unit, or undefined when the journal has never seen it. A live view, updated in place by
-   * later events: copy it (`structuredClone`) to keep a snapshot.
+   * later events, while the unit is not done (a done unit is kept compact and read back at each call): copy it
+   * (`structuredClone`) to keep a snapshot.
    */
   state(unitId: string): UnitState | undefined;
-  /** Every unit, in first-seen order. */
-  units(): UnitState[];
+  /**
+   * Every unit, in first-seen order; with `{ done: false }`, those not done. Done units are kept compact in memory (as
+   * their snapshot line), so each call reads them back: prefer {@link ProgressJournal.unitIds} or `{ done: false }`
+   * where they suffice.
+   */
+  units(filter?: { done?: false }): UnitState[];
+  /** Every unit's id, in first-seen order. */
+  unitIds(): string[];
   /** Units with status `pending`: planned, maybe partly done, nothing in flight, failed or uncertain. */
   pending(): UnitState[];
   /**
@@ -135,19 +147,21 @@ export interface ProgressJournal {
  * ```
  */
 export async function openJournal(path: string, options: JournalOptions = {}): Promise<ProgressJournal> {
-  const units = new Map<string, MutableUnitState>();
+  const units = new PackedUnits();
   let lastSeq = 0;
   const file = await JsonLinesFile.open<JournalEvent>(path, {
     label: 'Progress journal',
     fsync: options.fsync ?? true,
     onCorruptLine: options.onCorruptLine,
     decode: decodeJournalEvent,
-    onRecord: (event) => {
-      applyJournalEvent(units, event);
+    onRecord: (event, text) => {
+      // A done unit's snapshot (what a compacted journal mostly holds) is kept as its line: no objects to build.
+      if (event.type === 'snapshot' && text.startsWith(`{"seq":${event.seq},`)) units.load(event, text);
+      else units.apply(event, false);
       if (event.seq > lastSeq) lastSeq = event.seq;
     },
   });
-  markInterruptedSubmissions(units);
+  markInterruptedSubmissions(units.values());
   const journal = new FileProgressJournal(file, units, lastSeq, options.now ?? (() => new Date()));
   const lines = file.linesRead;
   if ((options.autoCompact ?? true) && lines >= autoCompactMinLines && lines >= autoCompactRatio * units.size) {
@@ -158,23 +172,96 @@ export async function openJournal(path: string, options: JournalOptions = {}): P
 }
 
 /**
- * The `snapshot` line of a unit, lean: what loading restores is left out (the unit's `updatedAt` is the line's `at`,
- * an op's name is its key, an op's `updatedAt` is left out when it equals the unit's). Loading fills them in again.
+ * `line` as one flat string: JSON.stringify builds its result from pieces (a rope), which reading a character joins
+ * in place (V8), so that a packed unit costs its characters and not a tree of pieces (about a third more).
  */
-function snapshotEventOf(unit: MutableUnitState): object {
-  const { seq, updatedAt, ops, ...rest } = unit;
-  const leanOps: Record<string, object> = {};
-  for (const name in ops) {
-    const { op: _name, updatedAt: opUpdatedAt, ...op } = ops[name]!;
-    leanOps[name] = opUpdatedAt === updatedAt ? op : { ...op, updatedAt: opUpdatedAt };
+function flat(line: string): string {
+  if (line.charCodeAt(0) !== 123) throw new Error(`not a snapshot line: ${line.slice(0, 40)}`);
+  return line;
+}
+
+/**
+ * The journal's units by id. A done unit is kept packed, as its snapshot line (a string: a third of the memory of its
+ * objects, and nothing for the garbage collector to trace), and read back when asked for; any other unit is kept as
+ * its objects, updated in place. Packed lines are what compaction writes.
+ */
+class PackedUnits implements UnitStateTable {
+  private readonly byId = new Map<string, MutableUnitState | string>();
+
+  get size(): number {
+    return this.byId.size;
   }
-  return { seq, at: updatedAt, type: 'snapshot', unitId: unit.unitId, state: { ...rest, ops: leanOps } };
+
+  /** The unit's state: its objects (the live ones when not packed, read back from its line when packed). */
+  get(unitId: string): MutableUnitState | undefined {
+    const unit = this.byId.get(unitId);
+    return typeof unit === 'string' ? unpackUnit(unit) : unit;
+  }
+
+  set(unitId: string, unit: MutableUnitState): void {
+    this.byId.set(unitId, unit);
+  }
+
+  /**
+   * Applies an event (see applyJournalEvent), then packs the unit when it is done and `pack` is set (not while loading
+   * events one by one: a unit's later events would read it back).
+   */
+  apply(event: JournalEvent, pack = true): void {
+    const packed = this.byId.get(event.unitId);
+    if (typeof packed === 'string') this.byId.set(event.unitId, unpackUnit(packed));
+    applyJournalEvent(this, event);
+    const unit = this.byId.get(event.unitId) as MutableUnitState;
+    if (pack && packable(unit)) this.byId.set(event.unitId, flat(snapshotLineOf(unit)));
+  }
+
+  /** Loads a snapshot line read from the file: kept as is when its unit is done (checked by the event's decoding). */
+  load(event: Extract<JournalEvent, { type: 'snapshot' }>, line: string): void {
+    if (event.state.status !== 'done' || line.includes('"status":"submitting"')) this.apply(event, false);
+    else this.byId.set(event.unitId, line);
+  }
+
+  /** Whether the unit is done, without reading it back. */
+  isDone(unitId: string): boolean {
+    const unit = this.byId.get(unitId);
+    return typeof unit === 'string' || unit?.status === 'done';
+  }
+
+  /** The stored values: live objects, or packed lines. */
+  values(): IterableIterator<MutableUnitState | string> {
+    return this.byId.values();
+  }
+
+  ids(): string[] {
+    return [...this.byId.keys()];
+  }
+
+  /** Every unit's state in first-seen order (packed ones read back), or those not done. */
+  states(filter: { done?: false } = {}): MutableUnitState[] {
+    const result: MutableUnitState[] = [];
+    for (const unit of this.byId.values()) {
+      if (typeof unit !== 'string') {
+        if (filter.done !== false || unit.status !== 'done') result.push(unit);
+      } else if (filter.done !== false) result.push(unpackUnit(unit));
+    }
+    return result;
+  }
+
+  /** The snapshot line of every unit, in the order of their last events (see ProgressJournal.compact). */
+  snapshotLines(): string[] {
+    const lines: { seq: number; line: string }[] = [];
+    for (const unit of this.byId.values()) {
+      if (typeof unit === 'string') lines.push({ seq: packedSeq(unit), line: unit });
+      else lines.push({ seq: unit.seq, line: snapshotLineOf(unit) });
+    }
+    lines.sort((a, b) => a.seq - b.seq);
+    return lines.map(({ line }) => `${line}\n`);
+  }
 }
 
 class FileProgressJournal implements ProgressJournal {
   constructor(
     private readonly file: JsonLinesFile,
-    private readonly byId: Map<string, MutableUnitState>,
+    private readonly byId: PackedUnits,
     private lastSeq: number,
     private readonly now: () => Date,
   ) {}
@@ -192,7 +279,7 @@ class FileProgressJournal implements ProgressJournal {
     try {
       this.file.assertWritable();
       const event = this.toEvent(input);
-      applyJournalEvent(this.byId, event);
+      this.byId.apply(event);
       this.lastSeq = event.seq;
       return this.file.append(`${JSON.stringify(event)}\n`, options).then(() => event);
     } catch (error) {
@@ -204,8 +291,12 @@ class FileProgressJournal implements ProgressJournal {
     return this.byId.get(unitId);
   }
 
-  units(): UnitState[] {
-    return [...this.byId.values()];
+  units(filter?: { done?: false }): UnitState[] {
+    return this.byId.states(filter);
+  }
+
+  unitIds(): string[] {
+    return this.byId.ids();
   }
 
   pending(): UnitState[] {
@@ -213,7 +304,7 @@ class FileProgressJournal implements ProgressJournal {
   }
 
   done(): UnitState[] {
-    return this.withStatus('done');
+    return this.byId.states().filter((unit) => unit.status === 'done');
   }
 
   failed(): UnitState[] {
@@ -240,15 +331,13 @@ class FileProgressJournal implements ProgressJournal {
 
   counts(): Record<UnitStatus, number> {
     const counts: Record<UnitStatus, number> = { pending: 0, 'in-flight': 0, uncertain: 0, failed: 0, done: 0 };
-    for (const unit of this.byId.values()) counts[unit.status]++;
+    for (const unit of this.byId.values()) counts[typeof unit === 'string' ? 'done' : unit.status]++;
     return counts;
   }
 
   compact(): Promise<void> {
     // The snapshot is taken now, so it holds exactly the events appended before this call.
-    const snapshots = [...this.byId.values()].sort((a, b) => a.seq - b.seq);
-    const lines = snapshots.map((unit) => `${JSON.stringify(snapshotEventOf(unit))}\n`);
-    return this.file.replace(lines);
+    return this.file.replace(this.byId.snapshotLines());
   }
 
   flush(): Promise<void> {
@@ -263,7 +352,7 @@ class FileProgressJournal implements ProgressJournal {
   private collectOps<T>(status: OpStatus, map: (unit: UnitState, op: OpState) => T | undefined): T[] {
     const result: T[] = [];
     for (const unit of this.byId.values()) {
-      if (unit.status === 'done') continue;
+      if (typeof unit === 'string' || unit.status === 'done') continue;
       for (const name in unit.ops) {
         const op = unit.ops[name]!;
         if (op.status !== status) continue;
@@ -274,9 +363,10 @@ class FileProgressJournal implements ProgressJournal {
     return result;
   }
 
-  private withStatus(status: UnitStatus): UnitState[] {
+  /** Units with `status` (not done: packed units are done). */
+  private withStatus(status: Exclude<UnitStatus, 'done'>): UnitState[] {
     const result: UnitState[] = [];
-    for (const unit of this.byId.values()) if (unit.status === status) result.push(unit);
+    for (const unit of this.byId.values()) if (typeof unit !== 'string' && unit.status === status) result.push(unit);
     return result;
   }
 

@@ -62,6 +62,8 @@ export interface CostLedger {
   record(entry: LedgerEntryInput, options?: AppendOptions): Promise<LedgerRecordResult>;
   /** The open reservation of an item's op, if any (release it with `{ ...it, kind: 'release' }`). */
   openReservation(itemId: string, op: string): LedgerEntry | undefined;
+  /** Every open reservation, in the order their items were first recorded. */
+  openReservations(): LedgerEntry[];
   /** Unresolved uncertain entries of an item's op. */
   openUncertain(itemId: string, op: string): LedgerEntry[];
   /** Whether an actual charge for (itemId, op, jobId) is recorded. */
@@ -117,7 +119,6 @@ interface MutableTotals {
 /** @internal The folded ledger: per (item, op) slots, idempotency keys and running totals per unit of account. */
 export class LedgerState {
   readonly slots = new Map<string, LedgerSlot>();
-  readonly actualKeys = new Map<string, LedgerEntry>();
   readonly uncertainKeys = new Map<string, LedgerEntry>();
   readonly totals = new Map<string, MutableTotals>();
   size = 0;
@@ -161,11 +162,11 @@ export class LedgerState {
         }
         break;
       case 'actual': {
-        const key = `${slotKey}\u0000${entry.jobId ?? ''}`;
-        const earlier = this.actualKeys.get(key);
+        // An actual charge is known by its slot and job id (a slot holds one or two: a list beats a key per charge).
+        const earlier = actualOf(slot, entry.jobId);
         if (earlier) return earlier;
-        this.actualKeys.set(key, entry);
-        slot.actual.push(entry);
+        // A new list of the exact length: a push would give a one-entry list room for 16 (~130 bytes per slot).
+        slot.actual = [...slot.actual, entry];
         this.add(entry, 'actual', 1);
         this.closeReservation(slot);
         this.closeUncertain(slot, entry.attempt);
@@ -176,7 +177,7 @@ export class LedgerState {
         const earlier = this.uncertainKeys.get(key);
         if (earlier) return earlier;
         this.uncertainKeys.set(key, entry);
-        slot.uncertain.push(entry);
+        slot.uncertain = [...slot.uncertain, entry];
         this.add(entry, 'uncertain', 1);
         this.closeReservation(slot);
         break;
@@ -209,6 +210,13 @@ export class LedgerState {
     }
     totals[field] += sign * entry.amount;
   }
+}
+
+/** The actual charge of `slot` with job id `jobId` (none, or empty: without one), if recorded. */
+function actualOf(slot: LedgerSlot, jobId: string | undefined): LedgerEntry | undefined {
+  const id = jobId ?? '';
+  for (const entry of slot.actual) if ((entry.jobId ?? '') === id) return entry;
+  return undefined;
 }
 
 class FileCostLedger implements CostLedger {
@@ -255,12 +263,19 @@ class FileCostLedger implements CostLedger {
     return this.state.slots.get(`${itemId}\u0000${op}`)?.reserved;
   }
 
+  openReservations(): LedgerEntry[] {
+    const open: LedgerEntry[] = [];
+    for (const slot of this.state.slots.values()) if (slot.reserved) open.push(slot.reserved);
+    return open;
+  }
+
   openUncertain(itemId: string, op: string): LedgerEntry[] {
     return [...(this.state.slots.get(`${itemId}\u0000${op}`)?.uncertain ?? [])];
   }
 
   hasActual(itemId: string, op: string, jobId?: string): boolean {
-    return this.state.actualKeys.has(`${itemId}\u0000${op}\u0000${jobId ?? ''}`);
+    const slot = this.state.slots.get(`${itemId}\u0000${op}`);
+    return slot !== undefined && actualOf(slot, jobId) !== undefined;
   }
 
   totals(unitOfAccount: string): LedgerTotals {

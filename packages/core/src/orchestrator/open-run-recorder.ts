@@ -94,8 +94,7 @@ async function recoverUnrecordedJobs(journal: ProgressJournal, options: RunRecor
 async function reconcileInterrupted(journal: ProgressJournal, ledger: CostLedger, model: string): Promise<void> {
   // The reservation is on disk before a request is sent; the `submitting` event is deferred (it shares the write of
   // `submitted` or `failed`). A crash can lose it: with an open reservation the request may have gone out.
-  for (const unit of journal.units()) {
-    if (unit.status === 'done') continue;
+  for (const unit of journal.units({ done: false })) {
     for (const op of Object.values(unit.ops)) {
       if (op.status !== 'planned' && op.status !== 'failed') continue;
       if (!ledger.openReservation(unit.unitId, op.op)) continue;
@@ -112,19 +111,17 @@ async function reconcileInterrupted(journal: ProgressJournal, ledger: CostLedger
   }
   // A completed op whose deferred `actual` charge a crash lost: it was charged, so record it as the run would have,
   // from the charge on its `completed` event (from the reservation for journals written before that field).
-  for (const unit of journal.units()) {
-    for (const op of Object.values(unit.ops)) {
-      if (op.status !== 'completed' || op.jobId === undefined) continue;
-      const reservation = ledger.openReservation(unit.unitId, op.op);
-      if (!reservation || ledger.hasActual(unit.unitId, op.op, op.jobId)) continue;
-      const { seq: _seq, at: _at, kind: _kind, ...rest } = reservation;
-      const charged = op.charge ? { amount: op.charge.amount, unitOfAccount: op.charge.unit } : {};
-      await ledger.record({ ...rest, ...charged, model, kind: 'actual', jobId: op.jobId });
-    }
+  // (Read from the open reservations: a done unit is read back from its packed line only when it has one.)
+  for (const reservation of ledger.openReservations()) {
+    const op = journal.state(reservation.itemId)?.ops[reservation.op];
+    if (op?.status !== 'completed' || op.jobId === undefined) continue;
+    if (ledger.hasActual(reservation.itemId, reservation.op, op.jobId)) continue;
+    const { seq: _seq, at: _at, kind: _kind, ...rest } = reservation;
+    const charged = op.charge ? { amount: op.charge.amount, unitOfAccount: op.charge.unit } : {};
+    await ledger.record({ ...rest, ...charged, model, kind: 'actual', jobId: op.jobId });
   }
   // A crash between a stage's op-level and unit-level `completed` events: the output is stored, so finish the record.
-  for (const unit of journal.units()) {
-    if (unit.status === 'done') continue;
+  for (const unit of journal.units({ done: false })) {
     const completed = Object.values(unit.ops).find((op) => op.status === 'completed');
     if (completed) {
       await journal.append({ type: 'completed', unitId: unit.unitId, outputKeys: [...(completed.outputKeys ?? [])] });
@@ -135,7 +132,8 @@ async function reconcileInterrupted(journal: ProgressJournal, ledger: CostLedger
 class JournalLedgerRecorder implements RunRecorder {
   private budget: Budget | undefined;
   private readonly planOrder: string[] = [];
-  private readonly planSet = new Set<string>();
+  /** The planned stage ids, each mapped to itself: ledger entries share these strings (one copy per stage id). */
+  private readonly planSet = new Map<string, string>();
 
   constructor(
     private readonly journal: ProgressJournal,
@@ -144,13 +142,13 @@ class JournalLedgerRecorder implements RunRecorder {
     budget: { limit: number; unit?: string } | undefined,
     private readonly releaseLock: () => Promise<void>,
   ) {
-    for (const unit of journal.units()) this.remember(unit.unitId);
+    for (const stageId of journal.unitIds()) this.remember(stageId);
     if (budget) this.setBudget(budget);
   }
 
   private remember(stageId: string): void {
     if (this.planSet.has(stageId)) return;
-    this.planSet.add(stageId);
+    this.planSet.set(stageId, stageId);
     this.planOrder.push(stageId);
   }
 
@@ -251,7 +249,7 @@ class JournalLedgerRecorder implements RunRecorder {
   private entry(charge: Charge, attempt?: number) {
     return {
       model: this.model,
-      itemId: charge.stageId,
+      itemId: this.planSet.get(charge.stageId) ?? charge.stageId,
       op: charge.op,
       provider: charge.provider,
       amount: charge.amount,
