@@ -7,7 +7,7 @@ import type { CliTrainer } from './trainer-factory.js';
 /**
  * The menu's "Train a LoRA" screen for a model: builds the next dataset version from the captioned results (asking
  * whether unreviewed captions may go in), then trains a LoRA on it with the configured trainer (RunPod, or its sandbox
- * with `--sandbox`), with progress, and says where the LoRA is. The same library calls as `studio dataset build` and
+ * with `--sandbox`) and the engine the user picks (SimpleTuner or ai-toolkit), with progress, and says where the LoRA is. The same library calls as `studio dataset build` and
  * `studio train start`; `studio train attach` picks up a training the menu was stopped during.
  */
 export async function trainMenu(
@@ -50,20 +50,36 @@ export async function trainMenu(
       message: `Train a LoRA on ${trainer.label}? Up to $${estimate.toFixed(2)} is reserved until the pod ends.`,
     });
     if (prompts.isCancel(go) || !go) return;
+    const engine = await prompts.select({
+      message: 'Which training engine?',
+      options: [
+        { value: 'simpletuner' as const, label: 'SimpleTuner', hint: 'default; rank 16 on attention, ~52 MB' },
+        {
+          value: 'ai-toolkit' as const,
+          label: 'ai-toolkit',
+          hint: "ostris' trainer, the prototype's working path; rank 8 on every linear layer, ~86 MB",
+        },
+      ],
+      initialValue: 'simpletuner' as const,
+    });
+    if (prompts.isCancel(engine)) return;
     const config = await cli.workspace.getModel(model);
     const family = 'flux' as const;
-    const trainingConfig = lora.buildSimpleTunerConfig({
+    // ai-toolkit's FLUX LoRA adapts every linear layer: rank 16 would be ~172 MB, over the 100 MB limit.
+    const trainingConfig = lora.buildTrainingConfig({
+      engine,
       family,
       trigger: config.settings.triggerWord,
       classWord: config.settings.classWord,
-    }) as Record<string, unknown>;
+      ...(engine === 'ai-toolkit' && { rank: 8 }),
+    });
     const result = await trainAndRecord(
       context,
       cli.studio,
       cli.workspace.storage,
       trainer,
       model,
-      { dataset: version, version, family, config: trainingConfig },
+      { dataset: version, version, family, engine, config: trainingConfig },
       trainingProgressPrinter(context),
     );
     prompts.log.success(

@@ -8,6 +8,15 @@ function positiveNumber(value: string): number {
   return parsed;
 }
 
+/** `--engine`: which program trains. */
+function trainingEngine(value: string): 'simpletuner' | 'ai-toolkit' {
+  if (value === 'simpletuner' || value === 'ai-toolkit') return value;
+  throw new InvalidArgumentError('expected simpletuner or ai-toolkit.');
+}
+
+const engineHelp =
+  'training engine: simpletuner (default) or ai-toolkit (ostris/ai-toolkit, installed on the pod at a pinned commit; FLUX preset rank 16, 1000 steps, checkpoint and samples every 200)';
+
 function wholeNumber(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a whole number from 1.');
@@ -16,6 +25,13 @@ function wholeNumber(value: string): number {
 
 const stopping =
   'Stopping: the pod keeps training and stays recorded in the journal; `studio train attach <model>` picks it up (Ctrl-C again to quit at once)...';
+
+/** Flags of `train preflight`. */
+interface PreflightFlags {
+  steps?: number;
+  rank?: number;
+  engine?: 'simpletuner' | 'ai-toolkit';
+}
 
 /** `--lora` is the LoRA version (`--version` is the program's). */
 function loraOptions<T extends { lora?: string }>(options: T): Omit<T, 'lora'> & { version?: string } {
@@ -75,7 +91,9 @@ export function registerTrainCommands(program: Command, execute: Execute): void 
       'train a LoRA on a dataset version (reserves the cost first; Ctrl-C leaves the pod for `train attach`)',
     )
     .option('--dataset <version>', 'dataset version (default v1)')
-    .option('--steps <n>', 'training steps (max_train_steps)', wholeNumber)
+    .option('--engine <engine>', engineHelp, trainingEngine)
+    .option('--steps <n>', 'training steps (max_train_steps / train.steps)', wholeNumber)
+    .option('--rank <n>', 'LoRA rank (lora_rank / network.linear; ai-toolkit FLUX rank 16 is ~172 MB)', wholeNumber)
     .action(async (model: string, options, command: Command) => {
       await execute(command, trains, (m, c) => m.trainStartCommand(c, model, loraOptions(options)), stopping);
     });
@@ -87,9 +105,11 @@ export function registerTrainCommands(program: Command, execute: Execute): void 
   const admin = () => import('./commands/train-admin.js');
   train
     .command('preflight <model> [dataset]')
-    .description('checks before paying: config, images and captions, expected LoRA size')
-    .option('--steps <n>', 'training steps (max_train_steps)', wholeNumber)
-    .action(async (model: string, dataset: string | undefined, options: { steps?: number }, command: Command) => {
+    .description('checks before paying: config, images and captions, expected LoRA size (per engine)')
+    .option('--engine <engine>', engineHelp, trainingEngine)
+    .option('--steps <n>', 'training steps (max_train_steps / train.steps)', wholeNumber)
+    .option('--rank <n>', 'LoRA rank (lora_rank / network.linear)', wholeNumber)
+    .action(async (model: string, dataset: string | undefined, options: PreflightFlags, command: Command) => {
       await execute(command, admin, (m, c) => m.trainPreflightCommand(c, model, dataset, options));
     });
   withTrainer(train.command('cancel <model>'))

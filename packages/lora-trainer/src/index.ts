@@ -1,6 +1,7 @@
 /** Dataset builders, SimpleTuner config and trainer adapters (RunPod, local). */
 export const packageName = '@model-studio/lora-trainer';
 export * from './ai-toolkit/index.js';
+export { type BuildTrainingConfigOptions, buildTrainingConfig } from './build-training-config.js';
 export * from './checkpoints/index.js';
 export * from './dataset/index.js';
 export * from './hub/index.js';

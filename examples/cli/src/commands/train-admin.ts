@@ -12,13 +12,14 @@ async function readJson<T>(storage: Storage, key: string): Promise<T | undefined
 
 /**
  * `studio train preflight <model> [dataset]`: the checks before paying, on the built dataset and the config
- * `train start` would use: config validity, images and captions, the expected LoRA size, GPU memory.
+ * `train start` would use (`--engine simpletuner|ai-toolkit`): config validity, images and captions, the expected
+ * LoRA size with what fits, GPU memory.
  */
 export async function trainPreflightCommand(
   context: CliContext,
   model: string,
   dataset = 'v1',
-  options: { steps?: number } = {},
+  options: { steps?: number; rank?: number; engine?: 'simpletuner' | 'ai-toolkit' } = {},
 ): Promise<number> {
   const lora = await import('@model-studio/lora-trainer');
   const cli = await openCliStudio(context, 'none');
@@ -34,22 +35,31 @@ export async function trainPreflightCommand(
         `Dataset ${dataset} of "${model}" is not built: \`studio dataset build ${model} ${dataset}\`.`,
       );
     const settings = (await cli.workspace.getModel(model)).settings;
-    const config = lora.buildSimpleTunerConfig({
+    const engine = options.engine ?? 'simpletuner';
+    const config = lora.buildTrainingConfig({
+      engine,
       family: manifest.family,
       trigger: settings.triggerWord,
       classWord: settings.classWord,
-      ...(options.steps !== undefined && { overrides: { max_train_steps: options.steps } }),
-    }) as Record<string, unknown>;
-    const backends = (await readJson<object[]>(storage, `${prefix}/simpletuner/multidatabackend.json`)) ?? [];
+      ...(options.steps !== undefined && { steps: options.steps }),
+      ...(options.rank !== undefined && { rank: options.rank }),
+    });
+    // ai-toolkit reads the images and captions folder itself; SimpleTuner needs its multidatabackend.json.
+    const backends =
+      engine === 'simpletuner'
+        ? ((await readJson<object[]>(storage, `${prefix}/simpletuner/multidatabackend.json`)) ?? [])
+        : undefined;
     const report = await lora.runPreflight({
       family: manifest.family,
       config,
-      backends,
+      ...(backends && { backends }),
       images: lora.preflightImagesFromManifest(manifest),
       signal: context.signal,
     });
-    context.out.result(report, () => {
-      context.out.line(`Pre-flight of "${model}" dataset ${dataset}: ${report.ok ? 'ready to train' : 'NOT ready'}`);
+    context.out.result({ ...report, engine }, () => {
+      context.out.line(
+        `Pre-flight of "${model}" dataset ${dataset} with ${engine}: ${report.ok ? 'ready to train' : 'NOT ready'}`,
+      );
       for (const finding of report.findings) {
         context.out.line(
           `  ${finding.severity}: ${finding.message}${finding.severity === 'info' ? '' : ` Fix: ${finding.fix}`}`,

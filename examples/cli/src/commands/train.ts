@@ -11,8 +11,12 @@ export interface TrainCommandOptions extends TrainerChoice {
   dataset?: string;
   /** LoRA version to write. @default the dataset version */
   version?: string;
-  /** Training steps (`max_train_steps`). */
+  /** Training steps (`max_train_steps`, or ai-toolkit's `train.steps`). */
   steps?: number;
+  /** LoRA rank (`lora_rank`, or ai-toolkit's `network.linear`). */
+  rank?: number;
+  /** Which program trains: `simpletuner` (default) or `ai-toolkit`. */
+  engine?: 'simpletuner' | 'ai-toolkit';
   /** Most USD this training may spend (checked before the pod is created). */
   budgetUsd?: number;
   /** Start again after a start whose answer was lost (the RunPod trainer reuses the pod of the same run). */
@@ -21,11 +25,13 @@ export interface TrainCommandOptions extends TrainerChoice {
   inProcessSandbox?: boolean;
 }
 
-/** What `train start` saved so `train attach` can finish the same training: dataset, config, family. */
+/** What `train start` saved so `train attach` can finish the same training: dataset, config, family, engine. */
 interface TrainRequestRecord {
   dataset: string;
   config: Record<string, unknown>;
   family: 'flux' | 'sdxl' | 'sd15';
+  /** Absent in requests saved before engines existed: SimpleTuner. */
+  engine?: 'simpletuner' | 'ai-toolkit';
 }
 
 const requestKey = (model: string, version: string) => `models/${model}/training/${version}/train-request.json`;
@@ -95,7 +101,7 @@ export async function trainAndRecord(
   model: string,
   request: TrainRequestRecord & { version: string; budgetUsd?: number; resubmitUncertain?: boolean },
   onEvent: (event: TrainEvent) => void,
-): Promise<{ summary: TrainSummary; loraKey: string; loraBytes: number; sandbox: boolean }> {
+): Promise<{ summary: TrainSummary; loraKey: string; loraBytes: number; sandbox: boolean; engine: string }> {
   const summary = await studio.train(model, {
     dataset: request.dataset,
     version: request.version,
@@ -114,7 +120,7 @@ async function recordVersion(
   model: string,
   request: TrainRequestRecord & { version: string },
   summary: TrainSummary,
-): Promise<{ loraKey: string; loraBytes: number; sandbox: boolean }> {
+): Promise<{ loraKey: string; loraBytes: number; sandbox: boolean; engine: string }> {
   const lora = await import('@model-studio/lora-trainer');
   const existing = await lora.readLoraVersion(storage, model, request.version).catch(() => undefined);
   const record =
@@ -130,7 +136,8 @@ async function recordVersion(
       trainer: { provider: summary.job.provider, jobId: summary.job.id },
     }));
   const loraKey = `models/${model}/loras/${request.version}/${record.artifact.file}`;
-  return { loraKey, loraBytes: record.artifact.size, sandbox: record.sandbox === true };
+  const engine = record.engine ?? lora.engineOfConfig(request.config);
+  return { loraKey, loraBytes: record.artifact.size, sandbox: record.sandbox === true, engine };
 }
 
 async function readArtifacts(storage: Storage, keys: readonly string[]): Promise<TrainingArtifact[]> {
@@ -157,11 +164,12 @@ function printResult(context: CliContext, cli: CliStudio, result: Awaited<Return
       status: summary.progress.status,
       costUsd: summary.cost?.usd,
       lora: { key: loraKey, path, bytes: loraBytes },
+      engine: result.engine,
       sandbox: result.sandbox,
     },
     () => {
       context.out.line(
-        `Training ${summary.stageId} ${summary.progress.status}${summary.reattached ? ' (reattached)' : ''}${summary.alreadyDone ? ' (already done)' : ''}; job ${summary.job.id}.`,
+        `Training ${summary.stageId} (${result.engine}) ${summary.progress.status}${summary.reattached ? ' (reattached)' : ''}${summary.alreadyDone ? ' (already done)' : ''}; job ${summary.job.id}.`,
       );
       if (summary.cost)
         context.out.line(
@@ -195,18 +203,29 @@ export async function trainStartCommand(
       );
     const config = await cli.workspace.getModel(model);
     const family = manifest.family ?? 'flux';
-    const request: TrainRequestRecord = (await readJson<TrainRequestRecord>(storage, requestKey(model, version))) ?? {
+    const saved = await readJson<TrainRequestRecord>(storage, requestKey(model, version));
+    const engine = options.engine ?? saved?.engine ?? 'simpletuner';
+    if (saved && (saved.engine ?? 'simpletuner') !== engine)
+      throw new UsageError(
+        `Training ${version} of "${model}" was started with ${saved.engine ?? 'simpletuner'}: \`studio train attach ${model} --lora ${version}\` finishes it, or start a new version with \`--lora <version> --engine ${engine}\`.`,
+      );
+    const request: TrainRequestRecord = saved ?? {
       dataset,
       family,
-      config: lora.buildSimpleTunerConfig({
+      engine,
+      config: lora.buildTrainingConfig({
+        engine,
         family,
         trigger: config.settings.triggerWord,
         classWord: config.settings.classWord,
-        ...(options.steps !== undefined && { overrides: { max_train_steps: options.steps } }),
-      }) as Record<string, unknown>,
+        ...(options.steps !== undefined && { steps: options.steps }),
+        ...(options.rank !== undefined && { rank: options.rank }),
+      }),
     };
     await storage.put(requestKey(model, version), new TextEncoder().encode(JSON.stringify(request, null, 2)));
-    context.out.line(`Training "${model}" ${version} on dataset ${request.dataset} with ${trainer.label}`);
+    context.out.line(
+      `Training "${model}" ${version} with ${request.engine ?? 'simpletuner'} on dataset ${request.dataset}, on ${trainer.label}`,
+    );
     const result = await trainAndRecord(
       context,
       cli.studio,

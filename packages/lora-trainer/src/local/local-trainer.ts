@@ -15,7 +15,7 @@ import {
   type TrainingWaitOptions,
   ValidationError,
 } from '@model-studio/core';
-import { artifactKind } from '../runpod/pod-outputs-reader.js';
+import { artifactKind, finalLoraFirst } from '../runpod/pod-outputs-reader.js';
 import { podOutputs } from '../runpod/pod-protocol.js';
 import { configTotalSteps, parseConsoleLine, StepPace, summarizeTrainingMetrics } from '../runpod/training-metrics.js';
 import { engineOfConfig, type TrainingEngine } from '../training-engine.js';
@@ -337,6 +337,8 @@ export class LocalTrainer implements Trainer {
       names.push({ name: podOutputs.metrics, bytes: new TextEncoder().encode(metrics) });
     } else names.push(...listed.map((name) => ({ name, path: join(dir, files.output, name) })));
     names.push({ name: podOutputs.log, path: join(dir, files.console) });
+    const order = finalLoraFirst(names.map((entry) => entry.name));
+    names.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
     for (const { name, path, bytes: made } of names) {
       const bytes = made ?? new Uint8Array(await readFile(path!));
       const kind = name.startsWith('validation_images/') ? 'sample' : artifactKind(name);

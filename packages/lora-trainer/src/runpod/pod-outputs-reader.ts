@@ -40,7 +40,7 @@ export async function readPodMetrics(
 
 /** What an output file is, from its name. */
 export function artifactKind(name: string): TrainingArtifactKind {
-  if (name.endsWith('.safetensors')) return 'lora';
+  if (name.endsWith('.safetensors')) return name.startsWith(podOutputs.checkpoints) ? 'other' : 'lora';
   if (name === podOutputs.metrics || name === podOutputs.status) return 'metrics';
   if (name.startsWith('samples/')) return 'sample';
   if (name.endsWith('.log')) return 'log';
@@ -56,10 +56,20 @@ export async function listOutputNames(storage: Storage, prefix: string, signal?:
   return names;
 }
 
-/** Every output file under `prefix`, with its bytes. */
+/**
+ * Orders output names so the final LoRA comes before the checkpoints (readers that take the first `.safetensors`, such
+ * as core's `TrainSummary.loraKey`, get the final one).
+ */
+export function finalLoraFirst(names: readonly string[]): string[] {
+  const rank = (name: string) =>
+    name.endsWith('.safetensors') ? (name.startsWith(podOutputs.checkpoints) ? 1 : 0) : 2;
+  return [...names].sort((a, b) => rank(a) - rank(b));
+}
+
+/** Every output file under `prefix`, with its bytes (the final LoRA first). */
 export async function readOutputs(storage: Storage, prefix: string, signal?: AbortSignal): Promise<TrainingArtifact[]> {
   const artifacts: TrainingArtifact[] = [];
-  for (const name of await listOutputNames(storage, prefix, signal)) {
+  for (const name of finalLoraFirst(await listOutputNames(storage, prefix, signal))) {
     const key = `${prefix}/${name}`;
     const bytes = new Uint8Array(await new Response(await storage.get(key, { signal })).arrayBuffer());
     artifacts.push({ name, bytes, kind: artifactKind(name), key });
