@@ -66,25 +66,23 @@ function scaledRgb(image: DecodedImage, size: number): { width: number; height: 
 }
 
 /**
- * The face at 70 % of its size in the lower right of a canvas of the face's mean colour: the same face (a face
- * checker finds it), but framed unlike the dataset image it came from, so it is no near-duplicate of it.
+ * The face at 70 % of its size, whole in the lower right and tiled around it (so the picture keeps the face's colours):
+ * the same face for a face checker, but framed unlike the dataset image it came from, so no near-duplicate of it.
  */
 function reframed(image: { width: number; height: number; rgb: Uint8Array }): Uint8Array {
   const { width, height, rgb } = image;
-  const mean = [0, 1, 2].map((channel) => {
-    let sum = 0;
-    for (let i = channel; i < rgb.length; i += 3) sum += rgb[i] ?? 0;
-    return Math.round(sum / Math.max(1, rgb.length / 3));
-  });
-  const out = new Uint8Array(rgb.length);
-  for (let i = 0; i < out.length; i++) out[i] = mean[i % 3] ?? 0;
   const scale = 0.7;
-  const left = width - Math.round(width * scale);
-  const top = height - Math.round(height * scale);
-  for (let y = top; y < height; y++) {
-    const sy = Math.min(height - 1, Math.floor((y - top) / scale));
-    for (let x = left; x < width; x++) {
-      const sx = Math.min(width - 1, Math.floor((x - left) / scale));
+  const tileWidth = Math.max(1, Math.round(width * scale));
+  const tileHeight = Math.max(1, Math.round(height * scale));
+  const left = width - tileWidth;
+  const top = height - tileHeight;
+  const out = new Uint8Array(rgb.length);
+  for (let y = 0; y < height; y++) {
+    const ty = (((y - top) % tileHeight) + tileHeight) % tileHeight;
+    const sy = Math.min(height - 1, Math.floor(ty / scale));
+    for (let x = 0; x < width; x++) {
+      const tx = (((x - left) % tileWidth) + tileWidth) % tileWidth;
+      const sx = Math.min(width - 1, Math.floor(tx / scale));
       out.set(rgb.subarray((sy * width + sx) * 3, (sy * width + sx) * 3 + 3), (y * width + x) * 3);
     }
   }
@@ -101,7 +99,7 @@ export function sandboxNoiseShare(step: number, schedule: SandboxSampleSchedule)
  * One sandbox validation sample (a PNG labelled "sandbox validation sample") for `step` under `schedule`: the face
  * blended with seeded noise (cleanest at `peakStep`), a near-uniform image from `collapseStep` on, or a copy of a
  * dataset image at `memoriseSteps`. When `face` is one of the `dataset` images (the same object), it is reframed
- * (smaller, in a corner), so the peak's samples show the person without being near-duplicates of the dataset.
+ * (smaller, whole in a corner, tiled around), so the peak's samples show the person without being near-duplicates of the dataset.
  * Deterministic for the same inputs.
  */
 export function sandboxSample(options: SandboxSampleOptions): Uint8Array {
