@@ -1,6 +1,13 @@
 import { DelayedError, type Job, Worker } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
-import type { JobHandler, JobRecord, JobWorker, JobWorkerOptions } from '../job-queue.js';
+import {
+  isFinalJobState,
+  type JobHandler,
+  type JobRecord,
+  type JobWorker,
+  type JobWorkerOptions,
+} from '../job-queue.js';
+import { isFinalStateEvent } from '../shared/follow-events.js';
 import { claimedRecord, endedRecord, stateEventData, unknownTypeError } from '../shared/job-transitions.js';
 import { abortRunning, type HandlerOutcome, type RunningJob, runHandler } from '../shared/run-handler.js';
 import { defaultWorkerId } from '../shared/worker-id.js';
@@ -37,7 +44,26 @@ async function finish(store: RedisJobStore, id: string, outcome: HandlerOutcome)
   const changed = await store.update(id, (record) =>
     record.state === 'running' ? endedRecord(record, outcome) : undefined,
   );
-  if (changed && changed[0].state === 'running') await store.append(id, 'job-state', stateEventData(changed[1]));
+  if (!changed) return;
+  if (changed[0].state === 'running') {
+    await store.append(id, 'job-state', stateEventData(changed[1]));
+  } else if (isFinalJobState(changed[0].state) && !isFinalStateEvent(await store.tail(id))) {
+    // A retry after the record was stored but its event was not: the log must still end with the final state.
+    await store.append(id, 'job-state', stateEventData(changed[0]));
+  }
+}
+
+/** Runs `task`, trying again up to 5 times (0.2 s, 0.4 s, ... apart) while Redis fails. */
+async function retried(task: () => Promise<void>, onError: (error: Error) => void): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await task();
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      onError(error as Error);
+      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+    }
+  }
 }
 
 /** Fails a job no handler of this worker runs. */
@@ -132,7 +158,7 @@ export function startBullmqWorker(
       running.set(record.id, entry);
       if (stopping) abortRunning(entry, 'worker-stop');
       outcome = await runWatched(store, settings, claimed, handler, entry, lock);
-      await finish(store, record.id, outcome);
+      await retried(() => finish(store, record.id, outcome), settings.onError);
     } finally {
       running.delete(record.id);
       await lock.release();

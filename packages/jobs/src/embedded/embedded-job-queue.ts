@@ -20,6 +20,8 @@ export interface EmbeddedJobQueueOptions {
    * @default 250
    */
   pollInterval?: number;
+  /** Called with errors a worker met and will retry (a file that could not be read or written); ignored by default. */
+  onError?: (error: Error) => void;
 }
 
 /** Newest first. */
@@ -157,7 +159,13 @@ export function createEmbeddedJobQueue(options: EmbeddedJobQueueOptions): JobQue
     },
 
     work(handlers, workerOptions = {}) {
-      const worker = startEmbeddedWorker(store, handlers, workerOptions, pollInterval);
+      const worker = startEmbeddedWorker(
+        store,
+        handlers,
+        workerOptions,
+        pollInterval,
+        options.onError ?? (() => undefined),
+      );
       const tracked: JobWorker = {
         async stop() {
           await worker.stop();

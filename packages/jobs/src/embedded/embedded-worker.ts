@@ -21,6 +21,7 @@ export function startEmbeddedWorker(
   handlers: Record<string, JobHandler>,
   options: JobWorkerOptions,
   pollInterval: number,
+  onError: (error: Error) => void,
 ): JobWorker {
   const release = acquireFolderLock(store.dir, store.lockFile);
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
@@ -48,8 +49,9 @@ export function startEmbeddedWorker(
       try {
         const outcome = await runHandler(handler, job, entry, emit);
         await finishJob(store, job.id, outcome);
-      } catch {
+      } catch (error) {
         // The folder could not be written (disk full, removed): the job stays `running` and is taken over on restart.
+        onError(error as Error);
       } finally {
         running.delete(job.id);
         store.shared.running.delete(job.id);
@@ -93,12 +95,14 @@ export function startEmbeddedWorker(
         again = false;
         try {
           await pass();
-        } catch {
+        } catch (error) {
           // A passing file-system error: the next poll tries again.
+          onError(error as Error);
         }
       } while (again && !stopping);
     })().finally(() => {
       ticking = undefined;
+      if (again) wake();
     });
   }
 
@@ -106,7 +110,7 @@ export function startEmbeddedWorker(
   store.shared.emitter.on('queued', onQueued);
   const timer = setInterval(wake, pollInterval);
   ticking = requeueOrphans(store)
-    .catch(() => undefined)
+    .catch(onError)
     .finally(() => {
       ticking = undefined;
       wake();
