@@ -148,7 +148,7 @@ describe('web dashboard in Chromium', () => {
   it('shows the model on the dashboard with its thumbnail, counts, cost, consent and last job', async () => {
     await page.getByRole('link', { name: 'Models' }).click();
     const card = page.locator('li[data-model="grace"]');
-    await card.getByRole('img', { name: 'grace: latest result' }).waitFor();
+    await card.getByRole('img', { name: "grace: the subject's face (first source)" }).waitFor();
     await page.waitForFunction(() => {
       const image = document.querySelector<HTMLImageElement>('li[data-model="grace"] img');
       return image?.complete && image.naturalWidth > 0;
@@ -161,6 +161,13 @@ describe('web dashboard in Chromium', () => {
     expect(text).toMatch(/Cost so far\s*\d+(\.\d+)? credits/);
     expect(text).toMatch(/Last job\s*run completed/);
     await checkPage(page, shots, 'dashboard');
+
+    // A refused request shows the server's problem detail.
+    await page.getByLabel('New model name').fill('grace');
+    await page.getByRole('button', { name: 'Create model' }).click();
+    const refusal = page.getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/Could not create the model.*grace.*\(request \S+\)/);
     await page.reload();
     await page.getByRole('heading', { name: 'Models' }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();

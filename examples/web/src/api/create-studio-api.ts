@@ -79,10 +79,8 @@ export function createStudioApi(options: StudioApiOptions): StudioApi {
       const costSoFar = Object.fromEntries(overview.costs.map((row) => [row.unitOfAccount, row.actual]));
       return { ...overview, costSoFar };
     },
-    async thumbnail(name) {
-      const found = await links(name, 'enhanced,source');
-      return (found.find((link) => link.stage === 'enhanced') ?? found[0])?.url;
-    },
+    // The first source: a model has few sources, while asking for results would sign a link for every one of them.
+    thumbnail: async (name) => (await links(name, 'source'))[0]?.url,
     getConsent: async (name) =>
       must(await client.GET('/v1/models/{model}/consent', modelPath(name))).consent ?? undefined,
     async putConsent(name, consent) {

@@ -129,7 +129,7 @@ export interface StudioApi {
   listModels(): Promise<string[]>;
   createModel(name: string, settings?: { minShortSide?: number }): Promise<void>;
   getModel(name: string): Promise<ModelOverviewView>;
-  /** A signed URL of the model's newest enhanced result, else of its first source; `undefined` when it has none. */
+  /** A signed URL of the model's first source (the subject's face); `undefined` when it has none. */
   thumbnail(name: string): Promise<string | undefined>;
   getConsent(name: string): Promise<ConsentView | undefined>;
   putConsent(name: string, consent: ConsentInput): Promise<void>;

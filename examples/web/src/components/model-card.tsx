@@ -20,7 +20,11 @@ export function ModelCard({ name }: { name: string }) {
     >
       <div className="aspect-[4/3] bg-slate-100">
         {thumbnail.data ? (
-          <img src={thumbnail.data} alt={`${name}: latest result`} className="h-full w-full object-cover" />
+          <img
+            src={thumbnail.data}
+            alt={`${name}: the subject's face (first source)`}
+            className="h-full w-full object-cover"
+          />
         ) : (
           <div className="flex h-full items-center justify-center text-sm text-slate-600">
             {thumbnail.isPending ? 'Loading…' : 'No images yet'}

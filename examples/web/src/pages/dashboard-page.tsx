@@ -89,7 +89,11 @@ export default function DashboardPage() {
       <SandboxBanner />
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-2xl font-semibold">Models</h1>
-        {models.data ? <p className="text-sm text-slate-600">{models.data.length} models</p> : null}
+        {models.data ? (
+          <p className="text-sm text-slate-600">
+            {models.data.length === 1 ? '1 model' : `${models.data.length} models`}
+          </p>
+        ) : null}
       </div>
       <NewModelForm />
       {models.isPending ? <LoadingState label="Loading models" /> : null}
