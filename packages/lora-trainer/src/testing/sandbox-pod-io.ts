@@ -43,13 +43,27 @@ export class SandboxPodIo {
     return new Promise((resolve) => setTimeout(resolve, (emulatedSeconds * 1000) / this.factor));
   }
 
-  /** PUTs bytes to a signed URL (no URL: nothing). */
+  /**
+   * PUTs bytes to a signed URL (no URL: nothing), retrying like the start command's `curl --retry 5`; a failure is
+   * printed, never thrown (the pod keeps training, as `put ... || echo "upload failed"` does on a pod).
+   */
   async put(url: string | undefined, body: Uint8Array | string, what: string): Promise<boolean> {
     if (!url) return false;
     const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
-    const response = await fetch(url, { method: 'PUT', body: new Blob([new Uint8Array(bytes)]) });
-    if (!response.ok) this.say(`[sandbox] upload of ${what} failed: HTTP ${response.status}`);
-    return response.ok;
+    let problem = '';
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        const response = await fetch(url, { method: 'PUT', body: new Blob([new Uint8Array(bytes)]) });
+        if (response.ok) return true;
+        problem = `HTTP ${response.status}`;
+        if (response.status < 500) break;
+      } catch (error) {
+        problem = error instanceof Error ? error.message : String(error);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100 * (attempt + 1)));
+    }
+    this.say(`[sandbox] upload of ${what} failed: ${problem}`);
+    return false;
   }
 
   /** Uploads the metrics and the console. */
