@@ -168,8 +168,24 @@ describe('web dashboard in Chromium', () => {
     const refusal = page.getByRole('alert');
     await refusal.waitFor();
     expect(await refusal.textContent()).toMatch(/Could not create the model.*grace.*\(request \S+\)/);
+  });
+
+  it('revokes consent behind a confirmation that says what will be deleted, then signs out', async () => {
+    await page.locator('li[data-model="grace"]').getByRole('link', { name: 'grace' }).click();
+    await page.getByRole('button', { name: 'Revoke consent…' }).click();
+    const form = page.getByRole('form', { name: 'Revoke consent' });
+    expect(await form.textContent()).toMatch(/1 sources, targets \(1 sfw\), results \(1 sfw\).*cannot be undone/);
+    await form.getByLabel("Reason (in the subject's or your words)").fill('The subject withdrew consent (web test).');
+    await form.getByLabel("Also delete all of this model's data").check();
+    await checkPage(page, shots, 'model-revoke');
+    await form.getByRole('button', { name: 'Revoke consent and delete the data' }).click();
+    await page.getByText(/Consent revoked\. [1-9]\d* stored files deleted\./).waitFor();
+    await page.getByText('Consent revoked', { exact: true }).waitFor();
+    await page.getByText('No results yet: start a run.').waitFor();
+    await expect(page.getByRole('button', { name: 'Start run' }).isVisible()).resolves.toBe(true);
+
     await page.reload();
-    await page.getByRole('heading', { name: 'Models' }).waitFor();
+    await page.getByRole('heading', { name: 'grace', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('API key').waitFor();
     expect(await page.evaluate(() => sessionStorage.getItem('model-studio.api-key'))).toBeNull();

@@ -86,6 +86,10 @@ export function createStudioApi(options: StudioApiOptions): StudioApi {
     async putConsent(name, consent) {
       must(await client.PUT('/v1/models/{model}/consent', { ...modelPath(name), body: consent }));
     },
+    async revokeConsent(name, body) {
+      const answer = must(await client.POST('/v1/models/{model}/consent/revoke', { ...modelPath(name), body }));
+      return { deletedKeys: answer.deletedKeys };
+    },
     async listSources(name) {
       const [list, urls] = await Promise.all([
         client.GET('/v1/models/{model}/sources', modelPath(name)),

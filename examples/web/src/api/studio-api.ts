@@ -133,6 +133,8 @@ export interface StudioApi {
   thumbnail(name: string): Promise<string | undefined>;
   getConsent(name: string): Promise<ConsentView | undefined>;
   putConsent(name: string, consent: ConsentInput): Promise<void>;
+  /** Revokes consent (stops further processing); `deleteData` also deletes the model's data everywhere it is stored. */
+  revokeConsent(name: string, options: { reason: string; deleteData: boolean }): Promise<{ deletedKeys: number }>;
   listSources(name: string): Promise<ImageView[]>;
   listTargets(name: string): Promise<ImageView[]>;
   uploadSources(name: string, files: File[]): Promise<UploadOutcome[]>;

@@ -4,6 +4,7 @@ import type { ConsentInput, ModelOverviewView } from '../api/studio-api.js';
 import { useApi } from '../session/session-context.js';
 import { ErrorMessage } from './error-message.js';
 import { formatWhen } from './format.js';
+import { RevokeConsent } from './revoke-consent.js';
 import { Section } from './section.js';
 
 const uses = ['swap', 'train', 'publish'] as const;
@@ -150,7 +151,8 @@ function ConsentForm({ model }: { model: string }) {
 }
 
 /** The consent record (or a form to record one: nothing is processed without it). */
-export function ConsentPanel({ model, state }: { model: string; state: ModelOverviewView['consent'] }) {
+export function ConsentPanel({ overview }: { overview: ModelOverviewView }) {
+  const { name: model, consent: state } = overview;
   const api = useApi();
   const consent = useQuery({
     queryKey: ['consent', model, state],
@@ -190,6 +192,7 @@ export function ConsentPanel({ model, state }: { model: string; state: ModelOver
           ) : null}
         </dl>
       ) : null}
+      {state !== 'none' ? <RevokeConsent key={overview.name} overview={overview} /> : null}
     </Section>
   );
 }

@@ -36,7 +36,7 @@ export default function ModelPage({ model }: { model: string }) {
             {overview.data.sources} sources · targets {formatCounts(overview.data.targets)} · results{' '}
             {formatCounts(overview.data.results)} · cost so far {formatCost(overview.data.costSoFar)}
           </p>
-          <ConsentPanel model={model} state={overview.data.consent} />
+          <ConsentPanel overview={overview.data} />
           <ImagesPanel model={model} ratings={overview.data.allowedRatings} />
           <RunPanel overview={overview.data} />
           <ResultsPanel model={model} />
