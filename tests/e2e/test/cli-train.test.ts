@@ -216,6 +216,8 @@ describe('studio train', () => {
       await waitFor(/Dataset v1: \d+ image\(s\) selected/);
       await waitFor('Train a LoRA on RunPod sandbox');
       write('y');
+      await waitFor('Which training engine?');
+      write(keys.enter);
       await waitFor(/LoRA v1 \(SANDBOX file\): .*pytorch_lora_weights\.safetensors \(\d+ bytes\)/);
     } finally {
       pty.kill();
