@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedChromium, startChromium } from './support/chromium.js';
@@ -31,6 +31,11 @@ describe('web dashboard in Chromium', () => {
   let shots: string;
 
   beforeAll(async () => {
+    if (!existsSync(new URL('../dist/index.html', import.meta.url))) {
+      throw new Error(
+        'examples/web/dist is missing: run "pnpm build" (or pnpm --filter @model-studio/web build) first.',
+      );
+    }
     [server, chrome] = await Promise.all([startStudioServer(), startChromium()]);
     page = await chrome.context.newPage();
     page.setDefaultTimeout(20_000);
