@@ -165,8 +165,7 @@ export class LedgerState {
         // An actual charge is known by its slot and job id (a slot holds one or two: a list beats a key per charge).
         const earlier = actualOf(slot, entry.jobId);
         if (earlier) return earlier;
-        // A new list of the exact length: a push would give a one-entry list room for 16 (~130 bytes per slot).
-        slot.actual = [...slot.actual, entry];
+        slot.actual = appended(slot.actual, entry);
         this.add(entry, 'actual', 1);
         this.closeReservation(slot);
         this.closeUncertain(slot, entry.attempt);
@@ -177,7 +176,7 @@ export class LedgerState {
         const earlier = this.uncertainKeys.get(key);
         if (earlier) return earlier;
         this.uncertainKeys.set(key, entry);
-        slot.uncertain = [...slot.uncertain, entry];
+        slot.uncertain = appended(slot.uncertain, entry);
         this.add(entry, 'uncertain', 1);
         this.closeReservation(slot);
         break;
@@ -210,6 +209,14 @@ export class LedgerState {
     }
     totals[field] += sign * entry.amount;
   }
+}
+
+/**
+ * `list` with `entry` at the end, in a new array of the exact length: a push (or a spread) gives a one-entry list
+ * room for 16 entries, about 130 bytes per slot, and most slots keep one entry for good.
+ */
+function appended(list: LedgerEntry[], entry: LedgerEntry): LedgerEntry[] {
+  return list.length === 0 ? [entry] : list.concat([entry]);
 }
 
 /** The actual charge of `slot` with job id `jobId` (none, or empty: without one), if recorded. */
