@@ -50,7 +50,7 @@ describe('web dashboard in Chromium', () => {
 
   it('signs in with the admin key the server printed; a wrong key is refused with the reason', async () => {
     await page.goto(server.url);
-    await expect(page.getByRole('heading', { name: 'AI Model Studio' }).isVisible()).resolves.toBe(true);
+    await page.getByRole('heading', { name: 'AI Model Studio' }).waitFor();
     await checkPage(page, shots, 'sign-in');
     await page.getByLabel('API key').fill('msk_not-a-real-key-at-all-0000000000000000000');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -60,8 +60,8 @@ describe('web dashboard in Chromium', () => {
     await page.getByRole('heading', { name: 'Models' }).waitFor();
     expect(page.url()).not.toContain(server.adminKey);
     expect(await page.evaluate(() => sessionStorage.getItem('model-studio.api-key'))).toBe(server.adminKey);
-    await expect(page.getByText('SANDBOX').first().isVisible()).resolves.toBe(true);
-    await expect(page.getByText('admin (admin key)').isVisible()).resolves.toBe(true);
+    await page.getByText('SANDBOX').first().waitFor();
+    await page.getByText('admin (admin key)').waitFor();
   });
 
   it('creates a model, records consent, uploads by picker and by drop with a per-file answer', async () => {
@@ -78,12 +78,17 @@ describe('web dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Record consent' }).click();
     await page.getByText('Consent recorded: sfw').waitFor();
 
+    // The picker is keyboard reachable: Tab from the drop zone's text lands on it (the input itself, visually hidden).
+    const picker = page.getByLabel('Upload source photos', { exact: true });
+    await page.getByText("Photos of the subject's face").click();
+    await page.keyboard.press('Tab');
+    expect(await picker.evaluate((input) => input === document.activeElement)).toBe(true);
     await page
       .getByLabel('Upload source photos', { exact: true })
       .setInputFiles([fixture('grace_hopper.jpg'), fixture('text-renamed.jpg')]);
     const sources = page.getByRole('list', { name: 'Source upload per file' });
     await sources.waitFor();
-    await expect(page.getByText('Source upload: 1 accepted, 1 rejected').isVisible()).resolves.toBe(true);
+    await page.getByText('Source upload: 1 accepted, 1 rejected').waitFor();
     await expect(sources.textContent()).resolves.toMatch(/grace_hopper\.jpg: accepted as grace-source-1\.jpg/);
     await expect(sources.textContent()).resolves.toMatch(/text-renamed\.jpg: rejected \(\S+\): \S+/);
     await page.getByRole('list', { name: 'Sources' }).getByRole('img', { name: 'grace-source-1.jpg' }).waitFor();
@@ -106,7 +111,7 @@ describe('web dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Estimate cost' }).click();
     const table = page.getByRole('table', { name: 'Estimated cost per stage' });
     await table.waitFor();
-    await expect(page.getByText(/1 sources × 1 targets \(sfw\) = 1 units/).isVisible()).resolves.toBe(true);
+    await page.getByText(/1 sources × 1 targets \(sfw\) = 1 units/).waitFor();
     await expect(table.textContent()).resolves.toMatch(/swap/);
 
     const sockets: string[] = [];
@@ -187,7 +192,7 @@ describe('web dashboard in Chromium', () => {
     await page.getByText(/Consent revoked\. [1-9]\d* stored files deleted\./).waitFor();
     await page.getByText('Consent revoked', { exact: true }).waitFor();
     await page.getByText('No results yet: start a run.').waitFor();
-    await expect(page.getByRole('button', { name: 'Start run' }).isVisible()).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Start run' }).waitFor();
 
     await page.reload();
     await page.getByRole('heading', { name: 'grace', level: 1 }).waitFor();
