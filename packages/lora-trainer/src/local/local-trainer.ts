@@ -234,7 +234,9 @@ export class LocalTrainer implements Trainer {
   async status(job: TrainingJob): Promise<TrainingProgress> {
     const dir = this.runDir(job);
     const record = await readJobRecord(dir);
-    // The exit code first: the console read after it is complete when the process has exited.
+    // Liveness, then the exit code, then the console: the shell writes the exit code before it exits, and the console
+    // read last is complete when the process has exited.
+    const alive = isAlive(record.pid);
     const exitCode = (await readOptional(join(dir, files.exitCode)))?.trim();
     const consoleText = (await readOptional(join(dir, files.console))) ?? '';
     const read =
@@ -267,7 +269,7 @@ export class LocalTrainer implements Trainer {
     }
     if (exitCode !== undefined)
       return { ...progress, status: 'failed', message: `The command exited with code ${exitCode}; see console.log.` };
-    if (!isAlive(record.pid))
+    if (!alive)
       return { ...progress, status: 'failed', message: 'The training process ended without an exit code (killed?).' };
     return progress;
   }
