@@ -2,7 +2,7 @@ import { ValidationError } from '@model-studio/core';
 import { describe, expect, it } from 'vitest';
 import { toRedisOptions } from '../src/bullmq/redis-connection-options.js';
 import { createBullmqJobQueue } from '../src/index.js';
-import { startRedisServer } from '../src/testing/index.js';
+import { startRedisServer, waitUntil } from '../src/testing/index.js';
 
 describe('BullMQ queue options', () => {
   it('reads user, password, host, port and database from a Redis URL', () => {
@@ -33,6 +33,21 @@ describe('BullMQ queue options', () => {
       expect((error as Error).message).toMatch(/redis:\/\//);
       expect((error as Error).message).not.toContain('hunter2');
     }
+  });
+
+  it('close() returns even when Redis cannot be reached, and reports the connection errors to onError', async () => {
+    const errors: Error[] = [];
+    const queue = createBullmqJobQueue({
+      connection: 'redis://127.0.0.1:1',
+      lockDuration: 500,
+      onError: (error) => errors.push(error),
+    });
+    const worker = queue.work({ run: async () => undefined });
+    await waitUntil('a connection error was reported', () =>
+      errors.some((error) => /ECONNREFUSED/.test(error.message)),
+    );
+    await worker.stop();
+    await queue.close();
   });
 
   it('startRedisServer says to run scripts/redis/install.sh when redis-server is not installed', async () => {

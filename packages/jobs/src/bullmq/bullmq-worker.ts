@@ -1,4 +1,4 @@
-import { DelayedError, type Job, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
 import {
   isFinalJobState,
@@ -10,8 +10,10 @@ import {
 import { isFinalStateEvent } from '../shared/follow-events.js';
 import { claimedRecord, endedRecord, stateEventData, unknownTypeError } from '../shared/job-transitions.js';
 import { abortRunning, type HandlerOutcome, type RunningJob, runHandler } from '../shared/run-handler.js';
+import { within } from '../shared/within.js';
 import { defaultWorkerId } from '../shared/worker-id.js';
 import { acquireModelLock, type HeldModelLock } from './model-lock.js';
+import type { BullmqJobData, BullmqModule } from './redis-backend.js';
 import type { RedisJobStore } from './redis-job-store.js';
 
 /** Settings of a BullMQ worker, from the queue's options. */
@@ -27,15 +29,15 @@ export interface BullmqWorkerSettings {
   onError: (error: Error) => void;
 }
 
-/** The data of a BullMQ job: our job's id. */
-export interface BullmqJobData {
-  id: string;
-}
-
 /** Moves the BullMQ job back to delayed (run again after `delay` ms) and ends this processing of it. */
-async function postpone(job: Job<BullmqJobData>, token: string | undefined, delay: number): Promise<never> {
+async function postpone(
+  bullmq: BullmqModule,
+  job: Job<BullmqJobData>,
+  token: string | undefined,
+  delay: number,
+): Promise<never> {
   await job.moveToDelayed(Date.now() + delay, token);
-  throw new DelayedError();
+  throw new bullmq.DelayedError();
 }
 
 /** Stores how a job ended and appends its `job-state` event (a released job stays `running`). */
@@ -126,6 +128,7 @@ async function runWatched(
  * aborted and their jobs go back to the queue, still `running`, for another worker to take over.
  */
 export function startBullmqWorker(
+  bullmq: BullmqModule,
   store: RedisJobStore,
   handlers: Record<string, JobHandler>,
   options: JobWorkerOptions,
@@ -135,7 +138,7 @@ export function startBullmqWorker(
   const running = new Map<string, RunningJob>();
   let stopping = false;
   const processor = async (bullJob: Job<BullmqJobData>, token?: string): Promise<void> => {
-    if (stopping) return postpone(bullJob, token, 0);
+    if (stopping) return postpone(bullmq, bullJob, token, 0);
     const record = await store.read(bullJob.data.id);
     if (!record || (record.state !== 'queued' && record.state !== 'running')) return;
     if ((await store.currentBullJobId(record.id)) !== bullJob.id) return; // left over from an earlier round
@@ -143,7 +146,7 @@ export function startBullmqWorker(
     if (!handler) return failUnknownType(store, record);
     const jitter = Math.floor(Math.random() * settings.modelRetryDelay);
     const lock = await acquireModelLock(store.client, settings.prefix, record.model, workerId, settings.modelLockTtl);
-    if (!lock) return postpone(bullJob, token, settings.modelRetryDelay + jitter);
+    if (!lock) return postpone(bullmq, bullJob, token, settings.modelRetryDelay + jitter);
     const entry: RunningJob = {
       id: record.id,
       model: record.model,
@@ -163,9 +166,9 @@ export function startBullmqWorker(
       running.delete(record.id);
       await lock.release();
     }
-    if (outcome.state === 'released') await postpone(bullJob, token, 0);
+    if (outcome.state === 'released') await postpone(bullmq, bullJob, token, 0);
   };
-  const worker = new Worker<BullmqJobData>(settings.queueName, processor, {
+  const worker = new bullmq.Worker<BullmqJobData>(settings.queueName, processor, {
     connection: { ...settings.connection, maxRetriesPerRequest: null },
     prefix: settings.prefix,
     concurrency: Math.max(1, Math.floor(options.concurrency ?? 1)),
@@ -184,7 +187,9 @@ export function startBullmqWorker(
       stopped ??= (async () => {
         stopping = true;
         for (const entry of running.values()) abortRunning(entry, 'worker-stop');
-        await worker.close();
+        // close() waits for Redis; when it is unreachable, give up after a while and drop the connections.
+        const unreachable = store.client.status !== 'ready';
+        await within(worker.close(unreachable), settings.lockDuration + 5_000, () => worker.close(true));
       })();
       return stopped;
     },
