@@ -41,15 +41,19 @@ function faultAt(play: SandboxPlay): number | undefined {
   return raw ? Number(raw) : undefined;
 }
 
-/** Uploads metrics, console and finished outputs every `MS_UPLOAD_INTERVAL` emulated seconds. */
-function uploader(io: SandboxPodIo): (seconds: number) => Promise<void> {
+/**
+ * Uploads the metrics (and, for ai-toolkit, whose start command does so, the console) and finished outputs every
+ * `MS_UPLOAD_INTERVAL` emulated seconds.
+ */
+function uploader(io: SandboxPodIo, withConsole: boolean): (seconds: number) => Promise<void> {
   const every = Number(io.env[podEnv.uploadInterval] ?? '60');
   let since = 0;
   return async (seconds) => {
     since += seconds;
     if (since < every) return;
     since = 0;
-    await io.uploadProgress();
+    if (withConsole) await io.uploadProgress();
+    else await io.put(io.env[podEnv.putMetrics], io.metrics, 'metrics');
     await io.uploadOutputs();
   };
 }
@@ -66,7 +70,7 @@ export async function playSimpleTuner(play: SandboxPlay): Promise<number> {
   const perStep = Math.max(1, finalUrls.length || 2);
   const checkpointEvery = Number(config.checkpoint_step_interval ?? 0);
   const validationEvery = Number(config.validation_step_interval ?? 0);
-  const tick = uploader(io);
+  const tick = uploader(io, false);
   io.say(`Total optimization steps = ${steps}`);
   for (let step = 1; step <= steps; step++) {
     await io.sleep(stepSeconds);
@@ -122,7 +126,7 @@ export async function playAiToolkit(play: SandboxPlay): Promise<number> {
   const family = archFamily[job.model.arch] ?? 'flux';
   const dir = `output/${facts.name}`;
   const stepSeconds = Number(io.env.MS_SANDBOX_STEP_SECONDS ?? '2');
-  const tick = uploader(io);
+  const tick = uploader(io, true);
   const sampleSet = async (step: number) => {
     for (let prompt = 0; prompt < facts.prompts; prompt++) {
       const file = aiToolkitFileNames.sample(Date.now(), step, prompt);
