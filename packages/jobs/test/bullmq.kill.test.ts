@@ -82,5 +82,5 @@ describe('bullmq queue: two worker processes, one killed with kill -9 mid-job', 
       'completed',
     ]);
     expect(states[2]).toMatchObject({ takeover: true, previousWorker: victim.workerId, attempt: 2 });
-  }, 60_000);
+  }, 150_000);
 });

@@ -48,7 +48,7 @@ describe('embedded queue: two processes on one folder', () => {
       expect(indexes).toEqual(Array.from({ length: count }, (_, index) => index));
     }
     await queue.close();
-  }, 60_000);
+  }, 120_000);
 
   it('a cancel from another process reaches the running handler', async () => {
     const queue = createEmbeddedJobQueue({ dir, pollInterval: 50 });
@@ -71,5 +71,5 @@ describe('embedded queue: two processes on one folder', () => {
     expect((await queue.get(job.id))?.state).toBe('cancelled');
     await worker.stop();
     await queue.close();
-  }, 60_000);
+  }, 120_000);
 });

@@ -57,5 +57,5 @@ describe('embedded queue: a worker process killed with kill -9 mid-job', () => {
       { state: 'running', attempt: 2, worker: 'second' },
       { state: 'completed', attempt: 2 },
     ]);
-  });
+  }, 150_000);
 });

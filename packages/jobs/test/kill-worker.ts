@@ -51,10 +51,14 @@ export async function startWorkerProcess(
     { cwd: packageDir, stdio: ['ignore', 'inherit', 'inherit'] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitUntil(`worker ${workerId} is ready`, () => {
-    if (child.exitCode !== null) throw new Error(`worker ${workerId} exited with code ${child.exitCode} at start`);
-    return existsSync(args.logFile) ? readFileSync(args.logFile, 'utf8').includes(`ready ${workerId} `) : false;
-  });
+  await waitUntil(
+    `worker ${workerId} is ready`,
+    () => {
+      if (child.exitCode !== null) throw new Error(`worker ${workerId} exited with code ${child.exitCode} at start`);
+      return existsSync(args.logFile) ? readFileSync(args.logFile, 'utf8').includes(`ready ${workerId} `) : false;
+    },
+    90_000,
+  );
   return { child, workerId, exited };
 }
 

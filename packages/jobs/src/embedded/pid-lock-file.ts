@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 /** Tokens of the lock files this process holds: a file naming our pid but not one of these is a previous life's. */
@@ -25,11 +25,24 @@ function readHolder(file: string): { pid: number; token: string } {
   }
 }
 
-/** The live holder of a lock file, or `undefined` when the file is stale (dead pid, our pid from a previous life). */
-function liveHolder(file: string): number | undefined {
+/** How old a lock file is (ms); Infinity when it is gone. */
+function ageOf(file: string): number {
+  try {
+    return Date.now() - statSync(file).mtimeMs;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
+/**
+ * Who holds a lock file, and whether the hold is stale: its pid is dead, it names this pid but this process never
+ * took it (a restarted container reuses pids), or it stayed unreadable for seconds (pid -1 while being written).
+ */
+function holderOf(file: string): { pid: number; token: string; stale: boolean } {
   const holder = readHolder(file);
-  if (holder.pid === process.pid) return heldTokens.has(holder.token) ? holder.pid : undefined;
-  return isAlive(holder.pid) ? holder.pid : undefined;
+  if (holder.pid === -1) return { ...holder, stale: ageOf(file) >= 5_000 };
+  if (holder.pid === process.pid) return { ...holder, stale: !heldTokens.has(holder.token) };
+  return { ...holder, stale: !isAlive(holder.pid) };
 }
 
 /**
@@ -56,9 +69,10 @@ export function tryLockFile(file: string): { release: () => void } | { holder: n
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = liveHolder(file);
-      if (holder !== undefined) return { holder };
-      rmSync(file, { force: true });
+      const holder = holderOf(file);
+      if (!holder.stale) return { holder: holder.pid };
+      // Stale: remove it, unless another process replaced it meanwhile.
+      if (readHolder(file).token === holder.token) rmSync(file, { force: true });
     }
   }
   return { holder: readHolder(file).pid };

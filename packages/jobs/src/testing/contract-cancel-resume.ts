@@ -8,7 +8,7 @@ import { waitUntil } from './wait-until.js';
 /** Cancel of queued jobs, and resume of a cancelled one. */
 export function cancelResumeContractTests(api: JobQueueContractTestApi, options: JobQueueContractOptions): void {
   const { it, expect } = api;
-  const timeout = options.timeout ?? 30_000;
+  const timeout = options.timeout ?? 60_000;
 
   it(
     'cancel ends a queued job at once; an ended job is returned as is; an unknown id throws',
@@ -65,7 +65,7 @@ export function cancelResumeContractTests(api: JobQueueContractTestApi, options:
 /** Cancel of a running job, handler errors, resume of stopped and failed jobs. */
 export function runningCancelResumeContractTests(api: JobQueueContractTestApi, options: JobQueueContractOptions): void {
   const { it, expect } = api;
-  const timeout = options.timeout ?? 30_000;
+  const timeout = options.timeout ?? 60_000;
 
   it(
     'cancel of a running job aborts its signal and the job ends cancelled',

@@ -7,7 +7,7 @@ import { waitUntil } from './wait-until.js';
 /** Event logs: numbering, replay, live following, `after`, the end after the final state. */
 export function eventContractTests(api: JobQueueContractTestApi, options: JobQueueContractOptions): void {
   const { it, expect } = api;
-  const timeout = options.timeout ?? 30_000;
+  const timeout = options.timeout ?? 60_000;
 
   it(
     'events replays what is stored, follows live events and ends after the final job-state',

@@ -5,7 +5,7 @@ import { withQueue } from './job-queue-contract-api.js';
 /** add, get, list with filters and order, bad input, a second instance on the same store. */
 export function recordContractTests(api: JobQueueContractTestApi, options: JobQueueContractOptions): void {
   const { it, expect } = api;
-  const timeout = options.timeout ?? 30_000;
+  const timeout = options.timeout ?? 60_000;
 
   it(
     'add stores a queued job that get returns',

@@ -6,7 +6,7 @@ import { waitUntil } from './wait-until.js';
 /** Concurrency, one job per model, takeover after a restart, close. */
 export function workerContractTests(api: JobQueueContractTestApi, options: JobQueueContractOptions): void {
   const { it, expect } = api;
-  const timeout = options.timeout ?? 30_000;
+  const timeout = options.timeout ?? 60_000;
 
   it(
     'runs at most `concurrency` jobs at once and never two of one model',

@@ -31,7 +31,7 @@ export interface JobQueueContractOptions {
   create(): Promise<JobQueueUnderTest>;
   /**
    * Time limit of each test, ms.
-   * @default 30000
+   * @default 60000
    */
   timeout?: number;
 }

@@ -5,7 +5,7 @@
 export async function waitUntil<T>(
   what: string,
   check: () => Promise<T> | T,
-  timeoutMs = 20_000,
+  timeoutMs = 30_000,
 ): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
