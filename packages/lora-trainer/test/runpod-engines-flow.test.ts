@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { ValidationError } from '@model-studio/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aiToolkitPinnedRef } from '../src/ai-toolkit/ai-toolkit-start-command.js';
 import { inspectLora } from '../src/safetensors/index.js';
@@ -113,6 +114,20 @@ describe('both engines through the RunPod sandbox: the same Trainer, the same da
       expect(shown.loss).toHaveLength(12);
     });
   }
+
+  it('an invalid ai-toolkit config is a typed error before any pod is created', async () => {
+    const broken = JSON.parse(JSON.stringify(aiToolkitTestConfig));
+    broken.config.process[0].network.lineer = 8;
+    const trainer = h.trainer();
+    const request = { model: 'andie', datasetPrefix, config: broken, runId: 'broken' };
+    const before = h.sandbox.created.length;
+    for (const call of [() => trainer.prepare(request), () => trainer.start(request)]) {
+      const error = await call().catch((caught: unknown) => caught);
+      expect(ValidationError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toMatch(/unknown key "lineer"/);
+    }
+    expect(h.sandbox.created).toHaveLength(before);
+  });
 
   it('compare works across engines: the diff shows the engine, the losses share an axis', async () => {
     const comparison = await compareLoraVersions(h.storage, 'andie', 'simpletuner', 'ai-toolkit');

@@ -26,4 +26,4 @@ export {
   deepMerge,
   expandDottedKeys,
 } from './build-ai-toolkit-config.js';
-export { validateAiToolkitConfig } from './validate-ai-toolkit-config.js';
+export { validateAiToolkitConfig, validateAiToolkitJob } from './validate-ai-toolkit-config.js';

@@ -70,3 +70,17 @@ export function validateAiToolkitConfig(config: unknown, family: ModelFamily): A
   }
   return parsed.data;
 }
+
+const archFamilies: Readonly<Record<string, ModelFamily>> = { flux: 'flux', sdxl: 'sdxl', sd1: 'sd15' };
+
+/**
+ * Validates an ai-toolkit job config for the family its `model.arch` names (the trainers call it before anything is
+ * rented: a `TrainingRequest` carries no family).
+ *
+ * @throws ValidationError listing every problem.
+ */
+export function validateAiToolkitJob(config: unknown): AiToolkitConfig {
+  const arch = (config as { config?: { process?: Array<{ model?: { arch?: unknown } }> } } | undefined)?.config
+    ?.process?.[0]?.model?.arch;
+  return validateAiToolkitConfig(config, archFamilies[String(arch)] ?? 'flux');
+}

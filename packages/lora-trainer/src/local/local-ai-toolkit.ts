@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { type AiToolkitConfig, aiToolkitConfigSchema } from '../ai-toolkit/ai-toolkit-config-schema.js';
+import type { AiToolkitConfig } from '../ai-toolkit/ai-toolkit-config-schema.js';
 import { aiToolkitFiles } from '../ai-toolkit/ai-toolkit-files.js';
 import { aiToolkitFileNames } from '../ai-toolkit/ai-toolkit-outputs.js';
 import { aiToolkitLossPoints, lastAiToolkitProgress } from '../ai-toolkit/ai-toolkit-progress.js';
+import { validateAiToolkitJob } from '../ai-toolkit/validate-ai-toolkit-config.js';
 import { localRunFiles as files } from './local-run-files.js';
 
 /** The file ai-toolkit reads in a local run folder. */
@@ -16,7 +17,7 @@ export function aiToolkitLocalConfig(
   requested: Record<string, unknown>,
   runDir: string,
 ): { config: AiToolkitConfig; yaml: string } {
-  const parsed = aiToolkitConfigSchema.parse(requested);
+  const parsed = validateAiToolkitJob(requested);
   const job = parsed.config.process[0]!;
   const images = join(runDir, files.dataset, 'simpletuner', 'images');
   const process = {

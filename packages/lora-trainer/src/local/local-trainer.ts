@@ -15,6 +15,7 @@ import {
   type TrainingWaitOptions,
   ValidationError,
 } from '@model-studio/core';
+import { validateAiToolkitJob } from '../ai-toolkit/validate-ai-toolkit-config.js';
 import { artifactKind, finalLoraFirst } from '../runpod/pod-outputs-reader.js';
 import { podOutputs } from '../runpod/pod-protocol.js';
 import { configTotalSteps, parseConsoleLine, StepPace, summarizeTrainingMetrics } from '../runpod/training-metrics.js';
@@ -110,6 +111,7 @@ export class LocalTrainer implements Trainer {
       });
     }
     const engine = engineOfConfig(request.config);
+    if (engine === 'ai-toolkit') validateAiToolkitJob(request.config);
     const program = this.#command(engine)[0] ?? '';
     if (!(await onPath(program))) {
       const install =

@@ -13,9 +13,9 @@ import {
   type TrainingWaitOptions,
   ValidationError,
 } from '@model-studio/core';
-import { aiToolkitConfigSchema } from '../ai-toolkit/ai-toolkit-config-schema.js';
 import { aiToolkitFiles } from '../ai-toolkit/ai-toolkit-files.js';
 import { lastAiToolkitProgress } from '../ai-toolkit/ai-toolkit-progress.js';
+import { validateAiToolkitJob } from '../ai-toolkit/validate-ai-toolkit-config.js';
 import { engineOfConfig } from '../training-engine.js';
 import { createTrainingPod } from './create-training-pod.js';
 import { listOutputNames, readOutputs, readPodMetrics, readPodStatus, readText } from './pod-outputs-reader.js';
@@ -84,7 +84,7 @@ export class RunpodTrainer implements Trainer {
     onEvent?.(event);
   }
 
-  /** Checks before paying: signed URLs, reachable URLs, the dataset archive, a GPU to rent. */
+  /** Checks before paying: signed URLs, reachable URLs, an ai-toolkit config's schema, the dataset archive, a GPU to rent. */
   async prepare(request: TrainingRequest, options: { signal?: AbortSignal } = {}): Promise<void> {
     const { storage } = this.settings;
     if (!storage.signedUrl) {
@@ -97,6 +97,7 @@ export class RunpodTrainer implements Trainer {
         `Storage "${storage.provider}" signs loopback URLs that a RunPod pod cannot fetch. Use S3-compatible storage (storage-s3), or allowLoopbackUrls with the RunPod sandbox.`,
       );
     }
+    if (engineOfConfig(request.config) === 'ai-toolkit') validateAiToolkitJob(request.config);
     const key = `${request.datasetPrefix}/dataset.tar`;
     if (!(await storage.head(key, options))) {
       throw new ValidationError(`The dataset archive ${key} is missing. Build the dataset first.`, {
@@ -172,7 +173,7 @@ export class RunpodTrainer implements Trainer {
       const settings = this.settings.aiToolkit ?? {};
       const datasetDir = settings.datasetDir ?? '/workspace/dataset';
       const workDir = settings.workDir ?? '/workspace/run';
-      const config = aiToolkitConfigSchema.parse(requested);
+      const config = validateAiToolkitJob(requested);
       const process = config.config.process[0]!;
       const podProcess = {
         ...process,
