@@ -1,38 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { JobQueue } from '@model-studio/jobs';
+import { createBullmqJobQueue, createEmbeddedJobQueue, type JobQueue } from '@model-studio/jobs';
 import type { ServerConfig } from './server-config.js';
 
-interface QueueFactories {
-  createEmbeddedJobQueue?: (options: { dir: string }) => JobQueue | Promise<JobQueue>;
-  createBullmqJobQueue?: (options: {
-    connection: string;
-    prefix?: string;
-    lockDuration?: number;
-    stalledInterval?: number;
-  }) => JobQueue | Promise<JobQueue>;
-}
-
 /**
- * The job queue the config asks for: BullMQ on `REDIS_URL` (scale-out), else the embedded queue in
- * `<workspace>/.jobs`.
+ * The job queue the config asks for: BullMQ on `REDIS_URL` with the prefix `studio` (scale-out: every server and
+ * worker process on that Redis shares it), else the embedded queue in `<workspace>/.jobs` (one process).
  */
 export async function openJobQueue(config: ServerConfig): Promise<JobQueue> {
-  const jobs = (await import('@model-studio/jobs')) as QueueFactories;
-  if (config.redisUrl !== undefined) {
-    if (!jobs.createBullmqJobQueue) throw new Error('@model-studio/jobs has no createBullmqJobQueue yet.');
-    // STUDIO_JOB_LOCK_MS / STUDIO_JOB_STALLED_MS: how soon another worker takes over the job of a dead one.
-    const lockDuration = Number(process.env.STUDIO_JOB_LOCK_MS) || undefined;
-    const stalledInterval = Number(process.env.STUDIO_JOB_STALLED_MS) || undefined;
-    return jobs.createBullmqJobQueue({
-      connection: config.redisUrl,
-      prefix: 'studio',
-      ...(lockDuration && { lockDuration }),
-      ...(stalledInterval && { stalledInterval }),
-    });
-  }
-  if (!jobs.createEmbeddedJobQueue) throw new Error('@model-studio/jobs has no createEmbeddedJobQueue yet.');
+  if (config.redisUrl !== undefined) return createBullmqJobQueue({ connection: config.redisUrl, prefix: 'studio' });
   const dir = join(config.workspace, '.jobs');
   await mkdir(dir, { recursive: true });
-  return jobs.createEmbeddedJobQueue({ dir });
+  return createEmbeddedJobQueue({ dir });
 }
