@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
@@ -8,6 +9,11 @@ import { defineConfig } from 'vite';
  */
 export default defineConfig({
   plugins: [react(), tailwindcss()],
+  // The server's typed client from its TypeScript source (openapi-fetch and the generated types): the dashboard's build
+  // does not wait for, or race, the server's declaration build.
+  resolve: {
+    alias: { '@model-studio/server/client': fileURLToPath(new URL('../server/src/client/index.ts', import.meta.url)) },
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -75,6 +75,7 @@ describe('web dashboard in Chromium', () => {
     await page.getByLabel('Adult attested by').fill('web test operator');
     await page.getByLabel('Evidence reference').fill('demo: US Navy photo, public domain');
     await page.getByLabel('The subject is an adult (attested)').check();
+    await page.getByLabel('train', { exact: true }).check();
     await page.getByRole('button', { name: 'Record consent' }).click();
     await page.getByText('Consent recorded: sfw').waitFor();
 
@@ -155,6 +156,46 @@ describe('web dashboard in Chromium', () => {
     await checkPage(page, shots, 'model-results');
   });
 
+  it('captions the results, then reviews them: an inline edit, a previewed bulk prefix, and an undo', async () => {
+    await page.getByRole('button', { name: 'Caption results' }).click();
+    await page.getByText(/Caption job: caption completed/).waitFor({ timeout: 60_000 });
+    const captions = page.getByRole('list', { name: 'Captions' });
+    const box = captions.getByLabel('Caption of grace-s1-t001-sfw-enhanced.jpg', { exact: true });
+    await box.waitFor();
+    expect(await box.inputValue()).not.toBe('');
+
+    await box.fill('a portrait of a woman in a navy uniform');
+    await captions.getByRole('button', { name: 'Save the caption of grace-s1-t001-sfw-enhanced.jpg' }).click();
+    await page
+      .locator('[data-caption="grace-s1-t001-sfw-enhanced.jpg"]')
+      .getByText(/edited by person/)
+      .waitFor();
+    expect(await box.inputValue()).toBe('a portrait of a woman in a navy uniform');
+
+    await page.getByLabel('Prefix').fill('photo of gracehopper, ');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const preview = page.getByRole('region', { name: 'Preview of the edit' });
+    await preview.getByText('photo of gracehopper, a portrait of a woman in a navy uniform').waitFor();
+    expect(await captions.getByLabel('Caption of grace-s1-t001-sfw-enhanced.jpg', { exact: true }).inputValue()).toBe(
+      'a portrait of a woman in a navy uniform',
+    );
+    await preview.getByRole('button', { name: 'Apply to 1 captions' }).click();
+    await page.waitForFunction(
+      () =>
+        document.querySelector<HTMLTextAreaElement>('[data-caption="grace-s1-t001-sfw-enhanced.jpg"] textarea')
+          ?.value === 'photo of gracehopper, a portrait of a woman in a navy uniform',
+    );
+    await checkPage(page, shots, 'model-captions');
+
+    await page.getByRole('button', { name: 'Undo last edit' }).click();
+    await page.getByText(/Undone: .*\(1 captions restored\)/).waitFor();
+    await page.waitForFunction(
+      () =>
+        document.querySelector<HTMLTextAreaElement>('[data-caption="grace-s1-t001-sfw-enhanced.jpg"] textarea')
+          ?.value === 'a portrait of a woman in a navy uniform',
+    );
+  });
+
   it('shows the model on the dashboard with its thumbnail, counts, cost, consent and last job', async () => {
     await page.getByRole('link', { name: 'Models' }).click();
     const card = page.locator('li[data-model="grace"]');
@@ -169,7 +210,7 @@ describe('web dashboard in Chromium', () => {
     expect(text).toMatch(/Targets\s*1 sfw/);
     expect(text).toMatch(/Results\s*1 sfw/);
     expect(text).toMatch(/Cost so far\s*\d+(\.\d+)? credits/);
-    expect(text).toMatch(/Last job\s*run completed/);
+    expect(text).toMatch(/Last job\s*caption completed/);
     await checkPage(page, shots, 'dashboard');
 
     // A refused request shows the server's problem detail.

@@ -136,6 +136,22 @@ export function createStudioApi(options: StudioApiOptions): StudioApi {
     getJob: async (id) => must(await client.GET('/v1/jobs/{id}', jobPath(id))) as JobView,
     cancelJob: async (id) => must(await client.POST('/v1/jobs/{id}/cancel', jobPath(id))) as JobView,
     listResults: async (name) => pairResults(await links(name, 'enhanced,swapped')),
+    startCaptionJob: async (name) =>
+      must(await client.POST('/v1/models/{model}/captions/jobs', { ...modelPath(name), body: {} })) as JobView,
+    listCaptions: async (name) => must(await client.GET('/v1/models/{model}/captions', modelPath(name))).captions,
+    setCaption: async (name, image, text) =>
+      must(
+        await client.PATCH('/v1/models/{model}/captions/{name}', {
+          params: { path: { model: name, name: image } },
+          body: { text },
+        }),
+      ),
+    editCaptions: async (name, edit) =>
+      must(await client.POST('/v1/models/{model}/captions/edits', { ...modelPath(name), body: edit })),
+    async undoCaptions(name) {
+      const answer = must(await client.POST('/v1/models/{model}/captions/undo', { ...modelPath(name), body: {} }));
+      return { description: answer.undone.description, restored: answer.restored };
+    },
     openJobEvents(id, onEvent, onClose) {
       const url = new URL(`${baseUrl}/v1/jobs/${encodeURIComponent(id)}/events`);
       url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';

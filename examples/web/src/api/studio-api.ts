@@ -120,6 +120,30 @@ export interface JobEvent {
   job?: JobView | null;
 }
 
+/** A result's caption with its check (`GET /v1/models/:model/captions`). */
+export interface CaptionView {
+  name: string;
+  rating: string;
+  text: string;
+  state: 'generated' | 'reviewed' | 'edited';
+  source: string;
+  valid: boolean;
+  /** `empty`, `trigger-missing`, `trigger-repeated`, `too-long`, `artifact`. */
+  issues: string[];
+}
+
+/** What a caption edit changed, or would change (`dryRun`); `operation` names it for undo. */
+export interface CaptionChangesView {
+  operation?: string;
+  dryRun: boolean;
+  changes: { name: string; before: string; after: string; issues: string[] }[];
+}
+
+/** A bulk caption edit: a prefix, a suffix, or a regular-expression replace. */
+export type CaptionEdit =
+  | { action: 'prefix' | 'suffix'; text: string; dryRun: boolean }
+  | { action: 'replace'; pattern: string; text: string; dryRun: boolean };
+
 /** The server's public API as the dashboard uses it. */
 export interface StudioApi {
   readonly baseUrl: string;
@@ -145,6 +169,13 @@ export interface StudioApi {
   getJob(id: string): Promise<JobView>;
   cancelJob(id: string): Promise<JobView>;
   listResults(name: string): Promise<ResultView[]>;
+  /** Queues a caption job for the model's results (202 + the job). */
+  startCaptionJob(name: string): Promise<JobView>;
+  listCaptions(name: string): Promise<CaptionView[]>;
+  setCaption(name: string, image: string, text: string): Promise<CaptionChangesView>;
+  editCaptions(name: string, edit: CaptionEdit): Promise<CaptionChangesView>;
+  /** Undoes the last caption edit; answers what it undid. */
+  undoCaptions(name: string): Promise<{ description: string; restored: string[] }>;
   /** Opens the job's event stream over a WebSocket (the key goes as a subprotocol, never in the URL). */
   openJobEvents(id: string, onEvent: (event: JobEvent) => void, onClose: (code: number) => void): () => void;
 }

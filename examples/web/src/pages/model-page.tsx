@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
+import { CaptionsPanel } from '../components/captions-panel.js';
 import { ConsentBadge } from '../components/consent-badge.js';
 import { ConsentPanel } from '../components/consent-panel.js';
 import { ErrorMessage } from '../components/error-message.js';
@@ -40,6 +41,7 @@ export default function ModelPage({ model }: { model: string }) {
           <ImagesPanel model={model} ratings={overview.data.allowedRatings} />
           <RunPanel overview={overview.data} />
           <ResultsPanel model={model} />
+          <CaptionsPanel model={model} />
         </>
       ) : null}
     </div>
