@@ -29,7 +29,9 @@ export interface SandboxPodBilling {
  * A RunPod REST v2 sandbox on 127.0.0.1: the documented paths (`/v2/pods`, `/v2/pods/{id}`, `/logs`, `/action`,
  * `/v2/catalog/gpus`, `/v2/billing/pods`), Bearer auth (the account key, and a pod-scoped key per pod that reaches
  * only that pod), RFC 9457 errors, wrapped lists, PROVISIONING -> STARTING -> RUNNING, hourly cost and a billing
- * record of its own, on an emulated clock. Pods run the sandbox trainer as a node child process. Faults on request:
+ * record of its own, on an emulated clock. Pods run the sandbox trainer as a node child process, which plays the engine
+ * of the config it receives (SimpleTuner or ai-toolkit: their files, console lines, checkpoints and step samples in the
+ * layout `listCheckpoints` reads; see `sandbox-trainer-process.ts`). Faults on request:
  * 429/5xx on any request, out-of-capacity on create, pods that die, get stuck provisioning, fail or never delete
  * themselves. Every response carries `x-sandbox: runpod`.
  */
