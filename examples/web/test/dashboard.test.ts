@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createStudioClient } from '@model-studio/server/client';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedChromium, startChromium } from './support/chromium.js';
@@ -240,5 +241,26 @@ describe('web dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('API key').waitFor();
     expect(await page.evaluate(() => sessionStorage.getItem('model-studio.api-key'))).toBeNull();
+  });
+
+  it('a key revoked while signed in brings the sign-in page back with the reason', async () => {
+    const admin = createStudioClient({ baseUrl: server.url, apiKey: server.adminKey });
+    const created = await admin.POST('/v1/keys', { body: { scope: 'write', name: 'web test' } });
+    expect(created.response.status).toBe(201);
+    const tab = await chrome.context.newPage();
+    try {
+      await tab.goto(server.url);
+      await tab.getByLabel('API key').fill(created.data?.secret ?? '');
+      await tab.getByRole('button', { name: 'Sign in' }).click();
+      await tab.getByRole('heading', { name: 'Models' }).waitFor();
+      const revoked = await admin.DELETE('/v1/keys/{id}', { params: { path: { id: created.data?.key.id ?? '' } } });
+      expect(revoked.response.status).toBe(200);
+      await tab.reload();
+      await tab.getByText('The server refused your API key (revoked or unknown)').waitFor();
+      await tab.getByLabel('API key').waitFor();
+      expect(await tab.evaluate(() => sessionStorage.getItem('model-studio.api-key'))).toBeNull();
+    } finally {
+      await tab.close();
+    }
   });
 });

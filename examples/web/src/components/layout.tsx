@@ -26,7 +26,7 @@ export function Layout({ children }: { children: ReactNode }) {
             ) : null}
             <button
               type="button"
-              onClick={signOut}
+              onClick={() => signOut()}
               className="rounded-md border border-slate-300 px-3 py-1.5 font-medium text-slate-800 hover:bg-slate-100"
             >
               Sign out

@@ -4,7 +4,7 @@ import { useSession } from '../session/session-context.js';
 
 /** Sign-in with an API key: checked against `GET /v1/me`, then kept for this tab only. */
 export default function SignInPage() {
-  const { signIn } = useSession();
+  const { signIn, notice } = useSession();
   const inputId = useId();
   const helpId = useId();
   const [key, setKey] = useState('');
@@ -27,6 +27,11 @@ export default function SignInPage() {
     <main id="main" className="mx-auto flex min-h-screen max-w-md flex-col justify-center px-4 py-10">
       <h1 className="mb-2 text-2xl font-semibold">AI Model Studio</h1>
       <p className="mb-6 text-slate-700">Sign in with an API key from your studio server.</p>
+      {notice ? (
+        <p role="status" className="mb-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950">
+          {notice}
+        </p>
+      ) : null}
       <form onSubmit={submit} className="space-y-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
         <div>
           <label htmlFor={inputId} className="mb-1 block font-medium">

@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { ApiProblem } from '../api/api-problem.js';
 import { createStudioApi } from '../api/create-studio-api.js';
 import type { Me, StudioApi } from '../api/studio-api.js';
 
@@ -14,9 +15,13 @@ export interface Session {
   me: Me | undefined;
   /** Checks the key with `GET /v1/me` and keeps it for this tab; throws the server's problem when refused. */
   signIn(key: string): Promise<void>;
-  /** Forgets the key and every cached answer. */
-  signOut(): void;
+  /** Forgets the key and every cached answer; `notice` says why on the sign-in page. */
+  signOut(notice?: string): void;
+  /** Why the last session ended, when it was not the user's choice. */
+  notice: string | undefined;
 }
+
+const refused = 'The server refused your API key (revoked or unknown): sign in again with a valid key.';
 
 const SessionContext = createContext<Session | undefined>(undefined);
 
@@ -33,34 +38,57 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const [key, setKey] = useState(readStoredKey);
   const [me, setMe] = useState<Me>();
+  const [notice, setNotice] = useState<string>();
   const api = useMemo(
     () => (key ? createStudioApi({ baseUrl: window.location.origin, apiKey: key }) : undefined),
     [key],
   );
 
-  const signOut = useCallback(() => {
-    sessionStorage.removeItem(storageKey);
-    queryClient.clear();
-    setMe(undefined);
-    setKey(undefined);
-  }, [queryClient]);
+  const signOut = useCallback(
+    (why?: string) => {
+      setNotice(why);
+      sessionStorage.removeItem(storageKey);
+      queryClient.clear();
+      setMe(undefined);
+      setKey(undefined);
+    },
+    [queryClient],
+  );
 
   useEffect(() => {
     if (!api || me) return;
     api.me().then(setMe, (error: unknown) => {
-      if ((error as { status?: number }).status === 401) signOut();
+      if (error instanceof ApiProblem && error.status === 401) signOut(refused);
     });
   }, [api, me, signOut]);
+
+  // Any answer 401 (the key was revoked while signed in) ends the session and says why.
+  useEffect(() => {
+    const onError = (error: unknown) => {
+      if (error instanceof ApiProblem && error.status === 401) signOut(refused);
+    };
+    const queries = queryClient.getQueryCache().subscribe((event) => {
+      if (event.type === 'updated' && event.action.type === 'error') onError(event.action.error);
+    });
+    const mutations = queryClient.getMutationCache().subscribe((event) => {
+      if (event.type === 'updated' && event.action.type === 'error') onError(event.action.error);
+    });
+    return () => {
+      queries();
+      mutations();
+    };
+  }, [queryClient, signOut]);
 
   const signIn = useCallback(async (candidate: string) => {
     const trimmed = candidate.trim();
     const found = await createStudioApi({ baseUrl: window.location.origin, apiKey: trimmed }).me();
     sessionStorage.setItem(storageKey, trimmed);
+    setNotice(undefined);
     setMe(found);
     setKey(trimmed);
   }, []);
 
-  const value = useMemo(() => ({ api, me, signIn, signOut }), [api, me, signIn, signOut]);
+  const value = useMemo(() => ({ api, me, signIn, signOut, notice }), [api, me, signIn, signOut, notice]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 
