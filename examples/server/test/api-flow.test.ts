@@ -87,6 +87,9 @@ describe('uploads', () => {
       ]),
     );
     expect(reasons).toEqual(expectedReasons);
+    // Content that starts like no image format is refused from its first bytes, without reading the rest.
+    const text = result.body.results.find((entry: { name: string }) => entry.name === 'text-renamed.jpg');
+    expect(text.reason.message).toMatch(/first bytes are no image format/);
     for (const entry of result.body.results) {
       expect(entry.reason.message.length).toBeGreaterThan(10);
       expect(['file', 'duplicate', 'face', 'consent']).toContain(entry.reason.category);

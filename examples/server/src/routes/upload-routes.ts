@@ -6,7 +6,7 @@ import { fileCountLimit } from '../app-limits.js';
 import { HttpProblem } from '../errors/http-problem.js';
 import { problemResponses } from '../errors/problem-schema.js';
 import type { ServerContext } from '../server-context.js';
-import { readUploads } from './read-uploads.js';
+import { readUploads, type Uploads } from './read-uploads.js';
 import { modelParams, withOwnedStudio } from './route-helpers.js';
 
 const tags = ['photos'];
@@ -46,6 +46,11 @@ function resultView(result: ImportResult) {
   };
 }
 
+/** The answer per file in upload order: the import's results, and the refusals made from the first bytes. */
+function inOrder(order: Uploads['order'], results: ImportResult[]) {
+  return order.map((entry) => (typeof entry === 'number' ? resultView(results[entry] as ImportResult) : entry));
+}
+
 /** `POST/GET /v1/models/:model/sources` and `.../targets`: multipart uploads through the CLI's import checks. */
 export async function uploadRoutes(app: FastifyInstance, context: ServerContext): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -65,11 +70,13 @@ export async function uploadRoutes(app: FastifyInstance, context: ServerContext)
     async (request) => {
       const { model } = request.params;
       await context.accounts.assertModelOwner(model, request.caller.user.id);
-      const { files, fields } = await readUploads(request, maxTotal);
+      const { files, order, fields } = await readUploads(request, maxTotal);
+      if (files.length === 0) return { results: inOrder(order, []) };
       return withOwnedStudio(context, request, model, async ({ studio }) => ({
-        results: (
-          await studio.importSources(model, files, { allowNearDuplicates: fields.allowNearDuplicates === 'true' })
-        ).map(resultView),
+        results: inOrder(
+          order,
+          await studio.importSources(model, files, { allowNearDuplicates: fields.allowNearDuplicates === 'true' }),
+        ),
       }));
     },
   );
@@ -103,7 +110,7 @@ export async function uploadRoutes(app: FastifyInstance, context: ServerContext)
     async (request) => {
       const { model } = request.params;
       await context.accounts.assertModelOwner(model, request.caller.user.id);
-      const { files, fields } = await readUploads(request, maxTotal);
+      const { files, order, fields } = await readUploads(request, maxTotal);
       const { rating, origin, rightsStatement } = fields;
       if (!rating || !origin || !rightsStatement) {
         throw new HttpProblem(
@@ -118,8 +125,9 @@ export async function uploadRoutes(app: FastifyInstance, context: ServerContext)
         rightsStatement,
         ...(fields.adultsConsented !== undefined && { adultsConsented: fields.adultsConsented === 'true' }),
       };
+      if (files.length === 0) return { results: inOrder(order, []) };
       return withOwnedStudio(context, request, model, async ({ studio }) => ({
-        results: (await studio.importTargets(model, rating, files, provenance)).map(resultView),
+        results: inOrder(order, await studio.importTargets(model, rating, files, provenance)),
       }));
     },
   );
