@@ -63,6 +63,8 @@ export class StorageAccountStore implements AccountStore {
   readonly #storage: Storage;
   readonly #now: () => Date;
   readonly #cache = new Map<string, { caller: Caller; until: number }>();
+  /** Owners of `server/models/<model>.json` by key, with the version tag they were read at. */
+  readonly #owners = new Map<string, { tag: string; owner: string | undefined }>();
 
   /**
    * @param storage - where the records live (the workspace's storage).
@@ -200,9 +202,15 @@ export class StorageAccountStore implements AccountStore {
   async listModels(userId: string): Promise<string[]> {
     const models: string[] = [];
     for await (const object of this.#storage.list({ prefix: 'server/models/' })) {
-      const name = object.key.slice('server/models/'.length).replace(/\.json$/, '');
-      const record = await readJson<{ owner: string }>(this.#storage, object.key);
-      if (record?.owner === userId) models.push(name);
+      if (!object.key.endsWith('.json')) continue;
+      // A listing tells each file's version: only new or changed ownership files are read again.
+      const tag = `${object.etag ?? ''}:${object.size}:${object.lastModified.getTime()}`;
+      let known = this.#owners.get(object.key);
+      if (known?.tag !== tag) {
+        known = { tag, owner: (await readJson<{ owner: string }>(this.#storage, object.key))?.owner };
+        this.#owners.set(object.key, known);
+      }
+      if (known.owner === userId) models.push(object.key.slice('server/models/'.length, -'.json'.length));
     }
     return models.sort();
   }
