@@ -61,6 +61,8 @@ try {
 
   const page = await chrome.context.newPage();
   await page.addInitScript((key) => sessionStorage.setItem('model-studio.api-key', key), server.adminKey);
+  // Room for every request of a load (the default buffer of 250 entries fills before the last cards).
+  await page.addInitScript('performance.setResourceTimingBufferSize(2000)');
   const loaded = new Set<string>();
   page.on('response', (response) => {
     const url = new URL(response.url());
