@@ -218,7 +218,8 @@ describe('studio train', () => {
       write('y');
       await waitFor('Which training engine?');
       write(keys.enter);
-      await waitFor(/LoRA v1 \(SANDBOX file\): .*pytorch_lora_weights\.safetensors \(\d+ bytes\)/);
+      // The preset's 1500 sandbox steps take 50 s at the in-process sandbox's clock x60: more on a loaded machine.
+      await waitFor(/LoRA v1 \(SANDBOX file\): .*pytorch_lora_weights\.safetensors \(\d+ bytes\)/, 180_000);
     } finally {
       pty.kill();
     }
