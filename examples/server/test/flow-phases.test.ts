@@ -128,4 +128,30 @@ describe('Phase 1 + Phase 2 through the typed client', () => {
     const jobs = await ada.client.GET('/v1/jobs', { params: { query: { model: 'flow' } } });
     expect(jobs.data?.jobs.map((job) => job.type).sort()).toEqual(['caption', 'run', 'train']);
   }, 300_000);
+
+  it('cancelling a training job stops its pod and settles its cost (a worker stop would keep it)', async () => {
+    const train = await ada.client.POST('/v1/models/{model}/trainings', {
+      ...model,
+      body: { dataset: 'v1', version: 'v2', steps: 2000 },
+    });
+    expect(train.response.status).toBe(202);
+    const id = train.data?.id ?? '';
+    const inFlight = async () =>
+      (await ada.client.GET('/v1/models/{model}/status', model)).data?.inFlight.map((entry) => entry.stageId) ?? [];
+    for (let tries = 0; !(await inFlight()).includes('flow:train:v2'); tries++) {
+      if (tries > 1200) throw new Error('the training never started');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const cancel = await ada.client.POST('/v1/jobs/{id}/cancel', { params: { path: { id } } });
+    expect(cancel.response.status).toBe(200);
+    let job = cancel.data;
+    for (let tries = 0; job?.state !== 'cancelled'; tries++) {
+      if (tries > 1200) throw new Error(`the job is still ${job?.state}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      job = (await ada.client.GET('/v1/jobs/{id}', { params: { path: { id } } })).data;
+    }
+    const status = (await ada.client.GET('/v1/models/{model}/status', model)).data;
+    expect(status?.inFlight.map((entry) => entry.stageId)).not.toContain('flow:train:v2');
+    expect(status?.failed.map((entry) => entry.stageId)).toContain('flow:train:v2');
+  }, 300_000);
 });

@@ -136,6 +136,12 @@ export interface JobContext {
   emit(type: string, data: unknown): Promise<void>;
   /** 1 on the first start; more after a takeover or a resume: a handler must be safe to run again (the journal is). */
   attempt: number;
+  /**
+   * True once the signal was aborted by {@link JobQueue.cancel} (the user wants the work stopped: release what it
+   * rents, e.g. a GPU pod), false when the worker is stopping (the job stays running and is resumed elsewhere: keep
+   * what it rents, the next attempt reattaches it).
+   */
+  cancelled(): boolean;
 }
 
 /**

@@ -45,12 +45,16 @@ interface TrainerLog {
 function memoryTrainer(
   journalFile: string,
   options: { steps?: number; failAt?: number; hang?: boolean; throwOnFail?: boolean } = {},
-  state: { jobs: Map<string, number> } = { jobs: new Map() },
+  state: { jobs: Map<string, number>; cancelled?: Set<string> } = { jobs: new Map() },
 ) {
+  state.cancelled ??= new Set<string>();
+  const cancelled = state.cancelled;
   const log: TrainerLog = { calls: [], jobs: 0 };
   const steps = options.steps ?? 3;
   const progressOf = (job: TrainingJob): TrainingProgress => {
     const step = state.jobs.get(job.id) ?? 0;
+    if (cancelled.has(job.id))
+      return { status: 'cancelled', step, totalSteps: steps, message: 'cancelled by the user' };
     if (options.failAt !== undefined && step >= options.failAt)
       return { status: 'failed', step, totalSteps: steps, message: 'out of memory at step 2' };
     return { status: step >= steps ? 'completed' : 'running', step, totalSteps: steps, loss: 0.5 / (step + 1) };
@@ -80,7 +84,7 @@ function memoryTrainer(
     async wait(job, waitOptions) {
       log.calls.push('wait');
       log.journalAtWait ??= await readFile(journalFile, 'utf8');
-      if (options.hang) {
+      if (options.hang && !cancelled.has(job.id)) {
         await new Promise((_, reject) => {
           const signal = waitOptions?.signal;
           if (signal?.aborted) reject(signal.reason);
@@ -112,8 +116,9 @@ function memoryTrainer(
         { name: 'pytorch_lora_weights.safetensors', bytes: new Uint8Array([8, 0, 0, 0, 0, 0, 0, 0, 123, 125]) },
       ];
     },
-    async cancel() {
+    async cancel(job) {
       log.calls.push('cancel');
+      cancelled.add(job.id);
     },
   };
   return { trainer, log, state };
@@ -210,6 +215,53 @@ describe('studio.train', () => {
     expect(first.log.jobs + second.log.jobs).toBe(1);
     const ledger = (await ledgerLines('andie')).filter((entry) => entry.itemId === 'andie:train:v1');
     expect(ledger.filter((entry) => entry.kind === 'actual')).toHaveLength(1);
+  });
+
+  it('with cancelOnAbort, an abort cancels the job at the trainer, settles its cost and journals it failed', async () => {
+    await trainableModel('andie');
+    const { trainer, log } = memoryTrainer(files('andie').journal, { hang: true });
+    const context = rig.context({ trainer });
+    const controller = new AbortController();
+    const running = trainLora(context, 'andie', {
+      dataset: 'v1',
+      config: {},
+      estimateUsd: 2,
+      signal: controller.signal,
+      cancelOnAbort: () => controller.signal.reason?.message === 'the user cancelled',
+    });
+    while (!log.calls.includes('wait')) await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort(new Error('the user cancelled'));
+    const error = await running.catch((e) => e);
+    expect(ProviderError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('cancelled');
+    expect(log.calls).toEqual(['prepare', 'start', 'wait', 'cancel', 'wait']);
+    await context.records.close();
+    const status = await modelStatus(rig.context(), 'andie');
+    expect(status.inFlight).toEqual([]);
+    expect(status.failed.map((failure) => failure.stageId)).toEqual(['andie:train:v1']);
+    const ledger = (await ledgerLines('andie')).filter((entry) => entry.itemId === 'andie:train:v1');
+    expect(ledger.map((entry) => entry.kind)).toEqual(['reserved', 'actual']);
+  });
+
+  it('without cancelOnAbort, an abort leaves the job running and in flight (a stopping process keeps it)', async () => {
+    await trainableModel('andie');
+    const { trainer, log } = memoryTrainer(files('andie').journal, { hang: true });
+    const context = rig.context({ trainer });
+    const controller = new AbortController();
+    const running = trainLora(context, 'andie', {
+      dataset: 'v1',
+      config: {},
+      estimateUsd: 2,
+      signal: controller.signal,
+    });
+    while (!log.calls.includes('wait')) await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort(new Error('the worker stopped'));
+    await expect(running).rejects.toThrow('worker stopped');
+    expect(log.calls).not.toContain('cancel');
+    await context.records.close();
+    expect((await modelStatus(rig.context(), 'andie')).inFlight.map((entry) => entry.stageId)).toEqual([
+      'andie:train:v1',
+    ]);
   });
 
   it('refuses without consent for `train`: nothing is prepared, started or reserved', async () => {

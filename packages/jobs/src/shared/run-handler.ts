@@ -38,7 +38,12 @@ export async function runHandler(
   emit: (type: string, data: unknown) => Promise<void>,
 ): Promise<HandlerOutcome> {
   try {
-    const result = await handler(job, { signal: running.controller.signal, emit, attempt: job.attempts });
+    const result = await handler(job, {
+      signal: running.controller.signal,
+      emit,
+      attempt: job.attempts,
+      cancelled: () => running.why === 'cancel',
+    });
     if (running.why === 'worker-stop') return { state: 'released' };
     if (running.why === 'cancel') return result === undefined ? { state: 'cancelled' } : { state: 'cancelled', result };
     return { state: 'completed', result: result === undefined ? null : result };

@@ -72,11 +72,15 @@ export function runningCancelResumeContractTests(api: JobQueueContractTestApi, o
     async () => {
       await withQueue(options, async ({ queue }) => {
         let sawAbort = false;
+        let cancelledBefore: boolean | undefined;
+        let cancelledAfter: boolean | undefined;
         const worker = queue.work({
-          run: async (_job, { signal, emit }) => {
+          run: async (_job, { signal, emit, cancelled }) => {
+            cancelledBefore = cancelled();
             await emit('waiting', {});
             await aborted(signal);
             sawAbort = true;
+            cancelledAfter = cancelled();
             throw signal.reason;
           },
         });
@@ -91,6 +95,9 @@ export function runningCancelResumeContractTests(api: JobQueueContractTestApi, o
           expect(record?.state).toBe('cancelled');
           expect(record?.error).toBeUndefined();
           expect(sawAbort).toBe(true);
+          // The handler can tell a cancel (release what the job rents) from a worker stop (keep it for the next attempt).
+          expect(cancelledBefore).toBe(false);
+          expect(cancelledAfter).toBe(true);
         } finally {
           await worker.stop();
         }

@@ -55,10 +55,12 @@ export function workerContractTests(api: JobQueueContractTestApi, options: JobQu
     'a job left running by a stopped worker is taken over after a restart (attempts + 1)',
     async () => {
       await withQueue(options, async ({ queue, open }) => {
+        let cancelledOnStop: boolean | undefined;
         const first = queue.work({
-          run: async (_job, { signal, emit }) => {
+          run: async (_job, { signal, emit, cancelled }) => {
             await emit('started', { by: 'first' });
             await aborted(signal);
+            cancelledOnStop = cancelled();
             throw signal.reason;
           },
         });
@@ -66,6 +68,8 @@ export function workerContractTests(api: JobQueueContractTestApi, options: JobQu
         await waitUntil('the first worker runs the job', async () => (await queue.get(job.id))?.state === 'running');
         await first.stop();
         expect((await queue.get(job.id))?.state).toBe('running');
+        // A worker stop is not a cancel: the handler keeps what the job rents for the next attempt.
+        expect(cancelledOnStop).toBe(false);
         await queue.close();
         const restarted = await open();
         const attempts: number[] = [];

@@ -77,6 +77,9 @@ export function trainJobHandler(openStudio: OpenJobStudio): JobHandler {
         estimateUsd: (await opened.trainerEstimateUsd?.()) ?? 0,
         signal: context.signal,
         onEvent: (event) => forwardTrainEvent(events, event),
+        // A cancel stops the pod (it stops billing) and settles its cost; a worker stopping keeps it for the next
+        // attempt, which reattaches it.
+        cancelOnAbort: () => context.cancelled(),
       };
       if (params.budgetUsd !== undefined) options.budget = { limit: params.budgetUsd, unit: 'USD' };
       if (params.resubmitUncertain) options.resubmitUncertain = true;

@@ -80,7 +80,9 @@ export async function trainLora(context: StudioContext, model: string, options: 
       emit,
     });
     const { progress, cost } = await waitForTraining(trainer, job, { signal, emit }).catch((error: unknown) =>
-      endedJob(trainer, job, error, signal),
+      options.signal?.aborted && cancelsOnAbort(options)
+        ? cancelledJob(trainer, job, error, emit)
+        : endedJob(trainer, job, error, signal),
     );
     const usd = cost?.usd ?? options.estimateUsd ?? 0;
     const charge = chargeOf(stageId, trainer, usd);
@@ -210,6 +212,39 @@ async function startOrReattach(
   await recorder.submitted(stageId, TRAIN_OP, job.id, job.provider);
   emit({ type: 'job-start', job });
   return { job, reattached: false };
+}
+
+/** Whether an abort of the caller's signal cancels the job (asked when it aborted). */
+function cancelsOnAbort(options: TrainOptions): boolean {
+  const { cancelOnAbort } = options;
+  return typeof cancelOnAbort === 'function' ? cancelOnAbort() : cancelOnAbort === true;
+}
+
+/** How long a cancel on abort waits for the trainer to stop the job and report its final status and cost. */
+const CANCEL_SETTLE_MS = 120_000;
+
+/**
+ * The caller's signal aborted with `cancelOnAbort`: the job is cancelled at the trainer (it stops billing), then its
+ * final status and cost are read with a signal of their own, so the ledger and the journal settle it (the stage ends
+ * failed: cancelled; `train` again starts a new job). A trainer that reports a cancelled job as gone or failed is
+ * settled the same way, at its `cost` (else the reservation). When the cancel itself fails, the abort is rethrown and
+ * the job stays in flight in the journal, to reattach or cancel later.
+ */
+async function cancelledJob(
+  trainer: Trainer,
+  job: TrainingJob,
+  abort: unknown,
+  emit: (event: TrainEvent) => void,
+): Promise<{ progress: TrainingProgress; cost: TrainingCost | undefined }> {
+  const signal = AbortSignal.timeout(CANCEL_SETTLE_MS);
+  await trainer.cancel(job, { signal }).catch(() => {
+    throw abort;
+  });
+  const ended = await waitForTraining(trainer, job, { signal, emit }).catch(() => undefined);
+  // A job that completed before the cancel reached it is kept: its outputs are stored by the next `train`.
+  if (ended) return ended;
+  const cost = trainer.cost ? await trainer.cost(job, { signal }).catch(() => undefined) : undefined;
+  return { progress: { status: 'cancelled', message: 'cancelled by the caller' }, cost };
 }
 
 /**

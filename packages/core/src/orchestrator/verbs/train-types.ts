@@ -29,8 +29,19 @@ export interface TrainOptions {
    * same run id (the RunPod trainer does); otherwise it may pay twice. @default false
    */
   resubmitUncertain?: boolean;
-  /** Stops waiting (the job keeps running and is reattached by `studio.train` again, or cancelled with `cancelTraining`). */
+  /**
+   * Stops waiting. The job keeps running (and billing) and `studio.train` again reattaches it, unless
+   * {@link TrainOptions.cancelOnAbort} is set.
+   */
   signal?: AbortSignal;
+  /**
+   * When `signal` aborts while the job runs, cancel the job at the trainer (a RunPod pod is terminated: it stops
+   * billing), wait for its final status and settle its cost in the ledger; the stage ends failed (cancelled) and
+   * `studio.train` again starts a new job. Use it for a user's cancel; leave it off when your process is only stopping
+   * (a worker shutting down) so the next process reattaches the job instead of paying for a new one. A function is
+   * asked when the signal aborts (e.g. "was this abort a user's cancel?"). @default false
+   */
+  cancelOnAbort?: boolean | (() => boolean);
   /** Every training event (job start, progress with step, loss, ETA and cost, artifacts, logs, job end). */
   onEvent?: (event: TrainEvent) => void;
 }
