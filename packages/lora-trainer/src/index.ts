@@ -12,4 +12,5 @@ export * from './runpod/index.js';
 export * from './safetensors/index.js';
 export * from './simpletuner/index.js';
 export * from './training-engine.js';
+export * from './training-setup/index.js';
 export * from './versions/index.js';

@@ -24,38 +24,21 @@ export async function trainPreflightCommand(
   const lora = await import('@model-studio/lora-trainer');
   const cli = await openCliStudio(context, 'none');
   try {
-    const storage = cli.workspace.storage;
-    const prefix = `models/${model}/datasets/${dataset}`;
-    const manifest = await readJson<import('@model-studio/lora-trainer').DatasetManifest>(
-      storage,
-      `${prefix}/manifest.json`,
-    );
-    if (!manifest)
-      throw new UsageError(
-        `Dataset ${dataset} of "${model}" is not built: \`studio dataset build ${model} ${dataset}\`.`,
-      );
     const settings = (await cli.workspace.getModel(model)).settings;
     const engine = options.engine ?? 'simpletuner';
-    const config = lora.buildTrainingConfig({
+    const setup = await lora.loadTrainingSetup({
+      storage: cli.workspace.storage,
+      model,
+      dataset,
       engine,
-      family: manifest.family,
       trigger: settings.triggerWord,
       classWord: settings.classWord,
       ...(options.steps !== undefined && { steps: options.steps }),
       ...(options.rank !== undefined && { rank: options.rank }),
-    });
-    // ai-toolkit reads the images and captions folder itself; SimpleTuner needs its multidatabackend.json.
-    const backends =
-      engine === 'simpletuner'
-        ? ((await readJson<object[]>(storage, `${prefix}/simpletuner/multidatabackend.json`)) ?? [])
-        : undefined;
-    const report = await lora.runPreflight({
-      family: manifest.family,
-      config,
-      ...(backends && { backends }),
-      images: lora.preflightImagesFromManifest(manifest),
+      buildHint: `\`studio dataset build ${model} ${dataset}\``,
       signal: context.signal,
     });
+    const report = await lora.runPreflight({ ...setup.preflight, signal: context.signal });
     context.out.result({ ...report, engine }, () => {
       context.out.line(
         `Pre-flight of "${model}" dataset ${dataset} with ${engine}: ${report.ok ? 'ready to train' : 'NOT ready'}`,

@@ -1,10 +1,8 @@
-import { NotFoundError, storageKeys } from '@model-studio/core';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemResponses } from '../errors/problem-schema.js';
 import type { ServerContext } from '../server-context.js';
-import { readStoredJson } from './read-json.js';
 import { modelParams, withOwnedStudio } from './route-helpers.js';
 
 const tags = ['training'];
@@ -126,36 +124,19 @@ async function preflightRoute(app: FastifyInstance, context: ServerContext): Pro
       const { dataset, engine, steps, rank } = request.body;
       return withOwnedStudio(context, request, model, async ({ workspace }) => {
         const lora = await import('@model-studio/lora-trainer');
-        const prefix = storageKeys.datasetPrefix(model, dataset);
-        const manifest = await readStoredJson<import('@model-studio/lora-trainer').DatasetManifest>(
-          workspace.storage,
-          `${prefix}manifest.json`,
-        );
-        if (!manifest) {
-          throw new NotFoundError(`Dataset ${dataset} of "${model}" is not built: POST /v1/models/${model}/datasets.`, {
-            kind: 'dataset',
-            name: dataset,
-          });
-        }
         const settings = (await workspace.getModel(model)).settings;
-        const config = lora.buildTrainingConfig({
+        const setup = await lora.loadTrainingSetup({
+          storage: workspace.storage,
+          model,
+          dataset,
           engine,
-          family: manifest.family,
           trigger: settings.triggerWord,
           classWord: settings.classWord,
           ...(steps !== undefined && { steps }),
           ...(rank !== undefined && { rank }),
+          buildHint: `POST /v1/models/${model}/datasets`,
         });
-        const backends =
-          engine === 'simpletuner'
-            ? ((await readStoredJson<object[]>(workspace.storage, `${prefix}simpletuner/multidatabackend.json`)) ?? [])
-            : undefined;
-        const report = await lora.runPreflight({
-          family: manifest.family,
-          config,
-          ...(backends && { backends }),
-          images: lora.preflightImagesFromManifest(manifest),
-        });
+        const report = await lora.runPreflight(setup.preflight);
         return {
           ok: report.ok,
           engine,

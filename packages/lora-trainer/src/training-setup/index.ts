@@ -1,0 +1,1 @@
+export { type LoadTrainingSetupOptions, loadTrainingSetup, type TrainingSetup } from './load-training-setup.js';
