@@ -98,67 +98,21 @@ export async function createCliTrainer(
       async close() {},
     };
   }
-  // Loopback sandbox URLs are fine for a sandbox on this machine only.
-  const base = { storage, allowLoopbackUrls: true, ...(choice.onEvent && { onEvent: choice.onEvent }) };
-  if (choice.inProcessSandbox || context.options.sandbox) {
-    const testing = await import('@model-studio/lora-trainer/testing');
-    const sandbox = await testing.startRunpodSandbox({ clockFactor: 60, stepSeconds: 2, defaultSteps: 12 });
-    const trainer = new lora.RunpodTrainer({
-      ...base,
-      baseUrl: sandbox.url,
-      apiKey: sandbox.apiKey,
-      clock: sandbox.now,
-      pollIntervalMs: 100,
-      uploadIntervalSeconds: 6,
-      sampleCount: 2,
-      selfStopGraceSeconds: 600,
-    });
-    return {
-      trainer,
-      label: `RunPod sandbox (in-process at ${sandbox.url}; nothing is paid, the LoRA is a sandbox file)`,
-      sandbox: true,
-      inProcess: true,
-      estimateUsd: async () => (await trainer.estimate()).maxUsd,
-      sandboxInfo: { created: () => sandbox.created.length, live: () => sandbox.livePods().length },
-      close: () => sandbox.close(),
-    };
-  }
   const { runpodApiKey, runpodBaseUrl } = context.settings;
-  if (runpodBaseUrl !== undefined && isLoopbackUrl(runpodBaseUrl)) {
-    const trainer = new lora.RunpodTrainer({
-      ...base,
-      baseUrl: runpodBaseUrl,
-      apiKey: runpodApiKey ?? 'sandbox-key',
-      pollIntervalMs: 100,
-      // The sandbox pod uploads to this process's loopback URLs: every 5 s leaves a restarted `train attach` time to
-      // bring its URL server back before the next upload (a real pod uploads to S3).
-      uploadIntervalSeconds: 5,
-      sampleCount: 2,
-      // A sandbox pod whose trainer died stops billing after 2 minutes without a step (real RunPod: 1 hour).
-      stallTimeoutSeconds: 120,
-    });
-    return {
-      trainer,
-      label: `RunPod sandbox at ${runpodBaseUrl} (loopback; nothing is paid)`,
-      sandbox: true,
-      inProcess: false,
-      estimateUsd: async () => (await trainer.estimate()).maxUsd,
-      async close() {},
-    };
-  }
-  if (runpodApiKey === undefined) throw new UsageError(noKeyHelp);
-  const trainer = new lora.RunpodTrainer({
+  const inProcess = choice.inProcessSandbox || context.options.sandbox;
+  if (!inProcess && runpodApiKey === undefined && !(runpodBaseUrl !== undefined && isLoopbackUrl(runpodBaseUrl)))
+    throw new UsageError(noKeyHelp);
+  const testing = inProcess ? await import('@model-studio/lora-trainer/testing') : undefined;
+  const sandbox = await testing?.startRunpodSandbox({ clockFactor: 60, stepSeconds: 2, defaultSteps: 12 });
+  const chosen = lora.createRunpodTrainerFromSettings({
     storage,
     apiKey: runpodApiKey,
-    ...(runpodBaseUrl && { baseUrl: runpodBaseUrl }),
-    ...(choice.onEvent && { onEvent: choice.onEvent }),
+    baseUrl: runpodBaseUrl,
+    inProcessSandbox: sandbox,
+    onEvent: choice.onEvent,
   });
   return {
-    trainer,
-    label: `RunPod (${runpodBaseUrl ?? 'https://api.runpod.io'})`,
-    sandbox: false,
-    inProcess: false,
-    estimateUsd: async () => (await trainer.estimate()).maxUsd,
-    async close() {},
+    ...chosen,
+    ...(sandbox && { sandboxInfo: { created: () => sandbox.created.length, live: () => sandbox.livePods().length } }),
   };
 }

@@ -13,62 +13,26 @@ export interface ServerTrainer {
 }
 
 /**
- * The trainer, like the CLI's: the real RunPod API with `RUNPOD_API_KEY`, a RunPod sandbox at a loopback
- * `RUNPOD_BASE_URL`, else an in-process RunPod sandbox (nothing is paid; labelled SANDBOX).
+ * The trainer, like the CLI's (`createRunpodTrainerFromSettings`): the real RunPod API with `RUNPOD_API_KEY`, a RunPod
+ * sandbox at a loopback `RUNPOD_BASE_URL`, else an in-process RunPod sandbox (nothing is paid; labelled SANDBOX).
  */
 export async function createServerTrainer(config: ServerConfig, storage: Storage): Promise<ServerTrainer> {
   const lora = await import('@model-studio/lora-trainer');
   const { runpodApiKey, runpodBaseUrl } = config;
-  const base = { storage, allowLoopbackUrls: true };
-  if (runpodBaseUrl !== undefined && isLoopbackUrl(runpodBaseUrl)) {
-    const trainer = new lora.RunpodTrainer({
-      ...base,
-      baseUrl: runpodBaseUrl,
-      apiKey: runpodApiKey ?? 'sandbox-key',
-      pollIntervalMs: 100,
-      uploadIntervalSeconds: 5,
-      sampleCount: 2,
-      stallTimeoutSeconds: 120,
-    });
-    return {
-      trainer,
-      label: `RunPod sandbox at ${runpodBaseUrl} (loopback; nothing is paid)`,
-      sandbox: true,
-      estimateUsd: async () => (await trainer.estimate()).maxUsd,
-      async close() {},
-    };
-  }
-  if (runpodApiKey === undefined) {
-    const testing = await import('@model-studio/lora-trainer/testing');
-    const sandbox = await testing.startRunpodSandbox({ clockFactor: 60, stepSeconds: 2, defaultSteps: 12 });
-    const trainer = new lora.RunpodTrainer({
-      ...base,
-      baseUrl: sandbox.url,
-      apiKey: sandbox.apiKey,
-      clock: sandbox.now,
-      pollIntervalMs: 100,
-      uploadIntervalSeconds: 6,
-      sampleCount: 2,
-      selfStopGraceSeconds: 600,
-    });
-    return {
-      trainer,
-      label: `RunPod sandbox (in-process at ${sandbox.url}; nothing is paid, the LoRA is a sandbox file)`,
-      sandbox: true,
-      estimateUsd: async () => (await trainer.estimate()).maxUsd,
-      close: () => sandbox.close(),
-    };
-  }
-  const trainer = new lora.RunpodTrainer({
+  const onLoopback = runpodBaseUrl !== undefined && isLoopbackUrl(runpodBaseUrl);
+  const inProcessSandbox =
+    runpodApiKey === undefined && !onLoopback
+      ? await (await import('@model-studio/lora-trainer/testing')).startRunpodSandbox({
+          clockFactor: 60,
+          stepSeconds: 2,
+          defaultSteps: 12,
+        })
+      : undefined;
+  const { trainer, label, sandbox, estimateUsd, close } = lora.createRunpodTrainerFromSettings({
     storage,
     apiKey: runpodApiKey,
-    ...(runpodBaseUrl && { baseUrl: runpodBaseUrl }),
+    baseUrl: runpodBaseUrl,
+    inProcessSandbox,
   });
-  return {
-    trainer,
-    label: `RunPod (${runpodBaseUrl ?? 'https://api.runpod.io'})`,
-    sandbox: false,
-    estimateUsd: async () => (await trainer.estimate()).maxUsd,
-    async close() {},
-  };
+  return { trainer, label, sandbox, estimateUsd, close };
 }

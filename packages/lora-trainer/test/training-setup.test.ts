@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalStorage, NotFoundError, ValidationError } from '@model-studio/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildDataset, engineOfConfig, loadTrainingSetup, runPreflight } from '../src/index.js';
+import {
+  buildDataset,
+  createRunpodTrainerFromSettings,
+  engineOfConfig,
+  loadTrainingSetup,
+  RunpodTrainer,
+  runPreflight,
+} from '../src/index.js';
+import { startRunpodSandbox } from '../src/testing/index.js';
 import { candidate } from './fixtures/dataset-candidates.js';
 
 let root: string;
@@ -84,5 +92,41 @@ describe('loadTrainingSetup', () => {
     const attempt = loadTrainingSetup({ storage, model: 'andie', trigger: 'andie' });
     await expect(attempt).rejects.toBeInstanceOf(ValidationError);
     await expect(attempt).rejects.toThrow('models/andie/datasets/v1/manifest.json is not valid JSON');
+  });
+});
+
+describe('createRunpodTrainerFromSettings', () => {
+  it('trains on the in-process sandbox when one is given, and closes it', async () => {
+    const sandbox = await startRunpodSandbox({ clockFactor: 60 });
+    const chosen = createRunpodTrainerFromSettings({ storage, apiKey: 'rp_key', inProcessSandbox: sandbox });
+    expect(chosen.trainer).toBeInstanceOf(RunpodTrainer);
+    expect(chosen).toMatchObject({ sandbox: true, inProcess: true });
+    expect(chosen.label).toBe(
+      `RunPod sandbox (in-process at ${sandbox.url}; nothing is paid, the LoRA is a sandbox file)`,
+    );
+    expect(await chosen.estimateUsd()).toBeGreaterThan(0);
+    await chosen.close();
+    await expect(fetch(`${sandbox.url}/pods`)).rejects.toThrow();
+  });
+
+  it('takes a loopback base URL for a sandbox on this machine, else the real API with the key', async () => {
+    const sandbox = await startRunpodSandbox();
+    try {
+      const loopback = createRunpodTrainerFromSettings({ storage, baseUrl: sandbox.url, apiKey: sandbox.apiKey });
+      expect(loopback).toMatchObject({ sandbox: true, inProcess: false });
+      expect(loopback.label).toBe(`RunPod sandbox at ${sandbox.url} (loopback; nothing is paid)`);
+      expect(await loopback.estimateUsd()).toBeGreaterThan(0);
+      await loopback.close();
+    } finally {
+      await sandbox.close();
+    }
+    const real = createRunpodTrainerFromSettings({ storage, apiKey: 'rp_key' });
+    expect(real).toMatchObject({ sandbox: false, inProcess: false, label: 'RunPod (https://api.runpod.io)' });
+  });
+
+  it('refuses without a key or a sandbox, naming the setting and not a secret', () => {
+    const attempt = () => createRunpodTrainerFromSettings({ storage, baseUrl: 'https://api.runpod.io' });
+    expect(attempt).toThrow(ValidationError);
+    expect(attempt).toThrow('No RunPod API key is configured: set RUNPOD_API_KEY');
   });
 });
