@@ -3671,6 +3671,113 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/models/{model}/loras/{version}/samples': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A LoRA version's validation samples, each with a short-lived signed download URL */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Seconds the URLs stay valid. */
+          expiresIn?: number;
+        };
+        header?: never;
+        path: {
+          /** @description The model name. */
+          model: string;
+          /** @description The LoRA version. */
+          version: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['LoraSamples'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/models/{model}/runs': {
     parameters: {
       query?: never;
@@ -5173,6 +5280,20 @@ export interface components {
       /** @enum {string} */
       reachableFrom: 'internet' | 'private-network' | 'this-machine';
     };
+    LoraSamplesInput: {
+      version: string;
+      /** @description True when a sandbox trainer made the version: its samples are SANDBOX images. */
+      sandbox: boolean;
+      /** @description When the signed URLs stop working (ISO 8601). */
+      expiresAt: string;
+      samples: {
+        /** @description The file name under the version's `samples/` folder. */
+        file: string;
+        prompt?: string;
+        /** @description A short-lived signed GET URL of the image. */
+        url: string;
+      }[];
+    };
     UploadResultInput: {
       /** @description The uploaded file name. */
       name: string;
@@ -5524,6 +5645,20 @@ export interface components {
       storage: string;
       /** @enum {string} */
       reachableFrom: 'internet' | 'private-network' | 'this-machine';
+    };
+    LoraSamples: {
+      version: string;
+      /** @description True when a sandbox trainer made the version: its samples are SANDBOX images. */
+      sandbox: boolean;
+      /** @description When the signed URLs stop working (ISO 8601). */
+      expiresAt: string;
+      samples: {
+        /** @description The file name under the version's `samples/` folder. */
+        file: string;
+        prompt?: string;
+        /** @description A short-lived signed GET URL of the image. */
+        url: string;
+      }[];
     };
     UploadResult: {
       /** @description The uploaded file name. */

@@ -8,6 +8,7 @@ import { loraRoutes } from './lora-routes.js';
 import { modelRoutes } from './model-routes.js';
 import { planRoutes } from './plan-routes.js';
 import { resultRoutes } from './result-routes.js';
+import { trainingSampleRoutes } from './training-sample-routes.js';
 import { uploadRoutes } from './upload-routes.js';
 
 /** Every route of the API engineer's table, registered under `/v1`. */
@@ -21,4 +22,5 @@ export async function apiRoutes(app: FastifyInstance, context: ServerContext): P
   await captionRoutes(app, context);
   await datasetRoutes(app, context);
   await loraRoutes(app, context);
+  await trainingSampleRoutes(app, context);
 }
