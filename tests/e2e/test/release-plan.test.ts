@@ -1,0 +1,125 @@
+// The pending release plan, as `pnpm changeset status` shows it, says what the changesets say: no package goes to a
+// new major unless a changeset asks for one, and every published package is released together (the `fixed` group).
+// It went wrong once: changesets bumps a package whose peer range on @model-studio/core the next core leaves to a
+// major, so a minor core took every adapter from 0.1.0 to 1.0.0. See "Releasing" in the root README.
+import { execFile } from 'node:child_process';
+import { readFileSync, realpathSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { publishedPackages, repoRoot, workspacePackages } from './helpers/repo.js';
+
+const run = promisify(execFile);
+
+type BumpType = 'none' | 'patch' | 'minor' | 'major';
+
+/** What `changeset status --output` writes. */
+interface ReleasePlan {
+  changesets: { id: string; releases: { name: string; type: BumpType }[] }[];
+  releases: { name: string; type: BumpType; oldVersion: string; newVersion: string; changesets: string[] }[];
+}
+
+/** The semver functions this test needs. */
+interface Semver {
+  satisfies(version: string, range: string): boolean;
+}
+
+// The semver that changesets itself decides with (a dependency of @changesets/cli, the root devDependency).
+const changesetsCli = realpathSync(join(repoRoot, 'node_modules', '@changesets', 'cli', 'package.json'));
+const semver = createRequire(changesetsCli)('semver') as Semver;
+
+const config = JSON.parse(readFileSync(join(repoRoot, '.changeset', 'config.json'), 'utf8')) as { fixed: string[][] };
+
+/** Whether a package name matches a changesets config pattern (`@model-studio/*`). */
+function matches(pattern: string, name: string): boolean {
+  const source = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'));
+  return new RegExp(`^${source.join('.*')}$`).test(name);
+}
+
+/** The range a `workspace:` specifier becomes in the packed tarball (pnpm pack/publish), given the version then. */
+function publishedRange(specifier: string, versionAtPublish: string): string {
+  const range = specifier.replace(/^workspace:/, '');
+  if (range === '*') return versionAtPublish;
+  if (range === '^' || range === '~') return `${range}${versionAtPublish}`;
+  return range;
+}
+
+describe('the pending release plan (changeset status)', () => {
+  let plan: ReleasePlan;
+
+  beforeAll(async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'release-plan-'));
+    try {
+      const output = join(dir, 'plan.json');
+      await run(join(repoRoot, 'node_modules', '.bin', 'changeset'), ['status', '--output', output], {
+        cwd: repoRoot,
+        env: { ...process.env, NO_COLOR: '1' },
+      });
+      plan = JSON.parse(await readFile(output, 'utf8')) as ReleasePlan;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('plans a major release only for a package a changeset asks a major for (or its fixed group)', () => {
+    const askedMajor = new Set(
+      plan.changesets.flatMap((changeset) => changeset.releases.filter((r) => r.type === 'major').map((r) => r.name)),
+    );
+    const groupAskedMajor = (name: string) =>
+      config.fixed.some(
+        (group) =>
+          group.some((pattern) => matches(pattern, name)) &&
+          [...askedMajor].some((asked) => group.some((pattern) => matches(pattern, asked))),
+      );
+    const unasked = plan.releases
+      .filter((release) => release.type === 'major' && !askedMajor.has(release.name) && !groupAskedMajor(release.name))
+      .map((release) => `${release.name} ${release.oldVersion} -> ${release.newVersion}`);
+    expect(
+      unasked,
+      'a major no changeset asks for: does a peer range on @model-studio/core exclude the next core version? ' +
+        '(README, "Releasing")',
+    ).toEqual([]);
+  });
+
+  it('releases every published package, at one version, when any of them has a pending changeset', () => {
+    const published = publishedPackages().map((pkg) => pkg.manifest.name);
+    const pending = plan.changesets.some((changeset) =>
+      changeset.releases.some((release) => published.includes(release.name) && release.type !== 'none'),
+    );
+    const released = plan.releases.filter((release) => published.includes(release.name) && release.type !== 'none');
+    if (!pending) {
+      expect(released.map((release) => release.name)).toEqual([]);
+      return;
+    }
+    expect(released.map((release) => release.name).sort()).toEqual([...published].sort());
+    expect(new Set(released.map((release) => release.newVersion)).size, 'one version for the fixed group').toBe(1);
+  });
+
+  it('keeps every published peer range on a workspace package satisfied by the version it will be released at', () => {
+    const versions = new Map(workspacePackages().map((pkg) => [pkg.manifest.name, String(pkg.manifest.version)]));
+    const planned = new Map(plan.releases.map((release) => [release.name, release.newVersion]));
+    const checked: string[] = [];
+    const broken: string[] = [];
+    for (const pkg of publishedPackages()) {
+      const peers = (pkg.manifest.peerDependencies ?? {}) as Record<string, string>;
+      for (const [name, specifier] of Object.entries(peers)) {
+        const current = versions.get(name);
+        if (!current) continue;
+        const next = planned.get(name) ?? current;
+        const range = publishedRange(specifier, next);
+        checked.push(`${pkg.manifest.name} -> ${name}`);
+        if (!semver.satisfies(next, range))
+          broken.push(
+            `${pkg.manifest.name} would publish "${name}": "${range}", which ${name}@${next} does not satisfy`,
+          );
+        if (!semver.satisfies(current, publishedRange(specifier, current)))
+          broken.push(`${pkg.manifest.name}'s "${specifier}" excludes the workspace's ${name}@${current}`);
+      }
+    }
+    expect(checked.length, 'published packages with a peer on @model-studio/core').toBeGreaterThan(0);
+    expect(broken).toEqual([]);
+  });
+});
