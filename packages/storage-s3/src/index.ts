@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+export { type S3EnvOverrides, s3StorageOptionsFromEnv } from './s3-options-from-env.js';
 export { MAX_SIGNED_URL_EXPIRES_IN, type S3ObjectInfo, type S3PutProviderOptions, S3Storage } from './s3-storage.js';
 export type { S3StorageCredentials, S3StorageOptions } from './s3-storage-options.js';
 export {
