@@ -14,6 +14,8 @@ export interface ServerStudio {
   providerLabel: string;
   /** The studio's trainer, when it tells the most a training may cost (USD; reserved before the pod starts). */
   trainerEstimateUsd?: () => Promise<number>;
+  /** The MaxStudio credits left, when the provider tells them (its sandboxes do; the real API documents no call). */
+  providerCredits?: () => Promise<number>;
   /** Closes the studio and everything opened for it (it holds the model's run lock while running). */
   close(): Promise<void>;
 }

@@ -42,20 +42,16 @@ async function signedUrlSecret(root: string): Promise<string> {
   return secret;
 }
 
+/**
+ * The S3 storage from the `S3_*` variables, through `@model-studio/storage-s3`'s `s3StorageOptionsFromEnv`: undefined
+ * without a bucket; half-set settings stop the server's start with its `ValidationError` (which names the variable).
+ */
 async function createS3Storage(config: ServerConfig): Promise<Storage | undefined> {
-  const s3 = config.s3;
-  if (!s3) return undefined;
+  if (!config.s3) return undefined;
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const { S3Storage } = await import('@model-studio/storage-s3');
-  const options: ConstructorParameters<typeof S3Storage>[0] = { bucket: s3.bucket };
-  if (s3.prefix) options.prefix = s3.prefix;
-  if (s3.region) options.region = s3.region;
-  if (s3.endpoint) options.endpoint = s3.endpoint;
-  if (s3.forcePathStyle !== undefined) options.forcePathStyle = s3.forcePathStyle;
-  if (s3.accessKeyId && s3.secretAccessKey) {
-    options.credentials = { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey };
-  }
-  return new S3Storage(options);
+  const { S3Storage, s3StorageOptionsFromEnv } = await import('@model-studio/storage-s3');
+  const options = s3StorageOptionsFromEnv(config.s3);
+  return options && new S3Storage(options);
 }
 
 interface Quality {
@@ -82,7 +78,18 @@ async function loadQuality(): Promise<Quality> {
 interface SwapParts {
   swapper: import('@model-studio/core').FaceSwapper;
   enhancer: import('@model-studio/core').Enhancer;
+  /** The sandbox's credits left (the real API documents no balance endpoint: undefined there). */
+  credits?: () => Promise<number>;
   close(): Promise<void>;
+}
+
+/** The balance a loopback MaxStudio sandbox reports on its admin route (`GET /__sandbox/billing`). */
+async function loopbackSandboxCredits(baseUrl: string): Promise<number> {
+  const response = await fetch(new URL('/__sandbox/billing', baseUrl), { signal: AbortSignal.timeout(5_000) });
+  if (!response.ok) throw new Error(`the MaxStudio sandbox at ${baseUrl} answered ${response.status} for its billing`);
+  const billing = (await response.json()) as { balance?: unknown };
+  if (typeof billing.balance !== 'number') throw new Error(`the MaxStudio sandbox at ${baseUrl} reported no balance`);
+  return billing.balance;
 }
 
 async function createSwapParts(
@@ -105,6 +112,7 @@ async function createSwapParts(
       swapper: provider.swapper,
       enhancer: provider.enhancer,
       label: `MaxStudio sandbox (in-process at ${sandbox.url}; no real credits are spent)`,
+      credits: async () => sandbox.billing().balance,
       close: () => sandbox.close(),
     };
   }
@@ -115,7 +123,8 @@ async function createSwapParts(
     });
     const provider = maxstudio.createMaxStudioProvider({ storage, client, allowLoopbackUrls: true });
     const label = `MaxStudio sandbox at ${kind.baseUrl} (loopback; no real credits are spent)`;
-    return { swapper: provider.swapper, enhancer: provider.enhancer, label, async close() {} };
+    const credits = () => loopbackSandboxCredits(kind.baseUrl);
+    return { swapper: provider.swapper, enhancer: provider.enhancer, label, credits, async close() {} };
   }
   if (!storage.publicUrls) {
     throw new Error(
@@ -207,6 +216,7 @@ export async function createStudioWiring(config: ServerConfig, logger: FastifyBa
         sandbox: provider.sandbox,
         providerLabel: provider.label,
         trainerEstimateUsd: () => serverTrainer.estimateUsd(),
+        ...(swapParts.credits && { providerCredits: swapParts.credits }),
         async close() {
           await studio.close().catch(() => {});
           await workspace.close().catch(() => {});

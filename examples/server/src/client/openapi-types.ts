@@ -650,10 +650,17 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List your models */
+    /** List your models (a page in name order; with `include=summary`, what a dashboard card shows) */
     get: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description `summary`: each model with its counts, spend, consent, last job and a thumbnail link. */
+          include?: 'summary';
+          /** @description Models per page (default 50). */
+          limit?: number;
+          /** @description The `nextCursor` of the page before. */
+          cursor?: string;
+        };
         header?: never;
         path?: never;
         cookie?: never;
@@ -666,9 +673,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              models: components['schemas']['ModelSummary'][];
-            };
+            'application/json': components['schemas']['ModelList'];
           };
         };
         /** @description Default Response */
@@ -2029,7 +2034,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Your results, each with a short-lived signed download URL from the storage that holds it */
+    /** Your results, each with a short-lived signed download URL from the storage that holds it, and one of the target photo it was made from */
     get: {
       parameters: {
         query?: {
@@ -2056,7 +2061,7 @@ export interface paths {
           };
           content: {
             'application/json': {
-              results: components['schemas']['SignedLink'][];
+              results: components['schemas']['ResultLink'][];
               sandbox: boolean;
             };
           };
@@ -2242,6 +2247,105 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/credits': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Credits left on the face-swap provider account (MaxStudio; SANDBOX credits on a sandbox) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Credits'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -5165,6 +5269,21 @@ export interface components {
       /** @description `empty`, `trigger-missing`, `trigger-repeated`, `too-long`, `artifact`. */
       issues: string[];
     };
+    CreditsInput: {
+      /** @description Whether the provider told its balance (`balance` is set only then). */
+      known: boolean;
+      /** @description Credits left on the face-swap provider account this server uses. */
+      balance?: number;
+      /** @constant */
+      unit: 'credits';
+      /** @description Which provider answered: `SANDBOX: ...` when it is a sandbox. */
+      provider: string;
+      /** @description True for a sandbox balance: no real credits. */
+      sandbox: boolean;
+      checkedAt: string;
+      /** @description What the figure is (or why there is none) and what to do. */
+      note: string;
+    };
     DatasetInput: {
       model: string;
       version: string;
@@ -5235,6 +5354,52 @@ export interface components {
       name: string;
       createdAt?: string;
     };
+    ModelCardInput: {
+      sources: number;
+      /** @description Targets stored, per rating. */
+      targets: {
+        [key: string]: number;
+      };
+      /** @description Enhanced results stored, per rating. */
+      results: {
+        [key: string]: number;
+      };
+      /** @enum {string} */
+      consent: 'none' | 'revoked' | 'recorded';
+      allowedRatings: string[];
+      /** @description Spend so far, per unit of account (credits, usd). */
+      costs: {
+        unitOfAccount: string;
+        actual: number;
+        reserved: number;
+        uncertain: number;
+        estimate: number;
+      }[];
+      /** @description The model's newest job. */
+      lastJob?: {
+        id: string;
+        type: string;
+        state: string;
+        createdAt: string;
+      };
+      /** @description Absent when the model has no source photo. */
+      thumbnail?: {
+        /** @description Signed GET URL of the model's first source photo (short-lived). */
+        url: string;
+        expiresAt: string;
+      };
+    };
+    ModelListInput: {
+      models: {
+        name: string;
+        createdAt?: string;
+        summary?: components['schemas']['ModelCardInput'];
+      }[];
+      /** @description Pass as `cursor` for the next page; absent on the last page. */
+      nextCursor?: string;
+      /** @description True when the server runs on sandboxes. */
+      sandbox: boolean;
+    };
     ModelOverviewInput: {
       name: string;
       sources: number;
@@ -5279,6 +5444,28 @@ export interface components {
       storage: string;
       /** @enum {string} */
       reachableFrom: 'internet' | 'private-network' | 'this-machine';
+    };
+    TargetLinkInput: {
+      /** @description The target photo, e.g. `andie-t003.jpg`. */
+      name: string;
+      /** @description Signed GET URL, as short-lived as the result link. */
+      url: string;
+      expiresAt: string;
+    };
+    ResultLinkInput: {
+      name: string;
+      /** @description Signed GET URL: anyone holding it can download the file until it expires. */
+      url: string;
+      expiresAt: string;
+      /** @enum {string} */
+      stage: 'enhanced' | 'swapped' | 'source';
+      rating?: string;
+      /** @description The storage that signed it: `local` or `s3`. */
+      storage: string;
+      /** @enum {string} */
+      reachableFrom: 'internet' | 'private-network' | 'this-machine';
+      /** @description For a result (not a source): the target photo it was made from, for a before/after comparison; absent when that target is no longer stored or the storage cannot sign it. */
+      target?: components['schemas']['TargetLinkInput'];
     };
     LoraSamplesInput: {
       version: string;
@@ -5531,6 +5718,21 @@ export interface components {
       /** @description `empty`, `trigger-missing`, `trigger-repeated`, `too-long`, `artifact`. */
       issues: string[];
     };
+    Credits: {
+      /** @description Whether the provider told its balance (`balance` is set only then). */
+      known: boolean;
+      /** @description Credits left on the face-swap provider account this server uses. */
+      balance?: number;
+      /** @constant */
+      unit: 'credits';
+      /** @description Which provider answered: `SANDBOX: ...` when it is a sandbox. */
+      provider: string;
+      /** @description True for a sandbox balance: no real credits. */
+      sandbox: boolean;
+      checkedAt: string;
+      /** @description What the figure is (or why there is none) and what to do. */
+      note: string;
+    };
     Dataset: {
       model: string;
       version: string;
@@ -5601,6 +5803,52 @@ export interface components {
       name: string;
       createdAt?: string;
     };
+    ModelCard: {
+      sources: number;
+      /** @description Targets stored, per rating. */
+      targets: {
+        [key: string]: number;
+      };
+      /** @description Enhanced results stored, per rating. */
+      results: {
+        [key: string]: number;
+      };
+      /** @enum {string} */
+      consent: 'none' | 'revoked' | 'recorded';
+      allowedRatings: string[];
+      /** @description Spend so far, per unit of account (credits, usd). */
+      costs: {
+        unitOfAccount: string;
+        actual: number;
+        reserved: number;
+        uncertain: number;
+        estimate: number;
+      }[];
+      /** @description The model's newest job. */
+      lastJob?: {
+        id: string;
+        type: string;
+        state: string;
+        createdAt: string;
+      };
+      /** @description Absent when the model has no source photo. */
+      thumbnail?: {
+        /** @description Signed GET URL of the model's first source photo (short-lived). */
+        url: string;
+        expiresAt: string;
+      };
+    };
+    ModelList: {
+      models: {
+        name: string;
+        createdAt?: string;
+        summary?: components['schemas']['ModelCard'];
+      }[];
+      /** @description Pass as `cursor` for the next page; absent on the last page. */
+      nextCursor?: string;
+      /** @description True when the server runs on sandboxes. */
+      sandbox: boolean;
+    };
     ModelOverview: {
       name: string;
       sources: number;
@@ -5645,6 +5893,28 @@ export interface components {
       storage: string;
       /** @enum {string} */
       reachableFrom: 'internet' | 'private-network' | 'this-machine';
+    };
+    TargetLink: {
+      /** @description The target photo, e.g. `andie-t003.jpg`. */
+      name: string;
+      /** @description Signed GET URL, as short-lived as the result link. */
+      url: string;
+      expiresAt: string;
+    };
+    ResultLink: {
+      name: string;
+      /** @description Signed GET URL: anyone holding it can download the file until it expires. */
+      url: string;
+      expiresAt: string;
+      /** @enum {string} */
+      stage: 'enhanced' | 'swapped' | 'source';
+      rating?: string;
+      /** @description The storage that signed it: `local` or `s3`. */
+      storage: string;
+      /** @enum {string} */
+      reachableFrom: 'internet' | 'private-network' | 'this-machine';
+      /** @description For a result (not a source): the target photo it was made from, for a before/after comparison; absent when that target is no longer stored or the storage cannot sign it. */
+      target?: components['schemas']['TargetLink'];
     };
     LoraSamples: {
       version: string;

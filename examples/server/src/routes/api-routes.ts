@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../server-context.js';
 import { accountRoutes } from './account-routes.js';
 import { captionRoutes } from './caption-routes.js';
+import { creditsRoutes } from './credits-routes.js';
 import { datasetRoutes } from './dataset-routes.js';
 import { healthRoute } from './health-route.js';
 import { loraRoutes } from './lora-routes.js';
@@ -19,6 +20,7 @@ export async function apiRoutes(app: FastifyInstance, context: ServerContext): P
   await uploadRoutes(app, context);
   await planRoutes(app, context);
   await resultRoutes(app, context);
+  await creditsRoutes(app, context);
   await captionRoutes(app, context);
   await datasetRoutes(app, context);
   await loraRoutes(app, context);

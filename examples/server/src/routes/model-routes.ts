@@ -1,15 +1,78 @@
 import type { ConsentRecord } from '@model-studio/core';
+import type { JobRecord } from '@model-studio/jobs';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemResponses } from '../errors/problem-schema.js';
-import type { ServerContext } from '../server-context.js';
-import { consentSchema, modelOverviewSchema, modelSummarySchema } from './model-schemas.js';
+import type { ServerContext, ServerStudio } from '../server-context.js';
+import { consentSchema, modelListSchema, modelOverviewSchema, modelSummarySchema } from './model-schemas.js';
 import { modelParams, withOwnedStudio, withStudio } from './route-helpers.js';
 
 const tags = ['models'];
 
-/** Models and consent: `GET/POST /v1/models`, `GET /v1/models/:model`, consent get/put/revoke. */
+/** Fifteen minutes: the lifetime of a card's thumbnail link. */
+const thumbnailExpiresIn = 900;
+
+/** `work` over `items`, at most `concurrency` at a time, answers in the order of `items`. */
+async function mapLimited<T, R>(items: readonly T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const answers: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < items.length; index = next++) answers[index] = await work(items[index] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return answers;
+}
+
+/** The newest job of each of `models` that `owner` asked for (one read of the queue for the whole page). */
+async function newestJobs(context: ServerContext, owner: string, models: Set<string>): Promise<Map<string, JobRecord>> {
+  const newest = new Map<string, JobRecord>();
+  for (const job of await context.queue.list({ owner })) {
+    if (models.has(job.model) && !newest.has(job.model)) newest.set(job.model, job);
+  }
+  return newest;
+}
+
+/**
+ * What a card shows of a model, from the library's read-only verbs: `workspace.overview` (files per rating, consent),
+ * `studio.costs` (spend so far), `studio.downloadLinks` (a short-lived link to the first source photo), and the newest
+ * job given.
+ */
+async function modelCard(
+  { studio, workspace }: ServerStudio,
+  model: string,
+  lastJob: JobRecord | undefined,
+  options: { thumbnail?: boolean } = {},
+) {
+  const [overview, costs, sources] = await Promise.all([
+    workspace.overview(model),
+    studio.costs(model, { by: [] }),
+    options.thumbnail === false
+      ? []
+      : studio.downloadLinks(model, { stages: ['source'], expiresIn: thumbnailExpiresIn }).catch(() => []),
+  ]);
+  const [first] = sources;
+  const { name: _, ...counts } = overview;
+  return {
+    ...counts,
+    costs: costs.summary.totals.map(({ unitOfAccount, actual, reserved, uncertain, estimate }) => ({
+      unitOfAccount,
+      actual,
+      reserved,
+      uncertain,
+      estimate,
+    })),
+    ...(lastJob && {
+      lastJob: { id: lastJob.id, type: lastJob.type, state: lastJob.state, createdAt: lastJob.createdAt },
+    }),
+    ...(first && { thumbnail: { url: first.url, expiresAt: first.expiresAt.toISOString() } }),
+  };
+}
+
+/**
+ * Models and consent: `GET/POST /v1/models` (the list pages, with the cards' summaries on request),
+ * `GET /v1/models/:model`, consent get/put/revoke.
+ */
 export async function modelRoutes(app: FastifyInstance, context: ServerContext): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   routes.get(
@@ -17,13 +80,35 @@ export async function modelRoutes(app: FastifyInstance, context: ServerContext):
     {
       schema: {
         tags,
-        summary: 'List your models',
-        response: { 200: z.object({ models: z.array(modelSummarySchema) }), ...problemResponses },
+        summary: 'List your models (a page in name order; with `include=summary`, what a dashboard card shows)',
+        querystring: z.object({
+          include: z
+            .enum(['summary'])
+            .optional()
+            .describe('`summary`: each model with its counts, spend, consent, last job and a thumbnail link.'),
+          limit: z.coerce.number().int().min(1).max(200).default(50).describe('Models per page (default 50).'),
+          cursor: z.string().max(64).optional().describe('The `nextCursor` of the page before.'),
+        }),
+        response: { 200: modelListSchema, ...problemResponses },
       },
     },
-    async (request) => ({
-      models: (await context.accounts.listModels(request.caller.user.id)).map((name) => ({ name })),
-    }),
+    async (request) => {
+      const { include, limit, cursor } = request.query;
+      const owner = request.caller.user.id;
+      const names = (await context.accounts.listModels(owner)).sort().filter((name) => !cursor || name > cursor);
+      const page = names.slice(0, limit);
+      const nextCursor = names.length > limit ? page.at(-1) : undefined;
+      const base = { ...(nextCursor && { nextCursor }), sandbox: context.provider.sandbox };
+      if (include !== 'summary') return { models: page.map((name) => ({ name })), ...base };
+      return withStudio(context, async (opened) => {
+        const lastJobs = await newestJobs(context, owner, new Set(page));
+        const models = await mapLimited(page, 8, async (name) => ({
+          name,
+          summary: await modelCard(opened, name, lastJobs.get(name)),
+        }));
+        return { models, ...base };
+      });
+    },
   );
   routes.post(
     '/models',
@@ -65,24 +150,10 @@ export async function modelRoutes(app: FastifyInstance, context: ServerContext):
     },
     async (request) => {
       const { model } = request.params;
-      return withOwnedStudio(context, request, model, async ({ studio, workspace, sandbox }) => {
-        const overview = await workspace.overview(model);
-        const costs = await studio.costs(model, { by: [] });
+      return withOwnedStudio(context, request, model, async (opened) => {
         const [lastJob] = await context.queue.list({ model, owner: request.caller.user.id });
-        return {
-          ...overview,
-          costs: costs.summary.totals.map(({ unitOfAccount, actual, reserved, uncertain, estimate }) => ({
-            unitOfAccount,
-            actual,
-            reserved,
-            uncertain,
-            estimate,
-          })),
-          ...(lastJob && {
-            lastJob: { id: lastJob.id, type: lastJob.type, state: lastJob.state, createdAt: lastJob.createdAt },
-          }),
-          sandbox,
-        };
+        const { thumbnail: _, ...card } = await modelCard(opened, model, lastJob, { thumbnail: false });
+        return { name: model, ...card, sandbox: opened.sandbox };
       });
     },
   );

@@ -20,6 +20,52 @@ export const modelSummarySchema = z
   .object({ name: z.string(), createdAt: z.string().optional() })
   .meta({ id: 'ModelSummary' });
 
+const costsSchema = z
+  .array(
+    z.object({
+      unitOfAccount: z.string(),
+      actual: z.number(),
+      reserved: z.number(),
+      uncertain: z.number(),
+      estimate: z.number(),
+    }),
+  )
+  .describe('Spend so far, per unit of account (credits, usd).');
+
+const lastJobSchema = z
+  .object({ id: z.string(), type: z.string(), state: z.string(), createdAt: z.string() })
+  .optional()
+  .describe("The model's newest job.");
+
+/** What a dashboard card shows of a model (`GET /v1/models?include=summary`). */
+export const modelCardSchema = z
+  .object({
+    sources: z.number().int(),
+    targets: z.record(z.string(), z.number().int()).describe('Targets stored, per rating.'),
+    results: z.record(z.string(), z.number().int()).describe('Enhanced results stored, per rating.'),
+    consent: z.enum(['none', 'revoked', 'recorded']),
+    allowedRatings: z.array(z.string()),
+    costs: costsSchema,
+    lastJob: lastJobSchema,
+    thumbnail: z
+      .object({
+        url: z.string().describe("Signed GET URL of the model's first source photo (short-lived)."),
+        expiresAt: z.string(),
+      })
+      .optional()
+      .describe('Absent when the model has no source photo.'),
+  })
+  .meta({ id: 'ModelCard' });
+
+/** `GET /v1/models`: a page of the caller's models, in name order. */
+export const modelListSchema = z
+  .object({
+    models: z.array(modelSummarySchema.extend({ summary: modelCardSchema.optional() })),
+    nextCursor: z.string().optional().describe('Pass as `cursor` for the next page; absent on the last page.'),
+    sandbox: z.boolean().describe('True when the server runs on sandboxes.'),
+  })
+  .meta({ id: 'ModelList' });
+
 /** `GET /v1/models/:model`. */
 export const modelOverviewSchema = z
   .object({
@@ -29,21 +75,8 @@ export const modelOverviewSchema = z
     results: z.record(z.string(), z.number().int()).describe('Enhanced results stored, per rating.'),
     consent: z.enum(['none', 'revoked', 'recorded']),
     allowedRatings: z.array(z.string()),
-    costs: z
-      .array(
-        z.object({
-          unitOfAccount: z.string(),
-          actual: z.number(),
-          reserved: z.number(),
-          uncertain: z.number(),
-          estimate: z.number(),
-        }),
-      )
-      .describe('Spend so far, per unit of account (credits, usd).'),
-    lastJob: z
-      .object({ id: z.string(), type: z.string(), state: z.string(), createdAt: z.string() })
-      .optional()
-      .describe("The model's newest job."),
+    costs: costsSchema,
+    lastJob: lastJobSchema,
     sandbox: z.boolean().describe('True when the server runs on sandboxes: results are SANDBOX results.'),
   })
   .meta({ id: 'ModelOverview' });
