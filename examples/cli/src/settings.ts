@@ -12,7 +12,9 @@ export const settingNames = [
   'S3_ENDPOINT',
   'S3_ACCESS_KEY_ID',
   'S3_SECRET_ACCESS_KEY',
+  'S3_SESSION_TOKEN',
   'S3_FORCE_PATH_STYLE',
+  'S3_PUBLIC_URLS',
   'STUDIO_WORKSPACE',
   'HF_TOKEN',
   'HF_ENDPOINT_URL',
@@ -29,12 +31,22 @@ export const secretNames = [
   'MAXSTUDIO_API_KEY',
   'S3_ACCESS_KEY_ID',
   'S3_SECRET_ACCESS_KEY',
+  'S3_SESSION_TOKEN',
   'HF_TOKEN',
   'CAPTIONER_API_KEY',
   'RUNPOD_API_KEY',
 ] as const;
 
-/** S3 settings for result mirroring and public URLs. */
+/**
+ * The `S3_*` variables: `@model-studio/storage-s3`'s `s3StorageOptionsFromEnv` turns them into the storage's options
+ * (and refuses half-set ones) when a command opens S3.
+ */
+const s3VariableNames = settingNames.filter((name) => name.startsWith('S3_'));
+
+/** Variables that configure S3, or are a mistake without a bucket (`s3StorageOptionsFromEnv` says so). */
+const s3TriggerNames = ['S3_BUCKET', 'S3_ENDPOINT', 'S3_PREFIX'] as const;
+
+/** What screens and hints show of the S3 settings (the storage itself is built from {@link CliSettings.s3Env}). */
 export interface S3Settings {
   bucket: string;
   prefix?: string;
@@ -67,8 +79,14 @@ export interface CliSettings {
   maxStudioApiKey?: string;
   /** The MaxStudio base URL, when set (a loopback URL means a sandbox). */
   maxStudioBaseUrl?: string;
-  /** S3 settings when `S3_BUCKET` is set. */
+  /** S3 settings when `S3_BUCKET` is set (for screens and hints). */
   s3?: S3Settings;
+  /**
+   * The `S3_*` variables as set (the environment, then the `.env` file), when `S3_BUCKET`, `S3_ENDPOINT` or
+   * `S3_PREFIX` is: the workspace's S3 storage is built from them with `s3StorageOptionsFromEnv`, which also refuses
+   * half-set settings (an endpoint without a bucket, a key id without its secret) with a `ValidationError`.
+   */
+  s3Env?: Record<string, string>;
   /** `STUDIO_WORKSPACE`, when set. */
   workspace?: string;
   /** Captioner settings (`CAPTIONER`, `HF_TOKEN`, `HF_ENDPOINT_URL`, `CAPTIONER_BASE_URL`, `CAPTIONER_MODEL`, `CAPTIONER_API_KEY`). */
@@ -136,6 +154,14 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd: string =
     if (secretAccessKey) s3.secretAccessKey = secretAccessKey;
     if (pathStyle) s3.forcePathStyle = /^(1|true|yes)$/i.test(pathStyle);
     settings.s3 = s3;
+  }
+  if (s3TriggerNames.some((name) => get(name) !== undefined)) {
+    const s3Env: Record<string, string> = {};
+    for (const name of s3VariableNames) {
+      const value = get(name);
+      if (value !== undefined) s3Env[name] = value;
+    }
+    settings.s3Env = s3Env;
   }
   for (const name of secretNames) {
     const value = get(name);

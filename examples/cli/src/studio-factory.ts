@@ -73,19 +73,16 @@ export function usesRealApi(context: CliContext): boolean {
   );
 }
 
-async function createS3Storage(s3: S3Settings): Promise<Storage> {
+/**
+ * The workspace's S3 storage from the `S3_*` settings, through `@model-studio/storage-s3`'s `s3StorageOptionsFromEnv`
+ * (undefined without a bucket; a `ValidationError` naming the variable for half-set settings).
+ */
+async function createS3Storage(s3Env: Record<string, string>): Promise<Storage | undefined> {
   // The AWS SDK's notice about its future Node.js support is for developers, not for people running the CLI.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const { S3Storage } = await import('@model-studio/storage-s3');
-  const options: ConstructorParameters<typeof S3Storage>[0] = { bucket: s3.bucket };
-  if (s3.prefix) options.prefix = s3.prefix;
-  if (s3.region) options.region = s3.region;
-  if (s3.endpoint) options.endpoint = s3.endpoint;
-  if (s3.forcePathStyle !== undefined) options.forcePathStyle = s3.forcePathStyle;
-  if (s3.accessKeyId && s3.secretAccessKey) {
-    options.credentials = { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey };
-  }
-  return new S3Storage(options);
+  const { S3Storage, s3StorageOptionsFromEnv } = await import('@model-studio/storage-s3');
+  const options = s3StorageOptionsFromEnv(s3Env);
+  return options && new S3Storage(options);
 }
 
 async function closeStorage(storage: Storage): Promise<void> {
@@ -107,7 +104,7 @@ export async function openCliWorkspace(
   // A fixed port and secret (training on a loopback RunPod sandbox) keep a pod's URLs valid across restarts.
   const local = new core.LocalStorage({ root, signedUrls: options.signedUrls ?? {} });
   const s3Settings = context.settings.s3;
-  const s3 = s3Settings ? await createS3Storage(s3Settings) : undefined;
+  const s3 = context.settings.s3Env ? await createS3Storage(context.settings.s3Env) : undefined;
   const s3Primary = s3 !== undefined && usesRealApi(context) && !options.forceLocal;
   const storage = s3Primary ? s3 : local;
   const mirrors = s3 && !s3Primary ? [s3] : [];
@@ -123,7 +120,7 @@ export async function openCliWorkspace(
       for (const opened of storages) await closeStorage(opened);
     },
   };
-  if (s3Settings) result.s3Location = s3Location(s3Settings);
+  if (s3 && s3Settings) result.s3Location = s3Location(s3Settings);
   return result;
 }
 

@@ -1,15 +1,12 @@
 import { resolve } from 'node:path';
 
-/** S3 settings (the CLI's `S3_*` variables) for the workspace's result copies or primary storage. */
-export interface ServerS3Settings {
-  bucket: string;
-  prefix?: string;
-  region?: string;
-  endpoint?: string;
-  accessKeyId?: string;
-  secretAccessKey?: string;
-  forcePathStyle?: boolean;
-}
+/**
+ * The `S3_*` variables as set (the CLI's: `S3_BUCKET`, `S3_PREFIX`, `S3_REGION`, `S3_ENDPOINT`, `S3_ACCESS_KEY_ID`,
+ * `S3_SECRET_ACCESS_KEY`, `S3_SESSION_TOKEN`, `S3_FORCE_PATH_STYLE`, `S3_PUBLIC_URLS`). The studio wiring turns them
+ * into the storage with `@model-studio/storage-s3`'s `s3StorageOptionsFromEnv`, which refuses half-set settings (an
+ * endpoint without a bucket, a key id without its secret) with a `ValidationError` when the server starts.
+ */
+export type ServerS3Settings = Readonly<Record<string, string>>;
 
 /** Which captioner jobs use (the CLI's `CAPTIONER`, `HF_*`, `CAPTIONER_*` variables). */
 export interface ServerCaptionerSettings {
@@ -45,7 +42,7 @@ export interface ServerConfig {
   maxStudioApiKey?: string;
   /** `MAXSTUDIO_BASE_URL` (a loopback URL is a sandbox). */
   maxStudioBaseUrl?: string;
-  /** `S3_*`, when `S3_BUCKET` is set. */
+  /** The `S3_*` variables, when `S3_BUCKET`, `S3_ENDPOINT` or `S3_PREFIX` is set (see {@link ServerS3Settings}). */
   s3?: ServerS3Settings;
   captioner: ServerCaptionerSettings;
   /** `RUNPOD_API_KEY`. Never printed. */
@@ -87,6 +84,7 @@ const secretVariables = [
   'MAXSTUDIO_API_KEY',
   'S3_ACCESS_KEY_ID',
   'S3_SECRET_ACCESS_KEY',
+  'S3_SESSION_TOKEN',
   'HF_TOKEN',
   'CAPTIONER_API_KEY',
   'RUNPOD_API_KEY',
@@ -101,23 +99,26 @@ function positiveNumber(name: string, value: string | undefined): number | undef
   return parsed;
 }
 
+const s3Variables = [
+  'S3_BUCKET',
+  'S3_PREFIX',
+  'S3_REGION',
+  'S3_ENDPOINT',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
+  'S3_SESSION_TOKEN',
+  'S3_FORCE_PATH_STYLE',
+  'S3_PUBLIC_URLS',
+] as const;
+
+/** The `S3_*` variables as set, when one that configures S3 (or is a mistake without a bucket) is. */
 function readS3(get: (name: string) => string | undefined): ServerS3Settings | undefined {
-  const bucket = get('S3_BUCKET');
-  if (!bucket) return undefined;
-  const s3: ServerS3Settings = { bucket };
-  const fields = [
-    ['prefix', 'S3_PREFIX'],
-    ['region', 'S3_REGION'],
-    ['endpoint', 'S3_ENDPOINT'],
-    ['accessKeyId', 'S3_ACCESS_KEY_ID'],
-    ['secretAccessKey', 'S3_SECRET_ACCESS_KEY'],
-  ] as const;
-  for (const [field, name] of fields) {
+  if (!['S3_BUCKET', 'S3_ENDPOINT', 'S3_PREFIX'].some((name) => get(name) !== undefined)) return undefined;
+  const s3: Record<string, string> = {};
+  for (const name of s3Variables) {
     const value = get(name);
-    if (value) s3[field] = value;
+    if (value !== undefined) s3[name] = value;
   }
-  const pathStyle = get('S3_FORCE_PATH_STYLE');
-  if (pathStyle) s3.forcePathStyle = /^(1|true|yes)$/i.test(pathStyle);
   return s3;
 }
 
