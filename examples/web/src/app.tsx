@@ -7,6 +7,7 @@ import { useSession } from './session/session-context.js';
 const SignInPage = lazy(() => import('./pages/sign-in-page.js'));
 const DashboardPage = lazy(() => import('./pages/dashboard-page.js'));
 const ModelPage = lazy(() => import('./pages/model-page.js'));
+const TrainingPage = lazy(() => import('./pages/training-page.js'));
 
 /** The dashboard's routes: sign-in when no key is held, else the models and one model's page (each its own chunk). */
 export function App() {
@@ -23,6 +24,7 @@ export function App() {
       <Suspense fallback={<LoadingState label="Loading page" />}>
         <Switch>
           <Route path="/" component={DashboardPage} />
+          <Route path="/models/:model/training">{(params) => <TrainingPage model={params.model} />}</Route>
           <Route path="/models/:model">{(params) => <ModelPage model={params.model} />}</Route>
           <Route>
             <Redirect to="/" />

@@ -1,6 +1,16 @@
 import { createStudioClient } from '@model-studio/server/client';
 import { ApiProblem, type ProblemBody } from './api-problem.js';
-import type { FileLink, JobEvent, JobView, ResultView, StudioApi, UploadOutcome } from './studio-api.js';
+import type {
+  FileLink,
+  JobEvent,
+  JobView,
+  LoraComparisonView,
+  LoraSideView,
+  LossPoint,
+  ResultView,
+  StudioApi,
+  UploadOutcome,
+} from './studio-api.js';
 
 /** Settings of {@link createStudioApi}. */
 export interface StudioApiOptions {
@@ -44,7 +54,7 @@ function filesForm(files: File[], fields: Record<string, string> = {}): FormData
 }
 
 /** Pairs each enhanced result with the swapped image it was made from. */
-function pairResults(links: FileLink[]): ResultView[] {
+function pairResults(links: ResultView[]): ResultView[] {
   const swapped = new Map(links.filter((link) => link.stage === 'swapped').map((link) => [link.name, link]));
   return links
     .filter((link) => link.stage === 'enhanced')
@@ -52,6 +62,22 @@ function pairResults(links: FileLink[]): ResultView[] {
       const before = swapped.get(link.name.replace(/-enhanced(\.[a-z]+)$/, '-swapped$1'));
       return before ? { ...link, before } : link;
     });
+}
+
+/** One side of `GET .../loras/compare` (`{ record, final, loss, ... }`) as the view needs it. */
+function comparisonSide(raw: unknown): LoraSideView {
+  const side = raw as {
+    record: { version: string; sandbox: boolean; metrics: { steps: number } };
+    final: boolean;
+    loss?: LossPoint[];
+  };
+  return {
+    version: side.record.version,
+    final: side.final,
+    sandbox: side.record.sandbox,
+    loss: side.loss ?? [],
+    steps: side.record.metrics.steps,
+  };
 }
 
 /** The dashboard's API over the server's generated typed client (`@model-studio/server/client`). */
@@ -161,5 +187,55 @@ export function createStudioApi(options: StudioApiOptions): StudioApi {
       socket.onclose = (event) => onClose(event.code);
       return () => socket.close(1000, 'left the page');
     },
+    listDatasets: async (name) => must(await client.GET('/v1/models/{model}/datasets', modelPath(name))).datasets,
+    buildDataset: async (name, body) =>
+      must(await client.POST('/v1/models/{model}/datasets', { ...modelPath(name), body })),
+    preflight: async (name, body) =>
+      must(await client.POST('/v1/models/{model}/trainings/preflight', { ...modelPath(name), body })),
+    startTraining: async (name, body) =>
+      must(await client.POST('/v1/models/{model}/trainings', { ...modelPath(name), body })) as JobView,
+    listLoras: async (name) => must(await client.GET('/v1/models/{model}/loras', modelPath(name))).loras,
+    async promoteLora(name, version) {
+      must(
+        await client.POST('/v1/models/{model}/loras/{version}/promote', { params: { path: { model: name, version } } }),
+      );
+    },
+    async compareLoras(name, a, b) {
+      const raw = must(
+        await client.GET('/v1/models/{model}/loras/compare', { params: { path: { model: name }, query: { a, b } } }),
+      ) as Record<string, unknown>;
+      const comparison: LoraComparisonView = {
+        a: comparisonSide(raw.a),
+        b: comparisonSide(raw.b),
+        engines: raw.engines as LoraComparisonView['engines'],
+        configDiff: (raw.configDiff ?? []) as LoraComparisonView['configDiff'],
+        artifacts: (raw.artifacts ?? []) as LoraComparisonView['artifacts'],
+      };
+      if (raw.identity) comparison.identity = raw.identity as NonNullable<LoraComparisonView['identity']>;
+      return comparison;
+    },
+    loraSamples: async (name, version) =>
+      must(
+        await client.GET('/v1/models/{model}/loras/{version}/samples', { params: { path: { model: name, version } } }),
+      ).samples,
+    loraLink: async (name, version) =>
+      must(
+        await client.POST('/v1/models/{model}/loras/{version}/links', {
+          params: { path: { model: name, version } },
+          body: { expiresIn: 900 },
+        }),
+      ),
+    async listModelCards({ limit = 100, cursor } = {}) {
+      const query = { include: 'summary' as const, limit, ...(cursor !== undefined && { cursor }) };
+      const page = must(await client.GET('/v1/models', { params: { query } }));
+      const models = page.models.flatMap(({ name, summary }) => {
+        if (!summary) return [];
+        const { costs, thumbnail, ...counts } = summary;
+        const costSoFar = Object.fromEntries(costs.map((row) => [row.unitOfAccount, row.actual]));
+        return [{ name, ...counts, costSoFar, ...(thumbnail && { thumbnail: thumbnail.url }) }];
+      });
+      return { models, sandbox: page.sandbox, ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }) };
+    },
+    credits: async () => must(await client.GET('/v1/credits')),
   };
 }

@@ -92,6 +92,32 @@ export interface FileLink {
 /** An enhanced result and, when stored, the swapped image it was enhanced from (the "before"). */
 export interface ResultView extends FileLink {
   before?: FileLink;
+  /** The target photo the result was made from (a short-lived signed link), when it is still stored. */
+  target?: { name: string; url: string; expiresAt: string };
+}
+
+/** A model as its dashboard card shows it (`GET /v1/models?include=summary`): the overview and a thumbnail link. */
+export interface ModelCardView extends Omit<ModelOverviewView, 'sandbox'> {
+  /** A short-lived signed URL of the model's first source photo; absent when it has none. */
+  thumbnail?: string;
+}
+
+/** A page of model cards, in name order; `nextCursor` asks for the next one. */
+export interface ModelCardsPage {
+  models: ModelCardView[];
+  nextCursor?: string;
+  sandbox: boolean;
+}
+
+/** The face-swap provider's credits left (`GET /v1/credits`); `balance` only when the provider tells it. */
+export interface CreditsView {
+  known: boolean;
+  balance?: number;
+  unit: 'credits';
+  /** `SANDBOX: ...` for a sandbox. */
+  provider: string;
+  sandbox: boolean;
+  note: string;
 }
 
 /** A model's consent record as the form sends it. */
@@ -144,6 +170,103 @@ export type CaptionEdit =
   | { action: 'prefix' | 'suffix'; text: string; dryRun: boolean }
   | { action: 'replace'; pattern: string; text: string; dryRun: boolean };
 
+/** A built dataset version (`POST/GET /v1/models/:model/datasets`): the images it holds and those it left out. */
+export interface DatasetView {
+  version: string;
+  selected: string[];
+  rejected: { name: string; reason: string; detail?: string }[];
+  /** True when the version existed already (nothing was rebuilt). */
+  alreadyBuilt?: boolean;
+}
+
+/** The training engines the pre-flight knows. */
+export type TrainingEngine = 'simpletuner' | 'ai-toolkit';
+
+/** One pre-flight finding; an `error` blocks the start. */
+export interface PreflightFinding {
+  severity: 'error' | 'warning' | 'info' | string;
+  message: string;
+  /** The check's id, e.g. `lora-size`. */
+  check?: string;
+  /** What to do about it. */
+  fix?: string;
+}
+
+/** `POST /v1/models/:model/trainings/preflight`. */
+export interface PreflightView {
+  ok: boolean;
+  engine: string;
+  findings: PreflightFinding[];
+  /** E.g. `loraBytes`. */
+  estimates: Record<string, number | string>;
+}
+
+/** A training-loss point. */
+export interface LossPoint {
+  step: number;
+  loss: number;
+}
+
+/** A trained LoRA version (`GET /v1/models/:model/loras`). */
+export interface LoraView {
+  version: string;
+  family: string;
+  engine?: string;
+  createdAt: string;
+  datasetVersion?: string;
+  /** Made by a sandbox trainer: a SANDBOX file, not a trained model. */
+  sandbox: boolean;
+  /** The promoted (final) version. */
+  final: boolean;
+  artifact: { file: string; sha256: string; size: number; rank: number };
+  metrics: { steps: number; finalLoss?: number; minLoss?: number };
+}
+
+/** One side of a comparison: the version's record, whether it is final, its config and loss curve. */
+export interface LoraSideView {
+  version: string;
+  final: boolean;
+  sandbox: boolean;
+  loss: LossPoint[];
+  steps: number;
+}
+
+/** Two versions side by side (`GET /v1/models/:model/loras/compare?a=&b=`). */
+export interface LoraComparisonView {
+  a: LoraSideView;
+  b: LoraSideView;
+  engines: { a: string; b: string };
+  configDiff: { key: string; a: unknown; b: unknown }[];
+  artifacts: { field: string; a: unknown; b: unknown }[];
+  /** Identity of each version's samples against the source face, when the server measured it. */
+  identity?: { a: IdentityView; b: IdentityView };
+}
+
+/** How close a version's validation samples are to the source face (lower distance is closer). */
+export interface IdentityView {
+  meanDistance?: number;
+  /** Share of samples showing the same person (0-1). */
+  samePersonShare?: number;
+  note: string;
+}
+
+/** A version's validation sample with a short-lived signed URL. */
+export interface LoraSampleView {
+  file: string;
+  prompt?: string;
+  url: string;
+}
+
+/** A signed download link of a version's `.safetensors` file, with the hash and size to check it by. */
+export interface LoraLinkView {
+  name: string;
+  url: string;
+  expiresAt: string;
+  sha256: string;
+  size: number;
+  sandbox: boolean;
+}
+
 /** The server's public API as the dashboard uses it. */
 export interface StudioApi {
   readonly baseUrl: string;
@@ -178,4 +301,27 @@ export interface StudioApi {
   undoCaptions(name: string): Promise<{ description: string; restored: string[] }>;
   /** Opens the job's event stream over a WebSocket (the key goes as a subprotocol, never in the URL). */
   openJobEvents(id: string, onEvent: (event: JobEvent) => void, onClose: (code: number) => void): () => void;
+  /** The model's built dataset versions. */
+  listDatasets(name: string): Promise<DatasetView[]>;
+  /** Builds dataset `version` from the reviewed captions. */
+  buildDataset(name: string, options: { version: string; allowUnreviewed?: boolean }): Promise<DatasetView>;
+  /** The checks before paying for a training. */
+  preflight(
+    name: string,
+    options: { dataset: string; engine: TrainingEngine; steps?: number; rank?: number },
+  ): Promise<PreflightView>;
+  /** Queues a training of LoRA `version` on `dataset` (202 + the job). */
+  startTraining(name: string, options: { dataset: string; version?: string; steps?: number }): Promise<JobView>;
+  listLoras(name: string): Promise<LoraView[]>;
+  /** Marks `version` as the final LoRA. */
+  promoteLora(name: string, version: string): Promise<void>;
+  compareLoras(name: string, a: string, b: string): Promise<LoraComparisonView>;
+  /** A version's validation samples with signed URLs. */
+  loraSamples(name: string, version: string): Promise<LoraSampleView[]>;
+  /** A signed download link of a version's weights (the browser downloads from storage, not through the server). */
+  loraLink(name: string, version: string): Promise<LoraLinkView>;
+  /** A page of the user's models with what their cards show, in one request (`limit` per page, default 100). */
+  listModelCards(options?: { limit?: number; cursor?: string }): Promise<ModelCardsPage>;
+  /** The face-swap provider's credits left, for the cost calculator. */
+  credits(): Promise<CreditsView>;
 }

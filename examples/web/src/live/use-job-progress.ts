@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { JobEvent, JobView, StudioApi } from '../api/studio-api.js';
+import type { JobEvent, JobView, LossPoint, StudioApi } from '../api/studio-api.js';
 
 /** What the progress view shows of a job's live events. */
 export interface JobProgress {
@@ -12,6 +12,57 @@ export interface JobProgress {
   /** The job as it ended (from the final `end` message). */
   ended?: JobView;
   connected: boolean;
+  /** A training job's progress (from `training-progress`, `training-cost` and `training-end` events). */
+  training?: TrainingProgress;
+}
+
+/** What a training job's events say: the step, loss, ETA and cost so far, and the loss curve seen live. */
+export interface TrainingProgress {
+  /** The trainer's status (`queued`, `running`, `completed`, ...). */
+  status?: string;
+  step?: number;
+  totalSteps?: number;
+  loss?: number;
+  etaSeconds?: number;
+  /** The cost so far in USD (actual when the training ended, else the trainer's running figure). */
+  costUsd?: number;
+  /** What was reserved against the budget before the pod started. */
+  reservedUsd?: number;
+  /** Loss points in step order (one per progress event that carried a loss). */
+  points: LossPoint[];
+  /** The trainer's last word, from `training-end`. */
+  endMessage?: string;
+}
+
+const finite = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+
+/** Folds one training event into the training progress. */
+function applyTrainingEvent(training: TrainingProgress, type: string, data: Record<string, unknown>): TrainingProgress {
+  if (type === 'training-cost') {
+    const usd = finite(data.usd);
+    return data.kind === 'reserved' ? { ...training, reservedUsd: usd } : { ...training, costUsd: usd };
+  }
+  if (type === 'training-end') {
+    return { ...training, status: String(data.status ?? training.status), endMessage: data.message as string };
+  }
+  const step = finite(data.step) ?? training.step;
+  const loss = finite(data.loss);
+  const last = training.points.at(-1);
+  const points =
+    loss !== undefined && step !== undefined && (last === undefined || step > last.step)
+      ? [...training.points, { step, loss }]
+      : training.points;
+  return {
+    ...training,
+    status: typeof data.status === 'string' ? data.status : training.status,
+    step,
+    totalSteps: finite(data.totalSteps) ?? training.totalSteps,
+    loss: loss ?? training.loss,
+    etaSeconds: finite(data.etaSeconds) ?? training.etaSeconds,
+    costUsd: finite(data.costUsd) ?? training.costUsd,
+    points,
+  };
 }
 
 /** `andie:s1:t002:sfw` → `andie-s1-t002-sfw`. */
@@ -46,6 +97,10 @@ export function applyJobEvent(progress: JobProgress, event: JobEvent): JobProgre
     case 'cost-recorded':
     case 'run-end':
       return data.costSoFar ? { ...progress, costSoFar: data.costSoFar as Record<string, number> } : progress;
+    case 'training-progress':
+    case 'training-cost':
+    case 'training-end':
+      return { ...progress, training: applyTrainingEvent(progress.training ?? { points: [] }, event.type, data) };
     case 'end':
       return { ...progress, ended: event.job ?? undefined };
     default:

@@ -42,6 +42,11 @@ export default function ModelPage({ model }: { model: string }) {
           <RunPanel overview={overview.data} />
           <ResultsPanel model={model} />
           <CaptionsPanel model={model} />
+          <p>
+            <Link href={`/models/${model}/training`} className="font-medium text-indigo-800 underline">
+              Training: dataset, pre-flight, LoRA versions and compare
+            </Link>
+          </p>
         </>
       ) : null}
     </div>
