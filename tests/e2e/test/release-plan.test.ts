@@ -98,7 +98,7 @@ describe('the pending release plan (changeset status)', () => {
     expect(new Set(released.map((release) => release.newVersion)).size, 'one version for the fixed group').toBe(1);
   });
 
-  it('keeps every published peer range on a workspace package satisfied by the version it will be released at', () => {
+  it('keeps every published peer range on a workspace package satisfied by its released version, below its next major', () => {
     const versions = new Map(workspacePackages().map((pkg) => [pkg.manifest.name, String(pkg.manifest.version)]));
     const planned = new Map(plan.releases.map((release) => [release.name, release.newVersion]));
     const checked: string[] = [];
@@ -118,6 +118,9 @@ describe('the pending release plan (changeset status)', () => {
           );
         if (!semver.satisfies(current, publishedRange(specifier, current)))
           broken.push(`${pkg.manifest.name}'s "${specifier}" excludes the workspace's ${name}@${current}`);
+        const nextMajor = `${Number(next.split('.')[0]) + 1}.0.0`;
+        if (semver.satisfies(nextMajor, range))
+          broken.push(`${pkg.manifest.name} would publish "${name}": "${range}", which admits ${nextMajor} too`);
       }
     }
     expect(checked.length, 'published packages with a peer on @model-studio/core').toBeGreaterThan(0);
