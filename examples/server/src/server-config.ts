@@ -18,6 +18,29 @@ export interface ServerCaptionerSettings {
   apiKey?: string;
 }
 
+/** How job ends are delivered to webhooks (Standard Webhooks, retried with exponential backoff and jitter). */
+export interface ServerWebhookSettings {
+  /** `STUDIO_WEBHOOK_ATTEMPTS`: deliveries tried per webhook and job end, the first included. @default 6 */
+  attempts: number;
+  /** `STUDIO_WEBHOOK_RETRY_MS`: the wait before the first retry, doubled after each. @default 1000 */
+  retryDelayMs: number;
+  /** `STUDIO_WEBHOOK_MAX_RETRY_MS`: the longest wait between two attempts. @default 60000 */
+  maxRetryDelayMs: number;
+  /** `STUDIO_WEBHOOK_TIMEOUT_MS`: how long one attempt waits for the receiver's answer. @default 10000 */
+  timeoutMs: number;
+}
+
+/**
+ * How soon another worker takes over the job of a worker that died (BullMQ on Redis only; the embedded queue runs in
+ * one process). Unset values keep `@model-studio/jobs`' defaults.
+ */
+export interface ServerJobTakeoverSettings {
+  /** `STUDIO_JOB_LOCK_MS`: how long a worker's hold on a running job lasts without renewal. @default 30000 */
+  lockMs?: number;
+  /** `STUDIO_JOB_STALLED_MS`: how often workers look for jobs whose worker died. @default 30000 */
+  stalledMs?: number;
+}
+
 /** Per-API-key rate limit. */
 export interface ServerRateLimit {
   /** Requests per window and key. @default 1000 */
@@ -66,6 +89,10 @@ export interface ServerConfig {
   budget?: number;
   /** `STUDIO_CONCURRENCY`: units in flight per run. */
   concurrency?: number;
+  /** Webhook deliveries (`STUDIO_WEBHOOK_*`). */
+  webhooks: ServerWebhookSettings;
+  /** Job takeover after a worker dies (`STUDIO_JOB_LOCK_MS`, `STUDIO_JOB_STALLED_MS`; Redis only). */
+  jobTakeover: ServerJobTakeoverSettings;
   /** Secret values (provider keys), scrubbed from every log line and message. */
   secrets: string[];
 }
@@ -78,6 +105,10 @@ export interface ServerConfigOverrides {
   redisUrl?: string;
   worker?: boolean;
   logLevel?: string;
+  /** Webhook delivery settings (each overrides its `STUDIO_WEBHOOK_*` variable). */
+  webhooks?: Partial<ServerWebhookSettings>;
+  /** Job takeover settings (each overrides `STUDIO_JOB_LOCK_MS` / `STUDIO_JOB_STALLED_MS`). */
+  jobTakeover?: ServerJobTakeoverSettings;
 }
 
 const secretVariables = [
@@ -97,6 +128,45 @@ function positiveNumber(name: string, value: string | undefined): number | undef
     throw new Error(`${name} must be a number >= 0 (got "${value}").`);
   }
   return parsed;
+}
+
+/** A whole number of at least `min`, or undefined when unset. */
+function wholeNumber(name: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min) {
+    throw new Error(`${name} must be a whole number >= ${min} (got "${value}").`);
+  }
+  return parsed;
+}
+
+function readWebhooks(
+  get: (name: string) => string | undefined,
+  overrides: Partial<ServerWebhookSettings> = {},
+): ServerWebhookSettings {
+  return {
+    attempts: overrides.attempts ?? wholeNumber('STUDIO_WEBHOOK_ATTEMPTS', get('STUDIO_WEBHOOK_ATTEMPTS'), 1) ?? 6,
+    retryDelayMs:
+      overrides.retryDelayMs ?? wholeNumber('STUDIO_WEBHOOK_RETRY_MS', get('STUDIO_WEBHOOK_RETRY_MS'), 0) ?? 1000,
+    maxRetryDelayMs:
+      overrides.maxRetryDelayMs ??
+      wholeNumber('STUDIO_WEBHOOK_MAX_RETRY_MS', get('STUDIO_WEBHOOK_MAX_RETRY_MS'), 0) ??
+      60_000,
+    timeoutMs:
+      overrides.timeoutMs ?? wholeNumber('STUDIO_WEBHOOK_TIMEOUT_MS', get('STUDIO_WEBHOOK_TIMEOUT_MS'), 1) ?? 10_000,
+  };
+}
+
+function readJobTakeover(
+  get: (name: string) => string | undefined,
+  overrides: ServerJobTakeoverSettings = {},
+): ServerJobTakeoverSettings {
+  const takeover: ServerJobTakeoverSettings = {};
+  const lockMs = overrides.lockMs ?? wholeNumber('STUDIO_JOB_LOCK_MS', get('STUDIO_JOB_LOCK_MS'), 1);
+  if (lockMs !== undefined) takeover.lockMs = lockMs;
+  const stalledMs = overrides.stalledMs ?? wholeNumber('STUDIO_JOB_STALLED_MS', get('STUDIO_JOB_STALLED_MS'), 1);
+  if (stalledMs !== undefined) takeover.stalledMs = stalledMs;
+  return takeover;
 }
 
 const s3Variables = [
@@ -141,8 +211,9 @@ function readCaptioner(get: (name: string) => string | undefined): ServerCaption
 
 /**
  * Reads the server's configuration from `env` (the same variables the CLI reads, plus `HOST`, `PORT`, `REDIS_URL`,
- * `LOG_LEVEL`, `STUDIO_RATE_LIMIT_MAX`, `STUDIO_RATE_LIMIT_WINDOW_MS`, `STUDIO_BUDGET`, `STUDIO_CONCURRENCY`);
- * `overrides` (the command's flags) win.
+ * `LOG_LEVEL`, `STUDIO_RATE_LIMIT_MAX`, `STUDIO_RATE_LIMIT_WINDOW_MS`, `STUDIO_BUDGET`, `STUDIO_CONCURRENCY`,
+ * `STUDIO_WEBHOOK_*`, `STUDIO_JOB_LOCK_MS`, `STUDIO_JOB_STALLED_MS`, ...); `overrides` (the command's flags) win. A
+ * malformed number throws an error that names its variable.
  *
  * @example
  * ```ts no-run
@@ -173,6 +244,8 @@ export function loadServerConfig(
       positiveNumber('STUDIO_UPLOAD_MAX_TOTAL_BYTES', get('STUDIO_UPLOAD_MAX_TOTAL_BYTES')) ?? 200 * 1024 * 1024,
     signedUrlPort: positiveNumber('STUDIO_SIGNED_URL_PORT', get('STUDIO_SIGNED_URL_PORT')) ?? 0,
     logLevel: overrides.logLevel ?? get('LOG_LEVEL') ?? 'info',
+    webhooks: readWebhooks(get, overrides.webhooks),
+    jobTakeover: readJobTakeover(get, overrides.jobTakeover),
     secrets: [],
   };
   if (redisUrl) config.redisUrl = redisUrl;

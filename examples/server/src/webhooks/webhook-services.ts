@@ -21,19 +21,17 @@ export function configureWebhookDelivery(context: ServerContext, options: Partia
   retryOptions.set(context, options);
 }
 
-function envRetryOptions(): Partial<WebhookDispatcherOptions> {
-  const options: Partial<WebhookDispatcherOptions> = {};
-  const attempts = Number(process.env.STUDIO_WEBHOOK_ATTEMPTS);
-  if (Number.isInteger(attempts) && attempts >= 1) options.attempts = attempts;
-  const delay = Number(process.env.STUDIO_WEBHOOK_RETRY_MS);
-  if (Number.isFinite(delay) && delay >= 0) options.minRetryDelayMs = delay;
-  return options;
+/** The dispatcher's retry options from the server's config (`STUDIO_WEBHOOK_*`, see `ServerWebhookSettings`). */
+function configRetryOptions(context: ServerContext): Partial<WebhookDispatcherOptions> {
+  const { attempts, retryDelayMs, maxRetryDelayMs, timeoutMs } = context.config.webhooks;
+  return { attempts, minRetryDelayMs: retryDelayMs, maxRetryDelayMs, timeoutMs };
 }
 
 /**
  * The webhook services of a server context, made on first use. Webhooks live in the workspace's storage (found
- * through a studio opened once), so every process sharing the workspace sees them. `STUDIO_WEBHOOK_ATTEMPTS` and
- * `STUDIO_WEBHOOK_RETRY_MS` tune the retries.
+ * through a studio opened once), so every process sharing the workspace sees them. The config's `webhooks`
+ * (`STUDIO_WEBHOOK_ATTEMPTS`, `STUDIO_WEBHOOK_RETRY_MS`, `STUDIO_WEBHOOK_MAX_RETRY_MS`, `STUDIO_WEBHOOK_TIMEOUT_MS`)
+ * tune the retries; {@link configureWebhookDelivery} wins over them.
  */
 export function webhookServices(context: ServerContext): WebhookServices {
   const existing = services.get(context);
@@ -56,7 +54,7 @@ export function webhookServices(context: ServerContext): WebhookServices {
     dispatcher: createWebhookDispatcher({
       store: lazyStore,
       logger: context.logger,
-      ...envRetryOptions(),
+      ...configRetryOptions(context),
       ...retryOptions.get(context),
     }),
   };
