@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { NotFoundError, ProviderError } from '../errors/index.js';
 import type { CaptionResult, CaptionSubject, ImageFacts } from '../interfaces/captioner.js';
 import type { ImageScore } from '../interfaces/image-scorer.js';
 import type { ProviderJobResult } from '../interfaces/provider-job.js';
-import { formatResultName, parseStageId, storageKeys } from '../naming/index.js';
+import { formatResultName, parseStageId, stageId, storageKeys } from '../naming/index.js';
 import type { ModelConfig, ModelPrice } from '../workspace/index.js';
 import { imageFactsOf } from './image-facts.js';
+import { dropKeptAnswer, keepAnswer, keptAnswers } from './kept-answers.js';
 import { readAll } from './read-all.js';
 import { requireAdapter } from './require-adapter.js';
 import type { PaidStage, StageContext } from './stage.js';
@@ -20,6 +22,8 @@ export const defaultCaptionPrice: ModelPrice = Object.freeze({ units: 0.002, uni
 interface Answer {
   result: CaptionResult;
   score?: ImageScore | undefined;
+  /** The storage refused its text when it was answered: `store` writes it (and forgets the kept copy). */
+  unstored?: boolean;
 }
 /**
  * Answers by job id, per stage context (one run): a unit that fails between two steps leaves its entry behind only
@@ -79,13 +83,13 @@ export const captionStage: PaidStage = {
     return 'a caption file was already beside the image: recorded as imported, kept as it is';
   },
   async recover(context, unit) {
+    const provider = this.provider(context.settings).provider;
     const stored = await context.storage.head(storageKeys.caption(unit), { signal: context.signal });
-    if (!stored) return undefined;
-    return {
-      id: `caption:recovered:${unit.id}`,
-      provider: this.provider(context.settings).provider,
-      operation: 'caption',
-    };
+    if (stored) return { id: `caption:recovered:${unit.id}`, provider, operation: 'caption' };
+    // Answered, refused by the storage and kept aside before the crash: the kept answer is this job's.
+    const id = stageId({ ...unit, stage: 'caption' });
+    const kept = context.recovery && (await keptAnswers(context.recovery)).findLast((answer) => answer.stageId === id);
+    return kept ? { id: kept.jobId, provider, operation: 'caption' } : undefined;
   },
   async submit(context, unit, work) {
     const captioner = requireAdapter(context.settings, 'captioner', 'caption results');
@@ -100,25 +104,21 @@ export const captionStage: PaidStage = {
       ...(prompt && { prompt }),
     });
     const score = await scoreOf(context, image, facts);
-    // Stored before the job id is journaled: a resume after a crash reads it back instead of paying again.
-    await context.storage.put(storageKeys.caption(unit), new TextEncoder().encode(result.text), {
-      contentType: 'text/plain; charset=utf-8',
-    });
     const id = `caption:${randomUUID()}:${unit.id}`;
-    answersOf(context).sent.set(id, { result, score });
+    // Stored before the job id is journaled: a resume after a crash reads it back instead of paying again.
+    const unstored = await storeAnswer(context, unit, id, result.text);
+    answersOf(context).sent.set(id, { result, score, unstored });
     return { id, provider: captioner.provider, operation: 'caption' };
   },
   async wait(context, job): Promise<ProviderJobResult> {
     const answers = answersOf(context);
     const answer = answers.sent.get(job.id);
     answers.sent.delete(job.id);
-    const key = captionKeyOfJob(job.id);
-    const bytes = answer
-      ? new TextEncoder().encode(answer.result.text)
-      : await readAll(await context.storage.get(key, { signal: context.signal }));
+    const found = answer ?? (await earlierAnswer(context, job.id));
+    const bytes = new TextEncoder().encode(found.result.text);
     const price = captionPrice(context.config, context.settings);
     const units = answer ? chargeOf(context.config, price, answer.result) : price.units;
-    if (answer) answers.reattached.set(job.id, answer);
+    if (answer || found.unstored) answers.reattached.set(job.id, found);
     return { job, bytes, contentType: 'text/plain', units, unit: price.unit };
   },
   async store(context, unit, result) {
@@ -127,6 +127,11 @@ export const captionStage: PaidStage = {
     const { reattached } = answersOf(context);
     const answer = reattached.get(result.job.id);
     reattached.delete(result.job.id);
+    if (answer?.unstored) {
+      await context.storage.put(storageKeys.caption(unit), result.bytes, { contentType: captionContentType });
+      // Stored now: the kept copy is not needed any more (a copy left behind is never read for a stage that is done).
+      if (context.recovery) await dropKeptAnswer(context.recovery, result.job.id).catch(() => undefined);
+    }
     if (!records || !context.captionOperation) return result.bytes;
     const text = new TextDecoder().decode(result.bytes);
     const model = answer?.result.model;
@@ -151,6 +156,55 @@ export const captionStage: PaidStage = {
     return result.bytes;
   },
 };
+
+const captionContentType = 'text/plain; charset=utf-8';
+
+/**
+ * Stores a caption's text before its job id is journaled; returns whether it is still to be stored. When the storage
+ * refuses it, the caption is paid all the same: its text is kept beside the run's recovery files and the call goes on
+ * (journaled, charged); `store` then tries the storage again, which stops the run if it still refuses, and a resume
+ * reads the kept text instead of paying again.
+ */
+async function storeAnswer(context: StageContext, unit: PlannedUnit, jobId: string, text: string): Promise<boolean> {
+  try {
+    await context.storage.put(storageKeys.caption(unit), new TextEncoder().encode(text), {
+      contentType: captionContentType,
+    });
+    return false;
+  } catch (error) {
+    const at = new Date().toISOString();
+    const kept = context.recovery
+      ? await keepAnswer(context.recovery, { stageId: stageId({ ...unit, stage: 'caption' }), jobId, text, at }).then(
+          () => true,
+          () => false,
+        )
+      : false;
+    // Not kept either: the answer lives in memory until `store` (a crash before then loses a paid caption).
+    if (!kept) context.settings.logger?.warn(`caption of ${unit.id}: ${(error as Error).message}`);
+    return true;
+  }
+}
+
+/** The answer of a job sent by an earlier run: its stored text, else the copy kept when the storage refused it. */
+async function earlierAnswer(context: StageContext, jobId: string): Promise<Answer> {
+  const key = captionKeyOfJob(jobId);
+  try {
+    return {
+      result: {
+        text: new TextDecoder().decode(await readAll(await context.storage.get(key, { signal: context.signal }))),
+      },
+    };
+  } catch (error) {
+    if (!NotFoundError.isInstance(error)) throw error;
+    const kept = context.recovery && (await keptAnswers(context.recovery)).find((answer) => answer.jobId === jobId);
+    if (kept) return { result: { text: kept.text }, unstored: true };
+    throw new ProviderError(
+      `The caption answered by ${jobId} is lost: neither the storage (${key}) nor the recovery files have its text. ` +
+        'It was charged when it was answered; captioning the image again is a new call.',
+      { provider: 'caption', reason: 'job-failed', isRetryable: true, jobId },
+    );
+  }
+}
 
 /** The model's caption subject: trigger word, class word, template and style from its config. */
 export function captionSubject(config: ModelConfig): CaptionSubject {

@@ -14,6 +14,7 @@ import type { CopyFailure, PlannedUnit, StudioEvent, UnitFailure } from './studi
 /** Everything one unit needs. */
 export interface UnitContext extends StageContext, PaidCallContext {
   storage: Storage;
+  recovery: PaidCallContext['recovery'];
   recorder: RunRecorder;
   emit: (event: StudioEvent) => void;
   /** The stages every unit passes through, in order. */

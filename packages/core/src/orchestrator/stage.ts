@@ -5,6 +5,7 @@ import type { BoundingBox } from '../interfaces/shared.js';
 import type { Storage } from '../interfaces/storage.js';
 import type { ResultStage, UnitStage } from '../naming/index.js';
 import type { ModelConfig, ModelPrice } from '../workspace/index.js';
+import type { RecoveryPlace } from './kept-answers.js';
 import type { PlannedUnit, StudioSettings, UnitFailure } from './studio-types.js';
 
 /** An imported photo a stage reads: a unit whose photo is gone fails at that check, before anything is paid. */
@@ -39,6 +40,8 @@ export interface StageContext {
   captions?: CaptionRecords | undefined;
   /** The id of the run's caption operation (see `CaptionRecords.begin`), when it has a caption stage. */
   captionOperation?: string | undefined;
+  /** Where the run keeps what it could not record elsewhere (a paid answer the storage refused), when it runs units. */
+  recovery?: RecoveryPlace | undefined;
 }
 
 /**

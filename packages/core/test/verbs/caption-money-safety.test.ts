@@ -18,6 +18,7 @@ import {
 } from '@model-studio/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recoveryFileOf } from '../../src/orchestrator/job-recovery.js';
+import { keptAnswersFileOf } from '../../src/orchestrator/kept-answers.js';
 import type { RunRecorder } from '../../src/orchestrator/run-recorder.js';
 import type { StudioContext } from '../../src/orchestrator/studio-context.js';
 import type { StudioEvent } from '../../src/orchestrator/studio-types.js';
@@ -168,13 +169,41 @@ describe('caption stage: a result storage that turns read-only', () => {
     await expectEachCaptionPaidOnce(fresh, 'cas', 3);
   });
 
-  // KNOWN GAP (reported, not fixed here: core's caption stage): the caption answered before the refused write is
-  // released in the ledger as if nothing was charged, so the stop reports no money and the resume buys it again
-  // (4 calls for 3 captions, 3 on the ledger). `it.fails` runs it and turns red once the stage keeps that answer.
-  it.fails('the caption answered before the refused write is on the ledger and never bought again', async () => {
+  it('the caption answered before the refused write is on the ledger, kept aside, and never bought again', async () => {
     const { stopped, captioner } = await readOnlyThenResume();
     expect(stopped.money.charged).toEqual({ usd: captionPrice });
     expect(captioner.calls).toBe(3);
+    // The kept copy of its text went once the resume stored it.
+    await expect(readFile(keptAnswersFileOf({ modelDir: rig.workspace.localModelDir('cas') }))).rejects.toThrow(
+      /ENOENT/,
+    );
+  });
+
+  it('a caption refused by the storage AND not journaled is read back from the kept copy on resume', async () => {
+    await enhancedModel('dia', 2);
+    const recoveryDir = join(rig.root, 'elsewhere');
+    const readOnly = failingStorage(rig.storage, 'EROFS');
+    const captioner = createMockCaptioner({ paid: true });
+    const context = captionContext(captioner, { recoveryDir });
+    context.storage = readOnly.storage;
+    const real = context.records.recorder.bind(context.records);
+    context.records.recorder = async (model) => failing(await real(model), 'submitted');
+    readOnly.fail(true);
+    const stopped = await captionResults(context, 'dia', { concurrency: 1 });
+    expect(stopped.outcome).toBe('storage-failed');
+    expect(captioner.calls).toBe(1);
+    const kept = keptAnswersFileOf({ modelDir: rig.workspace.localModelDir('dia'), recoveryDir });
+    expect(JSON.parse(await readFile(kept, 'utf8'))).toMatchObject({ stageId: 'dia:s1:t001:sfw:caption' });
+    await context.records.close();
+
+    readOnly.fail(false);
+    const fresh = captionContext(captioner, { recoveryDir });
+    fresh.storage = readOnly.storage;
+    const resumed = await captionResults(fresh, 'dia');
+    expect(resumed).toMatchObject({ outcome: 'completed', succeeded: 2 });
+    expect(captioner.calls).toBe(2);
+    await expectEachCaptionPaidOnce(fresh, 'dia', 2);
+    await expect(readFile(kept)).rejects.toThrow(/ENOENT/);
   });
 });
 

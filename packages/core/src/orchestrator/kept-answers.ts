@@ -1,0 +1,67 @@
+import { appendFile, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { recoveryFileOf } from './job-recovery.js';
+
+/** Where a model's recovery files go (the run's `recovery` settings). */
+export interface RecoveryPlace {
+  modelDir: string;
+  recoveryDir?: string | undefined;
+}
+
+/**
+ * The answer of a synchronous paid call (a caption) that the storage refused: the call is charged and has no job on
+ * the provider's side to poll, so its answer is kept here until a resume stores it.
+ */
+export interface KeptAnswer {
+  stageId: string;
+  jobId: string;
+  text: string;
+  /** When it was kept, ISO 8601. */
+  at: string;
+}
+
+/** The file of kept answers: beside the model's recovery file of job ids (usually another volume than the storage). */
+export function keptAnswersFileOf(place: RecoveryPlace): string {
+  return recoveryFileOf(place.modelDir, place.recoveryDir).replace(/\.jsonl$/, '.answers.jsonl');
+}
+
+/** Appends an answer (fsync'd) and returns the file's path. Throws when the file cannot be written. */
+export async function keepAnswer(place: RecoveryPlace, answer: KeptAnswer): Promise<string> {
+  const path = keptAnswersFileOf(place);
+  await mkdir(dirname(path), { recursive: true });
+  await appendFile(path, `${JSON.stringify(answer)}\n`, { mode: 0o600 });
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return path;
+}
+
+/** The kept answers of a model (a line torn by a crash is skipped: its answer was never reported as kept). */
+export async function keptAnswers(place: RecoveryPlace): Promise<KeptAnswer[]> {
+  const text = await readFile(keptAnswersFileOf(place), 'utf8').catch(() => '');
+  const answers: KeptAnswer[] = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    try {
+      const answer = JSON.parse(line) as KeptAnswer;
+      if (typeof answer.stageId === 'string' && typeof answer.jobId === 'string' && typeof answer.text === 'string')
+        answers.push(answer);
+    } catch {
+      // a line cut by a crash
+    }
+  }
+  return answers;
+}
+
+/** Forgets a kept answer once it is stored (the file goes when it is empty). */
+export async function dropKeptAnswer(place: RecoveryPlace, jobId: string): Promise<void> {
+  const rest = (await keptAnswers(place)).filter((answer) => answer.jobId !== jobId);
+  const path = keptAnswersFileOf(place);
+  if (rest.length === 0) return rm(path, { force: true });
+  // Replaced whole (temporary file, then rename): a crash leaves the old list or the new one, never half of it.
+  await writeFile(`${path}.tmp`, rest.map((answer) => `${JSON.stringify(answer)}\n`).join(''), { mode: 0o600 });
+  await rename(`${path}.tmp`, path);
+}
