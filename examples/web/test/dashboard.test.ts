@@ -115,6 +115,8 @@ describe('web dashboard in Chromium', () => {
     await table.waitFor();
     await page.getByText(/1 sources × 1 targets \(sfw\) = 1 units/).waitFor();
     await expect(table.textContent()).resolves.toMatch(/swap/);
+    // The MaxStudio sandbox's credits left, against the estimate.
+    await page.getByText(/Credits left: \d+ SANDBOX credits: the run fits \(it needs \d+\)/).waitFor();
 
     const sockets: string[] = [];
     page.on('websocket', (socket) => sockets.push(socket.url()));
@@ -141,8 +143,23 @@ describe('web dashboard in Chromium', () => {
     const results = page.getByRole('list', { name: 'Results' });
     await results.getByText('grace-s1-t001-sfw-enhanced.jpg').waitFor();
     const slider = page.getByRole('slider', {
-      name: /Compare: Swapped .* and Enhanced grace-s1-t001-sfw-enhanced\.jpg/,
+      name: /Compare: Target grace-t001\.jpg \(left\) and Enhanced grace-s1-t001-sfw-enhanced\.jpg/,
     });
+    // Its two images: the target photo the result was made from, and the enhanced result (signed storage links).
+    await page.waitForFunction(() => {
+      const images = [...document.querySelectorAll<HTMLImageElement>('figure[data-compare] img')];
+      return images.length === 2 && images.every((image) => image.complete && image.naturalWidth > 0);
+    });
+    const compared = await page
+      .locator('figure[data-compare] img')
+      .evaluateAll((images: HTMLImageElement[]) => images.map((image) => [image.alt, new URL(image.src).pathname]));
+    expect(compared).toEqual([
+      ['Target grace-t001.jpg', '/models/grace/targets/sfw/grace-t001.jpg'],
+      [
+        'Enhanced grace-s1-t001-sfw-enhanced.jpg',
+        '/models/grace/results/sfw/source_1/enhanced/grace-s1-t001-sfw-enhanced.jpg',
+      ],
+    ]);
     await slider.focus();
     await page.keyboard.press('End');
     await expect(slider.inputValue()).resolves.toBe('100');

@@ -18,7 +18,7 @@ export function CompareSlider({
   const sliderId = useId();
   const [position, setPosition] = useState(50);
   return (
-    <figure className="w-full">
+    <figure className="w-full" data-compare>
       <div className="relative w-full overflow-hidden rounded-lg bg-slate-200" style={{ aspectRatio: '3 / 4' }}>
         <img src={before} alt={beforeLabel} className="absolute inset-0 h-full w-full object-contain" />
         <img

@@ -1,14 +1,33 @@
-import type { EstimateView } from '../api/studio-api.js';
+import type { CreditsView, EstimateView } from '../api/studio-api.js';
 import { formatCost } from './format.js';
 
-/** The cost calculator: sources × targets × ratings, each stage's price and amount, the total against the budget. */
+/** Whether the estimate fits the provider's credits left, in a sentence (or why that is not known). */
+function creditsVerdict(needed: number | undefined, credits: CreditsView | undefined): string {
+  if (!credits) return 'Credits left: the server did not answer them just now.';
+  const label = credits.sandbox ? ' SANDBOX credits' : ' credits';
+  if (!credits.known || credits.balance === undefined) return `Credits left: unknown. ${credits.note}`;
+  const left = `Credits left: ${Number(credits.balance.toFixed(4))}${label}`;
+  if (needed === undefined) return `${left}.`;
+  return needed <= credits.balance
+    ? `${left}: the run fits (it needs ${Number(needed.toFixed(4))}).`
+    : `${left}: not enough for this run (it needs ${Number(needed.toFixed(4))}). Buy credits first, or it stops ` +
+        'when they run out (the refused call is not charged) and resumes after.';
+}
+
+/**
+ * The cost calculator: sources × targets × ratings, each stage's price and amount, the total against the budget and
+ * the provider's credits left.
+ */
 export function EstimateTable({
   estimate,
+  credits: left,
   sources,
   targets,
   budget,
 }: {
   estimate: EstimateView;
+  /** The provider's credits left (`undefined` when the server could not tell). */
+  credits?: CreditsView | undefined;
   sources: number;
   targets: Record<string, number>;
   budget?: number;
@@ -63,6 +82,7 @@ export function EstimateTable({
             ? `Over the budget of ${budget} credits: the run stops (resumable) before going over.`
             : `Within the budget of ${budget} credits.`}
       </p>
+      <p className="mt-1 text-sm text-slate-700">{creditsVerdict(credits, left)}</p>
       {estimate.note ? <p className="mt-1 text-xs text-slate-600">{estimate.note}</p> : null}
     </div>
   );

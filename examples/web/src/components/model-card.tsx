@@ -1,34 +1,30 @@
-import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
-import { useApi } from '../session/session-context.js';
+import type { ModelCardView } from '../api/studio-api.js';
 import { ConsentBadge } from './consent-badge.js';
-import { ErrorMessage } from './error-message.js';
 import { formatCost, formatCounts } from './format.js';
 import { JobStateLabel } from './job-state-label.js';
 
-/** One model on the dashboard: thumbnail, counts per rating, cost so far, consent and last job (each card loads its own). */
-export function ModelCard({ name }: { name: string }) {
-  const api = useApi();
-  const overview = useQuery({ queryKey: ['model', name], queryFn: () => api.getModel(name) });
-  const thumbnail = useQuery({ queryKey: ['thumbnail', name], queryFn: () => api.thumbnail(name), staleTime: 600_000 });
-  const model = overview.data;
+/**
+ * One model on the dashboard: thumbnail, counts per rating, cost so far, consent and last job (the dashboard loads
+ * every card of a page in one request: `GET /v1/models?include=summary`).
+ */
+export function ModelCard({ model }: { model: ModelCardView }) {
+  const { name } = model;
   return (
     <li
       className="flex flex-col overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm"
       data-model={name}
-      aria-busy={overview.isPending || thumbnail.isPending}
     >
       <div className="aspect-[4/3] bg-slate-100">
-        {thumbnail.data ? (
+        {model.thumbnail ? (
           <img
-            src={thumbnail.data}
+            src={model.thumbnail}
             alt={`${name}: the subject's face (first source)`}
+            decoding="async"
             className="h-full w-full object-cover"
           />
         ) : (
-          <div className="flex h-full items-center justify-center text-sm text-slate-600">
-            {thumbnail.isPending ? 'Loading…' : 'No images yet'}
-          </div>
+          <div className="flex h-full items-center justify-center text-sm text-slate-600">No images yet</div>
         )}
       </div>
       <div className="flex flex-1 flex-col gap-2 p-4">
@@ -40,26 +36,21 @@ export function ModelCard({ name }: { name: string }) {
             {name}
           </Link>
         </h2>
-        {overview.error ? <ErrorMessage error={overview.error} /> : null}
-        {model ? (
-          <>
-            <ConsentBadge consent={model.consent} ratings={model.allowedRatings} />
-            <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
-              <dt className="text-slate-600">Sources</dt>
-              <dd>{model.sources}</dd>
-              <dt className="text-slate-600">Targets</dt>
-              <dd>{formatCounts(model.targets)}</dd>
-              <dt className="text-slate-600">Results</dt>
-              <dd>{formatCounts(model.results)}</dd>
-              <dt className="text-slate-600">Cost so far</dt>
-              <dd>{formatCost(model.costSoFar)}</dd>
-              <dt className="text-slate-600">Last job</dt>
-              <dd>
-                <JobStateLabel job={model.lastJob} />
-              </dd>
-            </dl>
-          </>
-        ) : null}
+        <ConsentBadge consent={model.consent} ratings={model.allowedRatings} />
+        <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
+          <dt className="text-slate-600">Sources</dt>
+          <dd>{model.sources}</dd>
+          <dt className="text-slate-600">Targets</dt>
+          <dd>{formatCounts(model.targets)}</dd>
+          <dt className="text-slate-600">Results</dt>
+          <dd>{formatCounts(model.results)}</dd>
+          <dt className="text-slate-600">Cost so far</dt>
+          <dd>{formatCost(model.costSoFar)}</dd>
+          <dt className="text-slate-600">Last job</dt>
+          <dd>
+            <JobStateLabel job={model.lastJob} />
+          </dd>
+        </dl>
       </div>
     </li>
   );

@@ -5,7 +5,10 @@ import { CompareSlider } from './compare-slider.js';
 import { ErrorMessage } from './error-message.js';
 import { Section } from './section.js';
 
-/** The model's enhanced results in a grid; the chosen one is compared with its swapped image (before enhancing). */
+/**
+ * The model's enhanced results in a grid; the chosen one is compared with the target photo it was made from (or, when
+ * that target is gone, with its swapped image).
+ */
 export function ResultsPanel({ model }: { model: string }) {
   const api = useApi();
   const results = useQuery({ queryKey: ['results', model], queryFn: () => api.listResults(model) });
@@ -36,13 +39,23 @@ export function ResultsPanel({ model }: { model: string }) {
           </ul>
           <div>
             <h3 className="mb-2 font-medium">Before and after</h3>
-            {shown.before ? (
+            {shown.target ? (
               <CompareSlider
-                before={shown.before.url}
+                before={shown.target.url}
                 after={shown.url}
-                beforeLabel={`Swapped ${shown.before.name}`}
+                beforeLabel={`Target ${shown.target.name}`}
                 afterLabel={`Enhanced ${shown.name}`}
               />
+            ) : shown.before ? (
+              <>
+                <p className="mb-2 text-xs text-slate-600">Its target is no longer stored: compared with the swap.</p>
+                <CompareSlider
+                  before={shown.before.url}
+                  after={shown.url}
+                  beforeLabel={`Swapped ${shown.before.name}`}
+                  afterLabel={`Enhanced ${shown.name}`}
+                />
+              </>
             ) : (
               <img src={shown.url} alt={shown.name} className="w-full rounded" />
             )}

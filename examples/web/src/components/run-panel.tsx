@@ -37,6 +37,7 @@ function useCurrentJob(model: string, follow: Follow | undefined) {
     void queryClient.invalidateQueries({ queryKey: ['model', model] });
     void queryClient.invalidateQueries({ queryKey: ['results', model] });
     void queryClient.invalidateQueries({ queryKey: ['thumbnail', model] });
+    void queryClient.invalidateQueries({ queryKey: ['models'] });
     void refetch();
   }, [progress.ended, model, queryClient, refetch]);
   return { job, progress };
@@ -56,7 +57,16 @@ export function RunPanel({ overview }: { overview: ModelOverviewView }) {
   );
   const ratingsAsked = chosen.length > 0 ? chosen : undefined;
   const budgetAsked = budget ? Number(budget) : undefined;
-  const estimate = useMutation({ mutationFn: () => api.estimate(model, { ratings: ratingsAsked }) });
+  // The credits left come with each estimate (a failure to read them leaves the estimate standing).
+  const estimate = useMutation({
+    mutationFn: async () => {
+      const [priced, credits] = await Promise.all([
+        api.estimate(model, { ratings: ratingsAsked }),
+        api.credits().catch(() => undefined),
+      ]);
+      return { priced, credits };
+    },
+  });
   const start = useMutation({
     mutationFn: () => api.startRun(model, { ratings: ratingsAsked, budget: budgetAsked }),
     onSuccess: (job) => setFollow({ id: job.id, round: 0 }),
@@ -133,7 +143,8 @@ export function RunPanel({ overview }: { overview: ModelOverviewView }) {
       {estimate.data ? (
         <div className="mt-4">
           <EstimateTable
-            estimate={estimate.data}
+            estimate={estimate.data.priced}
+            credits={estimate.data.credits}
             sources={overview.sources}
             targets={overview.targets}
             budget={budgetAsked}

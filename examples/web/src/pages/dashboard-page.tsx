@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { useLocation } from 'wouter';
 import { ErrorMessage } from '../components/error-message.js';
@@ -80,33 +80,48 @@ function NewModelForm() {
   );
 }
 
-/** The dashboard: a card per model of the signed-in user, and a form for a new one. */
+/** The dashboard: a card per model of the signed-in user (100 per request, more on demand), and a form for a new one. */
 export default function DashboardPage() {
   const api = useApi();
-  const models = useQuery({ queryKey: ['models'], queryFn: () => api.listModels() });
+  const pages = useInfiniteQuery({
+    queryKey: ['models', 'cards'],
+    queryFn: ({ pageParam }) => api.listModelCards(pageParam ? { cursor: pageParam } : {}),
+    initialPageParam: '',
+    getNextPageParam: (page) => page.nextCursor,
+  });
+  const models = pages.data?.pages.flatMap((page) => page.models);
+  const more = pages.hasNextPage;
   return (
     <div className="space-y-6">
       <SandboxBanner />
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-2xl font-semibold">Models</h1>
-        {models.data ? (
+        {models ? (
           <p className="text-sm text-slate-600">
-            {models.data.length === 1 ? '1 model' : `${models.data.length} models`}
+            {models.length === 1 ? '1 model' : `${models.length}${more ? '+' : ''} models`}
           </p>
         ) : null}
       </div>
       <NewModelForm />
-      {models.isPending ? <LoadingState label="Loading models" /> : null}
-      {models.error ? <ErrorMessage error={models.error} title="Could not load the models" /> : null}
-      {models.data && models.data.length === 0 ? (
-        <p className="text-slate-700">No models yet: create one above.</p>
-      ) : null}
-      {models.data && models.data.length > 0 ? (
+      {pages.isPending ? <LoadingState label="Loading models" /> : null}
+      {pages.error ? <ErrorMessage error={pages.error} title="Could not load the models" /> : null}
+      {models && models.length === 0 ? <p className="text-slate-700">No models yet: create one above.</p> : null}
+      {models && models.length > 0 ? (
         <ul aria-label="Models" className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4">
-          {models.data.map((name) => (
-            <ModelCard key={name} name={name} />
+          {models.map((model) => (
+            <ModelCard key={model.name} model={model} />
           ))}
         </ul>
+      ) : null}
+      {more ? (
+        <button
+          type="button"
+          onClick={() => void pages.fetchNextPage()}
+          disabled={pages.isFetchingNextPage}
+          className="rounded-md border border-slate-400 px-4 py-2 font-medium hover:bg-slate-100 disabled:opacity-60"
+        >
+          {pages.isFetchingNextPage ? 'Loading more models…' : 'Show more models'}
+        </button>
       ) : null}
     </div>
   );
