@@ -97,6 +97,12 @@ export interface JobQueue {
   /** Appends an event to the job's log and wakes every subscriber. */
   appendEvent(id: string, event: { type: string; data: unknown }): Promise<JobEvent>;
   /**
+   * Appends events to the job's log in order, numbered one after another with nothing between them, as one write
+   * (embedded: one write and one fsync; BullMQ: one atomic script), and wakes every subscriber. Returns them numbered
+   * (an empty list appends nothing). Throws a `JobNotFoundError` for an unknown id.
+   */
+  appendEvents(id: string, events: readonly { type: string; data: unknown }[]): Promise<JobEvent[]>;
+  /**
    * The job's events with `seq > after` (0: from the start): first what is stored, then live ones as they are
    * appended, until the job reaches a final state (after its last event) or the signal aborts.
    */
@@ -134,6 +140,11 @@ export interface JobContext {
   signal: AbortSignal;
   /** Appends an event to the job's log (orchestrator events: unit start/end, stage, cost so far, errors). */
   emit(type: string, data: unknown): Promise<void>;
+  /**
+   * Appends events to the job's log in order as one write (see {@link JobQueue.appendEvents}): what a handler that
+   * batches its events (one fsync per batch instead of per event) calls.
+   */
+  emitMany(events: readonly { type: string; data: unknown }[]): Promise<void>;
   /** 1 on the first start; more after a takeover or a resume: a handler must be safe to run again (the journal is). */
   attempt: number;
   /**

@@ -168,6 +168,12 @@ export function createBullmqJobQueue(options: BullmqJobQueueOptions): JobQueue {
       return appended;
     },
 
+    async appendEvents(id, events) {
+      const appended = await (await store()).appendMany(id, events);
+      if (!appended) throw new JobNotFoundError(id);
+      return appended;
+    },
+
     events(id, eventOptions = {}) {
       const signals = [closed.signal, ...(eventOptions.signal ? [eventOptions.signal] : [])];
       let follower: BlockingEventFollower | undefined;

@@ -114,8 +114,8 @@ async function runWatched(
   }, settings.cancelPollInterval);
   try {
     if (job.cancelRequested) abortRunning(entry, 'cancel');
-    return await runHandler(handler, job, entry, async (type, data) => {
-      await store.append(job.id, type, data);
+    return await runHandler(handler, job, entry, async (events) => {
+      await store.appendMany(job.id, events);
     });
   } finally {
     clearInterval(watch);

@@ -7,11 +7,14 @@ if redis.call('HGET', KEYS[1], 'rev') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'record', ARGV[2], 'rev', tostring(tonumber(ARGV[1]) + 1))
 return 1`;
 
-const appendEvent = `
+const appendEvents = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-local seq = redis.call('HINCRBY', KEYS[1], 'eventSeq', 1)
-redis.call('XADD', KEYS[2], seq .. '-1', 'e', ARGV[1])
-return seq`;
+local last = redis.call('HINCRBY', KEYS[1], 'eventSeq', #ARGV)
+local first = last - #ARGV + 1
+for i = 1, #ARGV do
+  redis.call('XADD', KEYS[2], (first + i - 1) .. '-1', 'e', ARGV[i])
+end
+return first`;
 
 /** Parses stream entries `[id, ['e', json]]` into events. */
 function toEvents(entries: [string, string[]][]): JobEvent[] {
@@ -126,11 +129,21 @@ export class RedisJobStore {
 
   /** Appends an event (numbered atomically); `undefined` when no job has the id. */
   async append(id: string, type: string, data: unknown): Promise<JobEvent | undefined> {
+    return (await this.appendMany(id, [{ type, data }]))?.[0];
+  }
+
+  /**
+   * Appends events in order with one script (numbered atomically, one after another); `undefined` when no job has
+   * the id.
+   */
+  async appendMany(id: string, items: readonly { type: string; data: unknown }[]): Promise<JobEvent[] | undefined> {
     if (!isJobIdShape(id)) return undefined;
+    if (items.length === 0) return (await this.client.exists(this.jobKey(id))) === 1 ? [] : undefined;
     const at = new Date().toISOString();
-    const body = JSON.stringify({ at, type, data: data ?? null });
-    const seq = Number(await this.client.eval(appendEvent, 2, this.jobKey(id), this.eventKey(id), body));
-    return seq < 0 ? undefined : { seq, at, type, data: data ?? null };
+    const events = items.map((item) => ({ at, type: item.type, data: item.data ?? null }));
+    const bodies = events.map((event) => JSON.stringify(event));
+    const first = Number(await this.client.eval(appendEvents, 2, this.jobKey(id), this.eventKey(id), ...bodies));
+    return first < 0 ? undefined : events.map((event, index) => ({ seq: first + index, ...event }));
   }
 
   async events(id: string, after: number): Promise<JobEvent[]> {

@@ -144,6 +144,11 @@ export function createEmbeddedJobQueue(options: EmbeddedJobQueueOptions): JobQue
       return store.append(id, event.type, event.data);
     },
 
+    async appendEvents(id, events) {
+      await mustGet(id);
+      return store.appendMany(id, events);
+    },
+
     events(id, eventOptions = {}) {
       const signals = [closed.signal, ...(eventOptions.signal ? [eventOptions.signal] : [])];
       return followEvents(

@@ -179,14 +179,22 @@ export class EmbeddedStore {
     return [...next.values()].map((entry) => structuredClone(entry.record));
   }
 
-  /**
-   * Appends one event, numbered after the last complete line (a torn last line left by a crash is cut first), fsyncs
-   * it, and wakes this process's subscribers. The file's size is checked on every append, so lines appended by
-   * another process are counted.
-   */
+  /** Appends one event: {@link EmbeddedStore.appendMany} with one item. */
   async append(id: string, type: string, data: unknown): Promise<JobEvent> {
+    const [event] = await this.appendMany(id, [{ type, data }]);
+    return event as JobEvent;
+  }
+
+  /**
+   * Appends events in order as one write and one fsync, numbered after the last complete line (a torn last line left
+   * by a crash is cut first), and wakes this process's subscribers with each. The file's size is checked on every
+   * append, so lines appended by another process are counted. A crash mid-write leaves a prefix of the batch (whole
+   * lines are kept, a torn last one is cut by the next append).
+   */
+  async appendMany(id: string, items: readonly { type: string; data: unknown }[]): Promise<JobEvent[]> {
+    if (items.length === 0) return [];
     await this.init();
-    const event = await this.serial(`events-${id}`, async () => {
+    const events = await this.serial(`events-${id}`, async () => {
       const file = this.eventFile(id);
       const handle = await open(file, 'a+');
       try {
@@ -197,18 +205,22 @@ export class EmbeddedStore {
           if (validBytes < size) await handle.truncate(validBytes);
           last = { seq: values.at(-1)?.seq ?? 0, size: validBytes };
         }
-        const next: JobEvent = { seq: last.seq + 1, at: new Date().toISOString(), type, data: data ?? null };
-        const line = Buffer.from(`${JSON.stringify(next)}\n`);
-        await handle.write(line);
+        const from = last;
+        const at = new Date().toISOString();
+        const appended = items.map(
+          (item, index): JobEvent => ({ seq: from.seq + index + 1, at, type: item.type, data: item.data ?? null }),
+        );
+        const lines = Buffer.from(appended.map((event) => `${JSON.stringify(event)}\n`).join(''));
+        await handle.write(lines);
         await handle.sync();
-        this.shared.seq.set(id, { seq: next.seq, size: last.size + line.length });
-        return next;
+        this.shared.seq.set(id, { seq: from.seq + appended.length, size: from.size + lines.length });
+        return appended;
       } finally {
         await handle.close();
       }
     });
-    this.shared.emitter.emit(`event:${id}`, event);
-    return event;
+    for (const event of events) this.shared.emitter.emit(`event:${id}`, event);
+    return events;
   }
 
   /** Stored events with `seq > after`. */

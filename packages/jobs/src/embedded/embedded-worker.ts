@@ -42,8 +42,8 @@ export function startEmbeddedWorker(
     running.set(job.id, entry);
     store.shared.running.set(job.id, entry);
     if (job.cancelRequested) abortRunning(entry, 'cancel');
-    const emit = async (type: string, data: unknown) => {
-      await store.append(job.id, type, data);
+    const emit = async (events: readonly { type: string; data: unknown }[]) => {
+      await store.appendMany(job.id, events);
     };
     entry.done = (async () => {
       try {

@@ -30,17 +30,18 @@ export function abortRunning(running: RunningJob, why: AbortWhy): void {
   );
 }
 
-/** Runs a handler and says how the job ends, from how it settled and why its signal was aborted. */
+/** Runs a handler (its `emit` and `emitMany` go to `append`) and says how the job ends, from how it settled and why its signal was aborted. */
 export async function runHandler(
   handler: JobHandler,
   job: JobRecord,
   running: RunningJob,
-  emit: (type: string, data: unknown) => Promise<void>,
+  append: (events: readonly { type: string; data: unknown }[]) => Promise<void>,
 ): Promise<HandlerOutcome> {
   try {
     const result = await handler(job, {
       signal: running.controller.signal,
-      emit,
+      emit: (type, data) => append([{ type, data }]),
+      emitMany: (events) => append(events),
       attempt: job.attempts,
       cancelled: () => running.why === 'cancel',
     });

@@ -4,7 +4,7 @@ import type { JobQueueContractOptions, JobQueueContractTestApi } from './job-que
 import { collect, gate, withQueue } from './job-queue-contract-api.js';
 import { waitUntil } from './wait-until.js';
 
-/** Event logs: numbering, replay, live following, `after`, the end after the final state. */
+/** Event logs: numbering, batches, replay, live following, `after`, the end after the final state. */
 export function eventContractTests(api: JobQueueContractTestApi, options: JobQueueContractOptions): void {
   const { it, expect } = api;
   const timeout = options.timeout ?? 60_000;
@@ -81,6 +81,65 @@ export function eventContractTests(api: JobQueueContractTestApi, options: JobQue
           .appendEvent('no-such-job', { type: 'x', data: null })
           .catch((caught: unknown) => caught);
         expect(JobNotFoundError.isInstance(appendError)).toBe(true);
+      });
+    },
+    timeout,
+  );
+
+  it(
+    'appendEvents and emitMany append a batch in order, numbered one after another, and wake followers',
+    async () => {
+      await withQueue(options, async ({ queue }) => {
+        const release = gate();
+        const job = await queue.add({ type: 'run', model: 'andie', owner: 'u1', params: {} });
+        const batch = await queue.appendEvents(job.id, [
+          { type: 'a', data: { n: 1 } },
+          { type: 'b', data: null },
+        ]);
+        expect(batch.map((event) => [event.seq, event.type, event.data])).toEqual([
+          [2, 'a', { n: 1 }],
+          [3, 'b', null],
+        ]);
+        expect(await queue.appendEvents(job.id, [])).toEqual([]);
+        const seen: JobEvent[] = [];
+        const following = (async () => {
+          for await (const event of queue.events(job.id)) seen.push(event);
+        })();
+        const worker = queue.work({
+          run: async (_job, { emit, emitMany }) => {
+            await release.promise;
+            await emitMany([
+              { type: 'unit-start', data: { unit: 1 } },
+              { type: 'unit-end', data: { unit: 1 } },
+            ]);
+            await emitMany([]);
+            await emit('note', { last: true });
+            return { done: 1 };
+          },
+        });
+        try {
+          await waitUntil('the job is running', () => seen.length === 4);
+          release.open();
+          await following;
+          expect(seen.map((event) => event.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+          expect(seen.map((event) => event.type)).toEqual([
+            'job-state',
+            'a',
+            'b',
+            'job-state',
+            'unit-start',
+            'unit-end',
+            'note',
+            'job-state',
+          ]);
+          expect(await collect(queue.events(job.id, { after: 4 }))).toEqual(seen.slice(4));
+        } finally {
+          await worker.stop();
+        }
+        const error = await queue
+          .appendEvents('no-such-job', [{ type: 'x', data: null }])
+          .catch((caught: unknown) => caught);
+        expect(JobNotFoundError.isInstance(error)).toBe(true);
       });
     },
     timeout,

@@ -8,7 +8,7 @@ import type { JobQueueContractOptions, JobQueueContractTestApi } from './job-que
  * The job-queue contract suite: one set of tests every {@link JobQueue} implementation passes (the embedded queue and
  * the BullMQ queue run it; so can yours). Each test makes a fresh store with `create()`.
  *
- * Covers: add/get/list with filters and order, bad input, event replay + live + `after`, cancel of queued and running
+ * Covers: add/get/list with filters and order, bad input, event replay + live + `after`, batched appends, cancel of queued and running
  * jobs, handler errors as `{ name, message }`, `JobStoppedError`, resume of stopped and failed jobs, one job per model,
  * concurrency, a second instance on the same store, takeover of `running` jobs after a restart, and close.
  *
