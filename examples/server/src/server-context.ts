@@ -1,4 +1,4 @@
-import type { Studio, Workspace } from '@model-studio/core';
+import type { ImageProcessor, Studio, Workspace } from '@model-studio/core';
 import type { JobQueue } from '@model-studio/jobs';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AccountStore } from './auth/account-store.js';
@@ -16,6 +16,8 @@ export interface ServerStudio {
   trainerEstimateUsd?: () => Promise<number>;
   /** The MaxStudio credits left, when the provider tells them (its sandboxes do; the real API documents no call). */
   providerCredits?: () => Promise<number>;
+  /** The studio's image processor (the quality package's), for derived images such as the cards' thumbnails. */
+  imageProcessor?: ImageProcessor;
   /** Closes the studio and everything opened for it (it holds the model's run lock while running). */
   close(): Promise<void>;
 }

@@ -217,6 +217,7 @@ export async function createStudioWiring(config: ServerConfig, logger: FastifyBa
         providerLabel: provider.label,
         trainerEstimateUsd: () => serverTrainer.estimateUsd(),
         ...(swapParts.credits && { providerCredits: swapParts.credits }),
+        imageProcessor: parts.processor,
         async close() {
           await studio.close().catch(() => {});
           await workspace.close().catch(() => {});

@@ -5,7 +5,7 @@
  */
 import { LocalStorage, storageKeys } from '@model-studio/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiServer, startApiServer, type TestUser, testConsent } from './api-rig.js';
+import { type ApiServer, fixture, startApiServer, type TestUser, testConsent } from './api-rig.js';
 
 let server: ApiServer;
 let ada: TestUser;
@@ -17,6 +17,16 @@ async function store(files: Record<string, string>): Promise<void> {
   const storage = new LocalStorage({ root: server.root });
   for (const [key, text] of Object.entries(files)) await storage.put(key, bytes(text), { contentType: 'image/jpeg' });
   await storage.close();
+}
+
+/** A JPEG's pixel size, from its start-of-frame segment. */
+function jpegSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = 2; at + 9 < bytes.length; at += 2 + view.getUint16(at + 2)) {
+    const marker = view.getUint8(at + 1);
+    if (marker >= 0xc0 && marker <= 0xc2) return { width: view.getUint16(at + 7), height: view.getUint16(at + 5) };
+  }
+  return undefined;
 }
 
 beforeAll(async () => {
@@ -66,6 +76,28 @@ describe('GET /v1/models', () => {
     const plain = await ada.client.GET('/v1/models');
     expect(plain.data?.models).toEqual([{ name: 'ann' }, { name: 'bea' }, { name: 'cleo' }]);
   });
+
+  it("thumbnails a model's first source photo in a small copy, deleted with the model's data", async () => {
+    const photo = await fixture('photos/grace_hopper.jpg');
+    expect((await ada.client.POST('/v1/models', { body: { name: 'dora' } })).response.status).toBe(201);
+    await ada.client.PUT('/v1/models/{model}/consent', { params: { path: { model: 'dora' } }, body: testConsent() });
+    const storage = new LocalStorage({ root: server.root });
+    await storage.put(storageKeys.source('dora', 1), photo, { contentType: 'image/jpeg' });
+    const listed = await ada.client.GET('/v1/models', { params: { query: { include: 'summary', cursor: 'cleo' } } });
+    const url = new URL(listed.data?.models[0]?.summary?.thumbnail?.url ?? '');
+    expect(url.pathname).toBe('/models/dora/thumbnails/dora-source-1.jpg');
+    const small = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    expect(small.subarray(0, 2)).toEqual(new Uint8Array([0xff, 0xd8]));
+    expect(jpegSize(photo)).toEqual({ width: 512, height: 512 });
+    expect(jpegSize(small)).toEqual({ width: 400, height: 400 });
+    const revoked = await server.api(ada.key, 'POST', '/v1/models/dora/consent/revoke', {
+      reason: 'test: subject withdrew',
+      deleteData: true,
+    });
+    expect(revoked.status).toBe(200);
+    expect(await storage.head('models/dora/thumbnails/dora-source-1.jpg')).toBeUndefined();
+    await storage.close();
+  }, 60_000);
 
   it("carries each card's newest job, and never another user's models", async () => {
     const job = await ada.client.POST('/v1/models/{model}/runs', { params: { path: { model: 'bea' } }, body: {} });

@@ -5384,7 +5384,7 @@ export interface components {
       };
       /** @description Absent when the model has no source photo. */
       thumbnail?: {
-        /** @description Signed GET URL of the model's first source photo (short-lived). */
+        /** @description Signed GET URL (short-lived) of a small copy (at most 400 px) of the model's first source photo, or of the photo itself when no copy can be made. */
         url: string;
         expiresAt: string;
       };
@@ -5833,7 +5833,7 @@ export interface components {
       };
       /** @description Absent when the model has no source photo. */
       thumbnail?: {
-        /** @description Signed GET URL of the model's first source photo (short-lived). */
+        /** @description Signed GET URL (short-lived) of a small copy (at most 400 px) of the model's first source photo, or of the photo itself when no copy can be made. */
         url: string;
         expiresAt: string;
       };

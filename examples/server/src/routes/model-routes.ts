@@ -1,4 +1,4 @@
-import type { ConsentRecord } from '@model-studio/core';
+import { type ConsentRecord, storageKeys } from '@model-studio/core';
 import type { JobRecord } from '@model-studio/jobs';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -33,25 +33,57 @@ async function newestJobs(context: ServerContext, owner: string, models: Set<str
   return newest;
 }
 
+/** The longest side of a card's thumbnail, in pixels (a card is 300-480 px wide, its picture 4:3). */
+const thumbnailSide = 400;
+
+/**
+ * A short-lived signed link to a small copy of the model's first source photo (`models/<model>/thumbnails/`, made
+ * once with the studio's image processor and kept: it goes with the model's data when that is deleted), or to the
+ * photo itself when no small copy can be made. No new copy is made for a model whose consent is revoked, and one made
+ * while consent was being revoked is deleted again.
+ */
+async function thumbnailLink(
+  { workspace, imageProcessor }: ServerStudio,
+  model: string,
+  revoked: boolean,
+): Promise<{ url: string; expiresAt: string } | undefined> {
+  const storage = workspace.storage;
+  const [first] = await workspace.sourceNumbers(model);
+  if (first === undefined || typeof storage.signedUrl !== 'function') return undefined;
+  const source = storageKeys.source(model, first);
+  const small = `${storageKeys.modelPrefix(model)}thumbnails/${source.slice(source.lastIndexOf('/') + 1)}`;
+  let key = (await storage.head(small)) ? small : source;
+  if (key === source && imageProcessor && !revoked) {
+    try {
+      const bytes = new Uint8Array(await new Response(await storage.get(source)).arrayBuffer());
+      const side = { width: thumbnailSide, height: thumbnailSide };
+      await storage.put(small, await imageProcessor.resize(bytes, side), { contentType: 'image/jpeg' });
+      if ((await workspace.getModel(model)).consent?.revokedAt !== undefined) await storage.delete([small]);
+      else key = small;
+    } catch {
+      // The photo itself serves (a source deleted meanwhile signs a link that answers 404).
+    }
+  }
+  const expiresAt = new Date((Math.floor(Date.now() / 1000) + thumbnailExpiresIn) * 1000).toISOString();
+  return { url: await storage.signedUrl(key, { method: 'GET', expiresIn: thumbnailExpiresIn }), expiresAt };
+}
+
 /**
  * What a card shows of a model, from the library's read-only verbs: `workspace.overview` (files per rating, consent),
- * `studio.costs` (spend so far), `studio.downloadLinks` (a short-lived link to the first source photo), and the newest
- * job given.
+ * `studio.costs` (spend so far), a thumbnail link ({@link thumbnailLink}) and the newest job given.
  */
 async function modelCard(
-  { studio, workspace }: ServerStudio,
+  opened: ServerStudio,
   model: string,
   lastJob: JobRecord | undefined,
   options: { thumbnail?: boolean } = {},
 ) {
-  const [overview, costs, sources] = await Promise.all([
-    workspace.overview(model),
-    studio.costs(model, { by: [] }),
-    options.thumbnail === false
-      ? []
-      : studio.downloadLinks(model, { stages: ['source'], expiresIn: thumbnailExpiresIn }).catch(() => []),
+  const [overview, costs] = await Promise.all([
+    opened.workspace.overview(model),
+    opened.studio.costs(model, { by: [] }),
   ]);
-  const [first] = sources;
+  const thumbnail =
+    options.thumbnail === false ? undefined : await thumbnailLink(opened, model, overview.consent === 'revoked');
   const { name: _, ...counts } = overview;
   return {
     ...counts,
@@ -65,7 +97,7 @@ async function modelCard(
     ...(lastJob && {
       lastJob: { id: lastJob.id, type: lastJob.type, state: lastJob.state, createdAt: lastJob.createdAt },
     }),
-    ...(first && { thumbnail: { url: first.url, expiresAt: first.expiresAt.toISOString() } }),
+    ...(thumbnail && { thumbnail }),
   };
 }
 

@@ -49,7 +49,12 @@ export const modelCardSchema = z
     lastJob: lastJobSchema,
     thumbnail: z
       .object({
-        url: z.string().describe("Signed GET URL of the model's first source photo (short-lived)."),
+        url: z
+          .string()
+          .describe(
+            "Signed GET URL (short-lived) of a small copy (at most 400 px) of the model's first source photo, or of " +
+              'the photo itself when no copy can be made.',
+          ),
         expiresAt: z.string(),
       })
       .optional()
