@@ -162,7 +162,7 @@ describe('web training screens in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Start training' }).isDisabled()).toBe(true);
     await page.getByRole('button', { name: 'Build dataset v1' }).click();
     const datasets = page.getByRole('list', { name: 'Datasets' });
-    await datasets.getByText('Dataset v1: 1 images').waitFor();
+    await datasets.getByText('Dataset v1: 1 image', { exact: true }).waitFor();
     await datasets.getByText('Images and captions it holds').click();
     await datasets.getByText('ada-s1-t001-sfw-enhanced.jpg').waitFor();
     await checkPage(page, shots, 'training-dataset');

@@ -21,7 +21,7 @@ function LoraSamples({ model, version }: { model: string; version: string }) {
       <h4 className="mb-2 text-sm font-semibold">Samples of {version}</h4>
       {samples.error ? <ErrorMessage error={samples.error} title="No samples" /> : null}
       {samples.data?.length === 0 ? <p className="text-sm">No validation samples.</p> : null}
-      <ul className="grid grid-cols-2 gap-2" aria-label={`Samples of ${version}`}>
+      <ul className="grid grid-cols-3 gap-2 lg:grid-cols-4" aria-label={`Samples of ${version}`}>
         {(samples.data ?? []).map((sample) => (
           <li key={sample.file}>
             <img

@@ -6,6 +6,11 @@ import { ErrorMessage } from './error-message.js';
 import { LoadingState } from './loading-state.js';
 import { Section } from './section.js';
 
+/** `1 image`, `3 images`. */
+export function images(count: number): string {
+  return `${count} image${count === 1 ? '' : 's'}`;
+}
+
 /** The next free version name: `v1`, `v2`, ... */
 export function nextVersion(taken: string[]): string {
   let number = 1;
@@ -17,7 +22,7 @@ function DatasetSummary({ dataset }: { dataset: DatasetView }) {
   return (
     <li className="rounded-md border border-slate-200 p-3" data-dataset={dataset.version}>
       <p className="font-medium">
-        Dataset {dataset.version}: {dataset.selected.length} images
+        Dataset {dataset.version}: {images(dataset.selected.length)}
         {dataset.rejected.length > 0 ? `, ${dataset.rejected.length} left out` : ''}
       </p>
       <details className="mt-1 text-sm">
@@ -112,7 +117,7 @@ export function TrainingDatasetPanel({ model, datasets }: { model: string; datas
       {build.data ? (
         <p className="mt-2 text-sm text-emerald-800" aria-live="polite">
           Dataset {build.data.version} {build.data.alreadyBuilt ? 'was already built' : 'built'}:{' '}
-          {build.data.selected.length} images.
+          {images(build.data.selected.length)}.
         </p>
       ) : null}
     </Section>

@@ -8,6 +8,7 @@ import { JobStateLabel } from './job-state-label.js';
 import { LossChart, lossSummary } from './loss-chart.js';
 import { ProgressBar } from './progress-bar.js';
 import { Section } from './section.js';
+import { images } from './training-dataset-panel.js';
 import { TrainingFindings } from './training-findings.js';
 
 const activeStates = new Set(['queued', 'running']);
@@ -172,7 +173,7 @@ export function TrainingStartPanel({
             {datasets.length === 0 ? <option value="">none built</option> : null}
             {datasets.map((item) => (
               <option key={item.version} value={item.version}>
-                {item.version} ({item.selected.length} images)
+                {item.version} ({images(item.selected.length)})
               </option>
             ))}
           </select>
