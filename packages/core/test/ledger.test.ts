@@ -45,7 +45,7 @@ describe('cost ledger', () => {
     const actual = swap('u1', { kind: 'actual', jobId: 'job-1' });
     const results = await Promise.all([ledger.record(actual), ledger.record(actual), ledger.record(actual)]);
     expect(results.map((r) => r.recorded)).toEqual([true, false, false]);
-    expect(results[1]?.entry).toBe(results[0]?.entry);
+    expect(results[1]?.entry).toEqual(results[0]?.entry);
     expect(await lineCount()).toBe(1);
 
     ledger = await reopen();

@@ -16,6 +16,7 @@ import {
   unpackUnit,
 } from './journal-state.js';
 import { type AppendOptions, type CorruptLine, JsonLinesFile, type TailRepair } from './json-lines-file.js';
+import { PackedLines } from './packed-lines.js';
 
 /** Options for {@link openJournal}. */
 export interface JournalOptions {
@@ -95,6 +96,10 @@ export interface ProgressJournal {
    * (`structuredClone`) to keep a snapshot.
    */
   state(unitId: string): UnitState | undefined;
+  /** Whether the unit is done, without reading a done unit back (cheaper than {@link ProgressJournal.state}). */
+  isDone(unitId: string): boolean;
+  /** Whether the journal has seen the unit (without reading a done unit back). */
+  has(unitId: string): boolean;
   /**
    * Every unit, in first-seen order; with `{ done: false }`, those not done. Done units are kept compact in memory (as
    * their snapshot line), so each call reads them back: prefer {@link ProgressJournal.unitIds} or `{ done: false }`
@@ -161,7 +166,7 @@ export async function openJournal(path: string, options: JournalOptions = {}): P
       if (event.seq > lastSeq) lastSeq = event.seq;
     },
   });
-  markInterruptedSubmissions(units.values());
+  markInterruptedSubmissions(units.live());
   const journal = new FileProgressJournal(file, units, lastSeq, options.now ?? (() => new Date()));
   const lines = file.linesRead;
   if ((options.autoCompact ?? true) && lines >= autoCompactMinLines && lines >= autoCompactRatio * units.size) {
@@ -172,21 +177,14 @@ export async function openJournal(path: string, options: JournalOptions = {}): P
 }
 
 /**
- * `line` as one flat string: JSON.stringify builds its result from pieces (a rope), which reading a character joins
- * in place (V8), so that a packed unit costs its characters and not a tree of pieces (about a third more).
- */
-function flat(line: string): string {
-  if (line.charCodeAt(0) !== 123) throw new Error(`not a snapshot line: ${line.slice(0, 40)}`);
-  return line;
-}
-
-/**
- * The journal's units by id. A done unit is kept packed, as its snapshot line (a string: a third of the memory of its
- * objects, and nothing for the garbage collector to trace), and read back when asked for; any other unit is kept as
- * its objects, updated in place. Packed lines are what compaction writes.
+ * The journal's units by id. A done unit is kept packed, as its snapshot line (stored outside the JavaScript heap, see
+ * {@link PackedLines}: nothing for the garbage collector to trace or to size the heap by), and read back when asked
+ * for; any other unit is kept as its objects, updated in place. Packed lines are what compaction writes.
  */
 class PackedUnits implements UnitStateTable {
-  private readonly byId = new Map<string, MutableUnitState | string>();
+  /** A unit's objects, or the number of its packed line. */
+  private readonly byId = new Map<string, MutableUnitState | number>();
+  private readonly lines = new PackedLines();
 
   get size(): number {
     return this.byId.size;
@@ -195,7 +193,7 @@ class PackedUnits implements UnitStateTable {
   /** The unit's state: its objects (the live ones when not packed, read back from its line when packed). */
   get(unitId: string): MutableUnitState | undefined {
     const unit = this.byId.get(unitId);
-    return typeof unit === 'string' ? unpackUnit(unit) : unit;
+    return typeof unit === 'number' ? unpackUnit(this.lines.line(unit)) : unit;
   }
 
   set(unitId: string, unit: MutableUnitState): void {
@@ -208,27 +206,38 @@ class PackedUnits implements UnitStateTable {
    */
   apply(event: JournalEvent, pack = true): void {
     const packed = this.byId.get(event.unitId);
-    if (typeof packed === 'string') this.byId.set(event.unitId, unpackUnit(packed));
+    if (typeof packed === 'number') this.byId.set(event.unitId, unpackUnit(this.lines.line(packed)));
     applyJournalEvent(this, event);
     const unit = this.byId.get(event.unitId) as MutableUnitState;
-    if (pack && packable(unit)) this.byId.set(event.unitId, flat(snapshotLineOf(unit)));
+    if (pack && packable(unit)) this.byId.set(event.unitId, this.lines.add(snapshotLineOf(unit)));
   }
 
   /** Loads a snapshot line read from the file: kept as is when its unit is done (checked by the event's decoding). */
   load(event: Extract<JournalEvent, { type: 'snapshot' }>, line: string): void {
     if (event.state.status !== 'done' || line.includes('"status":"submitting"')) this.apply(event, false);
-    else this.byId.set(event.unitId, line);
+    else this.byId.set(event.unitId, this.lines.add(line));
+  }
+
+  has(unitId: string): boolean {
+    return this.byId.has(unitId);
   }
 
   /** Whether the unit is done, without reading it back. */
   isDone(unitId: string): boolean {
     const unit = this.byId.get(unitId);
-    return typeof unit === 'string' || unit?.status === 'done';
+    return typeof unit === 'number' || unit?.status === 'done';
   }
 
-  /** The stored values: live objects, or packed lines. */
-  values(): IterableIterator<MutableUnitState | string> {
-    return this.byId.values();
+  /** The units not packed (packed units are done). */
+  *live(): IterableIterator<MutableUnitState> {
+    for (const unit of this.byId.values()) if (typeof unit !== 'number') yield unit;
+  }
+
+  /** How many units are packed. */
+  packedCount(): number {
+    let count = 0;
+    for (const unit of this.byId.values()) if (typeof unit === 'number') count++;
+    return count;
   }
 
   ids(): string[] {
@@ -239,9 +248,9 @@ class PackedUnits implements UnitStateTable {
   states(filter: { done?: false } = {}): MutableUnitState[] {
     const result: MutableUnitState[] = [];
     for (const unit of this.byId.values()) {
-      if (typeof unit !== 'string') {
+      if (typeof unit !== 'number') {
         if (filter.done !== false || unit.status !== 'done') result.push(unit);
-      } else if (filter.done !== false) result.push(unpackUnit(unit));
+      } else if (filter.done !== false) result.push(unpackUnit(this.lines.line(unit)));
     }
     return result;
   }
@@ -250,7 +259,8 @@ class PackedUnits implements UnitStateTable {
   snapshotLines(): string[] {
     const lines: { seq: number; line: string }[] = [];
     for (const unit of this.byId.values()) {
-      if (typeof unit === 'string') lines.push({ seq: packedSeq(unit), line: unit });
+      if (typeof unit === 'number')
+        lines.push({ seq: packedSeq(this.lines.head(unit, 32)), line: this.lines.line(unit) });
       else lines.push({ seq: unit.seq, line: snapshotLineOf(unit) });
     }
     lines.sort((a, b) => a.seq - b.seq);
@@ -265,6 +275,9 @@ class FileProgressJournal implements ProgressJournal {
     private lastSeq: number,
     private readonly now: () => Date,
   ) {}
+
+  /** The timestamp of the last event appended (see toEvent). */
+  private lastAt = '';
 
   get path(): string {
     return this.file.path;
@@ -289,6 +302,14 @@ class FileProgressJournal implements ProgressJournal {
 
   state(unitId: string): UnitState | undefined {
     return this.byId.get(unitId);
+  }
+
+  isDone(unitId: string): boolean {
+    return this.byId.isDone(unitId);
+  }
+
+  has(unitId: string): boolean {
+    return this.byId.has(unitId);
   }
 
   units(filter?: { done?: false }): UnitState[] {
@@ -331,7 +352,8 @@ class FileProgressJournal implements ProgressJournal {
 
   counts(): Record<UnitStatus, number> {
     const counts: Record<UnitStatus, number> = { pending: 0, 'in-flight': 0, uncertain: 0, failed: 0, done: 0 };
-    for (const unit of this.byId.values()) counts[typeof unit === 'string' ? 'done' : unit.status]++;
+    counts.done = this.byId.packedCount();
+    for (const unit of this.byId.live()) counts[unit.status]++;
     return counts;
   }
 
@@ -351,8 +373,8 @@ class FileProgressJournal implements ProgressJournal {
   /** Maps every op with `status` of every unit not yet done. */
   private collectOps<T>(status: OpStatus, map: (unit: UnitState, op: OpState) => T | undefined): T[] {
     const result: T[] = [];
-    for (const unit of this.byId.values()) {
-      if (typeof unit === 'string' || unit.status === 'done') continue;
+    for (const unit of this.byId.live()) {
+      if (unit.status === 'done') continue;
       for (const name in unit.ops) {
         const op = unit.ops[name]!;
         if (op.status !== status) continue;
@@ -366,7 +388,7 @@ class FileProgressJournal implements ProgressJournal {
   /** Units with `status` (not done: packed units are done). */
   private withStatus(status: Exclude<UnitStatus, 'done'>): UnitState[] {
     const result: UnitState[] = [];
-    for (const unit of this.byId.values()) if (typeof unit !== 'string' && unit.status === status) result.push(unit);
+    for (const unit of this.byId.live()) if (unit.status === status) result.push(unit);
     return result;
   }
 
@@ -377,7 +399,10 @@ class FileProgressJournal implements ProgressJournal {
     const unit = this.byId.get(input.unitId);
     const problem = checkTransition(unit, input);
     if (problem) throw new ValidationError(problem, { field: 'type', value: input.type });
-    const meta = { seq: this.lastSeq + 1, at: this.now().toISOString() };
+    // Events of the same millisecond share one timestamp string (a planned stage keeps its event's until it runs).
+    const at = this.now().toISOString();
+    if (at !== this.lastAt) this.lastAt = at;
+    const meta = { seq: this.lastSeq + 1, at: this.lastAt };
     if (input.type === 'submitting') {
       const attempt = input.attempt ?? (unit?.ops[input.op]?.attempt ?? 0) + 1;
       return { ...meta, type: 'submitting', unitId: input.unitId, op: input.op, attempt };

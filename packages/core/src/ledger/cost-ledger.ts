@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors/validation-error.js';
 import { type AppendOptions, type CorruptLine, JsonLinesFile } from '../journal/json-lines-file.js';
+import { PackedLines } from '../journal/packed-lines.js';
 import {
   decodeLedgerEntry,
   type LedgerEntry,
@@ -118,7 +119,12 @@ interface MutableTotals {
 
 /** @internal The folded ledger: per (item, op) slots, idempotency keys and running totals per unit of account. */
 export class LedgerState {
-  readonly slots = new Map<string, LedgerSlot>();
+  /**
+   * Per `<itemId>\u0000<op>`: the slot, or, for a settled slot (one actual charge, nothing open: what most stages of a
+   * run leave), the number of that charge's line in {@link LedgerState.lines}, outside the JavaScript heap.
+   */
+  private readonly slots = new Map<string, LedgerSlot | number>();
+  private readonly lines = new PackedLines();
   readonly uncertainKeys = new Map<string, LedgerEntry>();
   readonly totals = new Map<string, MutableTotals>();
   size = 0;
@@ -126,9 +132,10 @@ export class LedgerState {
   /** Applies an entry; returns the earlier entry it duplicates (or the entry itself when it changes nothing). */
   apply(entry: LedgerEntry): LedgerEntry | undefined {
     const slotKey = `${entry.itemId}\u0000${entry.op}`;
-    let slot = this.slots.get(slotKey);
+    let slot = this.slot(slotKey);
     if (!slot) {
-      slot = { uncertain: [], actual: [] };
+      // Most slots never hold an uncertain entry: they share one empty list (lists are replaced when entries are added).
+      slot = { uncertain: noEntries, actual: noEntries };
       this.slots.set(slotKey, slot);
     }
     switch (entry.kind) {
@@ -183,7 +190,36 @@ export class LedgerState {
       }
     }
     this.size++;
+    this.keep(slotKey, slot);
     return undefined;
+  }
+
+  /** The slot of `<itemId>\u0000<op>` (a settled one read back), if any. */
+  slot(key: string): LedgerSlot | undefined {
+    const slot = this.slots.get(key);
+    return typeof slot === 'number' ? this.unpack(slot) : slot;
+  }
+
+  /** Every slot (settled ones read back). */
+  *slotValues(): IterableIterator<LedgerSlot> {
+    for (const slot of this.slots.values()) yield typeof slot === 'number' ? this.unpack(slot) : slot;
+  }
+
+  /** Every open reservation (settled slots have none). */
+  reservations(): LedgerEntry[] {
+    const open: LedgerEntry[] = [];
+    for (const slot of this.slots.values()) if (typeof slot !== 'number' && slot.reserved) open.push(slot.reserved);
+    return open;
+  }
+
+  /** Stores a changed slot: packed when it is settled (one actual charge, nothing open or uncertain). */
+  private keep(key: string, slot: LedgerSlot): void {
+    const settled = !slot.estimate && !slot.reserved && slot.uncertain.length === 0 && slot.actual.length === 1;
+    this.slots.set(key, settled ? this.lines.add(JSON.stringify(slot.actual[0])) : slot);
+  }
+
+  private unpack(line: number): LedgerSlot {
+    return { uncertain: noEntries, actual: [JSON.parse(this.lines.line(line)) as LedgerEntry] };
   }
 
   /** Resolves the open uncertain entry of `attempt`, if any; returns whether there was one. */
@@ -215,6 +251,9 @@ export class LedgerState {
  * `list` with `entry` at the end, in a new array of the exact length: a push (or a spread) gives a one-entry list
  * room for 16 entries, about 130 bytes per slot, and most slots keep one entry for good.
  */
+/** The empty list that new slots share (frozen: entries are added by replacing a slot's list, see `appended`). */
+const noEntries = Object.freeze([]) as unknown as LedgerEntry[];
+
 function appended(list: LedgerEntry[], entry: LedgerEntry): LedgerEntry[] {
   return list.length === 0 ? [entry] : list.concat([entry]);
 }
@@ -267,21 +306,19 @@ class FileCostLedger implements CostLedger {
   }
 
   openReservation(itemId: string, op: string): LedgerEntry | undefined {
-    return this.state.slots.get(`${itemId}\u0000${op}`)?.reserved;
+    return this.state.slot(`${itemId}\u0000${op}`)?.reserved;
   }
 
   openReservations(): LedgerEntry[] {
-    const open: LedgerEntry[] = [];
-    for (const slot of this.state.slots.values()) if (slot.reserved) open.push(slot.reserved);
-    return open;
+    return this.state.reservations();
   }
 
   openUncertain(itemId: string, op: string): LedgerEntry[] {
-    return [...(this.state.slots.get(`${itemId}\u0000${op}`)?.uncertain ?? [])];
+    return [...(this.state.slot(`${itemId}\u0000${op}`)?.uncertain ?? [])];
   }
 
   hasActual(itemId: string, op: string, jobId?: string): boolean {
-    const slot = this.state.slots.get(`${itemId}\u0000${op}`);
+    const slot = this.state.slot(`${itemId}\u0000${op}`);
     return slot !== undefined && actualOf(slot, jobId) !== undefined;
   }
 
@@ -301,7 +338,7 @@ class FileCostLedger implements CostLedger {
   }
 
   summary(options: LedgerSummaryOptions = {}): LedgerSummary {
-    return summarize(this.state.slots.values(), options.by ?? ['model', 'op', 'rating']);
+    return summarize(this.state.slotValues(), options.by ?? ['model', 'op', 'rating']);
   }
 
   flush(): Promise<void> {

@@ -39,6 +39,6 @@ export async function readLedgerSnapshot(path: string): Promise<LedgerSnapshot> 
   return {
     entries: state.size,
     skippedLines,
-    summary: (options = {}) => summarize(state.slots.values(), options.by ?? ['model', 'op', 'rating']),
+    summary: (options = {}) => summarize(state.slotValues(), options.by ?? ['model', 'op', 'rating']),
   };
 }

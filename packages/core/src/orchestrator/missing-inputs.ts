@@ -21,7 +21,7 @@ export async function missingInputsOf(
   for (const unit of units) {
     const photos = new Set<StagePhoto>();
     for (const stage of stages) {
-      const status = context.recorder.state(stageIdOf(unit, stage)).status;
+      const status = context.recorder.status(stageIdOf(unit, stage));
       if (status !== 'done' && status !== 'in-flight') for (const photo of stage.reads) photos.add(photo);
     }
     needs.set(unit, photos);
@@ -39,7 +39,7 @@ export async function missingInputsOf(
   for (const unit of units) {
     const photo = (['source', 'target'] as const).find((p) => needs.get(unit)!.has(p) && !existing.has(keyOf(unit, p)));
     if (!photo) continue;
-    const first = stages.find((stage) => context.recorder.state(stageIdOf(unit, stage)).status !== 'done')!;
+    const first = stages.find((stage) => context.recorder.status(stageIdOf(unit, stage)) !== 'done')!;
     const stageId = stageIdOf(unit, first);
     const failure = missingPhoto(unit, photo, stageId);
     const { code, message, retryable } = failure;

@@ -131,9 +131,6 @@ async function reconcileInterrupted(journal: ProgressJournal, ledger: CostLedger
 
 class JournalLedgerRecorder implements RunRecorder {
   private budget: Budget | undefined;
-  private readonly planOrder: string[] = [];
-  /** The planned stage ids, each mapped to itself: ledger entries share these strings (one copy per stage id). */
-  private readonly planSet = new Map<string, string>();
 
   constructor(
     private readonly journal: ProgressJournal,
@@ -142,14 +139,7 @@ class JournalLedgerRecorder implements RunRecorder {
     budget: { limit: number; unit?: string } | undefined,
     private readonly releaseLock: () => Promise<void>,
   ) {
-    for (const stageId of journal.unitIds()) this.remember(stageId);
     if (budget) this.setBudget(budget);
-  }
-
-  private remember(stageId: string): void {
-    if (this.planSet.has(stageId)) return;
-    this.planSet.set(stageId, stageId);
-    this.planOrder.push(stageId);
   }
 
   setBudget(budget: { limit: number; unit?: string }): void {
@@ -161,17 +151,26 @@ class JournalLedgerRecorder implements RunRecorder {
     return stageStateOf(this.journal.state(stageId));
   }
 
+  status(stageId: string): StageState['status'] {
+    return this.journal.isDone(stageId) ? 'done' : this.state(stageId).status;
+  }
+
   units(): UnitState[] {
     return this.journal.units();
   }
 
   plannedStages(): string[] {
-    return [...this.planOrder];
+    // Every stage the journal knows was planned first (planned() and importedStage() journal it before anything else).
+    return this.journal.unitIds();
   }
 
   async planned(stages: readonly PlannedStage[]): Promise<void> {
-    const fresh = stages.filter((stage) => !this.planSet.has(stage.stageId));
-    for (const stage of fresh) this.remember(stage.stageId);
+    const seen = new Set<string>();
+    const fresh = stages.filter((stage) => {
+      if (this.journal.has(stage.stageId) || seen.has(stage.stageId)) return false;
+      seen.add(stage.stageId);
+      return true;
+    });
     // Appended together: the journal writes them in order and shares fsyncs between concurrent appends.
     // (The journal's on-disk field for a stage id is `unitId`, as in files written before stage ids had a name.)
     await Promise.all(
@@ -249,7 +248,7 @@ class JournalLedgerRecorder implements RunRecorder {
   private entry(charge: Charge, attempt?: number) {
     return {
       model: this.model,
-      itemId: this.planSet.get(charge.stageId) ?? charge.stageId,
+      itemId: charge.stageId,
       op: charge.op,
       provider: charge.provider,
       amount: charge.amount,
@@ -348,8 +347,7 @@ class JournalLedgerRecorder implements RunRecorder {
       appends.push(this.journal.append(event, deferred));
     let journaled = false;
     if (stage.outputKeys && this.state(stageId).status !== 'done') {
-      if (!this.planSet.has(stageId)) {
-        this.remember(stageId);
+      if (!this.journal.has(stageId)) {
         append({ type: 'planned', unitId: stageId, ops: [op] });
       }
       const status = this.journal.state(stageId)?.ops[op]?.status;

@@ -11,6 +11,8 @@ import type { RunRecorder, StageState } from './run-recorder.js';
 /** A read-only view of a model's journal: stage states, whether or not this studio is running the model. */
 export interface JournalView {
   state(stageId: string): StageState;
+  /** The status of {@link JournalView.state} (cheaper for a done stage of an open journal). */
+  status(stageId: string): StageState['status'];
   /** Every stage's journal state, in first-seen order. */
   stages(): UnitState[];
 }
@@ -69,10 +71,18 @@ export class RecordStore {
     const open = this.#recorders.get(model);
     if (open) {
       const recorder = await open;
-      return { state: (stageId) => recorder.state(stageId), stages: () => recorder.units() };
+      return {
+        state: (stageId) => recorder.state(stageId),
+        status: (stageId) => recorder.status(stageId),
+        stages: () => recorder.units(),
+      };
     }
     const stages = await readJournalSnapshot(this.path(model, 'journal'));
-    return { state: (stageId) => stageStateOf(stages.get(stageId)), stages: () => [...stages.values()] };
+    return {
+      state: (stageId) => stageStateOf(stages.get(stageId)),
+      status: (stageId) => stageStateOf(stages.get(stageId)).status,
+      stages: () => [...stages.values()],
+    };
   }
 
   /** The model's ledger, read from the file after this studio's pending records are written (no lock, no repair). */

@@ -44,7 +44,7 @@ export function unitsWithinBudget(
   for (const planned of units) {
     let cost = 0;
     for (const stage of context.stages) {
-      const status = context.recorder.state(stageIdOf(planned, stage)).status;
+      const status = context.recorder.status(stageIdOf(planned, stage));
       if (status === 'done' || status === 'in-flight') continue;
       if (status === 'uncertain' && !context.resubmitUncertain) continue;
       const price = stage.price(context.config, context.settings);

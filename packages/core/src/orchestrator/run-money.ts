@@ -28,7 +28,7 @@ export function runMoney(
   }
   for (const unit of context.units) {
     for (const stage of context.stages) {
-      if (context.recorder.state(stageIdOf(unit, stage)).status !== 'in-flight') continue;
+      if (context.recorder.status(stageIdOf(unit, stage)) !== 'in-flight') continue;
       const price = stage.price(context.config, context.settings);
       money.inFlight[price.unit] = roundAmount((money.inFlight[price.unit] ?? 0) + price.units);
     }

@@ -50,6 +50,8 @@ export interface ImportedStage {
 /** Writes every step of a run to the journal and ledger, and answers what is already done. */
 export interface RunRecorder {
   state(stageId: string): StageState;
+  /** The status of {@link RunRecorder.state}, without reading a done stage back from its compact form. */
+  status(stageId: string): StageState['status'];
   /** Every stage's journal state, in first-seen order. */
   units(): import('../journal/index.js').UnitState[];
   /** Stage ids planned for the model, in plan order. */

@@ -57,7 +57,7 @@ export async function runUnit(context: UnitContext, unit: PlannedUnit): Promise<
   const step = stepper(context, unit);
   let reattached = 0;
   try {
-    const first = context.stages.find((stage) => context.recorder.state(stageIdOf(unit, stage)).status !== 'done');
+    const first = context.stages.find((stage) => context.recorder.status(stageIdOf(unit, stage)) !== 'done');
     step.start('consent');
     assertConsent(context.config, { rating: unit.rating, use: first?.use ?? 'swap' });
     step.end(true);

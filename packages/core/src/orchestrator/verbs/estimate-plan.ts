@@ -16,7 +16,7 @@ export async function estimatePlan(studio: StudioContext, plan: Plan): Promise<C
   const total: Record<string, number> = {};
   let alreadyDone = 0;
   for (const unit of plan.units) {
-    const pending = context.stages.filter((stage) => journal.state(stageIdOf(unit, stage)).status !== 'done');
+    const pending = context.stages.filter((stage) => journal.status(stageIdOf(unit, stage)) !== 'done');
     if (pending.length === 0) {
       alreadyDone += 1;
       continue;

@@ -1,22 +1,18 @@
 import { assertConsent } from '../../consent/index.js';
 import { ValidationError } from '../../errors/index.js';
-import { SAFE_RATING, storageKeys, unitId } from '../../naming/index.js';
+import { SAFE_RATING } from '../../naming/index.js';
 import type { ModelConfig } from '../../workspace/index.js';
 import { modelOverview } from '../../workspace/model-overview.js';
+import { LeanPlannedUnit } from '../planned-unit.js';
 import type { StudioContext } from '../studio-context.js';
 import type { Plan, PlannedUnit, PlanOptions } from '../studio-types.js';
 
-/** The unit that swaps source `source` onto target `target` of `rating`, with its keys from the naming rules. */
+/**
+ * The unit that swaps source `source` onto target `target` of `rating`; its id and keys follow the naming rules and
+ * are computed when read (see {@link LeanPlannedUnit}: a plan holds four fields per unit).
+ */
 export function plannedUnit(model: string, source: number, target: number, rating: string): PlannedUnit {
-  const parts = { model, source, target, rating };
-  return {
-    id: unitId(parts),
-    ...parts,
-    sourceKey: storageKeys.source(model, source),
-    targetKey: storageKeys.target(model, rating, target),
-    swappedKey: storageKeys.result({ ...parts, stage: 'swapped' }),
-    enhancedKey: storageKeys.result({ ...parts, stage: 'enhanced' }),
-  };
+  return new LeanPlannedUnit(model, source, target, rating);
 }
 
 /**

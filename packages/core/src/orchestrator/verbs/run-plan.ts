@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { StorageError, ValidationError } from '../../errors/index.js';
+import { storageKeys } from '../../naming/index.js';
 import { currentConfigReader } from '../current-config.js';
 import { mirrorResults } from '../mirror-results.js';
 import { missingInputsOf } from '../missing-inputs.js';
@@ -55,13 +56,16 @@ export async function runPlan(context: StudioContext, plan: Plan, options: RunOp
 async function executePlan(studio: StudioContext, plan: Plan, options: RunOptions, stops: RunStops) {
   const started = Date.now();
   const { settings } = studio;
+  // The ETag first (a change in between only makes the first paid call read the config again): the run's config is
+  // also the first answer of `currentConfig`, not a second copy of every target's provenance.
+  const configEtag = (await studio.workspace.storage.head(storageKeys.config(plan.model)))?.etag;
   const config = await studio.workspace.getModel(plan.model);
   const context = contextOfPlan(studio, plan, config);
   // Every adapter a run uses, before anything is journaled (the journal is only read here): those of the stages some
   // unit has still to do (a resume whose captions are all written needs no captioner).
   const journal = await context.records.journal(plan.model);
   for (const stage of context.stages) {
-    if (plan.units.every((unit) => journal.state(stageIdOf(unit, stage)).status === 'done')) continue;
+    if (plan.units.every((unit) => journal.status(stageIdOf(unit, stage)) === 'done')) continue;
     stage.provider(settings);
     for (const adapter of stage.adapters) requireAdapter(settings, adapter.name, adapter.purpose);
   }
@@ -80,7 +84,7 @@ async function executePlan(studio: StudioContext, plan: Plan, options: RunOption
   const last = context.stages[context.stages.length - 1]!;
   const signal = stops.halt.signal;
   const resubmitUncertain = options.resubmitUncertain ?? false;
-  const notDone = plan.units.filter((unit) => recorder.state(stageIdOf(unit, last)).status !== 'done');
+  const notDone = plan.units.filter((unit) => recorder.status(stageIdOf(unit, last)) !== 'done');
   // Only whole units the budget covers: a run never stops with a unit half paid for.
   const { within: pending, over } = unitsWithinBudget(notDone, {
     ...context,
@@ -115,7 +119,7 @@ async function executePlan(studio: StudioContext, plan: Plan, options: RunOption
     captions,
     captionOperation: captions?.begin('generate', `captions by ${settings.captioner?.provider ?? 'a captioner'}`),
     // Re-read before every paid call, so a revocation from any process stops the run.
-    currentConfig: currentConfigReader(context.workspace, plan.model),
+    currentConfig: currentConfigReader(context.workspace, plan.model, { etag: configEtag, config }),
     recovery: {
       model: plan.model,
       modelDir: context.workspace.localModelDir(plan.model),
