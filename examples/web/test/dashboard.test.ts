@@ -239,6 +239,36 @@ describe('web dashboard in Chromium', () => {
     expect(await refusal.textContent()).toMatch(/Could not create the model.*grace.*\(request \S+\)/);
   });
 
+  it("lists the user's API keys with prefix and last use, creates one (shown once) and revokes it", async () => {
+    await page.getByRole('link', { name: 'Your API keys' }).click();
+    await page.getByRole('heading', { name: 'API keys', level: 1 }).waitFor();
+    const keys = page.getByRole('list', { name: 'API keys' });
+    await keys.getByText('(this session)').waitFor();
+    expect(await keys.textContent()).toMatch(/last used/);
+
+    await page.getByLabel('Key name (optional)').fill('ci script');
+    await page.getByLabel('Scope').selectOption('read');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = await page.getByLabel('The new API key').inputValue();
+    expect(secret).toMatch(/^msk_/);
+    const row = page.locator(`li[data-key="${secret.slice(0, 8)}"]`);
+    await row.getByText('never used').waitFor();
+    const client = createStudioClient({ baseUrl: server.url, apiKey: secret });
+    expect((await client.GET('/v1/me')).data?.key.scope).toBe('read');
+    await checkPage(page, shots, 'keys');
+
+    await row.getByRole('button', { name: /^Revoke ci script/ }).click();
+    await row.getByRole('button', { name: 'Yes, revoke' }).click();
+    await row.getByText(/revoked/).waitFor();
+    expect((await client.GET('/v1/me')).response.status).toBe(401);
+    // The secret is shown once: a reload lists the key by its prefix only.
+    await page.reload();
+    await page.locator(`li[data-key="${secret.slice(0, 8)}"]`).waitFor();
+    expect(await page.content()).not.toContain(secret);
+    await page.getByRole('link', { name: 'Models' }).click();
+    await page.getByRole('heading', { name: 'Models' }).waitFor();
+  });
+
   it('revokes consent behind a confirmation that says what will be deleted, then signs out', async () => {
     await page.locator('li[data-model="grace"]').getByRole('link', { name: 'grace' }).click();
     await page.getByRole('button', { name: 'Revoke consent…' }).click();

@@ -237,5 +237,8 @@ export function createStudioApi(options: StudioApiOptions): StudioApi {
       return { models, sandbox: page.sandbox, ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }) };
     },
     credits: async () => must(await client.GET('/v1/credits')),
+    listKeys: async () => must(await client.GET('/v1/keys')).keys,
+    createKey: async (body) => must(await client.POST('/v1/keys', { body })),
+    revokeKey: async (id) => must(await client.DELETE('/v1/keys/{id}', { params: { path: { id } } })),
   };
 }

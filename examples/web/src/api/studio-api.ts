@@ -109,6 +109,17 @@ export interface ModelCardsPage {
   sandbox: boolean;
 }
 
+/** One of the user's API keys (`GET /v1/keys`): never the secret, only its first characters. */
+export interface ApiKeyView {
+  id: string;
+  prefix: string;
+  scope: 'read' | 'write' | 'admin';
+  name?: string;
+  createdAt: string;
+  lastUsedAt?: string;
+  revokedAt?: string;
+}
+
 /** The face-swap provider's credits left (`GET /v1/credits`); `balance` only when the provider tells it. */
 export interface CreditsView {
   known: boolean;
@@ -324,4 +335,13 @@ export interface StudioApi {
   listModelCards(options?: { limit?: number; cursor?: string }): Promise<ModelCardsPage>;
   /** The face-swap provider's credits left, for the cost calculator. */
   credits(): Promise<CreditsView>;
+  /** The signed-in user's API keys. */
+  listKeys(): Promise<ApiKeyView[]>;
+  /** Creates a key; its `secret` is answered this once. */
+  createKey(options: {
+    scope: 'read' | 'write' | 'admin';
+    name?: string;
+  }): Promise<{ key: ApiKeyView; secret: string }>;
+  /** Revokes a key for good. */
+  revokeKey(id: string): Promise<ApiKeyView>;
 }

@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
-import { useLocation } from 'wouter';
+import { Link, useLocation } from 'wouter';
 import { ErrorMessage } from '../components/error-message.js';
 import { LoadingState } from '../components/loading-state.js';
 import { ModelCard } from '../components/model-card.js';
@@ -96,6 +96,9 @@ export default function DashboardPage() {
       <SandboxBanner />
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-2xl font-semibold">Models</h1>
+        <Link href="/keys" className="text-sm text-indigo-800 underline">
+          Your API keys
+        </Link>
         {models ? (
           <p className="text-sm text-slate-600">
             {models.length === 1 ? '1 model' : `${models.length}${more ? '+' : ''} models`}
