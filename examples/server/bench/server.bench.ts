@@ -4,9 +4,12 @@
  * (goals: zero errors, p99 <= 50 ms). (2) A 1,000-unit run (BENCH_SERVER_UNITS) as a job through the API against the
  * MaxStudio sandbox (its own process; 100 ms on every API call and 100 ms per job), compared with the same run through
  * the library (`studio.plan` + `studio.run` with the same wiring, in this process): goal within 5%. Prints each figure
- * with its goal (pass or MISS) and writes bench/results/server.json. Run: pnpm --filter @model-studio/server bench
+ * with its goal (pass or MISS) and writes bench/results/server.json. BENCH_ONLY=run skips the HTTP load and keeps
+ * the HTTP figures of the last results (with the date and load they were measured at). Each part records the load
+ * average when it started: other work on the machine slows both runs, rarely by the same amount.
+ * Run: pnpm --filter @model-studio/server bench
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +23,8 @@ const seconds = Number(process.env.BENCH_SERVER_SECONDS ?? 30);
 const units = Number(process.env.BENCH_SERVER_UNITS ?? 1000);
 const connections = 50;
 const concurrency = 16;
+const only = process.env.BENCH_ONLY;
+const resultsFile = path.join(here, 'results', 'server.json');
 
 const mark = (pass: boolean) => (pass ? 'pass' : 'MISS');
 
@@ -92,11 +97,21 @@ try {
   const warm = await jobToEnd(url, key, 'warm-api');
   if (warm.state !== 'completed') throw new Error(`warm-up job ${warm.state}: ${JSON.stringify(warm.error)}`);
 
-  console.log(`HTTP load: ${connections} connections for ${seconds} s each (server from dist, its own process)`);
-  const models = await load(url, key, '/v1/models');
-  const job = await load(url, key, `/v1/jobs/${warm.id}`);
+  let http: Record<string, unknown>;
+  if (only === 'run') {
+    const previous = JSON.parse(await readFile(resultsFile, 'utf8'));
+    http = { measuredAt: previous.date, loadavg: previous.machine?.loadavg, ...previous.http };
+    console.log(`HTTP load: skipped (BENCH_ONLY=run); kept the figures of ${http.measuredAt}`);
+  } else {
+    const loadavg = os.loadavg();
+    console.log(`HTTP load: ${connections} connections for ${seconds} s each (server from dist, its own process)`);
+    const models = await load(url, key, '/v1/models');
+    const job = await load(url, key, `/v1/jobs/${warm.id}`);
+    http = { connections, seconds, loadavgAtStart: loadavg, routes: [models, job] };
+  }
 
   console.log(`Run: ${units} units, sandbox at 100 ms per API call and per job, ${concurrency} units in flight`);
+  const apiLoadavg = os.loadavg();
   const apiJob = await jobToEnd(url, key, 'bench-api');
   if (apiJob.state !== 'completed') throw new Error(`API run ${apiJob.state}: ${JSON.stringify(apiJob.error)}`);
   const apiMs = Date.parse(apiJob.endedAt) - Date.parse(apiJob.createdAt);
@@ -104,6 +119,7 @@ try {
   await server.exited();
   server = undefined;
 
+  const libraryLoadavg = os.loadavg();
   const opened = await createServerContext(loadServerConfig({ ...env, PORT: '0' }));
   let libraryMs = 0;
   let librarySummary: Record<string, unknown> = {};
@@ -136,10 +152,11 @@ try {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() },
     sandbox: 'MaxStudio sandbox (its own process): 100 ms on every API call, 100 ms per swap and enhance job',
-    http: { connections, seconds, routes: [models, job] },
+    http,
     run: {
       units,
       concurrency,
+      loadavgAtStart: { api: apiLoadavg, library: libraryLoadavg },
       apiMs,
       libraryMs: Math.round(libraryMs),
       ratio: Number(ratio.toFixed(4)),
@@ -148,7 +165,7 @@ try {
       goals: { withinFivePercent: runPass },
     },
   };
-  await writeFile(path.join(here, 'results', 'server.json'), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   console.log('wrote bench/results/server.json');
 } finally {
   if (server) server.child.kill('SIGKILL');
