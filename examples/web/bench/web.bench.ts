@@ -18,16 +18,19 @@ const dist = path.resolve(here, '../dist');
 const modelCount = 100;
 const rounds = 3;
 const sizeGoalBytes = 200 * 1024;
-const timeGoalMs = 3_000;
+/** What a person opening a dashboard of 100 models would accept. */
+const timeGoalMs = 2_000;
 
 /**
  * Run in the page (a string: tsx would wrap named functions in a helper the page does not have): per kind of request
- * of the dashboard (a card's overview, its thumbnail link, the thumbnail image), the count, median duration and when
- * the last one ended, from the Resource Timing API.
+ * of the dashboard (the model list with the cards' summaries, a card's own overview or thumbnail link as older
+ * dashboards asked, the thumbnail image), the count, median duration and when the last one ended, from the Resource
+ * Timing API.
  */
 const resourcePhasesScript = `(() => {
   const entries = performance.getEntriesByType('resource');
   const kinds = {
+    modelList: (entry) => new URL(entry.name).pathname === '/v1/models',
     overview: (entry) => /\\/v1\\/models\\/[^/?]+$/.test(new URL(entry.name).pathname),
     thumbnailLink: (entry) => new URL(entry.name).pathname.endsWith('/results'),
     thumbnailImage: (entry) => entry.initiatorType === 'img',
@@ -102,14 +105,19 @@ try {
       pass: median <= timeGoalMs,
     },
   ];
-  console.log('web bench (Chromium, studio-server with sandboxes):');
+  console.log(
+    `web bench (Chromium, studio-server with sandboxes; the first load makes the small thumbnails; load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores):`,
+  );
   for (const { goal, value, pass } of goals) console.log(`  ${pass ? 'pass' : 'MISS'}  ${goal}: ${value}`);
+  // A MISS is reported, never a failure: the bench exits 0 whenever it could measure.
   const results = {
     bench: 'web',
     date: new Date().toISOString(),
     node: process.version,
     chromium: chrome.context.browser()?.version() ?? 'unknown',
     cpus: os.cpus().length,
+    /** The machine's 1-minute load average at the end: figures from a busy machine are slower. */
+    loadAverage: Number(os.loadavg()[0]?.toFixed(1)),
     goals,
     firstPage: { gzipBytes: gzip(firstPage), files: firstPage },
     entry: { gzipBytes: gzip(entry), files: entry },
