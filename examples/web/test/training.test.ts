@@ -274,12 +274,22 @@ describe('web training screens in Chromium', () => {
     await v1.getByText(`SHA-256 ${listed?.artifact.sha256}`).waitFor();
   });
 
-  it('cancels a long training from the page', async () => {
+  it('follows a training under way after a reload, and cancels it', async () => {
     await preflight(page, 'simpletuner', '3000');
     await page.getByRole('button', { name: 'Start training' }).click();
     await page.getByRole('progressbar', { name: 'Training progress' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Training: ada', level: 1 }).waitFor();
+    await page.getByText(/^Training v3: train (queued|running)/).waitFor();
+    await page.getByRole('progressbar', { name: 'Training progress' }).waitFor();
     await page.getByRole('button', { name: 'Cancel training' }).click();
-    await page.getByText(/Training v3: train cancelled/).waitFor({ timeout: 30_000 });
+    await page
+      .getByText(/Training v3: train cancelled/)
+      .waitFor({ timeout: 60_000 })
+      .catch(async (error: Error) => {
+        const section = await page.getByRole('region', { name: 'Train a LoRA' }).textContent();
+        throw new Error(`${error.message}\nThe section said: ${section}`);
+      });
     const loras = (await client.GET('/v1/models/{model}/loras', model)).data?.loras ?? [];
     expect(loras.map((lora) => lora.version)).toEqual(['v1', 'v2']);
   });

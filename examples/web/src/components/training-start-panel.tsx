@@ -105,17 +105,28 @@ interface Settings {
 const sameSettings = (a: Settings | undefined, b: Settings) =>
   a !== undefined && a.dataset === b.dataset && a.engine === b.engine && a.steps === b.steps;
 
-/** Pre-flight (engine and steps), then start a training with live progress and cancel. */
+/** The LoRA version a training job writes (its `version`, else its dataset's, as the server's job does). */
+function versionOfJob(job: JobView): string {
+  const params = ((job as { params?: unknown }).params ?? {}) as { version?: string; dataset?: string };
+  return params.version ?? params.dataset ?? 'v1';
+}
+
+/**
+ * Pre-flight (engine and steps), then start a training with live progress and cancel. `runningJobId` is a training
+ * job already under way (the model's last job), followed when the page opens.
+ */
 export function TrainingStartPanel({
   model,
   datasets,
   nextLora,
   sandbox,
+  runningJobId,
 }: {
   model: string;
   datasets: DatasetView[];
   nextLora: string;
   sandbox: boolean;
+  runningJobId?: string;
 }) {
   const api = useApi();
   const ids = { dataset: useId(), engine: useId(), steps: useId(), version: useId(), why: useId() };
@@ -143,6 +154,12 @@ export function TrainingStartPanel({
       setVersion('');
     },
   });
+  const running = useQuery({
+    queryKey: ['job', runningJobId, 'train'],
+    queryFn: () => api.getJob(runningJobId as string),
+    enabled: runningJobId !== undefined && started === undefined,
+  });
+  const shown = started ?? (running.data ? { id: running.data.id, version: versionOfJob(running.data) } : undefined);
   const report = sameSettings(checked, settings) ? preflight.data : undefined;
   const why = !chosenDataset
     ? 'Build a dataset first.'
@@ -250,8 +267,8 @@ export function TrainingStartPanel({
         ) : null}
       </div>
       {start.error ? <ErrorMessage error={start.error} title="The training did not start" /> : null}
-      {started ? (
-        <TrainingLive key={started.id} model={model} jobId={started.id} version={started.version} sandbox={sandbox} />
+      {shown ? (
+        <TrainingLive key={shown.id} model={model} jobId={shown.id} version={shown.version} sandbox={sandbox} />
       ) : null}
     </Section>
   );

@@ -14,7 +14,10 @@ export default function TrainingPage({ model }: { model: string }) {
   const datasets = useQuery({ queryKey: ['datasets', model], queryFn: () => api.listDatasets(model) });
   const loras = useQuery({ queryKey: ['loras', model], queryFn: () => api.listLoras(model) });
   const health = useQuery({ queryKey: ['health'], queryFn: () => api.health(), staleTime: 60_000 });
+  const overview = useQuery({ queryKey: ['model', model], queryFn: () => api.getModel(model) });
   const versions = (loras.data ?? []).map((lora) => lora.version);
+  const last = overview.data?.lastJob;
+  const runningJobId = last?.type === 'train' && ['queued', 'running'].includes(last.state) ? last.id : undefined;
   return (
     <div className="space-y-6">
       <nav aria-label="Breadcrumb" className="text-sm break-all">
@@ -36,6 +39,7 @@ export default function TrainingPage({ model }: { model: string }) {
         datasets={datasets.data ?? []}
         nextLora={nextVersion(versions)}
         sandbox={health.data?.sandbox ?? false}
+        {...(runningJobId && { runningJobId })}
       />
       <LoraVersionsPanel model={model} loras={loras.data} error={loras.error} />
       <LoraComparePanel model={model} loras={loras.data ?? []} />
