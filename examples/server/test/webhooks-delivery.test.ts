@@ -53,10 +53,8 @@ describe('webhooks: signed deliveries of job ends, retried', () => {
   let alice: { id: string; key: string };
   let bob: { id: string; key: string };
   beforeAll(async () => {
-    // Read by the webhook dispatcher from the process environment: short backoff, 4 attempts.
-    process.env.STUDIO_WEBHOOK_RETRY_MS = '50';
-    process.env.STUDIO_WEBHOOK_ATTEMPTS = '4';
-    rig = await startJobsServer();
+    // The server's webhook settings (ServerConfig, from these variables): short backoff, 4 attempts.
+    rig = await startJobsServer({ STUDIO_WEBHOOK_RETRY_MS: '50', STUDIO_WEBHOOK_ATTEMPTS: '4' });
     receiver = await startReceiver();
     alice = await rig.user('alice');
     bob = await rig.user('bob');
