@@ -27,3 +27,12 @@ export {
   type ShowLoraVersionOptions,
   showLoraVersion,
 } from './show-lora-version.js';
+export {
+  type PrepareTrainingRequestOptions,
+  prepareTrainingRequest,
+  type RecordTrainedVersionOptions,
+  recordTrainedVersion,
+  type SavedTrainingRequest,
+  type TrainedVersion,
+  trainingRequestKey,
+} from './training-request.js';
