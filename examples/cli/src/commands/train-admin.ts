@@ -1,4 +1,5 @@
 import type { Storage } from '@model-studio/core';
+import type { SavedTrainingRequest } from '@model-studio/lora-trainer';
 import type { CliContext } from '../cli-context.js';
 import { exitCodes } from '../exit-codes.js';
 import { openCliStudio } from '../studio-factory.js';
@@ -78,11 +79,11 @@ export async function trainCancelCommand(
       ? await trainer.trainer.attach(inFlight.jobId)
       : { id: inFlight.jobId, provider: trainer.trainer.provider };
     await trainer.trainer.cancel(job);
-    const request = await readJson<{
-      dataset: string;
-      config: Record<string, unknown>;
-      family: 'flux' | 'sdxl' | 'sd15';
-    }>(cli.workspace.storage, `models/${model}/training/${version}/train-request.json`);
+    const lora = await import('@model-studio/lora-trainer');
+    const request = await readJson<SavedTrainingRequest>(
+      cli.workspace.storage,
+      lora.trainingRequestKey(model, version),
+    );
     // Reattaches the cancelled job: its final cost goes to the ledger and the journal records the stop.
     const settled = await trainAndRecord(
       context,
@@ -94,6 +95,7 @@ export async function trainCancelCommand(
         dataset: request?.dataset ?? version,
         config: request?.config ?? {},
         family: request?.family ?? 'flux',
+        ...(request?.engine && { engine: request.engine }),
         version,
       },
       () => {},

@@ -1,4 +1,5 @@
-import type { Storage, Studio, TrainEvent, TrainingArtifact, TrainSummary } from '@model-studio/core';
+import type { Storage, Studio, TrainEvent, TrainSummary } from '@model-studio/core';
+import type { SavedTrainingRequest } from '@model-studio/lora-trainer';
 import type { CliContext } from '../cli-context.js';
 import { exitCodes } from '../exit-codes.js';
 import { type CliStudio, openCliStudio } from '../studio-factory.js';
@@ -26,15 +27,7 @@ export interface TrainCommandOptions extends TrainerChoice {
 }
 
 /** What `train start` saved so `train attach` can finish the same training: dataset, config, family, engine. */
-interface TrainRequestRecord {
-  dataset: string;
-  config: Record<string, unknown>;
-  family: 'flux' | 'sdxl' | 'sd15';
-  /** Absent in requests saved before engines existed: SimpleTuner. */
-  engine?: 'simpletuner' | 'ai-toolkit';
-}
-
-const requestKey = (model: string, version: string) => `models/${model}/training/${version}/train-request.json`;
+type TrainRequestRecord = SavedTrainingRequest;
 
 async function readJson<T>(storage: Storage, key: string): Promise<T | undefined> {
   if (!(await storage.head(key))) return undefined;
@@ -122,34 +115,9 @@ async function recordVersion(
   summary: TrainSummary,
 ): Promise<{ loraKey: string; loraBytes: number; sandbox: boolean; engine: string }> {
   const lora = await import('@model-studio/lora-trainer');
-  const existing = await lora.readLoraVersion(storage, model, request.version).catch(() => undefined);
-  const record =
-    existing ??
-    (await lora.recordLoraVersion({
-      storage,
-      model,
-      version: request.version,
-      family: request.family,
-      artifacts: summary.artifacts ?? (await readArtifacts(storage, summary.outputKeys)),
-      config: request.config,
-      datasetManifest: await readJson(storage, `models/${model}/datasets/${request.dataset}/manifest.json`),
-      trainer: { provider: summary.job.provider, jobId: summary.job.id },
-    }));
-  const loraKey = `models/${model}/loras/${request.version}/${record.artifact.file}`;
-  const engine = record.engine ?? lora.engineOfConfig(request.config);
-  return { loraKey, loraBytes: record.artifact.size, sandbox: record.sandbox === true, engine };
-}
-
-async function readArtifacts(storage: Storage, keys: readonly string[]): Promise<TrainingArtifact[]> {
-  const artifacts: TrainingArtifact[] = [];
-  for (const key of keys) {
-    const bytes = new Uint8Array(await new Response(await storage.get(key)).arrayBuffer());
-    artifacts.push({
-      name: key.slice(key.lastIndexOf('/training/') + '/training/'.length).replace(/^[^/]+\//, ''),
-      bytes,
-    });
-  }
-  return artifacts;
+  const { version, ...saved } = request;
+  const recorded = await lora.recordTrainedVersion({ storage, model, version, request: saved, summary });
+  return { loraKey: recorded.key, loraBytes: recorded.bytes, sandbox: recorded.sandbox, engine: recorded.engine };
 }
 
 function printResult(context: CliContext, cli: CliStudio, result: Awaited<ReturnType<typeof trainAndRecord>>): void {
@@ -193,36 +161,28 @@ export async function trainStartCommand(
   try {
     const lora = await import('@model-studio/lora-trainer');
     const storage = cli.workspace.storage;
-    const manifest = await readJson<{ family?: 'flux' | 'sdxl' | 'sd15' }>(
-      storage,
-      `models/${model}/datasets/${dataset}/manifest.json`,
-    );
-    if (!manifest)
-      throw new UsageError(
-        `Dataset ${dataset} of "${model}" is not built: run \`studio dataset build ${model} ${dataset}\` first.`,
-      );
-    const config = await cli.workspace.getModel(model);
-    const family = manifest.family ?? 'flux';
-    const saved = await readJson<TrainRequestRecord>(storage, requestKey(model, version));
-    const engine = options.engine ?? saved?.engine ?? 'simpletuner';
-    if (saved && (saved.engine ?? 'simpletuner') !== engine)
-      throw new UsageError(
-        `Training ${version} of "${model}" was started with ${saved.engine ?? 'simpletuner'}: \`studio train attach ${model} --lora ${version}\` finishes it, or start a new version with \`--lora <version> --engine ${engine}\`.`,
-      );
-    const request: TrainRequestRecord = saved ?? {
-      dataset,
-      family,
-      engine,
-      config: lora.buildTrainingConfig({
-        engine,
-        family,
-        trigger: config.settings.triggerWord,
-        classWord: config.settings.classWord,
-        ...(options.steps !== undefined && { steps: options.steps }),
-        ...(options.rank !== undefined && { rank: options.rank }),
-      }),
-    };
-    await storage.put(requestKey(model, version), new TextEncoder().encode(JSON.stringify(request, null, 2)));
+    const settings = (await cli.workspace.getModel(model)).settings;
+    const request = await lora
+      .prepareTrainingRequest({
+        storage,
+        model,
+        version,
+        dataset,
+        engine: options.engine,
+        steps: options.steps,
+        rank: options.rank,
+        trigger: settings.triggerWord,
+        classWord: settings.classWord,
+        buildHint: `run \`studio dataset build ${model} ${dataset}\` first`,
+      })
+      .catch(async (error: unknown) => {
+        if (!(error instanceof Error && 'field' in error && error.field === 'engine')) throw error;
+        const saved = await readJson<TrainRequestRecord>(storage, lora.trainingRequestKey(model, version));
+        const started = saved?.engine ?? 'simpletuner';
+        throw new UsageError(
+          `Training ${version} of "${model}" was started with ${started}: \`studio train attach ${model} --lora ${version}\` finishes it, or start a new version with \`--lora <version> --engine ${options.engine}\`.`,
+        );
+      });
     context.out.line(
       `Training "${model}" ${version} with ${request.engine ?? 'simpletuner'} on dataset ${request.dataset}, on ${trainer.label}`,
     );
@@ -258,7 +218,8 @@ export async function trainAttachCommand(
   const version = options.version ?? options.dataset ?? 'v1';
   const { cli, trainer } = await openTrainingStudio(context, options, undefined);
   try {
-    const request = await readJson<TrainRequestRecord>(cli.workspace.storage, requestKey(model, version));
+    const lora = await import('@model-studio/lora-trainer');
+    const request = await readJson<TrainRequestRecord>(cli.workspace.storage, lora.trainingRequestKey(model, version));
     if (!request)
       throw new UsageError(`No training ${version} of "${model}" was started: run \`studio train start ${model}\`.`);
     context.out.line(`Attaching to training "${model}" ${version} on ${trainer.label}`);
