@@ -17,14 +17,15 @@ export class PackedLines {
 
   /** Stores `line`; returns its number. */
   add(line: string): number {
-    const bytes = Buffer.byteLength(line);
+    // Room for the longest encoding (3 bytes per UTF-16 unit), so the line is encoded once, without measuring it.
+    const room = 3 * line.length;
     let chunk = this.chunks[this.chunks.length - 1];
-    if (!chunk || this.used + bytes > chunk.length) {
-      chunk = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, bytes));
+    if (!chunk || this.used + room > chunk.length) {
+      chunk = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, room));
       this.chunks.push(chunk);
       this.used = 0;
     }
-    chunk.write(line, this.used, 'utf8');
+    const bytes = chunk.write(line, this.used, 'utf8');
     if (3 * (this.count + 1) > this.index.length) {
       const grown = new Uint32Array(this.index.length * 2);
       grown.set(this.index);
@@ -43,12 +44,5 @@ export class PackedLines {
     const at = 3 * n;
     const start = this.index[at + 1]!;
     return this.chunks[this.index[at]!]!.toString('utf8', start, start + this.index[at + 2]!);
-  }
-
-  /** The first `length` characters of line `n` (ASCII: a line starts with `{"seq":<n>,`). */
-  head(n: number, length: number): string {
-    const at = 3 * n;
-    const start = this.index[at + 1]!;
-    return this.chunks[this.index[at]!]!.toString('latin1', start, start + Math.min(length, this.index[at + 2]!));
   }
 }

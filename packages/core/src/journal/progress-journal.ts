@@ -182,8 +182,11 @@ export async function openJournal(path: string, options: JournalOptions = {}): P
  * for; any other unit is kept as its objects, updated in place. Packed lines are what compaction writes.
  */
 class PackedUnits implements UnitStateTable {
-  /** A unit's objects, or the number of its packed line. */
-  private readonly byId = new Map<string, MutableUnitState | number>();
+  /**
+   * A unit's objects, or its packed line: as read from the file (a string: loading stays as fast as reading it), or
+   * the number of a line packed since (see {@link PackedLines}).
+   */
+  private readonly byId = new Map<string, MutableUnitState | string | number>();
   private readonly lines = new PackedLines();
 
   get size(): number {
@@ -193,7 +196,7 @@ class PackedUnits implements UnitStateTable {
   /** The unit's state: its objects (the live ones when not packed, read back from its line when packed). */
   get(unitId: string): MutableUnitState | undefined {
     const unit = this.byId.get(unitId);
-    return typeof unit === 'number' ? unpackUnit(this.lines.line(unit)) : unit;
+    return typeof unit === 'object' || unit === undefined ? unit : unpackUnit(this.lineOf(unit));
   }
 
   set(unitId: string, unit: MutableUnitState): void {
@@ -206,7 +209,8 @@ class PackedUnits implements UnitStateTable {
    */
   apply(event: JournalEvent, pack = true): void {
     const packed = this.byId.get(event.unitId);
-    if (typeof packed === 'number') this.byId.set(event.unitId, unpackUnit(this.lines.line(packed)));
+    if (packed !== undefined && typeof packed !== 'object')
+      this.byId.set(event.unitId, unpackUnit(this.lineOf(packed)));
     applyJournalEvent(this, event);
     const unit = this.byId.get(event.unitId) as MutableUnitState;
     if (pack && packable(unit)) this.byId.set(event.unitId, this.lines.add(snapshotLineOf(unit)));
@@ -215,7 +219,7 @@ class PackedUnits implements UnitStateTable {
   /** Loads a snapshot line read from the file: kept as is when its unit is done (checked by the event's decoding). */
   load(event: Extract<JournalEvent, { type: 'snapshot' }>, line: string): void {
     if (event.state.status !== 'done' || line.includes('"status":"submitting"')) this.apply(event, false);
-    else this.byId.set(event.unitId, this.lines.add(line));
+    else this.byId.set(event.unitId, line);
   }
 
   has(unitId: string): boolean {
@@ -225,18 +229,18 @@ class PackedUnits implements UnitStateTable {
   /** Whether the unit is done, without reading it back. */
   isDone(unitId: string): boolean {
     const unit = this.byId.get(unitId);
-    return typeof unit === 'number' || unit?.status === 'done';
+    return (unit !== undefined && typeof unit !== 'object') || unit?.status === 'done';
   }
 
   /** The units not packed (packed units are done). */
   *live(): IterableIterator<MutableUnitState> {
-    for (const unit of this.byId.values()) if (typeof unit !== 'number') yield unit;
+    for (const unit of this.byId.values()) if (typeof unit === 'object') yield unit;
   }
 
   /** How many units are packed. */
   packedCount(): number {
     let count = 0;
-    for (const unit of this.byId.values()) if (typeof unit === 'number') count++;
+    for (const unit of this.byId.values()) if (typeof unit !== 'object') count++;
     return count;
   }
 
@@ -244,13 +248,18 @@ class PackedUnits implements UnitStateTable {
     return [...this.byId.keys()];
   }
 
+  /** A packed unit's line. */
+  private lineOf(packed: string | number): string {
+    return typeof packed === 'string' ? packed : this.lines.line(packed);
+  }
+
   /** Every unit's state in first-seen order (packed ones read back), or those not done. */
   states(filter: { done?: false } = {}): MutableUnitState[] {
     const result: MutableUnitState[] = [];
     for (const unit of this.byId.values()) {
-      if (typeof unit !== 'number') {
+      if (typeof unit === 'object') {
         if (filter.done !== false || unit.status !== 'done') result.push(unit);
-      } else if (filter.done !== false) result.push(unpackUnit(this.lines.line(unit)));
+      } else if (filter.done !== false) result.push(unpackUnit(this.lineOf(unit)));
     }
     return result;
   }
@@ -259,9 +268,11 @@ class PackedUnits implements UnitStateTable {
   snapshotLines(): string[] {
     const lines: { seq: number; line: string }[] = [];
     for (const unit of this.byId.values()) {
-      if (typeof unit === 'number')
-        lines.push({ seq: packedSeq(this.lines.head(unit, 32)), line: this.lines.line(unit) });
-      else lines.push({ seq: unit.seq, line: snapshotLineOf(unit) });
+      if (typeof unit === 'object') lines.push({ seq: unit.seq, line: snapshotLineOf(unit) });
+      else {
+        const line = this.lineOf(unit);
+        lines.push({ seq: packedSeq(line), line });
+      }
     }
     lines.sort((a, b) => a.seq - b.seq);
     return lines.map(({ line }) => `${line}\n`);
