@@ -321,8 +321,11 @@ export interface StudioApi {
     name: string,
     options: { dataset: string; engine: TrainingEngine; steps?: number; rank?: number },
   ): Promise<PreflightView>;
-  /** Queues a training of LoRA `version` on `dataset` (202 + the job). */
-  startTraining(name: string, options: { dataset: string; version?: string; steps?: number }): Promise<JobView>;
+  /** Queues a training of LoRA `version` on `dataset` with `engine` (default SimpleTuner) (202 + the job). */
+  startTraining(
+    name: string,
+    options: { dataset: string; version?: string; steps?: number; rank?: number; engine?: TrainingEngine },
+  ): Promise<JobView>;
   listLoras(name: string): Promise<LoraView[]>;
   /** Marks `version` as the final LoRA. */
   promoteLora(name: string, version: string): Promise<void>;

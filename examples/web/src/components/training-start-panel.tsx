@@ -100,10 +100,11 @@ interface Settings {
   dataset: string;
   engine: TrainingEngine;
   steps?: number;
+  rank?: number;
 }
 
 const sameSettings = (a: Settings | undefined, b: Settings) =>
-  a !== undefined && a.dataset === b.dataset && a.engine === b.engine && a.steps === b.steps;
+  a !== undefined && a.dataset === b.dataset && a.engine === b.engine && a.steps === b.steps && a.rank === b.rank;
 
 /** The LoRA version a training job writes (its `version`, else its dataset's, as the server's job does). */
 function versionOfJob(job: JobView): string {
@@ -112,7 +113,7 @@ function versionOfJob(job: JobView): string {
 }
 
 /**
- * Pre-flight (engine and steps), then start a training with live progress and cancel. `runningJobId` is a training
+ * Pre-flight (engine, steps and rank), then start a training of exactly those settings a training with live progress and cancel. `runningJobId` is a training
  * job already under way (the model's last job), followed when the page opens.
  */
 export function TrainingStartPanel({
@@ -129,26 +130,27 @@ export function TrainingStartPanel({
   runningJobId?: string;
 }) {
   const api = useApi();
-  const ids = { dataset: useId(), engine: useId(), steps: useId(), version: useId(), why: useId() };
+  const ids = { dataset: useId(), engine: useId(), steps: useId(), rank: useId(), version: useId(), why: useId() };
   const [dataset, setDataset] = useState('');
   const [engine, setEngine] = useState<TrainingEngine>('simpletuner');
   const [steps, setSteps] = useState('');
+  const [rank, setRank] = useState('');
   const [version, setVersion] = useState('');
   const [checked, setChecked] = useState<Settings>();
   const [started, setStarted] = useState<{ id: string; version: string }>();
   const chosenDataset = dataset || datasets.at(-1)?.version || '';
-  const settings: Settings = { dataset: chosenDataset, engine, ...(steps && { steps: Number(steps) }) };
+  const settings: Settings = {
+    dataset: chosenDataset,
+    engine,
+    ...(steps && { steps: Number(steps) }),
+    ...(rank && { rank: Number(rank) }),
+  };
   const preflight = useMutation({
     mutationFn: (asked: Settings) => api.preflight(model, asked),
     onSuccess: (_report, asked) => setChecked(asked),
   });
   const start = useMutation({
-    mutationFn: () =>
-      api.startTraining(model, {
-        dataset: chosenDataset,
-        version: version || nextLora,
-        ...(steps && { steps: Number(steps) }),
-      }),
+    mutationFn: () => api.startTraining(model, { ...settings, version: version || nextLora }),
     onSuccess: (job) => {
       setStarted({ id: job.id, version: version || nextLora });
       setVersion('');
@@ -167,9 +169,7 @@ export function TrainingStartPanel({
       ? 'Run the pre-flight for these settings first.'
       : !report.ok
         ? 'The pre-flight found an error: fix it, or change the settings and check again.'
-        : engine !== 'simpletuner'
-          ? "The server's training route trains with SimpleTuner: the ai-toolkit engine can be checked here, not started."
-          : undefined;
+        : undefined;
   function submit(event: FormEvent) {
     event.preventDefault();
     preflight.mutate(settings);
@@ -222,6 +222,21 @@ export function TrainingStartPanel({
             value={steps}
             onChange={(event) => setSteps(event.target.value)}
             className={`${field} w-32`}
+          />
+        </div>
+        <div>
+          <label htmlFor={ids.rank} className="mb-1 block text-sm font-medium">
+            Rank (optional)
+          </label>
+          <input
+            id={ids.rank}
+            type="number"
+            min="1"
+            step="1"
+            inputMode="numeric"
+            value={rank}
+            onChange={(event) => setRank(event.target.value)}
+            className={`${field} w-24`}
           />
         </div>
         <button
