@@ -10,7 +10,7 @@ let server: ApiServer;
 let ada: TestUser;
 const path = { params: { path: { model: 'hopper' } } };
 
-async function waitForJob(id: string): Promise<{ state: string; error?: unknown }> {
+async function waitForJob(id: string): Promise<{ state: string; error?: unknown; result?: unknown }> {
   for (let n = 0; n < 2400; n++) {
     const { data } = await ada.client.GET('/v1/jobs/{id}', { params: { path: { id } } });
     if (data && ['completed', 'failed', 'cancelled', 'stopped'].includes(data.state)) return data;
@@ -129,4 +129,23 @@ describe('datasets, pre-flight and LoRA versions', () => {
     const compare = await server.api(ada.key, 'GET', `/v1/models/hopper/loras/compare?a=${version}&b=v9`);
     expect(compare.status).toBe(404);
   }, 300_000);
+
+  it('trains with ai-toolkit at the rank asked for, and refuses another engine for that version', async () => {
+    const body = { dataset: 'v1', version: 'aitk', engine: 'ai-toolkit', rank: 4, steps: 4 };
+    const train = await server.api(ada.key, 'POST', '/v1/models/hopper/trainings', body);
+    expect(train.status).toBe(202);
+    const ended = await waitForJob(train.body.id);
+    expect(ended.state, JSON.stringify(ended.error)).toBe('completed');
+    expect(ended.result).toMatchObject({ version: 'aitk', engine: 'ai-toolkit', sandbox: true });
+    const shown = await ada.client.GET('/v1/models/{model}/loras/{version}', {
+      params: { path: { model: 'hopper', version: 'aitk' } },
+    });
+    expect(shown.data?.record).toMatchObject({ engine: 'ai-toolkit' });
+    const other = await server.api(ada.key, 'POST', '/v1/models/hopper/trainings', { ...body, engine: 'simpletuner' });
+    const refused = await waitForJob(other.body.id);
+    expect(refused.state).toBe('failed');
+    expect(JSON.stringify(refused.error)).toMatch(/started with ai-toolkit/);
+    const bad = await server.api(ada.key, 'POST', '/v1/models/hopper/trainings', { ...body, rank: 0 });
+    expect(bad.status).toBe(400);
+  }, 120_000);
 });

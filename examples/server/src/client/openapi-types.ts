@@ -4251,8 +4251,15 @@ export interface paths {
             dataset?: string;
             /** @description The LoRA version to write (default: the dataset version). */
             version?: string;
-            /** @description Training steps (`max_train_steps`). */
+            /** @description Training steps (SimpleTuner's `max_train_steps`, ai-toolkit's `train.steps`). */
             steps?: number;
+            /** @description LoRA rank (SimpleTuner's `lora_rank`, ai-toolkit's `network.linear`). */
+            rank?: number;
+            /**
+             * @description Which program trains (default: the engine of an earlier attempt of this version, else simpletuner); a version started with another engine is refused.
+             * @enum {string}
+             */
+            engine?: 'simpletuner' | 'ai-toolkit';
             /** @description The most this training may spend, in USD. */
             budgetUsd?: number;
             /** @description Start again after a start whose answer was lost. */

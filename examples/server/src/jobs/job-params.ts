@@ -47,7 +47,24 @@ export const trainJobParams = z
   .object({
     dataset: z.string().min(1).default('v1').describe('The dataset version to train on (built first).'),
     version: z.string().min(1).optional().describe('The LoRA version to write (default: the dataset version).'),
-    steps: z.number().int().positive().optional().describe('Training steps (`max_train_steps`).'),
+    steps: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("Training steps (SimpleTuner's `max_train_steps`, ai-toolkit's `train.steps`)."),
+    rank: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("LoRA rank (SimpleTuner's `lora_rank`, ai-toolkit's `network.linear`)."),
+    engine: z
+      .enum(['simpletuner', 'ai-toolkit'])
+      .optional()
+      .describe(
+        'Which program trains (default: the engine of an earlier attempt of this version, else simpletuner); a version started with another engine is refused.',
+      ),
     budgetUsd: z.number().positive().optional().describe('The most this training may spend, in USD.'),
     resubmitUncertain: z.boolean().optional().describe('Start again after a start whose answer was lost.'),
   })

@@ -20,6 +20,8 @@ export interface TrainJobResult {
   status: string;
   costUsd?: number;
   lora: { key: string; bytes: number };
+  /** The program that trained it. */
+  engine: 'simpletuner' | 'ai-toolkit';
   sandbox: boolean;
 }
 
@@ -96,6 +98,7 @@ export function trainJobHandler(openStudio: OpenJobStudio): JobHandler {
         alreadyDone: summary.alreadyDone,
         status: summary.progress.status,
         lora: { key: lora.key, bytes: lora.bytes },
+        engine: lora.engine,
         sandbox: opened.sandbox || lora.sandbox,
       };
       if (summary.cost) result.costUsd = summary.cost.usd;
