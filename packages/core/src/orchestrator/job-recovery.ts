@@ -32,32 +32,44 @@ export function recoveryFileOf(modelDir: string, recoveryDir = defaultRecoveryDi
  */
 export async function saveUnrecordedJob(modelDir: string, job: UnrecordedJob, recoveryDir?: string): Promise<string> {
   const path = recoveryFileOf(modelDir, recoveryDir);
+  await appendSyncedLine(path, job);
+  return path;
+}
+
+/** Appends one JSON line to a recovery file (created private, its folder too) and fsyncs it. */
+export async function appendSyncedLine(path: string, record: unknown): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await appendFile(path, `${JSON.stringify(job)}\n`, { mode: 0o600 });
+  await appendFile(path, `${JSON.stringify(record)}\n`, { mode: 0o600 });
   const handle = await open(path, 'r');
   try {
     await handle.sync();
   } finally {
     await handle.close();
   }
-  return path;
+}
+
+/** The records of a JSON-lines recovery file that pass `valid` (none when it is missing; a torn line is skipped). */
+export async function readRecoveryLines<T>(path: string, valid: (record: T) => boolean): Promise<T[]> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  const records: T[] = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    try {
+      const record = JSON.parse(line) as T;
+      if (valid(record)) records.push(record);
+    } catch {
+      // a line cut by a crash: its record was never reported as saved
+    }
+  }
+  return records;
 }
 
 /** The jobs saved for a model folder (a torn last line is skipped). */
 export async function readUnrecordedJobs(modelDir: string, recoveryDir?: string): Promise<UnrecordedJob[]> {
-  const text = await readFile(recoveryFileOf(modelDir, recoveryDir), 'utf8').catch(() => '');
-  const jobs: UnrecordedJob[] = [];
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    try {
-      const job = JSON.parse(line) as UnrecordedJob;
-      if (typeof job.stageId === 'string' && typeof job.jobId === 'string' && typeof job.op === 'string')
-        jobs.push(job);
-    } catch {
-      // a line cut by a crash: its job was never reported as saved
-    }
-  }
-  return jobs;
+  return readRecoveryLines<UnrecordedJob>(
+    recoveryFileOf(modelDir, recoveryDir),
+    (job) => typeof job.stageId === 'string' && typeof job.jobId === 'string' && typeof job.op === 'string',
+  );
 }
 
 /** Removes a model folder's recovery file, once its jobs are in the journal. */

@@ -1,6 +1,5 @@
-import { appendFile, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { recoveryFileOf } from './job-recovery.js';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { appendSyncedLine, readRecoveryLines, recoveryFileOf } from './job-recovery.js';
 
 /** Where a model's recovery files go (the run's `recovery` settings). */
 export interface RecoveryPlace {
@@ -28,32 +27,17 @@ export function keptAnswersFileOf(place: RecoveryPlace): string {
 /** Appends an answer (fsync'd) and returns the file's path. Throws when the file cannot be written. */
 export async function keepAnswer(place: RecoveryPlace, answer: KeptAnswer): Promise<string> {
   const path = keptAnswersFileOf(place);
-  await mkdir(dirname(path), { recursive: true });
-  await appendFile(path, `${JSON.stringify(answer)}\n`, { mode: 0o600 });
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await appendSyncedLine(path, answer);
   return path;
 }
 
 /** The kept answers of a model (a line torn by a crash is skipped: its answer was never reported as kept). */
 export async function keptAnswers(place: RecoveryPlace): Promise<KeptAnswer[]> {
-  const text = await readFile(keptAnswersFileOf(place), 'utf8').catch(() => '');
-  const answers: KeptAnswer[] = [];
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    try {
-      const answer = JSON.parse(line) as KeptAnswer;
-      if (typeof answer.stageId === 'string' && typeof answer.jobId === 'string' && typeof answer.text === 'string')
-        answers.push(answer);
-    } catch {
-      // a line cut by a crash
-    }
-  }
-  return answers;
+  return readRecoveryLines<KeptAnswer>(
+    keptAnswersFileOf(place),
+    (answer) =>
+      typeof answer.stageId === 'string' && typeof answer.jobId === 'string' && typeof answer.text === 'string',
+  );
 }
 
 /** Forgets a kept answer once it is stored (the file goes when it is empty). */

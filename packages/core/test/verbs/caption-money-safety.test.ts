@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Storage, StorageError, type StudioSettings, storageKeys } from '@model-studio/core';
+import { type StudioSettings, storageKeys } from '@model-studio/core';
 import {
   createMockCaptioner,
   createMockEnhancer,
@@ -19,7 +19,6 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recoveryFileOf } from '../../src/orchestrator/job-recovery.js';
 import { keptAnswersFileOf } from '../../src/orchestrator/kept-answers.js';
-import type { RunRecorder } from '../../src/orchestrator/run-recorder.js';
 import type { StudioContext } from '../../src/orchestrator/studio-context.js';
 import type { StudioEvent } from '../../src/orchestrator/studio-types.js';
 import { captionResults, listCaptions } from '../../src/orchestrator/verbs/caption-results.js';
@@ -27,6 +26,7 @@ import { modelCosts } from '../../src/orchestrator/verbs/model-costs.js';
 import { modelStatus } from '../../src/orchestrator/verbs/model-status.js';
 import { planRun } from '../../src/orchestrator/verbs/plan-run.js';
 import { runPlan } from '../../src/orchestrator/verbs/run-plan.js';
+import { failing, failingStorage } from './failing-parts.js';
 import { type VerbRig, verbRig } from './verb-rig.js';
 
 let rig: VerbRig;
@@ -206,42 +206,3 @@ describe('caption stage: a result storage that turns read-only', () => {
     await expect(readFile(kept)).rejects.toThrow(/ENOENT/);
   });
 });
-
-/** A recorder whose `method` fails as the journal or ledger does on a full disk (ENOSPC). */
-function failing(recorder: RunRecorder, method: keyof RunRecorder): RunRecorder {
-  return new Proxy(recorder, {
-    get(target, property, receiver) {
-      if (property === method) {
-        return () =>
-          Promise.reject(
-            new StorageError('Progress journal write failed: no space left on device (ENOSPC).', {
-              operation: 'append',
-              backendCode: 'ENOSPC',
-            }),
-          );
-      }
-      const value = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
-
-/** The storage, with puts under `results/` failing with `code` while `fail(true)` (a read-only or full volume). */
-function failingStorage(storage: Storage, code: string) {
-  let failing = false;
-  const put: Storage['put'] = (key, body, options) => {
-    if (failing && key.includes('/results/')) {
-      const message = `LocalStorage put ${key} failed: read-only file system (${code}).`;
-      return Promise.reject(new StorageError(message, { operation: 'put', key, backendCode: code }));
-    }
-    return storage.put(key, body, options);
-  };
-  const wrapped = new Proxy(storage, {
-    get(target, property) {
-      if (property === 'put') return put;
-      const value = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-  return { storage: wrapped, fail: (on: boolean) => (failing = on) };
-}

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Storage, StorageError, ValidationError } from '@model-studio/core';
+import { ValidationError } from '@model-studio/core';
 import { createMockSwapper } from '@model-studio/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recoveryFileOf } from '../../src/orchestrator/job-recovery.js';
@@ -17,6 +17,7 @@ import { planRun } from '../../src/orchestrator/verbs/plan-run.js';
 import { resumeRun } from '../../src/orchestrator/verbs/resume-run.js';
 import { runPlan } from '../../src/orchestrator/verbs/run-plan.js';
 import { attachJob, settleUncertain } from '../../src/orchestrator/verbs/settle-uncertain.js';
+import { failing, failingStorage } from './failing-parts.js';
 import { type VerbRig, verbRig } from './verb-rig.js';
 
 let rig: VerbRig;
@@ -219,43 +220,4 @@ describe('uncertain submissions are settled by the user, never by paying again b
 /** A recorder whose `submitted` fails as a journal on a full disk does, after the provider accepted the job. */
 function failingSubmitted(recorder: RunRecorder): RunRecorder {
   return failing(recorder, 'submitted');
-}
-
-/** A recorder whose `method` fails as the journal or ledger does on a full disk (ENOSPC). */
-function failing(recorder: RunRecorder, method: keyof RunRecorder): RunRecorder {
-  return new Proxy(recorder, {
-    get(target, property, receiver) {
-      if (property === method) {
-        return () =>
-          Promise.reject(
-            new StorageError('Progress journal write failed: no space left on device (ENOSPC).', {
-              operation: 'append',
-              backendCode: 'ENOSPC',
-            }),
-          );
-      }
-      const value = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
-
-/** The storage, with puts under `results/` failing with `code` while `fail(true)` (a read-only or full volume). */
-function failingStorage(storage: Storage, code: string) {
-  let failing = false;
-  const put: Storage['put'] = (key, body, options) => {
-    if (failing && key.includes('/results/')) {
-      const message = `LocalStorage put ${key} failed: read-only file system (${code}).`;
-      return Promise.reject(new StorageError(message, { operation: 'put', key, backendCode: code }));
-    }
-    return storage.put(key, body, options);
-  };
-  const wrapped = new Proxy(storage, {
-    get(target, property) {
-      if (property === 'put') return put;
-      const value = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-  return { storage: wrapped, fail: (on: boolean) => (failing = on) };
 }
