@@ -1,4 +1,4 @@
-import type { ImageProcessor, Studio, Workspace } from '@model-studio/core';
+import type { FaceChecker, ImageProcessor, Studio, Workspace } from '@model-studio/core';
 import type { JobQueue } from '@model-studio/jobs';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AccountStore } from './auth/account-store.js';
@@ -18,6 +18,8 @@ export interface ServerStudio {
   providerCredits?: () => Promise<number>;
   /** The studio's image processor (the quality package's), for derived images such as the cards' thumbnails. */
   imageProcessor?: ImageProcessor;
+  /** The studio's face checker (the quality package's), for measuring LoRA samples against the source face. */
+  faceChecker?: FaceChecker;
   /** Closes the studio and everything opened for it (it holds the model's run lock while running). */
   close(): Promise<void>;
 }

@@ -218,6 +218,7 @@ export async function createStudioWiring(config: ServerConfig, logger: FastifyBa
         trainerEstimateUsd: () => serverTrainer.estimateUsd(),
         ...(swapParts.credits && { providerCredits: swapParts.credits }),
         imageProcessor: parts.processor,
+        faceChecker: parts.checker,
         async close() {
           await studio.close().catch(() => {});
           await workspace.close().catch(() => {});

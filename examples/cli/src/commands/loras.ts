@@ -56,7 +56,6 @@ async function withIdentity<T>(
     measuring: () => Promise<CheckpointMeasuring>,
   ) => Promise<T>,
 ): Promise<T> {
-  const core = await import('@model-studio/core');
   const quality = lazyQuality();
   try {
     let embeddings: Promise<Float32Array[]> | undefined;
@@ -65,15 +64,11 @@ async function withIdentity<T>(
       return { faceChecker: quality.checker, imageProcessor: quality.processor, sourceEmbeddings: await embeddings };
     };
     if (!withSamples) return await use(undefined, measuring);
-    const sourceKey = core.storageKeys.source(model, 1);
-    if (!(await storage.head(sourceKey))) return await use(undefined, measuring);
-    const bytes = new Uint8Array(await new Response(await storage.get(sourceKey)).arrayBuffer());
-    const [face] = await quality.checker.embeddings({ bytes });
-    if (!face) {
-      context.out.warn(`No face in ${sourceKey}: the samples' identity is not measured.`);
-      return await use(undefined, measuring);
-    }
-    return await use({ faceChecker: quality.checker, sourceEmbedding: face.embedding }, measuring);
+    const lora = await import('@model-studio/lora-trainer');
+    const { identity, reason, note } = await lora.modelIdentityCheck(storage, model, quality.checker);
+    // A model without a source photo has nothing to measure against: said only when its photo shows no face.
+    if (reason === 'no-face' && note) context.out.warn(note);
+    return await use(identity, measuring);
   } finally {
     await quality.close();
   }

@@ -3344,7 +3344,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Compare two LoRA versions: engines, config differences, artifacts, loss */
+    /** Compare two LoRA versions: engines, config differences, artifacts, loss, samples' identity */
     get: {
       parameters: {
         query: {

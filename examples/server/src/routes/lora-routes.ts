@@ -59,20 +59,23 @@ export async function loraRoutes(app: FastifyInstance, context: ServerContext): 
     {
       schema: {
         tags,
-        summary: 'Compare two LoRA versions: engines, config differences, artifacts, loss',
+        summary: "Compare two LoRA versions: engines, config differences, artifacts, loss, samples' identity",
         params: modelParams,
         querystring: z.object({ a: versionParams.shape.version, b: versionParams.shape.version }),
         response: { 200: z.record(z.string(), z.unknown()).meta({ id: 'LoraComparison' }), ...problemResponses },
       },
     },
     async (request) =>
-      withOwnedStudio(context, request, request.params.model, async ({ workspace }) => {
+      withOwnedStudio(context, request, request.params.model, async ({ workspace, faceChecker }) => {
         const lora = await import('@model-studio/lora-trainer');
         const { a, b } = request.query;
-        return plain(await lora.compareLoraVersions(workspace.storage, request.params.model, a, b)) as Record<
-          string,
-          unknown
-        >;
+        const { model } = request.params;
+        // The samples' identity, measured against the model's first source face (as `studio loras compare` does).
+        const check = faceChecker ? await lora.modelIdentityCheck(workspace.storage, model, faceChecker) : {};
+        const comparison = await lora.compareLoraVersions(workspace.storage, model, a, b, {
+          ...(check.identity && { identity: check.identity }),
+        });
+        return plain({ ...comparison, ...(check.note && { identityNote: check.note }) }) as Record<string, unknown>;
       }),
   );
   routes.get(

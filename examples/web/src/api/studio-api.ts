@@ -251,6 +251,8 @@ export interface LoraComparisonView {
   artifacts: { field: string; a: unknown; b: unknown }[];
   /** Identity of each version's samples against the source face, when the server measured it. */
   identity?: { a: IdentityView; b: IdentityView };
+  /** Why the identity was not measured (the model has no source photo, or it shows no face). */
+  identityNote?: string;
 }
 
 /** How close a version's validation samples are to the source face (lower distance is closer). */

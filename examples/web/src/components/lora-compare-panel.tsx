@@ -38,7 +38,12 @@ function LoraSamples({ model, version }: { model: string; version: string }) {
 
 function IdentityLine({ comparison }: { comparison: LoraComparisonView }) {
   const { identity } = comparison;
-  if (!identity) return <p className="text-sm text-slate-700">Identity score: not measured by the server.</p>;
+  if (!identity)
+    return (
+      <p className="text-sm text-slate-700">
+        Identity score: not measured{comparison.identityNote ? ` (${comparison.identityNote})` : ''}.
+      </p>
+    );
   const line = (side: 'a' | 'b') => {
     const report = identity[side];
     const share =

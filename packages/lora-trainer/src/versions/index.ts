@@ -15,6 +15,7 @@ export {
   loraVersionFiles,
 } from './lora-version-record.js';
 export { type LossSeries, renderLossChart } from './loss-chart.js';
+export { type ModelIdentityCheck, modelIdentityCheck } from './model-identity-check.js';
 export { parseTrainingMetrics } from './parse-training-metrics.js';
 export { promoteLoraVersion } from './promote-lora-version.js';
 export { type RecordLoraVersionOptions, recordLoraVersion } from './record-lora-version.js';
