@@ -113,8 +113,9 @@ function versionOfJob(job: JobView): string {
 }
 
 /**
- * Pre-flight (engine, steps and rank), then start a training of exactly those settings a training with live progress and cancel. `runningJobId` is a training
- * job already under way (the model's last job), followed when the page opens.
+ * Pre-flight (engine, steps and rank), then start a training of exactly those settings, with live progress and
+ * cancel. `runningJobId` is a training job already under way (the model's last job), followed when the page opens
+ * and kept in view after it ends (its end state stays on screen).
  */
 export function TrainingStartPanel({
   model,
@@ -161,6 +162,11 @@ export function TrainingStartPanel({
     queryFn: () => api.getJob(runningJobId as string),
     enabled: runningJobId !== undefined && started === undefined,
   });
+  // A job followed from the page's opening is adopted: when it ends the model's last job is no longer "running",
+  // and the view must keep showing how it ended (cancelled, failed, done) instead of vanishing.
+  useEffect(() => {
+    if (started === undefined && running.data) setStarted({ id: running.data.id, version: versionOfJob(running.data) });
+  }, [started, running.data]);
   const shown = started ?? (running.data ? { id: running.data.id, version: versionOfJob(running.data) } : undefined);
   const report = sameSettings(checked, settings) ? preflight.data : undefined;
   const why = !chosenDataset
