@@ -133,3 +133,29 @@ describe('ledger lookups without per-charge keys', () => {
     await ledger.close();
   });
 });
+
+describe('planned units in the journal', () => {
+  it('are packed until they start, and read back as pending through every query, a compaction and a reopen', async () => {
+    const journal = await journalAt();
+    const ids = Array.from({ length: 3 }, (_, n) => `andie:s1:t00${n + 1}:sfw:swapped`);
+    for (const unitId of ids) await journal.append({ type: 'planned', unitId, ops: ['swap'] });
+    expect(journal.counts()).toMatchObject({ pending: 3, done: 0, 'in-flight': 0 });
+    expect(journal.pending().map((unit) => unit.unitId)).toEqual(ids);
+    expect(journal.units({ done: false }).map((unit) => unit.unitId)).toEqual(ids);
+    expect(journal.isDone(ids[0]!)).toBe(false);
+    expect(journal.state(ids[0]!)).toMatchObject({
+      status: 'pending',
+      ops: { swap: { op: 'swap', status: 'planned', attempt: 0 } },
+    });
+    // A packed planned unit takes its next events as an unpacked one would.
+    await runStage(journal, ids[1]!, 'job-2');
+    await journal.append({ type: 'submitting', unitId: ids[2]!, op: 'swap' });
+    expect(journal.counts()).toMatchObject({ pending: 1, done: 1, 'in-flight': 1 });
+    expect(journal.pending().map((unit) => unit.unitId)).toEqual([ids[0]]);
+    await journal.compact();
+    await journal.close();
+    const reopened = await journalAt();
+    expect(reopened.state(ids[0]!)).toMatchObject({ status: 'pending', ops: { swap: { status: 'planned' } } });
+    expect(reopened.counts()).toMatchObject({ pending: 1, done: 1, uncertain: 1 });
+  });
+});

@@ -59,6 +59,18 @@ describe('startMaxStudioSandbox (in-process, as SDK users run it)', () => {
     expect(calls.at(-1)).toBeGreaterThan(0);
   });
 
+  it('detects a photo sent again from memory, with the same answer', async () => {
+    const client = createMaxStudio({ baseURL: sandbox.url, apiKey: sandbox.apiKey, pollInterval: 20 });
+    const first = await client.detectFaces(images.url('hopper.jpg'));
+    const before = calls.length;
+    const again = await client.detectFaces(images.url('hopper.jpg'));
+    expect(again).toEqual(first);
+    expect(calls.length).toBe(before);
+    // Another photo is detected.
+    await client.detectFaces(images.url('astronaut.png'));
+    expect(calls.length).toBe(before + 1);
+  });
+
   it('moves jobs from pending through running to completed over time', async () => {
     const client = createMaxStudio({ baseURL: sandbox.url, apiKey: sandbox.apiKey });
     const job = await client.submitSwap({

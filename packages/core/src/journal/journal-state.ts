@@ -276,6 +276,19 @@ export function packable(unit: MutableUnitState): boolean {
   return true;
 }
 
+/**
+ * @internal Whether a unit is only planned (pending, every op `planned` and never submitted, no error): the state a
+ * run's plan leaves every unit in before it starts, kept packed like a done unit (see {@link packable}).
+ */
+export function onlyPlanned(unit: MutableUnitState): boolean {
+  if (unit.status !== 'pending') return false;
+  for (const name in unit.ops) {
+    const op = unit.ops[name]!;
+    if (op.status !== 'planned' || op.attempt !== 0 || op.error || op.reason || op.jobId || op.imported) return false;
+  }
+  return true;
+}
+
 /** @internal The state of a packed unit: its snapshot line (written by {@link snapshotLineOf} or read from the file). */
 export function unpackUnit(line: string): MutableUnitState {
   const event = JSON.parse(line) as SnapshotEvent;

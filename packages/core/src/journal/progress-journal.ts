@@ -7,6 +7,7 @@ import {
   markInterruptedSubmissions,
   type OpState,
   type OpStatus,
+  onlyPlanned,
   packable,
   packedSeq,
   snapshotLineOf,
@@ -177,17 +178,22 @@ export async function openJournal(path: string, options: JournalOptions = {}): P
 }
 
 /**
- * The journal's units by id. A done unit is kept packed, as its snapshot line (stored outside the JavaScript heap, see
- * {@link PackedLines}: nothing for the garbage collector to trace or to size the heap by), and read back when asked
- * for; any other unit is kept as its objects, updated in place. Packed lines are what compaction writes.
+ * The journal's units by id. A unit that is done, or planned and not yet started, is kept packed, as its snapshot
+ * line (stored outside the JavaScript heap and mostly on disk, see {@link PackedLines}: nothing for the garbage
+ * collector to trace or to size the heap by), and read back when asked for; any other unit (in flight, failed,
+ * uncertain) is kept as its objects, updated in place. A run of 100,000 units then holds objects only for the units in
+ * flight. Packed lines are what compaction writes.
  */
 class PackedUnits implements UnitStateTable {
   /**
-   * A unit's objects, or its packed line: as read from the file (a string: loading stays as fast as reading it), or
-   * the number of a line packed since (see {@link PackedLines}).
+   * A unit's objects, or its packed line: as read from the file (a string, always a done unit: loading stays as fast
+   * as reading it), or the number of a line packed since (see {@link PackedLines}): `n` for a done unit, `-n - 1` for
+   * a unit planned and not started.
    */
   private readonly byId = new Map<string, MutableUnitState | string | number>();
   private readonly lines = new PackedLines();
+  /** How many units are packed as planned (the negative numbers of `byId`). */
+  private plannedPacked = 0;
 
   get size(): number {
     return this.byId.size;
@@ -204,16 +210,23 @@ class PackedUnits implements UnitStateTable {
   }
 
   /**
-   * Applies an event (see applyJournalEvent), then packs the unit when it is done and `pack` is set (not while loading
-   * events one by one: a unit's later events would read it back).
+   * Applies an event (see applyJournalEvent), then packs the unit when it is done or only planned and `pack` is set
+   * (not while loading events one by one: a unit's later events would read it back).
    */
   apply(event: JournalEvent, pack = true): void {
     const packed = this.byId.get(event.unitId);
-    if (packed !== undefined && typeof packed !== 'object')
+    if (packed !== undefined && typeof packed !== 'object') {
+      if (typeof packed === 'number' && packed < 0) this.plannedPacked--;
       this.byId.set(event.unitId, unpackUnit(this.lineOf(packed)));
+    }
     applyJournalEvent(this, event);
+    if (!pack) return;
     const unit = this.byId.get(event.unitId) as MutableUnitState;
-    if (pack && packable(unit)) this.byId.set(event.unitId, this.lines.add(snapshotLineOf(unit)));
+    if (packable(unit)) this.byId.set(event.unitId, this.lines.add(snapshotLineOf(unit)));
+    else if (onlyPlanned(unit)) {
+      this.byId.set(event.unitId, -this.lines.add(snapshotLineOf(unit)) - 1);
+      this.plannedPacked++;
+    }
   }
 
   /** Loads a snapshot line read from the file: kept as is when its unit is done (checked by the event's decoding). */
@@ -229,28 +242,43 @@ class PackedUnits implements UnitStateTable {
   /** Whether the unit is done, without reading it back. */
   isDone(unitId: string): boolean {
     const unit = this.byId.get(unitId);
-    return (unit !== undefined && typeof unit !== 'object') || unit?.status === 'done';
+    if (typeof unit === 'number') return unit >= 0;
+    return typeof unit === 'string' || unit?.status === 'done';
   }
 
-  /** The units not packed (packed units are done). */
+  /** The units not packed as done: objects, and the units packed as planned read back. */
+  *notDone(): IterableIterator<MutableUnitState> {
+    for (const unit of this.byId.values()) {
+      if (typeof unit === 'object') yield unit;
+      else if (typeof unit === 'number' && unit < 0) yield unpackUnit(this.lineOf(unit));
+    }
+  }
+
+  /** The units kept as objects (neither done nor only planned: what can be in flight, failed or uncertain). */
   *live(): IterableIterator<MutableUnitState> {
     for (const unit of this.byId.values()) if (typeof unit === 'object') yield unit;
   }
 
-  /** How many units are packed. */
-  packedCount(): number {
-    let count = 0;
-    for (const unit of this.byId.values()) if (typeof unit !== 'object') count++;
-    return count;
+  /** How many units are packed as done, and as planned. */
+  packedCounts(): { done: number; planned: number } {
+    let packed = 0;
+    for (const unit of this.byId.values()) if (typeof unit !== 'object') packed++;
+    return { done: packed - this.plannedPacked, planned: this.plannedPacked };
   }
 
   ids(): string[] {
     return [...this.byId.keys()];
   }
 
+  /** Releases the packed lines' spill file (see {@link PackedLines.close}). */
+  close(): void {
+    this.lines.close();
+  }
+
   /** A packed unit's line. */
   private lineOf(packed: string | number): string {
-    return typeof packed === 'string' ? packed : this.lines.line(packed);
+    if (typeof packed === 'string') return packed;
+    return this.lines.line(packed < 0 ? -packed - 1 : packed);
   }
 
   /** Every unit's state in first-seen order (packed ones read back), or those not done. */
@@ -259,7 +287,9 @@ class PackedUnits implements UnitStateTable {
     for (const unit of this.byId.values()) {
       if (typeof unit === 'object') {
         if (filter.done !== false || unit.status !== 'done') result.push(unit);
-      } else if (filter.done !== false) result.push(unpackUnit(this.lineOf(unit)));
+      } else if (filter.done !== false || (typeof unit === 'number' && unit < 0)) {
+        result.push(unpackUnit(this.lineOf(unit)));
+      }
     }
     return result;
   }
@@ -363,7 +393,9 @@ class FileProgressJournal implements ProgressJournal {
 
   counts(): Record<UnitStatus, number> {
     const counts: Record<UnitStatus, number> = { pending: 0, 'in-flight': 0, uncertain: 0, failed: 0, done: 0 };
-    counts.done = this.byId.packedCount();
+    const packed = this.byId.packedCounts();
+    counts.done = packed.done;
+    counts.pending = packed.planned;
     for (const unit of this.byId.live()) counts[unit.status]++;
     return counts;
   }
@@ -377,8 +409,12 @@ class FileProgressJournal implements ProgressJournal {
     return this.file.barrier();
   }
 
-  close(): Promise<void> {
-    return this.file.close();
+  async close(): Promise<void> {
+    try {
+      await this.file.close();
+    } finally {
+      this.byId.close();
+    }
   }
 
   /** Maps every op with `status` of every unit not yet done. */
@@ -396,10 +432,11 @@ class FileProgressJournal implements ProgressJournal {
     return result;
   }
 
-  /** Units with `status` (not done: packed units are done). */
+  /** Units with `status` (not done: packed units are done or only planned, see PackedUnits). */
   private withStatus(status: Exclude<UnitStatus, 'done'>): UnitState[] {
     const result: UnitState[] = [];
-    for (const unit of this.byId.live()) if (unit.status === status) result.push(unit);
+    const units = status === 'pending' ? this.byId.notDone() : this.byId.live();
+    for (const unit of units) if (unit.status === status) result.push(unit);
     return result;
   }
 

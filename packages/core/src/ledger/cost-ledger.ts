@@ -212,6 +212,11 @@ export class LedgerState {
     return open;
   }
 
+  /** Releases the packed lines' spill file (see {@link PackedLines.close}). */
+  close(): void {
+    this.lines.close();
+  }
+
   /** Stores a changed slot: packed when it is settled (one actual charge, nothing open or uncertain). */
   private keep(key: string, slot: LedgerSlot): void {
     const settled = !slot.estimate && !slot.reserved && slot.uncertain.length === 0 && slot.actual.length === 1;
@@ -345,7 +350,11 @@ class FileCostLedger implements CostLedger {
     return this.file.barrier();
   }
 
-  close(): Promise<void> {
-    return this.file.close();
+  async close(): Promise<void> {
+    try {
+      await this.file.close();
+    } finally {
+      this.state.close();
+    }
   }
 }

@@ -35,7 +35,7 @@ export function isModelName(name: unknown): name is string {
  * ```
  */
 export function assertModelName(name: unknown): asserts name is string {
-  assertSlug(name, modelNameRule, typeof name === 'string' ? suggestModelName(name) : undefined);
+  assertSlug(name, modelNameRule, () => (typeof name === 'string' ? suggestModelName(name) : undefined));
 }
 
 /**

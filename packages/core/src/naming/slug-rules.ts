@@ -55,9 +55,15 @@ export function slugProblem(value: unknown, rule: SlugRule): string | undefined 
 }
 
 /** Throws a {@link ValidationError} that names the problem, the rule, and valid examples. */
-export function assertSlug(value: unknown, rule: SlugRule, suggestion?: string): asserts value is string {
+export function assertSlug(
+  value: unknown,
+  rule: SlugRule,
+  suggest?: () => string | undefined,
+): asserts value is string {
   const problem = slugProblem(value, rule);
   if (problem === undefined) return;
+  // Only a refused value gets a suggestion (names are checked on every key a run builds).
+  const suggestion = suggest?.();
   const examples = rule.examples.map((example) => `"${example}"`).join(' or ');
   const hint = suggestion !== undefined && suggestion !== value ? ` Try "${suggestion}".` : '';
   throw new ValidationError(

@@ -1,4 +1,3 @@
-import pLimit from 'p-limit';
 import type { Storage } from '../interfaces/storage.js';
 import type { RunRecorder } from './run-recorder.js';
 import { stageIdOf, type UnitOutcome } from './run-unit.js';
@@ -26,15 +25,18 @@ export async function missingInputsOf(
     }
     needs.set(unit, photos);
   }
-  // Each photo once, a few at a time (a remote storage answers every head with a round trip).
-  const limit = pLimit(8);
-  const keys = new Set(units.flatMap((unit) => [...needs.get(unit)!].map((photo) => keyOf(unit, photo))));
-  const found = await Promise.all(
-    [...keys].map((key) =>
-      limit(async () => [key, (await context.storage.head(key, { signal: context.signal })) !== undefined] as const),
-    ),
-  );
-  const existing = new Set(found.filter(([, exists]) => exists).map(([key]) => key));
+  // Each photo once, by a few workers (a remote storage answers every head with a round trip): only the heads in
+  // flight hold a promise, not one per photo of the plan.
+  const keys = [...new Set(units.flatMap((unit) => [...needs.get(unit)!].map((photo) => keyOf(unit, photo))))];
+  const existing = new Set<string>();
+  let next = 0;
+  const worker = async () => {
+    while (next < keys.length) {
+      const key = keys[next++]!;
+      if ((await context.storage.head(key, { signal: context.signal })) !== undefined) existing.add(key);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(8, keys.length) }, worker));
   const missing = new Map<string, Failed>();
   for (const unit of units) {
     const photo = (['source', 'target'] as const).find((p) => needs.get(unit)!.has(p) && !existing.has(keyOf(unit, p)));

@@ -129,6 +129,9 @@ async function reconcileInterrupted(journal: ProgressJournal, ledger: CostLedger
   }
 }
 
+/** How many `planned` events {@link JournalLedgerRecorder.planned} appends at a time. */
+const PLANNED_BATCH = 1000;
+
 class JournalLedgerRecorder implements RunRecorder {
   private budget: Budget | undefined;
 
@@ -171,11 +174,16 @@ class JournalLedgerRecorder implements RunRecorder {
       seen.add(stage.stageId);
       return true;
     });
-    // Appended together: the journal writes them in order and shares fsyncs between concurrent appends.
+    // Appended a batch at a time: the journal writes a batch in order with shared fsyncs, and a plan of 100,000 units
+    // never has all its events, lines and promises in memory at once.
     // (The journal's on-disk field for a stage id is `unitId`, as in files written before stage ids had a name.)
-    await Promise.all(
-      fresh.map((stage) => this.journal.append({ type: 'planned', unitId: stage.stageId, ops: [stage.op] })),
-    );
+    for (let start = 0; start < fresh.length; start += PLANNED_BATCH) {
+      await Promise.all(
+        fresh
+          .slice(start, start + PLANNED_BATCH)
+          .map((stage) => this.journal.append({ type: 'planned', unitId: stage.stageId, ops: [stage.op] })),
+      );
+    }
   }
 
   async submitting(stageId: string, op: string, options: { deferred?: boolean } = {}): Promise<void> {

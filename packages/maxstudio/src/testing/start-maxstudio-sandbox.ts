@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FaultPlan } from './fault-plan.js';
 import { createHeuristicFaceDetector } from './heuristic-face-detector.js';
+import { rememberedFaces } from './remembered-faces.js';
 import { SandboxApi } from './sandbox-api.js';
 import { composeSwap, enhanceImage } from './sandbox-images.js';
 import { type SandboxJobInput, SandboxJobs } from './sandbox-jobs.js';
@@ -28,7 +29,8 @@ export async function startMaxStudioSandbox(options: MaxStudioSandboxOptions = {
   const apiKeys = new Set(options.apiKeys ?? ['sandbox-key']);
   const firstKey = [...apiKeys][0];
   if (firstKey === undefined) throw new Error('startMaxStudioSandbox needs at least one API key in apiKeys.');
-  const detector = options.faceDetector ?? createHeuristicFaceDetector();
+  // Remembered by image: the same photo sent again is not detected again (see rememberedFaces).
+  const detector = rememberedFaces(options.faceDetector ?? createHeuristicFaceDetector());
   // The sandbox does not process video: a video swap's output is the target video as it was downloaded.
   const produce = async (input: SandboxJobInput) =>
     input.operation === 'swap'
