@@ -11,7 +11,8 @@ if (!dir) throw new Error('pipeline-child: set BENCH_CHILD_DIR to the folder of 
 const units = Number(process.env.BENCH_CHILD_UNITS ?? 1000);
 const startRssMb = Math.round(process.memoryUsage().rss / 2 ** 20);
 const run = await runOnce(units, 8, dir);
-const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+// The run's own peak (read before the bench reads the sandbox's request log; see runOnce).
+const peakRssMb = run.runPeakRssMb;
 for (const root of workspaces) await rm(root, { recursive: true, force: true });
 process.stdout.write(`${JSON.stringify({ ...run, peakRssMb, startRssMb })}\n`);
 process.exit(0);

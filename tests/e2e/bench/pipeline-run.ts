@@ -206,6 +206,9 @@ export async function runOnce(units: number, concurrency: number, dir = workspac
     const threads = splitThreadCpu(threadsBefore, threadsAfter);
     const steadyThreads = warm && splitThreadCpu(warm.threads, threadsAfter);
     await studio.close();
+    // The run's peak, before the bench reads the sandbox's request log (tens of thousands of entries at 10,000 units:
+    // the bench's bookkeeping, not the SDK's memory).
+    const runPeakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
     const { requests } = (await (await fetch(`${sandbox.url}/__sandbox/requests`)).json()) as {
       requests: { route: string }[];
     };
@@ -219,6 +222,7 @@ export async function runOnce(units: number, concurrency: number, dir = workspac
       },
       units,
       concurrency,
+      runPeakRssMb,
       succeeded: summary.succeeded,
       firstSubmissionMs: firstSubmissionMs ?? null,
       apiRequests,

@@ -54,7 +54,7 @@ if (process.env.BENCH_CHILD_DIR) {
   // pipeline-child.ts under plain node.
   const units = Number(process.env.BENCH_CHILD_UNITS ?? UNITS);
   const run = await runOnce(units, 8, process.env.BENCH_CHILD_DIR);
-  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  const peakRssMb = run.runPeakRssMb;
   for (const root of workspaces) await rm(root, { recursive: true, force: true });
   process.stdout.write(`${JSON.stringify({ ...run, peakRssMb })}\n`);
   process.exit(0);
