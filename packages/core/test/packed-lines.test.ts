@@ -57,6 +57,14 @@ describe('PackedLines', () => {
     expect(await readdir(dir)).toEqual(['not-a-folder']);
   });
 
+  it('keeps every chunk in memory and makes no spill file when spilling is off (a snapshot read and dropped)', async () => {
+    const lines = store({ spill: false });
+    for (let n = 0; n < 200; n++) lines.add(lineNumber(n));
+    for (let n = 0; n < 200; n++) expect(lines.line(n)).toBe(lineNumber(n));
+    expect(lines.bytesInMemory()).toBeGreaterThan(10 * 1024);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   it('after close, reads the lines still in memory and refuses those written out with a clear error', () => {
     const lines = store();
     for (let n = 0; n < 100; n++) lines.add(lineNumber(n));

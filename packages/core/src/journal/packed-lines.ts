@@ -1,6 +1,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { StorageError } from '../errors/storage-error.js';
 
 /** Bytes of one chunk of {@link PackedLines} (a longer line gets a chunk of its own). */
 const CHUNK_BYTES = 1 << 18;
@@ -19,6 +20,11 @@ function release(spill: { fd: number; dir: string | undefined }): void {
 
 /** @internal Options of {@link PackedLines} (tests set them; the journal and the ledger use the defaults). */
 export interface PackedLinesOptions {
+  /**
+   * Whether full chunks go to a spill file. Default true; false for a short-lived reader (a ledger snapshot summed and
+   * dropped), which would only write a temp file to read it back at once.
+   */
+  spill?: boolean;
   /** Where the spill file is made (a folder of its own inside it). Default: the OS temp folder. */
   spillDir?: string;
   /** Bytes per chunk. Default 256 KiB. */
@@ -49,14 +55,15 @@ export class PackedLines {
   private count = 0;
   /** The spill file: its descriptor, bytes written, and its folder while that is still there. */
   private spill: { fd: number; dir: string | undefined; bytes: number } | undefined;
-  /** False once spilling failed (or was never possible): chunks are kept in memory from then on. */
-  private spilling = true;
+  /** False once spilling failed (or when it is off): chunks are kept in memory from then on. */
+  private spilling: boolean;
   /** A chunk written out, kept for the next one (one allocation for the life of the store). */
   private spare: Buffer | undefined;
 
   constructor(private readonly options: PackedLinesOptions = {}) {
     this.chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
     this.used = this.chunkBytes;
+    this.spilling = options.spill ?? true;
   }
 
   /** How many lines are stored. */
@@ -108,8 +115,12 @@ export class PackedLines {
     const read = Buffer.allocUnsafe(bytes);
     let got = 0;
     while (got < bytes) {
-      const more = readSync(this.spill!.fd, read, got, bytes - got, this.offsets[chunkNumber]! + start + got);
-      if (more === 0) throw new Error(`packed line ${n} is cut short in its spill file`);
+      const more = readSync(this.spill.fd, read, got, bytes - got, this.offsets[chunkNumber]! + start + got);
+      if (more === 0) {
+        throw new StorageError(`Packed line ${n} is cut short in its spill file (the temp folder changed under it).`, {
+          operation: 'get',
+        });
+      }
       got += more;
     }
     return read.toString('utf8');

@@ -93,8 +93,8 @@ export interface ProgressJournal {
   append(event: JournalEventInput, options?: AppendOptions): Promise<JournalEvent>;
   /**
    * The folded state of a unit, or undefined when the journal has never seen it. A live view, updated in place by
-   * later events, while the unit is not done (a done unit is kept compact and read back at each call): copy it
-   * (`structuredClone`) to keep a snapshot.
+   * later events, while the unit is started and not done (a done unit, and one planned and not yet started, is kept
+   * compact and read back at each call): copy it (`structuredClone`) to keep a snapshot.
    */
   state(unitId: string): UnitState | undefined;
   /** Whether the unit is done, without reading a done unit back (cheaper than {@link ProgressJournal.state}). */

@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors/validation-error.js';
 import { type AppendOptions, type CorruptLine, JsonLinesFile } from '../journal/json-lines-file.js';
-import { PackedLines } from '../journal/packed-lines.js';
+import { PackedLines, type PackedLinesOptions } from '../journal/packed-lines.js';
 import {
   decodeLedgerEntry,
   type LedgerEntry,
@@ -124,10 +124,15 @@ export class LedgerState {
    * run leave), the number of that charge's line in {@link LedgerState.lines}, outside the JavaScript heap.
    */
   private readonly slots = new Map<string, LedgerSlot | number>();
-  private readonly lines = new PackedLines();
+  private readonly lines: PackedLines;
   readonly uncertainKeys = new Map<string, LedgerEntry>();
   readonly totals = new Map<string, MutableTotals>();
   size = 0;
+
+  /** `options`: of its packed lines (see {@link PackedLinesOptions}; a snapshot read and dropped does not spill). */
+  constructor(options: PackedLinesOptions = {}) {
+    this.lines = new PackedLines(options);
+  }
 
   /** Applies an entry; returns the earlier entry it duplicates (or the entry itself when it changes nothing). */
   apply(entry: LedgerEntry): LedgerEntry | undefined {

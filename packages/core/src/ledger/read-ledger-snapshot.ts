@@ -18,7 +18,8 @@ export interface LedgerSnapshot {
  * `costs()` is the public view.
  */
 export async function readLedgerSnapshot(path: string): Promise<LedgerSnapshot> {
-  const state = new LedgerState();
+  // Summed and dropped: its settled charges stay in memory, no spill file (see PackedLines).
+  const state = new LedgerState({ spill: false });
   const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return '';
     throw error;

@@ -1,4 +1,5 @@
 import type { Storage } from '../interfaces/storage.js';
+import { mapConcurrent } from '../storage/list-files.js';
 import type { RunRecorder } from './run-recorder.js';
 import { stageIdOf, type UnitOutcome } from './run-unit.js';
 import type { PaidStage, StagePhoto } from './stage.js';
@@ -25,18 +26,15 @@ export async function missingInputsOf(
     }
     needs.set(unit, photos);
   }
-  // Each photo once, by a few workers (a remote storage answers every head with a round trip): only the heads in
+  // Each photo once, a few at a time (a remote storage answers every head with a round trip): only the heads in
   // flight hold a promise, not one per photo of the plan.
   const keys = [...new Set(units.flatMap((unit) => [...needs.get(unit)!].map((photo) => keyOf(unit, photo))))];
-  const existing = new Set<string>();
-  let next = 0;
-  const worker = async () => {
-    while (next < keys.length) {
-      const key = keys[next++]!;
-      if ((await context.storage.head(key, { signal: context.signal })) !== undefined) existing.add(key);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(8, keys.length) }, worker));
+  const found = await mapConcurrent(
+    keys,
+    8,
+    async (key) => (await context.storage.head(key, { signal: context.signal })) !== undefined,
+  );
+  const existing = new Set(keys.filter((_, index) => found[index]));
   const missing = new Map<string, Failed>();
   for (const unit of units) {
     const photo = (['source', 'target'] as const).find((p) => needs.get(unit)!.has(p) && !existing.has(keyOf(unit, p)));
