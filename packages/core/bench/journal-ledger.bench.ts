@@ -49,10 +49,13 @@ function loadRss(path: string): { baselineMb: number; peakMb: number } {
   return { baselineMb: round(baselineMb), peakMb: round(peakMb) };
 }
 
-/** Writes a journal of `events` events through the journal's own API (8 events per unit, as a run writes them). */
+/**
+ * Writes a journal of `events` events through the journal's own API (8 events per unit, as a run writes them), left
+ * as appended (as a run stopped by a crash leaves it: closing it would compact it, see `autoCompact`).
+ */
 async function writeJournal(path: string, events: number): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const journal = await openJournal(path, { fsync: false });
+  const journal = await openJournal(path, { fsync: false, autoCompact: false });
   const perUnit = 8;
   for (let u = 0; u < events / perUnit; u += 500) {
     const batch: Promise<unknown>[] = [];
@@ -160,7 +163,7 @@ try {
     const label = events.toLocaleString('en');
     const runs = events >= 1_000_000 ? 3 : 5;
     const goalMs = LOAD_GOAL_MS[events]!;
-    // As appended (what an older version left, or a run that has not been reopened since): every event is read.
+    // As appended (what a run stopped by a crash leaves, or an older version): every event is read.
     const raw = await measureLoads(journalPath, runs, events / 8, { autoCompact: false });
     record({
       name: `load ${label}-event journal as appended (${round(journalBytes / 2 ** 20)} MB), CPU, median of ${runs}`,

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -33,6 +33,17 @@ function eventLines(units: number): string[] {
     line({ type: 'completed', unitId, outputKeys: [`out/${k}.jpg`] });
   }
   return lines;
+}
+
+/** A journal opened (with the defaults) and given a run's events for `units` units, through its API, in batches. */
+async function journalWrittenByARun(units: number) {
+  const journal = await openJournal(path, { fsync: false });
+  const events = eventLines(units).map((text) => {
+    const { seq: _seq, at: _at, ...event } = JSON.parse(text);
+    return event;
+  });
+  for (let start = 0; start < events.length; start += 1000) await journal.appendMany(events.slice(start, start + 1000));
+  return journal;
 }
 
 async function linesOnDisk(): Promise<string[]> {
@@ -86,11 +97,41 @@ describe('journal auto-compaction', () => {
     await reread.close();
   });
 
+  it('compacts a journal that grew long through appends when it is closed, so the next open reads snapshots', async () => {
+    const units = Math.ceil(autoCompactMinLines / 8);
+    const journal = await journalWrittenByARun(units);
+    const before = structuredClone(journal.units());
+    await journal.close();
+    const compacted = await linesOnDisk();
+    expect(compacted.length).toBe(units);
+    expect(compacted.every((text) => JSON.parse(text).type === 'snapshot')).toBe(true);
+    const reread = await openJournal(path, { fsync: false });
+    expect(reread.units()).toEqual(before);
+    expect((await reread.append({ type: 'planned', unitId: 'm:s9:t000001:sfw:enhanced' })).seq).toBe(8 * units + 1);
+    await reread.close();
+  });
+
+  it('closes without an error when the compaction at close cannot be written, and leaves no temp file', async () => {
+    const units = Math.ceil(autoCompactMinLines / 8);
+    const journal = await journalWrittenByARun(units);
+    // The rename over the journal fails: its path is now a folder that is not empty.
+    await rm(path);
+    await mkdir(join(path, 'blocked'), { recursive: true });
+    await expect(journal.close()).resolves.toBeUndefined();
+    expect((await readdir(dir)).sort()).toEqual(['progress.jsonl']);
+  });
+
   it('leaves a short journal, and any journal opened with autoCompact: false, as it is', async () => {
     const events = eventLines(100);
     await writeFile(path, `${events.join('\n')}\n`);
     await (await openJournal(path, { fsync: false })).close();
     expect(await linesOnDisk()).toEqual(events);
+    const long = eventLines(Math.ceil(autoCompactMinLines / 8));
+    await writeFile(path, `${long.join('\n')}\n`);
+    const journal = await openJournal(path, { fsync: false, autoCompact: false });
+    await journal.append({ type: 'planned', unitId: 'm:s9:t000001:sfw:enhanced' });
+    await journal.close();
+    expect((await linesOnDisk()).length).toBe(long.length + 1);
   });
 
   it('still loads the full snapshots written before lean ones', async () => {

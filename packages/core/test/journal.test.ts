@@ -196,6 +196,36 @@ describe('progress journal', () => {
     expect((await lines()).map((line) => JSON.parse(line).unitId)).toEqual(['a', 'b', 'c', 'd']);
   });
 
+  it('appendMany writes its events in order as one write, and stops at a refused one, keeping those before it', async () => {
+    const journal = await journalAt();
+    const writes = await fsOpsOf(() =>
+      journal.appendMany(['a', 'b', 'c'].map((unitId) => ({ type: 'planned', unitId, ops: ['swap'] }))),
+    );
+    expect(writes).toBe(1);
+    expect((await lines()).map((line) => JSON.parse(line).seq)).toEqual([1, 2, 3]);
+
+    const refused = journal.appendMany([
+      { type: 'submitting', unitId: 'a', op: 'swap' },
+      { type: 'submitting', unitId: 'a', op: 'swap' },
+      { type: 'submitting', unitId: 'b', op: 'swap' },
+    ]);
+    await expect(refused).rejects.toThrow(ValidationError);
+    await expect(refused).rejects.toThrow(/already in flight/);
+    expect((await lines()).map((line) => JSON.parse(line).type)).toEqual([
+      'planned',
+      'planned',
+      'planned',
+      'submitting',
+    ]);
+    expect(journal.state('b')?.ops.swap?.status).toBe('planned');
+    await expect(journal.appendMany([{ type: 'planned', unitId: '' }])).rejects.toThrow(/non-empty unitId/);
+    await journal.appendMany([]);
+    await journal.close();
+    const reopened = await journalAt();
+    expect(reopened.uncertain().map((op) => op.unitId)).toEqual(['a']);
+    expect((await reopened.append({ type: 'planned', unitId: 'd' })).seq).toBe(5);
+  });
+
   it('a deferred event alone is written within deferredWriteMs, and before close', async () => {
     const journal = await journalAt();
     await journal.append({ type: 'planned', unitId: 'a', ops: ['swap'] }, { durability: 'deferred' });

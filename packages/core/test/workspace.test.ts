@@ -387,6 +387,44 @@ describe('workspace: corrupt files and migration', () => {
     await ws.close();
   });
 
+  it('reads target records as the schema would: valid ones as stored, odd ones trimmed, stripped or refused', async () => {
+    /** A stored version 1 config of "andie" with `targets`, read back. */
+    const read = (targets: Record<string, object[]>) =>
+      migrateModelConfig({
+        version: 1,
+        name: 'andie',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        updatedAt: '2026-01-01T00:00:00.000Z',
+        settings: { ...defaultModelSettings, triggerWord: 'andie' },
+        consentHistory: [],
+        targets,
+      });
+    const sfw = [
+      { n: 1, origin: '/a.jpg', rightsStatement: 'own photo', recordedAt: '2026-01-01T00:00:00.000Z' },
+      { n: 2, origin: '/b.jpg', rightsStatement: 'own photo', recordedAt: '2026-01-01T00:00:00.000Z' },
+    ];
+    const nsfw = [
+      {
+        n: 1,
+        origin: '/c.jpg',
+        rightsStatement: 'licensed',
+        adultsConsented: true,
+        recordedAt: '2026-01-02T00:00:00+02:00',
+      },
+    ];
+    const config = read({ sfw: structuredClone(sfw), nsfw: structuredClone(nsfw) });
+    expect(config.targets).toEqual({ sfw, nsfw });
+    // Repeated strings are kept once.
+    expect(Object.is(config.targets.sfw?.[0]?.recordedAt, config.targets.sfw?.[1]?.recordedAt)).toBe(true);
+
+    const odd = (record: object) => read({ sfw: [{ ...sfw[0], ...record }] }).targets.sfw?.[0];
+    expect(odd({ rightsStatement: '  own photo ' })?.rightsStatement).toBe('own photo');
+    expect(odd({ note: 'left by hand' })).toEqual(sfw[0]);
+    for (const bad of [{ n: 0 }, { n: 1.5 }, { origin: '' }, { rightsStatement: '   ' }, { recordedAt: 'yesterday' }]) {
+      expect(() => odd(bad)).toThrow(/targets\.sfw\[0\]\./);
+    }
+  });
+
   it('migrateModelConfig names the file in errors for a broken v0 config', () => {
     expect(() => migrateModelConfig({ trigger: 'x' }, { source: 'old.json' })).toThrow(
       /old\.json has no "version" field/,

@@ -42,8 +42,11 @@ export interface JsonLinesFileOptions<T> {
   label: string;
   /** Turns a parsed line into a record, or returns a reason string when it is not one. */
   decode: (value: unknown) => T | string;
-  /** Receives every record in file order, with the text of its line (without the newline). */
-  onRecord: (record: T, text: string) => void;
+  /**
+   * Receives every record in file order, with the text of its line (without the newline), and its UTF-8 bytes: `bytes`
+   * from `start` to `end` (a buffer reused for the next lines: copy what is kept).
+   */
+  onRecord: (record: T, text: string, bytes: Buffer, start: number, end: number) => void;
   /** When given, corrupt lines in the middle of the file are skipped and reported here instead of thrown. */
   onCorruptLine?: ((info: CorruptLine) => void) | undefined;
   /** fsync (fdatasync) after each batch of appended lines. */
@@ -52,7 +55,14 @@ export interface JsonLinesFileOptions<T> {
 
 type QueueItem =
   | { kind: 'line'; text: string; resolve: () => void; reject: (error: unknown) => void }
-  | { kind: 'task'; run: () => Promise<void>; resolve: () => void; reject: (error: unknown) => void };
+  | {
+      kind: 'task';
+      run: () => Promise<void>;
+      resolve: () => void;
+      reject: (error: unknown) => void;
+      /** A failure rejects this task alone (see {@link JsonLinesFile.replace}). */
+      last?: boolean;
+    };
 
 const CHUNK_SIZE = 1 << 20;
 const TEMP_SUFFIX = '.tmp';
@@ -79,6 +89,8 @@ export class JsonLinesFile {
   readonly repaired: TailRepair;
   /** Number of lines read at open (including skipped ones). */
   readonly linesRead: number;
+  /** Lines the file holds: those read at open and appended since, or those of the last {@link JsonLinesFile.replace}. */
+  lines: number;
   private handle: FileHandle;
   private readonly queue: QueueItem[] = [];
   private draining = false;
@@ -99,6 +111,7 @@ export class JsonLinesFile {
     this.handle = handle;
     this.repaired = repaired;
     this.linesRead = linesRead;
+    this.lines = linesRead;
   }
 
   /** Opens (creating it and its directory when missing), loads every record, repairs a torn tail. */
@@ -137,10 +150,11 @@ export class JsonLinesFile {
   }
 
   /**
-   * Appends one line (`text` must end with `\n`); resolves once it is written (and fsynced), or at once when
-   * deferred (it is then written with the next immediate line, see {@link AppendOptions}).
+   * Appends one line (`text` must end with `\n`), or `lines` lines; resolves once it is written (and fsynced), or at
+   * once when deferred (it is then written with the next immediate line, see {@link AppendOptions}).
    */
-  append(text: string, options: AppendOptions = {}): Promise<void> {
+  append(text: string, options: AppendOptions = {}, lines = 1): Promise<void> {
+    this.lines += lines;
     if (options.durability === 'deferred' && this.fsync) {
       try {
         this.assertWritable();
@@ -162,13 +176,15 @@ export class JsonLinesFile {
   /**
    * Replaces the file's contents with `lines` by write-then-rename: a temp file beside it is written and fsynced,
    * renamed over the file, and the directory fsynced. Runs after every line queued before it; lines appended after
-   * the call go to the new file. A crash at any point leaves either the old or the new file whole.
+   * the call go to the new file. A crash at any point leaves either the old or the new file whole. A failure marks the
+   * file broken (where it now is is not known), unless `last` is set: the caller then closes it without appending.
    */
-  replace(lines: readonly string[]): Promise<void> {
+  replace(lines: readonly string[], options: { last?: boolean } = {}): Promise<void> {
     return this.enqueue((resolve, reject) => ({
       kind: 'task',
       resolve,
       reject,
+      last: options.last ?? false,
       run: async () => {
         const temp = `${this.path}.${process.pid}.${Date.now().toString(36)}${TEMP_SUFFIX}`;
         const next = await open(temp, appendFlags(this.fsync));
@@ -195,6 +211,7 @@ export class JsonLinesFile {
         }
         const previous = this.handle;
         this.handle = next;
+        this.lines = lines.length;
         await previous.close().catch(() => undefined);
       },
     }));
@@ -281,7 +298,8 @@ export class JsonLinesFile {
           await first.run();
           first.resolve();
         } catch (error) {
-          this.fail(error, 'replace', [first]);
+          if (first.last) first.reject(error);
+          else this.fail(error, 'replace', [first]);
         }
         continue;
       }
@@ -342,10 +360,16 @@ async function readRecords<T>(
     bad = { path, line: 0, text: '', reason: '', start: -1 };
   };
 
-  const processLine = (data: Buffer, from: number, to: number, offset: number, terminated: boolean) => {
+  const processLine = (
+    data: Buffer,
+    from: number,
+    to: number,
+    offset: number,
+    terminated: boolean,
+    text = data.toString('utf8', from, to),
+  ) => {
     lineNumber++;
     if (from === to) return;
-    const text = data.toString('utf8', from, to);
     let record: T | string;
     try {
       record = options.decode(JSON.parse(text));
@@ -358,7 +382,7 @@ async function readRecords<T>(
       bad = { path, line: lineNumber, text: text.slice(0, 200), reason: record, start: offset };
       return;
     }
-    options.onRecord(record, text);
+    options.onRecord(record, text, data, from, to);
     lastEnd = offset + (to - from) + (terminated ? 1 : 0);
     lastTerminated = terminated;
   };
@@ -372,9 +396,22 @@ async function readRecords<T>(
     const dataStart = position - (carry ? carry.length : 0);
     position += bytesRead;
     let start = 0;
-    for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
-      processLine(data, start, nl, dataStart + start, true);
-      start = nl + 1;
+    const last = data.lastIndexOf(10);
+    // The lines of the chunk decoded at once (one call instead of one per line); where every byte is one character
+    // (ASCII: what the journal and the ledger write), a character's index is its byte's.
+    const text = last < 0 ? '' : data.toString('utf8', 0, last);
+    if (text.length === last) {
+      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+        processLine(data, start, nl, dataStart + start, true, text.slice(start, nl));
+        start = nl + 1;
+      }
+      processLine(data, start, last, dataStart + start, true, text.slice(start, last));
+      start = last + 1;
+    } else {
+      for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
+        processLine(data, start, nl, dataStart + start, true);
+        start = nl + 1;
+      }
     }
     carry = start < data.length ? Buffer.from(data.subarray(start)) : undefined;
   }

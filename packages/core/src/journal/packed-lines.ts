@@ -81,7 +81,18 @@ export class PackedLines {
   /** Stores `line`; returns its number. */
   add(line: string): number {
     // Room for the longest encoding (3 bytes per UTF-16 unit), so the line is encoded once, without measuring it.
-    const room = 3 * line.length;
+    const chunk = this.chunkWithRoom(3 * line.length);
+    return this.indexed(chunk.write(line, this.used, 'utf8'));
+  }
+
+  /** Stores the line whose UTF-8 bytes are `bytes` from `start` to `end` (copied); returns its number. */
+  addBytes(bytes: Buffer, start: number, end: number): number {
+    const chunk = this.chunkWithRoom(end - start);
+    return this.indexed(bytes.copy(chunk, this.used, start, end));
+  }
+
+  /** The chunk to write the next line in, with room for `room` bytes after {@link PackedLines.used}. */
+  private chunkWithRoom(room: number): Buffer {
     let chunk = this.chunks[this.chunks.length - 1];
     if (!chunk || this.used + room > chunk.length) {
       if (chunk) this.retire(this.chunks.length - 1);
@@ -89,7 +100,11 @@ export class PackedLines {
       this.chunks.push(chunk);
       this.used = 0;
     }
-    const bytes = chunk.write(line, this.used, 'utf8');
+    return chunk;
+  }
+
+  /** Indexes the line of `bytes` bytes just written at {@link PackedLines.used} of the last chunk; returns its number. */
+  private indexed(bytes: number): number {
     if (3 * (this.count + 1) > this.index.length) {
       const grown = new Uint32Array(this.index.length * 2);
       grown.set(this.index);

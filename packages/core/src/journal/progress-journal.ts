@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors/validation-error.js';
-import { decodeJournalEvent, type JournalEvent, type JournalEventInput } from './journal-event.js';
+import { decodeJournalEvent, type JournalEvent, type JournalEventInput, type SnapshotEvent } from './journal-event.js';
 import {
   applyJournalEvent,
   checkTransition,
@@ -17,7 +17,11 @@ import {
   unpackUnit,
 } from './journal-state.js';
 import { type AppendOptions, type CorruptLine, JsonLinesFile, type TailRepair } from './json-lines-file.js';
+import { PackedIndex } from './packed-index.js';
 import { PackedLines } from './packed-lines.js';
+
+/** Where {@link PackedUnits} has a unit kept as objects (any other value is the number of its packed line). */
+const LIVE = -(2 ** 31);
 
 /** Options for {@link openJournal}. */
 export interface JournalOptions {
@@ -35,10 +39,11 @@ export interface JournalOptions {
   /** Clock for `at` timestamps. @default () => new Date() */
   now?: () => Date;
   /**
-   * Compact the file after loading it when it holds many more lines than units (at least
-   * {@link autoCompactMinLines} lines, and {@link autoCompactRatio} per unit or more), so the next open reads one
-   * snapshot per unit instead of every event. It runs in the background (write-then-rename, like
-   * {@link ProgressJournal.compact}); appends made meanwhile wait for it and go to the new file.
+   * Compact the file when it holds many more lines than units (at least {@link autoCompactMinLines} lines, and
+   * {@link autoCompactRatio} per unit or more), so the next open reads one snapshot per unit instead of every event:
+   * after loading it, in the background (write-then-rename, like {@link ProgressJournal.compact}; appends made
+   * meanwhile wait for it and go to the new file), and on {@link ProgressJournal.close}, so the journal a run leaves
+   * is compact (a failure there leaves the file as appended, whole, and is not reported: nothing is lost).
    * @default true
    */
   autoCompact?: boolean;
@@ -92,6 +97,13 @@ export interface ProgressJournal {
    */
   append(event: JournalEventInput, options?: AppendOptions): Promise<JournalEvent>;
   /**
+   * Appends events in order as one write (one fsync), checked one by one as {@link ProgressJournal.append} checks
+   * them; resolves once they are on disk. At a refused event, the events before it are written and the promise
+   * rejects with its {@link ValidationError}; it and the events after it are not. Cheaper than an `append` per event
+   * for a large batch (a plan's `planned` events): the batch holds one line of text and one promise while it is written.
+   */
+  appendMany(events: readonly JournalEventInput[], options?: AppendOptions): Promise<void>;
+  /**
    * The folded state of a unit, or undefined when the journal has never seen it. A live view, updated in place by
    * later events, while the unit is started and not done (a done unit, and one planned and not yet started, is kept
    * compact and read back at each call): copy it (`structuredClone`) to keep a snapshot.
@@ -101,6 +113,11 @@ export interface ProgressJournal {
   isDone(unitId: string): boolean;
   /** Whether the journal has seen the unit (without reading a done unit back). */
   has(unitId: string): boolean;
+  /**
+   * Whether the unit is planned and nothing of it has started: every op `planned`, never submitted, no error (what a
+   * plan journals before it runs), without reading such a unit back (cheaper than {@link ProgressJournal.state}).
+   */
+  notStarted(unitId: string): boolean;
   /**
    * Every unit, in first-seen order; with `{ done: false }`, those not done. Done units are kept compact in memory (as
    * their snapshot line), so each call reads them back: prefer {@link ProgressJournal.unitIds} or `{ done: false }`
@@ -160,21 +177,30 @@ export async function openJournal(path: string, options: JournalOptions = {}): P
     fsync: options.fsync ?? true,
     onCorruptLine: options.onCorruptLine,
     decode: decodeJournalEvent,
-    onRecord: (event, text) => {
+    onRecord: (event, text, bytes, start, end) => {
       // A done unit's snapshot (what a compacted journal mostly holds) is kept as its line: no objects to build.
-      if (event.type === 'snapshot' && text.startsWith(`{"seq":${event.seq},`)) units.load(event, text);
-      else units.apply(event, false);
+      if (event.type === 'snapshot' && text.startsWith(`{"seq":${event.seq},`))
+        units.load(event, text, bytes, start, end);
+      // Any other event is applied to its unit's objects, which are packed once a unit-level `completed` (a unit's
+      // last event, as a run writes them) makes it done: loading a journal as appended then holds the objects of
+      // the units not done, not of every unit.
+      else units.apply(event, event.type === 'completed' && event.op === undefined);
       if (event.seq > lastSeq) lastSeq = event.seq;
     },
   });
-  markInterruptedSubmissions(units.live());
-  const journal = new FileProgressJournal(file, units, lastSeq, options.now ?? (() => new Date()));
-  const lines = file.linesRead;
-  if ((options.autoCompact ?? true) && lines >= autoCompactMinLines && lines >= autoCompactRatio * units.size) {
+  markInterruptedSubmissions(units.objectStates());
+  const autoCompact = options.autoCompact ?? true;
+  const journal = new FileProgressJournal(file, units, lastSeq, options.now ?? (() => new Date()), autoCompact);
+  if (autoCompact && worthCompacting(file.lines, units.size)) {
     // A failed compaction leaves the old file whole and marks the journal broken: the next append reports it.
     journal.compact().catch(() => undefined);
   }
   return journal;
+}
+
+/** Whether a journal of `lines` lines and `units` units is compacted by {@link JournalOptions.autoCompact}. */
+function worthCompacting(lines: number, units: number): boolean {
+  return lines >= autoCompactMinLines && lines >= autoCompactRatio * units;
 }
 
 /**
@@ -186,88 +212,112 @@ export async function openJournal(path: string, options: JournalOptions = {}): P
  */
 class PackedUnits implements UnitStateTable {
   /**
-   * A unit's objects, or its packed line: as read from the file (a string, always a done unit: loading stays as fast
-   * as reading it), or the number of a line packed since (see {@link PackedLines}): `n` for a done unit, `-n - 1` for
-   * a unit planned and not started.
+   * Every unit's id in first-seen order, with where its state is: {@link LIVE} (its objects, in
+   * {@link PackedUnits.objects}), or the number of its packed line: `n` for a done unit, `-n - 1` for a unit planned and
+   * not started. Outside the JavaScript heap, as the lines are (see {@link PackedIndex}).
    */
-  private readonly byId = new Map<string, MutableUnitState | string | number>();
+  private readonly index = new PackedIndex();
+  /** The units kept as objects (neither done nor only planned: what can be in flight, failed or uncertain). */
+  private readonly objects = new Map<string, MutableUnitState>();
   private readonly lines = new PackedLines();
-  /** How many units are packed as planned (the negative numbers of `byId`). */
-  private plannedPacked = 0;
+  /** How many units are packed as done, and as planned. */
+  private readonly packed = { done: 0, planned: 0 };
 
   get size(): number {
-    return this.byId.size;
+    return this.index.size;
   }
 
   /** The unit's state: its objects (the live ones when not packed, read back from its line when packed). */
   get(unitId: string): MutableUnitState | undefined {
-    const unit = this.byId.get(unitId);
-    return typeof unit === 'object' || unit === undefined ? unit : unpackUnit(this.lineOf(unit));
+    const unit = this.objects.get(unitId);
+    if (unit) return unit;
+    const at = this.index.get(unitId);
+    return at === undefined ? undefined : unpackUnit(this.lineOf(at));
   }
 
   set(unitId: string, unit: MutableUnitState): void {
-    this.byId.set(unitId, unit);
+    this.place(unitId, LIVE);
+    this.objects.set(unitId, unit);
   }
 
   /**
    * Applies an event (see applyJournalEvent), then packs the unit when it is done or only planned and `pack` is set
-   * (not while loading events one by one: a unit's later events would read it back).
+   * (while loading events one by one, only after a unit's last event: later events would read it back).
    */
   apply(event: JournalEvent, pack = true): void {
-    const packed = this.byId.get(event.unitId);
-    if (packed !== undefined && typeof packed !== 'object') {
-      if (typeof packed === 'number' && packed < 0) this.plannedPacked--;
-      this.byId.set(event.unitId, unpackUnit(this.lineOf(packed)));
+    const unitId = event.unitId;
+    if (!this.objects.has(unitId)) {
+      const at = this.index.get(unitId);
+      if (at !== undefined) this.set(unitId, unpackUnit(this.lineOf(at)));
     }
     applyJournalEvent(this, event);
     if (!pack) return;
-    const unit = this.byId.get(event.unitId) as MutableUnitState;
-    if (packable(unit)) this.byId.set(event.unitId, this.lines.add(snapshotLineOf(unit)));
-    else if (onlyPlanned(unit)) {
-      this.byId.set(event.unitId, -this.lines.add(snapshotLineOf(unit)) - 1);
-      this.plannedPacked++;
-    }
+    const unit = this.objects.get(unitId)!;
+    if (packable(unit)) this.pack(unitId, this.lines.add(snapshotLineOf(unit)));
+    else if (onlyPlanned(unit)) this.pack(unitId, -this.lines.add(snapshotLineOf(unit)) - 1);
   }
 
-  /** Loads a snapshot line read from the file: kept as is when its unit is done (checked by the event's decoding). */
-  load(event: Extract<JournalEvent, { type: 'snapshot' }>, line: string): void {
+  /**
+   * Loads a snapshot line read from the file (its text, and its bytes from `start` to `end` of `bytes`): packed as it
+   * is when its unit is done (checked by the event's decoding).
+   */
+  load(event: SnapshotEvent, line: string, bytes: Buffer, start: number, end: number): void {
     if (event.state.status !== 'done' || line.includes('"status":"submitting"')) this.apply(event, false);
-    else this.byId.set(event.unitId, line);
+    else this.pack(event.unitId, this.lines.addBytes(bytes, start, end));
   }
 
   has(unitId: string): boolean {
-    return this.byId.has(unitId);
+    return this.index.has(unitId);
   }
 
   /** Whether the unit is done, without reading it back. */
   isDone(unitId: string): boolean {
-    const unit = this.byId.get(unitId);
-    if (typeof unit === 'number') return unit >= 0;
-    return typeof unit === 'string' || unit?.status === 'done';
+    const unit = this.objects.get(unitId);
+    if (unit) return unit.status === 'done';
+    return (this.index.get(unitId) ?? -1) >= 0;
   }
 
-  /** The units not packed as done: objects, and the units packed as planned read back. */
+  /** Whether the unit is only planned (see onlyPlanned), without reading it back. */
+  notStarted(unitId: string): boolean {
+    const unit = this.objects.get(unitId);
+    if (unit) return onlyPlanned(unit);
+    const at = this.index.get(unitId);
+    return at !== undefined && at < 0;
+  }
+
+  /** The units not packed as done, in first-seen order: objects, and the units packed as planned read back. */
   *notDone(): IterableIterator<MutableUnitState> {
-    for (const unit of this.byId.values()) {
-      if (typeof unit === 'object') yield unit;
-      else if (typeof unit === 'number' && unit < 0) yield unpackUnit(this.lineOf(unit));
+    for (let entry = 0; entry < this.index.size; entry++) {
+      const at = this.index.valueAt(entry);
+      if (at === LIVE) yield this.objects.get(this.index.keyAt(entry))!;
+      else if (at < 0) yield unpackUnit(this.lineOf(at));
     }
   }
 
-  /** The units kept as objects (neither done nor only planned: what can be in flight, failed or uncertain). */
+  /** The units kept as objects, in no particular order (see {@link PackedUnits.live}). */
+  objectStates(): IterableIterator<MutableUnitState> {
+    return this.objects.values();
+  }
+
+  /**
+   * The units kept as objects (neither done nor only planned: what can be in flight, failed or uncertain), in
+   * first-seen order.
+   */
   *live(): IterableIterator<MutableUnitState> {
-    for (const unit of this.byId.values()) if (typeof unit === 'object') yield unit;
+    for (let entry = 0; entry < this.index.size; entry++) {
+      if (this.index.valueAt(entry) === LIVE) yield this.objects.get(this.index.keyAt(entry))!;
+    }
   }
 
   /** How many units are packed as done, and as planned. */
   packedCounts(): { done: number; planned: number } {
-    let packed = 0;
-    for (const unit of this.byId.values()) if (typeof unit !== 'object') packed++;
-    return { done: packed - this.plannedPacked, planned: this.plannedPacked };
+    return { ...this.packed };
   }
 
   ids(): string[] {
-    return [...this.byId.keys()];
+    const ids: string[] = [];
+    for (let entry = 0; entry < this.index.size; entry++) ids.push(this.index.keyAt(entry));
+    return ids;
   }
 
   /** Releases the packed lines' spill file (see {@link PackedLines.close}). */
@@ -275,37 +325,53 @@ class PackedUnits implements UnitStateTable {
     this.lines.close();
   }
 
-  /** A packed unit's line. */
-  private lineOf(packed: string | number): string {
-    if (typeof packed === 'string') return packed;
-    return this.lines.line(packed < 0 ? -packed - 1 : packed);
-  }
-
   /** Every unit's state in first-seen order (packed ones read back), or those not done. */
   states(filter: { done?: false } = {}): MutableUnitState[] {
+    if (filter.done === false) return [...this.notDone()].filter((unit) => unit.status !== 'done');
     const result: MutableUnitState[] = [];
-    for (const unit of this.byId.values()) {
-      if (typeof unit === 'object') {
-        if (filter.done !== false || unit.status !== 'done') result.push(unit);
-      } else if (filter.done !== false || (typeof unit === 'number' && unit < 0)) {
-        result.push(unpackUnit(this.lineOf(unit)));
-      }
-    }
+    for (let entry = 0; entry < this.index.size; entry++) result.push(this.stateAt(entry));
     return result;
   }
 
   /** The snapshot line of every unit, in the order of their last events (see ProgressJournal.compact). */
   snapshotLines(): string[] {
     const lines: { seq: number; line: string }[] = [];
-    for (const unit of this.byId.values()) {
-      if (typeof unit === 'object') lines.push({ seq: unit.seq, line: snapshotLineOf(unit) });
-      else {
-        const line = this.lineOf(unit);
+    for (let entry = 0; entry < this.index.size; entry++) {
+      const at = this.index.valueAt(entry);
+      if (at === LIVE) {
+        const unit = this.objects.get(this.index.keyAt(entry))!;
+        lines.push({ seq: unit.seq, line: snapshotLineOf(unit) });
+      } else {
+        const line = this.lineOf(at);
         lines.push({ seq: packedSeq(line), line });
       }
     }
     lines.sort((a, b) => a.seq - b.seq);
     return lines.map(({ line }) => `${line}\n`);
+  }
+
+  /** The state of index entry `entry`. */
+  private stateAt(entry: number): MutableUnitState {
+    const at = this.index.valueAt(entry);
+    return at === LIVE ? this.objects.get(this.index.keyAt(entry))! : unpackUnit(this.lineOf(at));
+  }
+
+  /** Keeps the unit as packed line `at` (see {@link PackedUnits.index}) instead of its objects. */
+  private pack(unitId: string, at: number): void {
+    this.place(unitId, at);
+    this.objects.delete(unitId);
+  }
+
+  /** Records where the unit's state is, and keeps the packed counts. */
+  private place(unitId: string, at: number): void {
+    const earlier = this.index.set(unitId, at);
+    if (earlier !== undefined && earlier !== LIVE) this.packed[earlier >= 0 ? 'done' : 'planned']--;
+    if (at !== LIVE) this.packed[at >= 0 ? 'done' : 'planned']++;
+  }
+
+  /** A packed unit's line. */
+  private lineOf(at: number): string {
+    return this.lines.line(at < 0 ? -at - 1 : at);
   }
 }
 
@@ -315,6 +381,7 @@ class FileProgressJournal implements ProgressJournal {
     private readonly byId: PackedUnits,
     private lastSeq: number,
     private readonly now: () => Date,
+    private readonly autoCompact: boolean,
   ) {}
 
   /** The timestamp of the last event appended (see toEvent). */
@@ -341,6 +408,26 @@ class FileProgressJournal implements ProgressJournal {
     }
   }
 
+  appendMany(inputs: readonly JournalEventInput[], options?: AppendOptions): Promise<void> {
+    const lines: string[] = [];
+    let refusal: unknown;
+    try {
+      this.file.assertWritable();
+      for (const input of inputs) {
+        const event = this.toEvent(input);
+        this.byId.apply(event);
+        this.lastSeq = event.seq;
+        lines.push(JSON.stringify(event));
+      }
+    } catch (error) {
+      if (lines.length === 0) return Promise.reject(error);
+      refusal = error;
+    }
+    const written =
+      lines.length === 0 ? Promise.resolve() : this.file.append(`${lines.join('\n')}\n`, options, lines.length);
+    return refusal === undefined ? written : written.then(() => Promise.reject(refusal));
+  }
+
   state(unitId: string): UnitState | undefined {
     return this.byId.get(unitId);
   }
@@ -351,6 +438,10 @@ class FileProgressJournal implements ProgressJournal {
 
   has(unitId: string): boolean {
     return this.byId.has(unitId);
+  }
+
+  notStarted(unitId: string): boolean {
+    return this.byId.notStarted(unitId);
   }
 
   units(filter?: { done?: false }): UnitState[] {
@@ -396,7 +487,7 @@ class FileProgressJournal implements ProgressJournal {
     const packed = this.byId.packedCounts();
     counts.done = packed.done;
     counts.pending = packed.planned;
-    for (const unit of this.byId.live()) counts[unit.status]++;
+    for (const unit of this.byId.objectStates()) counts[unit.status]++;
     return counts;
   }
 
@@ -411,6 +502,10 @@ class FileProgressJournal implements ProgressJournal {
 
   async close(): Promise<void> {
     try {
+      if (this.autoCompact && worthCompacting(this.file.lines, this.byId.size)) {
+        // The last write: a failure leaves the file as appended (whole), which the next open compacts.
+        await this.file.replace(this.byId.snapshotLines(), { last: true }).catch(() => undefined);
+      }
       await this.file.close();
     } finally {
       this.byId.close();

@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors/validation-error.js';
 import { type AppendOptions, type CorruptLine, JsonLinesFile } from '../journal/json-lines-file.js';
+import { PackedIndex } from '../journal/packed-index.js';
 import { PackedLines, type PackedLinesOptions } from '../journal/packed-lines.js';
 import {
   decodeLedgerEntry,
@@ -110,6 +111,9 @@ export async function openLedger(path: string, options: LedgerOptions = {}): Pro
   return new FileCostLedger(file, state, lastSeq, options.now ?? (() => new Date()));
 }
 
+/** Where {@link LedgerState} has a slot kept as objects (any other value is the number of its packed line). */
+const OPEN = -1;
+
 interface MutableTotals {
   actual: number;
   reserved: number;
@@ -120,10 +124,13 @@ interface MutableTotals {
 /** @internal The folded ledger: per (item, op) slots, idempotency keys and running totals per unit of account. */
 export class LedgerState {
   /**
-   * Per `<itemId>\u0000<op>`: the slot, or, for a settled slot (one actual charge, nothing open: what most stages of a
-   * run leave), the number of that charge's line in {@link LedgerState.lines}, outside the JavaScript heap.
+   * Every `<itemId>\u0000<op>` in first-seen order, with {@link OPEN} for a slot kept as objects in
+   * {@link LedgerState.open}, or, for a settled slot (one actual charge, nothing open: what most stages of a run
+   * leave), the number of that charge's line in {@link LedgerState.lines}; both outside the JavaScript heap.
    */
-  private readonly slots = new Map<string, LedgerSlot | number>();
+  private readonly slots = new PackedIndex();
+  /** The slots kept as objects (not settled), by key. */
+  private readonly open = new Map<string, LedgerSlot>();
   private readonly lines: PackedLines;
   readonly uncertainKeys = new Map<string, LedgerEntry>();
   readonly totals = new Map<string, MutableTotals>();
@@ -141,7 +148,8 @@ export class LedgerState {
     if (!slot) {
       // Most slots never hold an uncertain entry: they share one empty list (lists are replaced when entries are added).
       slot = { uncertain: noEntries, actual: noEntries };
-      this.slots.set(slotKey, slot);
+      this.open.set(slotKey, slot);
+      this.slots.set(slotKey, OPEN);
     }
     switch (entry.kind) {
       case 'estimate':
@@ -201,19 +209,28 @@ export class LedgerState {
 
   /** The slot of `<itemId>\u0000<op>` (a settled one read back), if any. */
   slot(key: string): LedgerSlot | undefined {
-    const slot = this.slots.get(key);
-    return typeof slot === 'number' ? this.unpack(slot) : slot;
+    const slot = this.open.get(key);
+    if (slot) return slot;
+    const line = this.slots.get(key);
+    return line === undefined ? undefined : this.unpack(line);
   }
 
-  /** Every slot (settled ones read back). */
+  /** Every slot, in first-seen order (settled ones read back). */
   *slotValues(): IterableIterator<LedgerSlot> {
-    for (const slot of this.slots.values()) yield typeof slot === 'number' ? this.unpack(slot) : slot;
+    for (let entry = 0; entry < this.slots.size; entry++) {
+      const line = this.slots.valueAt(entry);
+      yield line === OPEN ? this.open.get(this.slots.keyAt(entry))! : this.unpack(line);
+    }
   }
 
-  /** Every open reservation (settled slots have none). */
+  /** Every open reservation (settled slots have none), in first-seen order of their slots. */
   reservations(): LedgerEntry[] {
     const open: LedgerEntry[] = [];
-    for (const slot of this.slots.values()) if (typeof slot !== 'number' && slot.reserved) open.push(slot.reserved);
+    for (let entry = 0; entry < this.slots.size; entry++) {
+      if (this.slots.valueAt(entry) !== OPEN) continue;
+      const reserved = this.open.get(this.slots.keyAt(entry))!.reserved;
+      if (reserved) open.push(reserved);
+    }
     return open;
   }
 
@@ -225,7 +242,13 @@ export class LedgerState {
   /** Stores a changed slot: packed when it is settled (one actual charge, nothing open or uncertain). */
   private keep(key: string, slot: LedgerSlot): void {
     const settled = !slot.estimate && !slot.reserved && slot.uncertain.length === 0 && slot.actual.length === 1;
-    this.slots.set(key, settled ? this.lines.add(JSON.stringify(slot.actual[0])) : slot);
+    if (settled) {
+      this.slots.set(key, this.lines.add(JSON.stringify(slot.actual[0])));
+      this.open.delete(key);
+    } else {
+      this.slots.set(key, OPEN);
+      this.open.set(key, slot);
+    }
   }
 
   private unpack(line: number): LedgerSlot {

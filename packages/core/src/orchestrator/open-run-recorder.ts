@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ValidationError } from '../errors/index.js';
-import { openJournal, type ProgressJournal, type UnitState } from '../journal/index.js';
+import { type JournalEventInput, openJournal, type ProgressJournal, type UnitState } from '../journal/index.js';
 import { type Budget, type CostLedger, createBudget, openLedger } from '../ledger/index.js';
 import { modelRecordFiles } from '../naming/index.js';
 import { acquireModelRunLock } from '../workspace/model-run-lock.js';
@@ -155,7 +155,9 @@ class JournalLedgerRecorder implements RunRecorder {
   }
 
   status(stageId: string): StageState['status'] {
-    return this.journal.isDone(stageId) ? 'done' : this.state(stageId).status;
+    // Neither a done stage nor one only planned (what most stages are before and after a run) is read back.
+    if (this.journal.isDone(stageId)) return 'done';
+    return this.journal.notStarted(stageId) ? 'pending' : this.state(stageId).status;
   }
 
   units(): UnitState[] {
@@ -168,21 +170,20 @@ class JournalLedgerRecorder implements RunRecorder {
   }
 
   async planned(stages: readonly PlannedStage[]): Promise<void> {
-    const seen = new Set<string>();
-    const fresh = stages.filter((stage) => {
-      if (this.journal.has(stage.stageId) || seen.has(stage.stageId)) return false;
-      seen.add(stage.stageId);
-      return true;
-    });
-    // Appended a batch at a time: the journal writes a batch in order with shared fsyncs, and a plan of 100,000 units
-    // never has all its events, lines and promises in memory at once.
+    // Appended a batch at a time, each as one write: a plan of 100,000 units never has all its events and lines in
+    // memory at once, and a batch holds one line of text and one promise while it is written. A stage the journal
+    // has (from before, or from earlier in this list) is left out.
     // (The journal's on-disk field for a stage id is `unitId`, as in files written before stage ids had a name.)
-    for (let start = 0; start < fresh.length; start += PLANNED_BATCH) {
-      await Promise.all(
-        fresh
-          .slice(start, start + PLANNED_BATCH)
-          .map((stage) => this.journal.append({ type: 'planned', unitId: stage.stageId, ops: [stage.op] })),
-      );
+    for (let start = 0; start < stages.length; start += PLANNED_BATCH) {
+      const batch: JournalEventInput[] = [];
+      const inBatch = new Set<string>();
+      for (let i = start; i < Math.min(start + PLANNED_BATCH, stages.length); i++) {
+        const { stageId, op } = stages[i]!;
+        if (this.journal.has(stageId) || inBatch.has(stageId)) continue;
+        inBatch.add(stageId);
+        batch.push({ type: 'planned', unitId: stageId, ops: [op] });
+      }
+      await this.journal.appendMany(batch);
     }
   }
 

@@ -17,6 +17,9 @@ import { eventEmitter, type StudioContext } from '../studio-context.js';
 import type { Plan, PlannedUnit, RunOptions, RunSummary } from '../studio-types.js';
 import { estimatePlan } from './estimate-plan.js';
 
+/** Units whose stages `recorder.planned()` is given at once (see executePlan). */
+const PLANNED_UNITS_AT_ONCE = 5000;
+
 /** How a run stops: `drain` stops new submissions, `halt` stops waiting too (see `stopKind`). */
 interface RunStops {
   drain: AbortController;
@@ -73,10 +76,15 @@ async function executePlan(studio: StudioContext, plan: Plan, options: RunOption
   const budget = options.budget ?? settings.budget;
   applyBudget(recorder, config, budget);
   const emit = eventEmitter(context, options.onEvent);
-  // The plan is journaled when it runs (not when it is estimated): resume runs what was started.
-  await recorder.planned(
-    plan.units.flatMap((unit) => context.stages.map((stage) => ({ stageId: stageIdOf(unit, stage), op: stage.op }))),
-  );
+  // The plan is journaled when it runs (not when it is estimated): resume runs what was started. A few thousand units
+  // at a time, so a plan of 100,000 units never has all its stage ids in memory at once.
+  for (let start = 0; start < plan.units.length; start += PLANNED_UNITS_AT_ONCE) {
+    await recorder.planned(
+      plan.units
+        .slice(start, start + PLANNED_UNITS_AT_ONCE)
+        .flatMap((unit) => context.stages.map((stage) => ({ stageId: stageIdOf(unit, stage), op: stage.op }))),
+    );
+  }
   const estimate = await estimatePlan(context, plan);
   const before = recorder.ledgerTotals();
   const summary = newRunSummary(plan, estimate);
