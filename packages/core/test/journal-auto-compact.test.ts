@@ -121,6 +121,21 @@ describe('journal auto-compaction', () => {
     expect((await readdir(dir)).sort()).toEqual(['progress.jsonl']);
   });
 
+  it('refuses appends once close has begun, so none can follow the compaction at close into the old file', async () => {
+    const units = Math.ceil(autoCompactMinLines / 8);
+    const journal = await journalWrittenByARun(units);
+    await journal.append({ type: 'planned', unitId: 'm:s9:t000001:sfw:enhanced' }, { durability: 'deferred' });
+    const closing = journal.close();
+    await expect(journal.append({ type: 'planned', unitId: 'm:s9:t000002:sfw:enhanced' })).rejects.toThrow(/closed/);
+    await closing;
+    const compacted = await linesOnDisk();
+    expect(compacted.length).toBe(units + 1);
+    const reread = await openJournal(path, { fsync: false });
+    expect(reread.has('m:s9:t000001:sfw:enhanced')).toBe(true);
+    expect(reread.has('m:s9:t000002:sfw:enhanced')).toBe(false);
+    await reread.close();
+  });
+
   it('leaves a short journal, and any journal opened with autoCompact: false, as it is', async () => {
     const events = eventLines(100);
     await writeFile(path, `${events.join('\n')}\n`);

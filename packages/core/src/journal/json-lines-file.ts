@@ -60,7 +60,7 @@ type QueueItem =
       run: () => Promise<void>;
       resolve: () => void;
       reject: (error: unknown) => void;
-      /** A failure rejects this task alone (see {@link JsonLinesFile.replace}). */
+      /** The last task (see {@link JsonLinesFile.close}): a failure rejects it alone, as nothing can follow it. */
       last?: boolean;
     };
 
@@ -177,21 +177,32 @@ export class JsonLinesFile {
    * Replaces the file's contents with `lines` by write-then-rename: a temp file beside it is written and fsynced,
    * renamed over the file, and the directory fsynced. Runs after every line queued before it; lines appended after
    * the call go to the new file. A crash at any point leaves either the old or the new file whole. A failure marks the
-   * file broken (where it now is is not known), unless `last` is set: the caller then closes it without appending.
+   * file broken (where it now is is not known).
    */
-  replace(lines: readonly string[], options: { last?: boolean } = {}): Promise<void> {
-    return this.enqueue((resolve, reject) => ({
+  replace(lines: readonly string[]): Promise<void> {
+    return this.enqueue((resolve, reject) => this.replaceTask(() => lines, resolve, reject));
+  }
+
+  /** The task of {@link JsonLinesFile.replace}: `lines()` is called when it runs. */
+  private replaceTask(
+    lines: () => readonly string[],
+    resolve: () => void,
+    reject: (error: unknown) => void,
+    last = false,
+  ): QueueItem {
+    return {
       kind: 'task',
       resolve,
       reject,
-      last: options.last ?? false,
+      last,
       run: async () => {
+        const all = lines();
         const temp = `${this.path}.${process.pid}.${Date.now().toString(36)}${TEMP_SUFFIX}`;
         const next = await open(temp, appendFlags(this.fsync));
         try {
           const chunk: string[] = [];
           let size = 0;
-          for (const line of lines) {
+          for (const line of all) {
             chunk.push(line);
             size += line.length;
             if (size >= CHUNK_SIZE) {
@@ -211,22 +222,29 @@ export class JsonLinesFile {
         }
         const previous = this.handle;
         this.handle = next;
-        this.lines = lines.length;
+        this.lines = all.length;
         await previous.close().catch(() => undefined);
       },
-    }));
+    };
   }
 
   /**
-   * Waits for queued writes, then closes the file. Further appends are refused. Rejects with the write failure when
+   * Waits for queued writes, then closes the file. Further appends are refused. With `compactTo`, its lines then
+   * replace the file's, as {@link JsonLinesFile.replace} does (a failure there is not reported: see below). Rejects with the write failure when
    * the file is broken (see {@link assertWritable}): deferred records may then be lost, and nobody else may have been
    * told (their callers are gone). The file is closed either way.
    */
-  async close(): Promise<void> {
+  async close(options: { compactTo?: () => readonly string[] } = {}): Promise<void> {
     if (this.closed) return;
     this.queueDeferred();
     this.closed = true;
     if (!this.broken) {
+      const { compactTo } = options;
+      if (compactTo) {
+        // The last write, after every queued line, with nothing allowed after it: a failure (reading the lines,
+        // writing, renaming or syncing) leaves the old file whole or the new one in place, and is not reported.
+        await new Promise<void>((resolve) => this.push(this.replaceTask(compactTo, resolve, () => resolve(), true)));
+      }
       await new Promise<void>((resolve) => {
         this.push({ kind: 'task', run: async () => undefined, resolve, reject: () => resolve() });
       });

@@ -502,11 +502,10 @@ class FileProgressJournal implements ProgressJournal {
 
   async close(): Promise<void> {
     try {
-      if (this.autoCompact && worthCompacting(this.file.lines, this.byId.size)) {
-        // The last write: a failure leaves the file as appended (whole), which the next open compacts.
-        await this.file.replace(this.byId.snapshotLines(), { last: true }).catch(() => undefined);
-      }
-      await this.file.close();
+      // Compacted as its last write (see JsonLinesFile.close): a failure leaves the file as appended, whole, which the
+      // next open compacts.
+      const compact = this.autoCompact && worthCompacting(this.file.lines, this.byId.size);
+      await this.file.close(compact ? { compactTo: () => this.byId.snapshotLines() } : {});
     } finally {
       this.byId.close();
     }
