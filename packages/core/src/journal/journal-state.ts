@@ -309,8 +309,3 @@ export function unpackUnit(line: string): MutableUnitState {
   applyJournalEvent(units, event);
   return units.get(event.unitId)!;
 }
-
-/** @internal The `seq` of a packed unit, read from the start of its snapshot line (`{"seq":<n>,...`). */
-export function packedSeq(line: string): number {
-  return Number.parseInt(line.slice(7, line.indexOf(',', 7)), 10);
-}

@@ -154,13 +154,13 @@ export class JsonLinesFile {
    * once when deferred (it is then written with the next immediate line, see {@link AppendOptions}).
    */
   append(text: string, options: AppendOptions = {}, lines = 1): Promise<void> {
+    try {
+      this.assertWritable();
+    } catch (error) {
+      return Promise.reject(error);
+    }
     this.lines += lines;
     if (options.durability === 'deferred' && this.fsync) {
-      try {
-        this.assertWritable();
-      } catch (error) {
-        return Promise.reject(error);
-      }
       this.deferred.push(text);
       this.deferredTimer ??= setTimeout(() => this.queueDeferred(), deferredWriteMs).unref();
       return Promise.resolve();
@@ -183,9 +183,9 @@ export class JsonLinesFile {
     return this.enqueue((resolve, reject) => this.replaceTask(() => lines, resolve, reject));
   }
 
-  /** The task of {@link JsonLinesFile.replace}: `lines()` is called when it runs. */
+  /** The task of {@link JsonLinesFile.replace}: `lines()` is called, and read one line at a time, when it runs. */
   private replaceTask(
-    lines: () => readonly string[],
+    lines: () => Iterable<string>,
     resolve: () => void,
     reject: (error: unknown) => void,
     last = false,
@@ -197,12 +197,14 @@ export class JsonLinesFile {
       last,
       run: async () => {
         const all = lines();
+        let count = 0;
         const temp = `${this.path}.${process.pid}.${Date.now().toString(36)}${TEMP_SUFFIX}`;
         const next = await open(temp, appendFlags(this.fsync));
         try {
           const chunk: string[] = [];
           let size = 0;
           for (const line of all) {
+            count++;
             chunk.push(line);
             size += line.length;
             if (size >= CHUNK_SIZE) {
@@ -222,7 +224,7 @@ export class JsonLinesFile {
         }
         const previous = this.handle;
         this.handle = next;
-        this.lines = all.length;
+        this.lines = count;
         await previous.close().catch(() => undefined);
       },
     };
@@ -234,7 +236,7 @@ export class JsonLinesFile {
    * the file is broken (see {@link assertWritable}): deferred records may then be lost, and nobody else may have been
    * told (their callers are gone). The file is closed either way.
    */
-  async close(options: { compactTo?: () => readonly string[] } = {}): Promise<void> {
+  async close(options: { compactTo?: () => Iterable<string> } = {}): Promise<void> {
     if (this.closed) return;
     this.queueDeferred();
     this.closed = true;

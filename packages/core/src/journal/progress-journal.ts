@@ -9,7 +9,6 @@ import {
   type OpStatus,
   onlyPlanned,
   packable,
-  packedSeq,
   snapshotLineOf,
   type UnitState,
   type UnitStateTable,
@@ -333,21 +332,15 @@ class PackedUnits implements UnitStateTable {
     return result;
   }
 
-  /** The snapshot line of every unit, in the order of their last events (see ProgressJournal.compact). */
-  snapshotLines(): string[] {
-    const lines: { seq: number; line: string }[] = [];
+  /**
+   * The snapshot line of every unit with its newline, in first-seen order (so a reopened journal lists its units in the
+   * same order), one at a time: written as they come, a compaction holds a chunk of them, not all of them.
+   */
+  *snapshotLines(): IterableIterator<string> {
     for (let entry = 0; entry < this.index.size; entry++) {
       const at = this.index.valueAt(entry);
-      if (at === LIVE) {
-        const unit = this.objects.get(this.index.keyAt(entry))!;
-        lines.push({ seq: unit.seq, line: snapshotLineOf(unit) });
-      } else {
-        const line = this.lineOf(at);
-        lines.push({ seq: packedSeq(line), line });
-      }
+      yield `${at === LIVE ? snapshotLineOf(this.objects.get(this.index.keyAt(entry))!) : this.lineOf(at)}\n`;
     }
-    lines.sort((a, b) => a.seq - b.seq);
-    return lines.map(({ line }) => `${line}\n`);
   }
 
   /** The state of index entry `entry`. */
@@ -493,7 +486,7 @@ class FileProgressJournal implements ProgressJournal {
 
   compact(): Promise<void> {
     // The snapshot is taken now, so it holds exactly the events appended before this call.
-    return this.file.replace(this.byId.snapshotLines());
+    return this.file.replace([...this.byId.snapshotLines()]);
   }
 
   flush(): Promise<void> {
