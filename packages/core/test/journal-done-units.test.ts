@@ -158,4 +158,26 @@ describe('planned units in the journal', () => {
     expect(reopened.state(ids[0]!)).toMatchObject({ status: 'pending', ops: { swap: { status: 'planned' } } });
     expect(reopened.counts()).toMatchObject({ pending: 1, done: 1, uncertain: 1 });
   });
+
+  it('are packed again when a journal as appended is reopened (a resume holds no objects for them)', async () => {
+    const journal = await journalAt({ autoCompact: false });
+    const ids = Array.from({ length: 4 }, (_, n) => `andie:s1:t00${n + 1}:sfw:swapped`);
+    await journal.appendMany(ids.map((unitId) => ({ type: 'planned', unitId, ops: ['swap'] })));
+    await runStage(journal, ids[1]!, 'job-2');
+    await journal.append({ type: 'submitting', unitId: ids[2]!, op: 'swap' });
+    await journal.close();
+    const reopened = await journalAt({ autoCompact: false });
+    // Internal: where each unit's state is kept (the two planned ones and the done one packed, the interrupted one not).
+    const table = (reopened as unknown as { byId: { packedCounts(): { done: number; planned: number } } }).byId;
+    expect(table.packedCounts()).toEqual({ done: 1, planned: 2 });
+    expect(reopened.notStarted(ids[0]!)).toBe(true);
+    expect(reopened.notStarted(ids[2]!)).toBe(false);
+    expect(reopened.pending().map((unit) => unit.unitId)).toEqual([ids[0], ids[3]]);
+    expect(reopened.counts()).toMatchObject({ pending: 2, done: 1, uncertain: 1 });
+    // A planned unit packed on reopen takes its next events as before.
+    await runStage(reopened, ids[0]!, 'job-1');
+    expect(reopened.isDone(ids[0]!)).toBe(true);
+    expect(table.packedCounts()).toEqual({ done: 2, planned: 1 });
+    await reopened.close();
+  });
 });

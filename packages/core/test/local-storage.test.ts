@@ -22,9 +22,14 @@ storageContractTests(
 
 const encoder = new TextEncoder();
 
+/** The keys `list` lists; `listKeys` (no stat per file) must list the very same, in the same order. */
 async function keysOf(storage: LocalStorage, prefix?: string): Promise<string[]> {
+  const options = prefix === undefined ? {} : { prefix };
   const keys: string[] = [];
-  for await (const info of storage.list(prefix === undefined ? {} : { prefix })) keys.push(info.key);
+  for await (const info of storage.list(options)) keys.push(info.key);
+  const bare: string[] = [];
+  for await (const key of storage.listKeys(options)) bare.push(key);
+  expect(bare).toEqual(keys);
   return keys;
 }
 

@@ -371,4 +371,24 @@ describe('plan checks the sources and targets it is asked for', () => {
     expect(reasons(restored).map((failure) => failure.code)).toEqual(['missing-target', 'missing-target']);
     expect(r.calls).toEqual({ swap: 2, enhance: 2 });
   });
+
+  it('a unit whose swap is done needs its target no more: deleting the target does not fail its enhance', async () => {
+    const r = await rig();
+    const studio = r.studio();
+    await prepareModel(r, studio, 'emma', { sources: 2, targets: 2 });
+    const plan = await studio.plan('emma', { ratings: ['sfw'] });
+    // Only the swaps first: every unit then has its enhance still to do.
+    const swapped = await studio.run({ ...plan, stages: ['swap'] });
+    expect(swapped).toMatchObject({ outcome: 'completed', succeeded: 4 });
+    // Target 1 goes (its two units are swapped and need only their source now); source 2 goes (its enhance verifies
+    // the swap against it, so both of its units fail, each once, with the source as the reason).
+    await r.storage.delete([storageKeys.target('emma', 'sfw', 1), storageKeys.source('emma', 2)]);
+    const summary = await studio.run(plan);
+    expect(summary.failed.map(({ unitId, code }) => ({ unitId, code })).sort(byUnit)).toEqual([
+      { unitId: 'emma:s2:t001:sfw', code: 'missing-source' },
+      { unitId: 'emma:s2:t002:sfw', code: 'missing-source' },
+    ]);
+    expect(summary.outputs).toEqual([resultKey('emma', 1, 1, 'enhanced'), resultKey('emma', 1, 2, 'enhanced')]);
+    expect(r.calls).toEqual({ swap: 4, enhance: 2 });
+  });
 });

@@ -60,6 +60,12 @@ export interface Storage {
   head(key: string, options?: CallOptions): Promise<StorageObjectInfo | undefined>;
   /** Every object under a prefix, sorted by key, fetched page by page. */
   list(options?: StorageListOptions): AsyncIterable<StorageObjectInfo>;
+  /**
+   * The keys {@link Storage.list} would list, in the same order, without each object's details. Optional capability:
+   * for a storage that pays for details per object (a local disk stats every file); `listStorageKeys` falls back to
+   * `list` without it.
+   */
+  listKeys?(options?: StorageListOptions): AsyncIterable<string>;
   /** Deletes keys; missing keys are ignored. */
   delete(keys: string | readonly string[], options?: CallOptions): Promise<void>;
   /** A URL that grants `method` on `key` until it expires. Optional capability. */

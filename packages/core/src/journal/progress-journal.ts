@@ -188,6 +188,7 @@ export async function openJournal(path: string, options: JournalOptions = {}): P
     },
   });
   markInterruptedSubmissions(units.objectStates());
+  units.packSettled();
   const autoCompact = options.autoCompact ?? true;
   const journal = new FileProgressJournal(file, units, lastSeq, options.now ?? (() => new Date()), autoCompact);
   if (autoCompact && worthCompacting(file.lines, units.size)) {
@@ -250,8 +251,18 @@ class PackedUnits implements UnitStateTable {
       if (at !== undefined) this.set(unitId, unpackUnit(this.lineOf(at)));
     }
     applyJournalEvent(this, event);
-    if (!pack) return;
-    const unit = this.objects.get(unitId)!;
+    if (pack) this.packIfSettled(unitId, this.objects.get(unitId)!);
+  }
+
+  /**
+   * Packs every unit kept as objects that is done or only planned: after events were loaded one by one (a journal as
+   * appended plans every stage first, and a unit's planned objects were kept while later events could change it).
+   */
+  packSettled(): void {
+    for (const [unitId, unit] of this.objects) this.packIfSettled(unitId, unit);
+  }
+
+  private packIfSettled(unitId: string, unit: MutableUnitState): void {
     if (packable(unit)) this.pack(unitId, this.lines.add(snapshotLineOf(unit)));
     else if (onlyPlanned(unit)) this.pack(unitId, -this.lines.add(snapshotLineOf(unit)) - 1);
   }

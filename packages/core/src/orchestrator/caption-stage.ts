@@ -4,7 +4,7 @@ import type { CaptionResult, CaptionSubject, ImageFacts } from '../interfaces/ca
 import type { ImageScore } from '../interfaces/image-scorer.js';
 import type { ProviderJobResult } from '../interfaces/provider-job.js';
 import { formatResultName, parseStageId, stageId, storageKeys } from '../naming/index.js';
-import type { ModelConfig, ModelPrice } from '../workspace/index.js';
+import type { ModelPrice, RunConfig } from '../workspace/index.js';
 import { imageFactsOf } from './image-facts.js';
 import { dropKeptAnswer, keepAnswer, keptAnswers } from './kept-answers.js';
 import { readAll } from './read-all.js';
@@ -207,7 +207,7 @@ async function earlierAnswer(context: StageContext, jobId: string): Promise<Answ
 }
 
 /** The model's caption subject: trigger word, class word, template and style from its config. */
-export function captionSubject(config: ModelConfig): CaptionSubject {
+export function captionSubject(config: RunConfig): CaptionSubject {
   const { triggerWord, classWord, captions } = config.settings;
   return {
     trigger: triggerWord,
@@ -220,13 +220,13 @@ export function captionSubject(config: ModelConfig): CaptionSubject {
 }
 
 /** The reservation of one caption: zero for a free captioner, else the price table's `caption` entry. */
-function captionPrice(config: ModelConfig, settings: StudioSettings): ModelPrice {
+function captionPrice(config: RunConfig, settings: StudioSettings): ModelPrice {
   const price = config.settings.prices.caption ?? defaultCaptionPrice;
   return settings.captioner?.paid === false ? { units: 0, unit: price.unit } : price;
 }
 
 /** What a paid caption cost: its tokens at the model's token prices, else its reservation. */
-function chargeOf(config: ModelConfig, price: ModelPrice, result: CaptionResult): number {
+function chargeOf(config: RunConfig, price: ModelPrice, result: CaptionResult): number {
   const tokens = config.settings.captions.tokenPrices;
   const usage = result.usage;
   if (price.units === 0) return 0;

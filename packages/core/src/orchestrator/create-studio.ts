@@ -45,6 +45,7 @@ export function createStudio(settings: StudioSettings): Studio {
     }),
     stages: phaseOneStages,
     runs: new Map(),
+    runConfigs: new Map(),
   };
   return {
     importSources: (model, inputs, options) => importSources(context, model, inputs, options),

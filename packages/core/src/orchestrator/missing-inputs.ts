@@ -7,37 +7,53 @@ import type { PlannedUnit, UnitFailure } from './studio-types.js';
 
 type Failed = Extract<UnitOutcome, { kind: 'failed' }>;
 
+/** The photos of one kind (sources, or one rating's targets): a unit that reads each, by photo number. */
+type PhotoGroup = { photo: StagePhoto; readers: Map<number, PlannedUnit> };
+
 /**
  * Units whose source or target file no longer exists (deleted after they were planned), each failed with its reason
  * and the failure journaled on its first stage not done. A stage needs the photos it `reads` until it is sent: a
  * stage done or in flight needs none.
+ *
+ * Each photo is checked once, a few at a time (a remote storage answers every head with a round trip). The photos are
+ * held as numbers with one unit that reads each, and a unit's needs are worked out again only for the units whose
+ * photo is gone: a plan of 100,000 units holds no key or set per unit while the heads run.
  */
 export async function missingInputsOf(
   units: readonly PlannedUnit[],
   stages: readonly PaidStage[],
   context: { storage: Storage; recorder: RunRecorder; signal: AbortSignal },
 ): Promise<Map<string, Failed>> {
-  const needs = new Map<PlannedUnit, Set<StagePhoto>>();
+  const groups = new Map<string, PhotoGroup>();
   for (const unit of units) {
-    const photos = new Set<StagePhoto>();
-    for (const stage of stages) {
-      const status = context.recorder.status(stageIdOf(unit, stage));
-      if (status !== 'done' && status !== 'in-flight') for (const photo of stage.reads) photos.add(photo);
+    for (const photo of photosNeeded(unit, stages, context.recorder)) {
+      const name = groupOf(unit, photo);
+      let group = groups.get(name);
+      if (!group) {
+        group = { photo, readers: new Map() };
+        groups.set(name, group);
+      }
+      if (!group.readers.has(numberOf(unit, photo))) group.readers.set(numberOf(unit, photo), unit);
     }
-    needs.set(unit, photos);
   }
-  // Each photo once, a few at a time (a remote storage answers every head with a round trip): only the heads in
-  // flight hold a promise, not one per photo of the plan.
-  const keys = [...new Set(units.flatMap((unit) => [...needs.get(unit)!].map((photo) => keyOf(unit, photo))))];
-  const found = await mapConcurrent(
-    keys,
-    8,
-    async (key) => (await context.storage.head(key, { signal: context.signal })) !== undefined,
-  );
-  const existing = new Set(keys.filter((_, index) => found[index]));
+  const gone = new Map<string, Set<number>>();
+  for (const [name, { photo, readers }] of groups) {
+    const readerList = [...readers.values()];
+    const found = await mapConcurrent(
+      readerList,
+      8,
+      async (unit) => (await context.storage.head(keyOf(unit, photo), { signal: context.signal })) !== undefined,
+    );
+    const missingNumbers = new Set(readerList.filter((_, index) => !found[index]).map((unit) => numberOf(unit, photo)));
+    if (missingNumbers.size > 0) gone.set(name, missingNumbers);
+  }
   const missing = new Map<string, Failed>();
+  if (gone.size === 0) return missing;
+  const isGone = (unit: PlannedUnit, photo: StagePhoto) => gone.get(groupOf(unit, photo))?.has(numberOf(unit, photo));
   for (const unit of units) {
-    const photo = (['source', 'target'] as const).find((p) => needs.get(unit)!.has(p) && !existing.has(keyOf(unit, p)));
+    if (!isGone(unit, 'source') && !isGone(unit, 'target')) continue;
+    const needs = photosNeeded(unit, stages, context.recorder);
+    const photo = (['source', 'target'] as const).find((p) => needs.has(p) && isGone(unit, p));
     if (!photo) continue;
     const first = stages.find((stage) => context.recorder.status(stageIdOf(unit, stage)) !== 'done')!;
     const stageId = stageIdOf(unit, first);
@@ -47,6 +63,26 @@ export async function missingInputsOf(
     missing.set(unit.id, { kind: 'failed', failure });
   }
   return missing;
+}
+
+/** The photos a unit's stages still read: those of each stage neither done nor in flight. */
+function photosNeeded(unit: PlannedUnit, stages: readonly PaidStage[], recorder: RunRecorder): Set<StagePhoto> {
+  const photos = new Set<StagePhoto>();
+  for (const stage of stages) {
+    if (stage.reads.length === 0) continue;
+    const status = recorder.status(stageIdOf(unit, stage));
+    if (status !== 'done' && status !== 'in-flight') for (const photo of stage.reads) photos.add(photo);
+  }
+  return photos;
+}
+
+/** The group of a unit's photo: its model's sources, or its model's targets of its rating. */
+function groupOf(unit: PlannedUnit, photo: StagePhoto): string {
+  return photo === 'source' ? `${unit.model}/source` : `${unit.model}/target/${unit.rating}`;
+}
+
+function numberOf(unit: PlannedUnit, photo: StagePhoto): number {
+  return photo === 'source' ? unit.source : unit.target;
 }
 
 function keyOf(unit: PlannedUnit, photo: StagePhoto): string {

@@ -169,22 +169,23 @@ class JournalLedgerRecorder implements RunRecorder {
     return this.journal.unitIds();
   }
 
-  async planned(stages: readonly PlannedStage[]): Promise<void> {
-    // Appended a batch at a time, each as one write: a plan of 100,000 units never has all its events and lines in
-    // memory at once, and a batch holds one line of text and one promise while it is written. A stage the journal
-    // has (from before, or from earlier in this list) is left out.
+  async planned(stages: Iterable<PlannedStage>): Promise<void> {
+    // Appended a batch at a time as `stages` yields them, each batch as one write: a plan of 100,000 units never has
+    // all its events and lines in memory at once (only a batch is held while it is written). A stage the journal has
+    // (from before, or from earlier in this list) is left out.
     // (The journal's on-disk field for a stage id is `unitId`, as in files written before stage ids had a name.)
-    for (let start = 0; start < stages.length; start += PLANNED_BATCH) {
-      const batch: JournalEventInput[] = [];
-      const inBatch = new Set<string>();
-      for (let i = start; i < Math.min(start + PLANNED_BATCH, stages.length); i++) {
-        const { stageId, op } = stages[i]!;
-        if (this.journal.has(stageId) || inBatch.has(stageId)) continue;
-        inBatch.add(stageId);
-        batch.push({ type: 'planned', unitId: stageId, ops: [op] });
-      }
+    let batch: JournalEventInput[] = [];
+    let inBatch = new Set<string>();
+    for (const { stageId, op } of stages) {
+      if (this.journal.has(stageId) || inBatch.has(stageId)) continue;
+      inBatch.add(stageId);
+      batch.push({ type: 'planned', unitId: stageId, ops: [op] });
+      if (batch.length < PLANNED_BATCH) continue;
       await this.journal.appendMany(batch);
+      batch = [];
+      inBatch = new Set();
     }
+    if (batch.length > 0) await this.journal.appendMany(batch);
   }
 
   async submitting(stageId: string, op: string, options: { deferred?: boolean } = {}): Promise<void> {

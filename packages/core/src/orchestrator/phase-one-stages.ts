@@ -1,5 +1,5 @@
 import type { ProviderJobResult } from '../interfaces/provider-job.js';
-import type { ModelConfig } from '../workspace/index.js';
+import type { RunConfig } from '../workspace/index.js';
 import { imageDimensions } from './image-dimensions.js';
 import { readAll } from './read-all.js';
 import { requireAdapter } from './require-adapter.js';
@@ -69,7 +69,7 @@ export const swapStage: PaidStage = {
   gates: [targetCheck],
   adapters: [{ name: 'faceChecker', purpose: 'check targets before paying for swaps' }],
   outputKey: (unit) => unit.swappedKey,
-  price: (config: ModelConfig) => config.settings.prices.swap,
+  price: (config: RunConfig) => config.settings.prices.swap,
   provider: (settings) => requireAdapter(settings, 'swapper', 'run swaps'),
   submit: (context, unit, work) =>
     requireAdapter(context.settings, 'swapper', 'run swaps').submitSwap({
@@ -96,7 +96,7 @@ export const enhanceStage: PaidStage = {
     { name: 'imageProcessor', purpose: 'mark results as AI-generated' },
   ],
   outputKey: (unit) => unit.enhancedKey,
-  price: (config: ModelConfig) => config.settings.prices.enhance,
+  price: (config: RunConfig) => config.settings.prices.enhance,
   provider: (settings) => requireAdapter(settings, 'enhancer', 'run enhancements'),
   submit: async (context, unit, work) =>
     requireAdapter(context.settings, 'enhancer', 'run enhancements').submitEnhance({

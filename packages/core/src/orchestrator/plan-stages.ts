@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors/index.js';
-import type { ModelConfig } from '../workspace/index.js';
+import type { RunConfig } from '../workspace/index.js';
 import { captionStage } from './caption-stage.js';
 import { phaseOneStages } from './phase-one-stages.js';
 import type { PaidStage } from './stage.js';
@@ -17,7 +17,7 @@ export type PlanStageName = 'swap' | 'enhance' | 'caption';
  * plans only `caption`), else the studio's stages, with `caption` after them when the model's config asks for
  * captions in runs (`captions.inRun`).
  */
-export function stagesOfPlan(context: StudioContext, plan: Plan, config: ModelConfig): readonly PaidStage[] {
+export function stagesOfPlan(context: StudioContext, plan: Plan, config: RunConfig): readonly PaidStage[] {
   if (plan.stages) {
     const unknown = plan.stages.filter((name) => !allStages.some((stage) => stage.name === name));
     if (unknown.length > 0 || plan.stages.length === 0) {
@@ -33,7 +33,7 @@ export function stagesOfPlan(context: StudioContext, plan: Plan, config: ModelCo
 }
 
 /** The context a plan runs in: the studio's, with the plan's stages. */
-export function contextOfPlan(context: StudioContext, plan: Plan, config: ModelConfig): StudioContext {
+export function contextOfPlan(context: StudioContext, plan: Plan, config: RunConfig): StudioContext {
   const stages = stagesOfPlan(context, plan, config);
   return stages === context.stages ? context : { ...context, stages };
 }

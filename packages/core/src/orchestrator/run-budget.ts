@@ -1,12 +1,12 @@
 import { ValidationError } from '../errors/index.js';
-import type { ModelConfig } from '../workspace/index.js';
+import type { RunConfig } from '../workspace/index.js';
 import type { RunRecorder } from './run-recorder.js';
 import { stageIdOf } from './run-unit.js';
 import type { PaidStage } from './stage.js';
 import type { PlannedUnit, RunBudget, StudioSettings } from './studio-types.js';
 
 /** Checks that the budget is in a unit the model's prices use, and sets it on the recorder. */
-export function applyBudget(recorder: RunRecorder, config: ModelConfig, budget: RunBudget | undefined): void {
+export function applyBudget(recorder: RunRecorder, config: RunConfig, budget: RunBudget | undefined): void {
   if (!budget) return;
   const units = new Set(Object.values(config.settings.prices).map((price) => price.unit));
   const unit = budget.unit ?? 'credits';
@@ -29,7 +29,7 @@ export function unitsWithinBudget(
   context: {
     stages: readonly PaidStage[];
     recorder: RunRecorder;
-    config: ModelConfig;
+    config: RunConfig;
     settings: StudioSettings;
     budget: RunBudget | undefined;
     resubmitUncertain: boolean;

@@ -1,5 +1,5 @@
 import { roundAmount } from '../ledger/ledger-summary.js';
-import type { ModelConfig } from '../workspace/index.js';
+import type { RunConfig } from '../workspace/index.js';
 import type { RunRecorder } from './run-recorder.js';
 import { stageIdOf } from './run-unit.js';
 import type { PaidStage } from './stage.js';
@@ -14,7 +14,7 @@ export function runMoney(
   context: {
     recorder: RunRecorder;
     stages: readonly PaidStage[];
-    config: ModelConfig;
+    config: RunConfig;
     settings: StudioSettings;
     units: readonly PlannedUnit[];
   },

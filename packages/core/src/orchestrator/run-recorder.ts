@@ -57,7 +57,7 @@ export interface RunRecorder {
   /** Stage ids planned for the model, in plan order. */
   plannedStages(): string[];
   /** Journals the stages of a plan (each with the op it runs), once each, before the plan runs. */
-  planned(stages: readonly PlannedStage[]): Promise<void>;
+  planned(stages: Iterable<PlannedStage>): Promise<void>;
   /**
    * Records that `op` is about to be sent (after an approval, when the last attempt was uncertain). With `deferred`,
    * it is written with the journal's next immediate event; a refused transition still rejects before anything is sent.

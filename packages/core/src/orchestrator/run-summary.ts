@@ -1,5 +1,6 @@
 import type { UnitOutcome } from './run-unit.js';
-import type { CostEstimate, Plan, RunSummary, StudioEvent } from './studio-types.js';
+import type { PaidStage } from './stage.js';
+import type { CostEstimate, Plan, PlannedUnit, RunSummary, StudioEvent } from './studio-types.js';
 
 /** The summary of a run about to start: nothing done yet, the units done earlier counted as skipped. */
 export function newRunSummary(plan: Plan, estimate: CostEstimate): RunSummary {
@@ -35,8 +36,7 @@ export function addUnitOutcome(
     summary.reattached += outcome.reattached;
     summary.mirrored += outcome.mirrored;
     summary.copyFailures.push(...outcome.copyFailures);
-    // Kept for the whole run: as one flat string, not the dozen pieces the naming rules joined (about 0.5 KB a unit).
-    summary.outputs.push(outcome.outputKey.normalize());
+    // Its output key is added to `summary.outputs` when the run ends (see outputsOf), not held while it runs.
     return { type: 'unit-end', unitId, ok: true, outputKey: outcome.outputKey, ...progress };
   }
   if (outcome.kind === 'failed') {
@@ -45,6 +45,16 @@ export function addUnitOutcome(
   }
   summary.uncertain.push(outcome.stageId);
   return { type: 'unit-end', unitId, ok: false, ...progress };
+}
+
+/**
+ * The output keys of the units that succeeded in this run (`succeeded[i]` is 1 for `units[i]`), sorted: built when
+ * the run ends from a byte per unit, so a run of 100,000 units does not hold a key per unit while it runs.
+ */
+export function outputsOf(units: readonly PlannedUnit[], succeeded: Uint8Array, last: PaidStage): string[] {
+  const outputs: string[] = [];
+  for (let i = 0; i < units.length; i++) if (succeeded[i] === 1) outputs.push(last.outputKey(units[i]!));
+  return outputs.sort(byText);
 }
 
 /** Orders strings by code unit (the same on every machine, unlike `localeCompare`). */

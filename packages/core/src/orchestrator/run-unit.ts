@@ -1,7 +1,7 @@
 import { assertConsent } from '../consent/index.js';
 import type { Storage } from '../interfaces/storage.js';
 import { formatResultName, type ResultStage, stageId, storageKeys, type UnitStage } from '../naming/index.js';
-import type { ModelConfig } from '../workspace/index.js';
+import type { RunConfig } from '../workspace/index.js';
 import { mirrorResults } from './mirror-results.js';
 import { type PaidCallContext, runPaidCall, UncertainSubmission } from './paid-call.js';
 import { readAll } from './read-all.js';
@@ -20,7 +20,7 @@ export interface UnitContext extends StageContext, PaidCallContext {
   /** The stages every unit passes through, in order. */
   stages: readonly PaidStage[];
   /** The model's config as stored now: re-read before every paid call, so a revocation anywhere stops the run. */
-  currentConfig: () => Promise<ModelConfig>;
+  currentConfig: () => Promise<RunConfig>;
 }
 
 /** How a unit ended. Run-stopping errors (budget, credits, abort, consent) are thrown instead. */

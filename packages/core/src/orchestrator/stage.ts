@@ -4,7 +4,7 @@ import type { ProviderJob, ProviderJobResult, WaitOptions } from '../interfaces/
 import type { BoundingBox } from '../interfaces/shared.js';
 import type { Storage } from '../interfaces/storage.js';
 import type { ResultStage, UnitStage } from '../naming/index.js';
-import type { ModelConfig, ModelPrice } from '../workspace/index.js';
+import type { ModelPrice, RunConfig } from '../workspace/index.js';
 import type { RecoveryPlace } from './kept-answers.js';
 import type { PlannedUnit, StudioSettings, UnitFailure } from './studio-types.js';
 
@@ -30,7 +30,8 @@ export interface UnitWork {
 /** What gates and stages are given: the studio's adapters, the model's settings and the unit. */
 export interface StageContext {
   settings: StudioSettings;
-  config: ModelConfig;
+  /** The model's config without its target records (a run never reads them; see {@link RunConfig}). */
+  config: RunConfig;
   signal: AbortSignal;
   /** The identity embedding of source `n` (computed once per run). */
   sourceEmbedding: (source: number) => Promise<Float32Array>;
@@ -79,7 +80,7 @@ export interface PaidStage {
   /** Where its output goes. */
   outputKey(unit: PlannedUnit): string;
   /** Its price, from the model's price table (zero when the studio's adapter for it is free). */
-  price(config: ModelConfig, settings: StudioSettings): ModelPrice;
+  price(config: RunConfig, settings: StudioSettings): ModelPrice;
   /** Adapters it needs beyond its provider, checked before anything is journaled: name and what for. */
   adapters: readonly { name: 'faceChecker' | 'imageProcessor'; purpose: string }[];
   /**

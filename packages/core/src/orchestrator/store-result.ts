@@ -1,6 +1,6 @@
 import { digitalSourceType } from '../interfaces/image-processor.js';
 import type { Storage } from '../interfaces/storage.js';
-import type { ModelConfig } from '../workspace/index.js';
+import type { RunConfig } from '../workspace/index.js';
 import { requireAdapter } from './require-adapter.js';
 import type { StudioSettings } from './studio-types.js';
 
@@ -9,7 +9,7 @@ import type { StudioSettings } from './studio-types.js';
  * byte limit so a swap can always be sent on to the enhancer. Returns the bytes stored.
  */
 export async function storeResult(
-  context: { settings: StudioSettings; config: ModelConfig; storage: Storage; signal: AbortSignal },
+  context: { settings: StudioSettings; config: RunConfig; storage: Storage; signal: AbortSignal },
   key: string,
   bytes: Uint8Array,
 ): Promise<Uint8Array> {

@@ -1,5 +1,6 @@
 import type { Storage } from '../interfaces/storage.js';
 import type { Workspace } from '../workspace/index.js';
+import type { RunConfigCache } from './current-config.js';
 import type { RecordStore } from './record-store.js';
 import type { PaidStage } from './stage.js';
 import type { StudioEvent, StudioSettings } from './studio-types.js';
@@ -22,6 +23,8 @@ export interface StudioContext {
   records: RecordStore;
   stages: readonly PaidStage[];
   runs: Map<string, ActiveRun>;
+  /** The configs the studio's plans read, without target records, by model (see `runConfigFor`). */
+  runConfigs?: RunConfigCache;
 }
 
 /** Calls `onEvent` with an event; a handler that throws is logged, never stops the run. */

@@ -3,6 +3,8 @@
  *
  * @packageDocumentation
  */
+
+export { listStorageKeys } from './list-storage-keys.js';
 export { LocalStorage } from './local-storage.js';
 export type { LocalStorageOptions, LocalStorageSignedUrlOptions } from './local-storage-options.js';
 export { assertStorageKey } from './storage-key.js';

@@ -326,15 +326,59 @@ export class LocalStorage implements Storage {
    * @throws {ValidationError} For a prefix whose directory part is not a valid key, or a bad `pageSize`.
    */
   async *list(options: StorageListOptions = {}): AsyncGenerator<StorageObjectInfo> {
-    const { prefix = '', pageSize = defaultPageSize, signal } = options;
-    if (typeof prefix !== 'string') {
-      throw new ValidationError('The list prefix must be a string, such as "models/andie/".', { field: 'prefix' });
-    }
+    const { pageSize = defaultPageSize, signal } = options;
     if (!positiveInteger(pageSize) || pageSize > maxPageSize) {
       throw new ValidationError(`pageSize must be a whole number from 1 to ${maxPageSize}.`, {
         field: 'pageSize',
         value: pageSize,
       });
+    }
+    const files = this.#walk(options);
+    for (let done = false; !done; ) {
+      const page: { key: string; path: string }[] = [];
+      while (page.length < pageSize) {
+        const next = await files.next();
+        if (next.done) {
+          done = true;
+          break;
+        }
+        page.push(next.value);
+      }
+      const infos = await mapConcurrent(page, statConcurrency, async ({ key, path }) => {
+        try {
+          const stats = await stat(path, { bigint: true });
+          return stats.isFile() ? objectInfo(key, stats) : undefined;
+        } catch (error) {
+          if (isMissing(error)) return undefined; // Deleted while listing.
+          throw toStorageError(error, 'list', options.prefix || undefined, this.root);
+        }
+      });
+      signal?.throwIfAborted();
+      for (const info of infos) if (info) yield info;
+    }
+  }
+
+  /**
+   * The keys {@link LocalStorage.list} lists, in the same order, from the directory listings alone (no `stat` per
+   * file): what a caller that needs only names, such as the workspace's photo numbers, should use. A file deleted
+   * while the keys are read may still be listed.
+   *
+   * @throws {ValidationError} For a prefix whose directory part is not a valid key.
+   */
+  async *listKeys(options: StorageListOptions = {}): AsyncGenerator<string> {
+    let read = 0;
+    for await (const { key } of this.#walk(options)) {
+      if (++read % defaultPageSize === 0) options.signal?.throwIfAborted();
+      yield key;
+    }
+    options.signal?.throwIfAborted();
+  }
+
+  /** The files under `options.prefix`, in key order, with their paths (see {@link listFilesSorted}). */
+  async *#walk(options: StorageListOptions): AsyncGenerator<{ key: string; path: string }> {
+    const { prefix = '', signal } = options;
+    if (typeof prefix !== 'string') {
+      throw new ValidationError('The list prefix must be a string, such as "models/andie/".', { field: 'prefix' });
     }
     const dirKey = prefix.slice(0, prefix.lastIndexOf('/') + 1);
     if (dirKey !== '') assertStorageKey(dirKey.slice(0, -1), 'prefix');
@@ -348,29 +392,7 @@ export class LocalStorage implements Storage {
         throw error;
       });
       if (realStart !== start) return;
-      const files = listFilesSorted(start, dirKey, prefix, realRoot);
-      for (let done = false; !done; ) {
-        const page: { key: string; path: string }[] = [];
-        while (page.length < pageSize) {
-          const next = await files.next();
-          if (next.done) {
-            done = true;
-            break;
-          }
-          page.push(next.value);
-        }
-        const infos = await mapConcurrent(page, statConcurrency, async ({ key, path }) => {
-          try {
-            const stats = await stat(path, { bigint: true });
-            return stats.isFile() ? objectInfo(key, stats) : undefined;
-          } catch (error) {
-            if (isMissing(error)) return undefined; // Deleted while listing.
-            throw error;
-          }
-        });
-        signal?.throwIfAborted();
-        for (const info of infos) if (info) yield info;
-      }
+      yield* listFilesSorted(start, dirKey, prefix, realRoot);
     } catch (error) {
       throw toStorageError(error, 'list', prefix || undefined, this.root);
     }

@@ -138,10 +138,18 @@ function compareCodePoints(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
+/** The keys `list` lists; a storage with `listKeys` must list the same keys in the same order there. */
 async function keysUnder(storage: Storage, prefix: string, pageSize?: number): Promise<string[]> {
   const keys: string[] = [];
   for await (const info of storage.list(pageSize === undefined ? { prefix } : { prefix, pageSize }))
     keys.push(info.key);
+  if (storage.listKeys) {
+    const bare: string[] = [];
+    for await (const key of storage.listKeys({ prefix })) bare.push(key);
+    if (JSON.stringify(bare) !== JSON.stringify(keys)) {
+      throw new Error(`listKeys listed ${JSON.stringify(bare)} under "${prefix}", list listed ${JSON.stringify(keys)}`);
+    }
+  }
   return keys;
 }
 

@@ -5,6 +5,7 @@ export {
   type ModelConfigV0,
   migrateModelConfig,
   modelConfigSchema,
+  type RunConfig,
 } from './model-config.js';
 export type { ModelOverview } from './model-overview.js';
 export { type ModelRegistry, type ModelSummary, modelRegistrySchema } from './model-registry.js';

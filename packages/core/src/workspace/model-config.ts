@@ -29,6 +29,20 @@ export interface ModelConfig {
   targets: Record<string, TargetProvenanceRecord[]>;
 }
 
+/**
+ * A model's config as a run holds it: everything but the target provenance records. A plan checks those once; a run
+ * never reads them, and with 100,000 targets they are most of the config (held for the whole run, they would raise
+ * how far the JavaScript heap grows between collections). See {@link runConfigOf}.
+ */
+export type RunConfig = Omit<ModelConfig, 'targets'>;
+
+/** @internal The config without its target records (see {@link RunConfig}); the other fields are shared, not copied. */
+export function runConfigOf(config: ModelConfig | RunConfig): RunConfig {
+  if (!('targets' in config)) return config;
+  const { targets: _targets, ...rest } = config;
+  return rest;
+}
+
 /** Zod schema of {@link ModelConfig} (version 1). */
 export const modelConfigSchema = z.object({
   version: z.literal(1),

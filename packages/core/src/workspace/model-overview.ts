@@ -1,5 +1,6 @@
 import type { Storage } from '../interfaces/storage.js';
 import { parseResultName, parseSourceName, parseTargetName, storageKeys } from '../naming/index.js';
+import { listStorageKeys } from '../storage/list-storage-keys.js';
 import type { ModelConfig } from './model-config.js';
 
 /** Counts of a model's files and the state of its consent, for lists, menus and dashboards. */
@@ -34,8 +35,8 @@ export async function modelOverview(
     allowedRatings: config.consent && !revoked ? [...config.consent.allowedRatings] : [],
   };
   const prefix = storageKeys.modelPrefix(name);
-  for await (const object of storage.list({ prefix, signal: options.signal })) {
-    const rest = object.key.slice(prefix.length);
+  for await (const key of listStorageKeys(storage, { prefix, signal: options.signal })) {
+    const rest = key.slice(prefix.length);
     const [folder, second] = rest.split('/');
     const file = rest.slice(rest.lastIndexOf('/') + 1);
     if (folder === 'source') {

@@ -18,6 +18,7 @@ import {
   parseTargetName,
   storageKeys,
 } from '../naming/index.js';
+import { listStorageKeys } from '../storage/list-storage-keys.js';
 import { KeyedLock } from './keyed-lock.js';
 import { MODEL_CONFIG_VERSION, type ModelConfig, migrateModelConfig, modelConfigSchema } from './model-config.js';
 import { type ModelOverview, modelOverview } from './model-overview.js';
@@ -526,8 +527,8 @@ export class Workspace {
     options: { signal?: AbortSignal },
   ): Promise<number[]> {
     const numbers: number[] = [];
-    for await (const object of this.storage.list({ prefix, signal: options.signal })) {
-      const parsed = parse(object.key.slice(prefix.length));
+    for await (const key of listStorageKeys(this.storage, { prefix, signal: options.signal })) {
+      const parsed = parse(key.slice(prefix.length));
       if (parsed?.model === model) numbers.push(numberOf(parsed));
     }
     return numbers.sort((a, b) => a - b);
@@ -588,9 +589,7 @@ export class Workspace {
     for (const storage of [this.storage, ...this.mirrors]) {
       // List everything first: deleting while a listing is paged could make a backend skip keys.
       const keys: string[] = [];
-      for await (const object of storage.list({ prefix, signal })) {
-        if (shouldDelete(object.key)) keys.push(object.key);
-      }
+      for await (const key of listStorageKeys(storage, { prefix, signal })) if (shouldDelete(key)) keys.push(key);
       for (let start = 0; start < keys.length; start += 500) {
         signal?.throwIfAborted();
         const batch = keys.slice(start, start + 500);

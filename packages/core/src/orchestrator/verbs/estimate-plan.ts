@@ -1,3 +1,4 @@
+import type { RunConfig } from '../../workspace/index.js';
 import { contextOfPlan } from '../plan-stages.js';
 import { priceNoteOf } from '../price-note.js';
 import { stageIdOf } from '../run-unit.js';
@@ -12,11 +13,24 @@ export async function estimatePlan(studio: StudioContext, plan: Plan): Promise<C
   const config = await studio.workspace.getModel(plan.model);
   const context = contextOfPlan(studio, plan, config);
   const journal = await context.records.journal(plan.model);
+  return estimateOf(context, plan, config, (stageId) => journal.status(stageId) === 'done');
+}
+
+/**
+ * The estimate of a plan whose config and journal are already read (a run's own, so that a plan of 100,000 units does
+ * not parse its config once more): `context` is the plan's (see `contextOfPlan`), `isDone` tells a stage done.
+ */
+export function estimateOf(
+  context: StudioContext,
+  plan: Plan,
+  config: RunConfig,
+  isDone: (stageId: string) => boolean,
+): CostEstimate {
   const perOp: CostEstimate['perOp'] = {};
   const total: Record<string, number> = {};
   let alreadyDone = 0;
   for (const unit of plan.units) {
-    const pending = context.stages.filter((stage) => journal.status(stageIdOf(unit, stage)) !== 'done');
+    const pending = context.stages.filter((stage) => !isDone(stageIdOf(unit, stage)));
     if (pending.length === 0) {
       alreadyDone += 1;
       continue;

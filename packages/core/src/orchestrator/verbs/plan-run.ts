@@ -3,6 +3,7 @@ import { ValidationError } from '../../errors/index.js';
 import { SAFE_RATING } from '../../naming/index.js';
 import type { ModelConfig } from '../../workspace/index.js';
 import { modelOverview } from '../../workspace/model-overview.js';
+import { configEtag, rememberRunConfig } from '../current-config.js';
 import { LeanPlannedUnit } from '../planned-unit.js';
 import type { StudioContext } from '../studio-context.js';
 import type { Plan, PlannedUnit, PlanOptions } from '../studio-types.js';
@@ -22,7 +23,9 @@ export function plannedUnit(model: string, source: number, target: number, ratin
  */
 export async function planRun(context: StudioContext, model: string, options: PlanOptions = {}): Promise<Plan> {
   const { workspace } = context;
+  const etag = await configEtag(context, model);
   const config = await workspace.getModel(model);
+  rememberRunConfig(context, model, etag, config);
   const ratings = options.ratings ?? (await defaultRatings(context, config));
   if (ratings.length === 0) {
     throw new ValidationError('Choose at least one rating to plan, e.g. ["sfw"].', { field: 'ratings' });

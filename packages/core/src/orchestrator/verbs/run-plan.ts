@@ -1,8 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { StorageError, ValidationError } from '../../errors/index.js';
-import { storageKeys } from '../../naming/index.js';
-import { currentConfigReader } from '../current-config.js';
+import { currentConfigReader, runConfigFor } from '../current-config.js';
 import { mirrorResults } from '../mirror-results.js';
 import { missingInputsOf } from '../missing-inputs.js';
 import { contextOfPlan } from '../plan-stages.js';
@@ -10,15 +9,13 @@ import { requireAdapter } from '../require-adapter.js';
 import { applyBudget, unitsWithinBudget } from '../run-budget.js';
 import { moneySpent, runMoney } from '../run-money.js';
 import { outcomeOf, stopKind, storageFailuresInARow } from '../run-stop.js';
-import { addUnitOutcome, byText, newRunSummary } from '../run-summary.js';
+import { addUnitOutcome, byText, newRunSummary, outputsOf } from '../run-summary.js';
 import { runUnit, stageIdOf, type UnitContext, type UnitOutcome, unitFileName } from '../run-unit.js';
 import { sourceEmbeddings } from '../source-embeddings.js';
+import type { PaidStage } from '../stage.js';
 import { eventEmitter, type StudioContext } from '../studio-context.js';
 import type { Plan, PlannedUnit, RunOptions, RunSummary } from '../studio-types.js';
-import { estimatePlan } from './estimate-plan.js';
-
-/** Units whose stages `recorder.planned()` is given at once (see executePlan). */
-const PLANNED_UNITS_AT_ONCE = 5000;
+import { estimateOf } from './estimate-plan.js';
 
 /** How a run stops: `drain` stops new submissions, `halt` stops waiting too (see `stopKind`). */
 interface RunStops {
@@ -60,9 +57,8 @@ async function executePlan(studio: StudioContext, plan: Plan, options: RunOption
   const started = Date.now();
   const { settings } = studio;
   // The ETag first (a change in between only makes the first paid call read the config again): the run's config is
-  // also the first answer of `currentConfig`, not a second copy of every target's provenance.
-  const configEtag = (await studio.workspace.storage.head(storageKeys.config(plan.model)))?.etag;
-  const config = await studio.workspace.getModel(plan.model);
+  // also the first answer of `currentConfig`. It is held without the target records, which a run never reads.
+  const { etag: configEtag, config } = await runConfigFor(studio, plan.model);
   const context = contextOfPlan(studio, plan, config);
   // Every adapter a run uses, before anything is journaled (the journal is only read here): those of the stages some
   // unit has still to do (a resume whose captions are all written needs no captioner).
@@ -76,16 +72,10 @@ async function executePlan(studio: StudioContext, plan: Plan, options: RunOption
   const budget = options.budget ?? settings.budget;
   applyBudget(recorder, config, budget);
   const emit = eventEmitter(context, options.onEvent);
-  // The plan is journaled when it runs (not when it is estimated): resume runs what was started. A few thousand units
-  // at a time, so a plan of 100,000 units never has all its stage ids in memory at once.
-  for (let start = 0; start < plan.units.length; start += PLANNED_UNITS_AT_ONCE) {
-    await recorder.planned(
-      plan.units
-        .slice(start, start + PLANNED_UNITS_AT_ONCE)
-        .flatMap((unit) => context.stages.map((stage) => ({ stageId: stageIdOf(unit, stage), op: stage.op }))),
-    );
-  }
-  const estimate = await estimatePlan(context, plan);
+  // The plan is journaled when it runs (not when it is estimated): resume runs what was started. Its stage ids are
+  // made as they are journaled, so a plan of 100,000 units never has them all in memory at once.
+  await recorder.planned(plannedStages(plan.units, context.stages));
+  const estimate = estimateOf(context, plan, config, (stageId) => recorder.status(stageId) === 'done');
   const before = recorder.ledgerTotals();
   const summary = newRunSummary(plan, estimate);
   emit({ type: 'run-start', model: plan.model, total: plan.units.length, alreadyDone: estimate.alreadyDone, estimate });
@@ -108,7 +98,9 @@ async function executePlan(studio: StudioContext, plan: Plan, options: RunOption
   // Every source's identity embedding before anything is paid: a source with no face stops the run here. Only the
   // stages that read the source (the swap, and the enhance whose gate verifies the swap against it) need them.
   if (context.stages.some((stage) => stage.reads.includes('source'))) {
-    await embeddings.prepare(pending.filter((unit) => !missing.has(unit.id)).map((unit) => unit.source));
+    const sources = new Set<number>();
+    for (const unit of pending) if (missing.size === 0 || !missing.has(unit.id)) sources.add(unit.source);
+    await embeddings.prepare([...sources]);
   }
   const captions = context.stages.some((stage) => stage.result === 'caption')
     ? await context.records.captions(plan.model)
@@ -135,11 +127,19 @@ async function executePlan(studio: StudioContext, plan: Plan, options: RunOption
     },
   };
   setMaxListeners(0, unitContext.submitSignal);
-  await runUnits(unitContext, plan, pending, { summary, missing, stops, options, done: estimate.alreadyDone });
+  const succeeded = new Uint8Array(pending.length);
+  await runUnits(unitContext, plan, pending, {
+    summary,
+    missing,
+    stops,
+    options,
+    done: estimate.alreadyDone,
+    succeeded,
+  });
   if (!unitContext.submitSignal.aborted) await finishEarlierCopies(unitContext, plan.units, new Set(pending), summary);
   summary.copyFailures.sort((a, b) => byText(a.key, b.key) || byText(a.store, b.store));
   summary.outcome = outcomeOfRun(summary, stops, options);
-  summary.outputs.sort();
+  summary.outputs = outputsOf(pending, succeeded, last);
   summary.money = runMoney(before, { recorder, stages: context.stages, config, settings, units: plan.units });
   summary.spent = moneySpent(summary.money);
   // Deferred journal and ledger records are on disk before the run reports its end.
@@ -148,6 +148,11 @@ async function executePlan(studio: StudioContext, plan: Plan, options: RunOption
   emit({ type: 'run-end', summary });
   if (summary.outcome === 'failed') throw stops.reason;
   return summary;
+}
+
+/** Every stage of every unit, in plan order, with the op it runs (made as they are read). */
+function* plannedStages(units: readonly PlannedUnit[], stages: readonly PaidStage[]) {
+  for (const unit of units) for (const stage of stages) yield { stageId: stageIdOf(unit, stage), op: stage.op };
 }
 
 /** Runs the units, a few at a time; the first run-stopping error drains or halts the run (see `stopKind`). */
@@ -161,6 +166,8 @@ async function runUnits(
     stops: RunStops;
     options: RunOptions;
     done: number;
+    /** Set to 1 at a unit's index in `pending` when it succeeds. */
+    succeeded: Uint8Array;
   },
 ): Promise<void> {
   const { stops, options } = run;
@@ -182,6 +189,7 @@ async function runUnits(
     try {
       const outcome = run.missing.get(unit.id) ?? (await runWithRetries(context, unit, options.maxUnitAttempts ?? 3));
       run.done += 1;
+      if (outcome.kind === 'succeeded') run.succeeded[index] = 1;
       context.emit(addUnitOutcome(run.summary, unit.id, outcome, { done: run.done, total }));
       const storageFailure = outcome.kind === 'failed' && outcome.failure.code === 'storage';
       storageFailures = storageFailure ? storageFailures + 1 : 0;
