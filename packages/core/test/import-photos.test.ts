@@ -72,6 +72,7 @@ function context(adapters: Partial<StudioSettings> = {}): StudioContext {
     records: new RecordStore(workspace),
     stages: phaseOneStages,
     runs: new Map(),
+    runConfigs: new Map(),
   };
   contexts.push(created);
   return created;

@@ -23,8 +23,8 @@ export interface StudioContext {
   records: RecordStore;
   stages: readonly PaidStage[];
   runs: Map<string, ActiveRun>;
-  /** The configs the studio's plans read, without target records, by model (see `runConfigFor`). */
-  runConfigs?: RunConfigCache;
+  /** The configs the studio last read, without target records, by model, with their ETags (see `runConfigFor`). */
+  runConfigs: RunConfigCache;
 }
 
 /** Calls `onEvent` with an event; a handler that throws is logged, never stops the run. */

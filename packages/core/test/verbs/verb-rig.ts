@@ -58,6 +58,7 @@ export async function verbRig(): Promise<VerbRig> {
         records: new RecordStore(workspace, settings.recoveryDir ? { recoveryDir: settings.recoveryDir } : {}),
         stages: phaseOneStages,
         runs: new Map(),
+        runConfigs: new Map(),
       };
       contexts.push(context);
       return context;

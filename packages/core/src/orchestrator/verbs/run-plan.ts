@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { StorageError, ValidationError } from '../../errors/index.js';
-import { currentConfigReader, runConfigFor } from '../current-config.js';
+import { runConfigFor } from '../current-config.js';
 import { mirrorResults } from '../mirror-results.js';
 import { missingInputsOf } from '../missing-inputs.js';
 import { contextOfPlan } from '../plan-stages.js';
@@ -56,9 +56,9 @@ export async function runPlan(context: StudioContext, plan: Plan, options: RunOp
 async function executePlan(studio: StudioContext, plan: Plan, options: RunOptions, stops: RunStops) {
   const started = Date.now();
   const { settings } = studio;
-  // The ETag first (a change in between only makes the first paid call read the config again): the run's config is
-  // also the first answer of `currentConfig`. It is held without the target records, which a run never reads.
-  const { etag: configEtag, config } = await runConfigFor(studio, plan.model);
+  // The plan's config when the file is unchanged, held without the target records, which a run never reads. Each
+  // paid call asks again (`currentConfig`), so a revocation from any process stops the run.
+  const { config } = await runConfigFor(studio, plan.model);
   const context = contextOfPlan(studio, plan, config);
   // Every adapter a run uses, before anything is journaled (the journal is only read here): those of the stages some
   // unit has still to do (a resume whose captions are all written needs no captioner).
@@ -119,7 +119,7 @@ async function executePlan(studio: StudioContext, plan: Plan, options: RunOption
     captions,
     captionOperation: captions?.begin('generate', `captions by ${settings.captioner?.provider ?? 'a captioner'}`),
     // Re-read before every paid call, so a revocation from any process stops the run.
-    currentConfig: currentConfigReader(context.workspace, plan.model, { etag: configEtag, config }),
+    currentConfig: async () => (await runConfigFor(studio, plan.model)).config,
     recovery: {
       model: plan.model,
       modelDir: context.workspace.localModelDir(plan.model),
