@@ -46,6 +46,16 @@ describe('PackedLines', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
+  it("reads lines back in any order: across written-out chunks, the long line's own chunk and the one in memory", () => {
+    const lines = store();
+    for (let n = 0; n < 500; n++) lines.add(lineNumber(n));
+    // A chunk read back is kept until another is read: scattered, backwards and back-and-forth reads each get theirs.
+    const scattered = Array.from({ length: 500 }, (_, n) => (n * 7919) % 500);
+    for (const n of scattered) expect(lines.line(n)).toBe(lineNumber(n));
+    for (let n = 499; n >= 0; n--) expect(lines.line(n)).toBe(lineNumber(n));
+    for (const n of [76, 77, 78, 77, 0, 77, 499, 1, 77]) expect(lines.line(n)).toBe(lineNumber(n));
+  });
+
   it('keeps the lines in memory when no spill file can be made, and still reads them all', async () => {
     // A file where the folder should be: no spill folder can be made there (whatever the user's rights, root too).
     const notAFolder = join(dir, 'not-a-folder');

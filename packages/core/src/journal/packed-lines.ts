@@ -49,6 +49,13 @@ export class PackedLines {
   private readonly chunks: (Buffer | undefined)[] = [];
   /** The spill file's offset of each chunk written out. */
   private readonly offsets: number[] = [];
+  /** The byte length of each chunk written out. */
+  private readonly lengths: number[] = [];
+  /**
+   * The last chunk read back from the spill file (lines are mostly read in the order they were stored: a compaction,
+   * a run starting its planned units), so reading lines back costs one read per chunk, not a read and a buffer per line.
+   */
+  private readBack: { chunk: number; bytes: Buffer } | undefined;
   private used: number;
   /** Per line: chunk, start and byte length. */
   private index = new Uint32Array(3 * 1024);
@@ -124,21 +131,32 @@ export class PackedLines {
     const chunkNumber = this.index[at]!;
     const start = this.index[at + 1]!;
     const bytes = this.index[at + 2]!;
-    const chunk = this.chunks[chunkNumber];
-    if (chunk) return chunk.toString('utf8', start, start + bytes);
-    if (!this.spill) throw new Error(`packed line ${n} was read after its store was closed`);
-    const read = Buffer.allocUnsafe(bytes);
+    const chunk = this.chunks[chunkNumber] ?? this.readChunk(chunkNumber, n);
+    return chunk.toString('utf8', start, start + bytes);
+  }
+
+  /** Chunk `number`, read back from the spill file (kept until another chunk is read; see `readBack`). */
+  private readChunk(number: number, line: number): Buffer {
+    if (this.readBack?.chunk === number) return this.readBack.bytes;
+    if (!this.spill) throw new Error(`packed line ${line} was read after its store was closed`);
+    const length = this.lengths[number]!;
+    // A chunk of the usual size reuses the buffer of the last one read; a longer line's chunk gets its own.
+    const reuse = this.readBack && this.readBack.bytes.length >= length && length <= this.chunkBytes;
+    const bytes = reuse ? this.readBack!.bytes : Buffer.allocUnsafeSlow(Math.max(length, this.chunkBytes));
     let got = 0;
-    while (got < bytes) {
-      const more = readSync(this.spill.fd, read, got, bytes - got, this.offsets[chunkNumber]! + start + got);
+    while (got < length) {
+      const more = readSync(this.spill.fd, bytes, got, length - got, this.offsets[number]! + got);
       if (more === 0) {
-        throw new StorageError(`Packed line ${n} is cut short in its spill file (the temp folder changed under it).`, {
-          operation: 'get',
-        });
+        this.readBack = undefined;
+        throw new StorageError(
+          `Packed line ${line} is cut short in its spill file (the temp folder changed under it).`,
+          { operation: 'get' },
+        );
       }
       got += more;
     }
-    return read.toString('utf8');
+    this.readBack = { chunk: number, bytes };
+    return bytes;
   }
 
   /**
@@ -148,6 +166,7 @@ export class PackedLines {
   close(): void {
     const spill = this.spill;
     this.spilling = false;
+    this.readBack = undefined;
     if (!spill) return;
     this.spill = undefined;
     dropped.unregister(this);
@@ -171,6 +190,7 @@ export class PackedLines {
       while (written < this.used)
         written += writeSync(spill.fd, chunk, written, this.used - written, spill.bytes + written);
       this.offsets[number] = spill.bytes;
+      this.lengths[number] = this.used;
       spill.bytes += this.used;
     } catch {
       // A full or read-only temp folder: this chunk and the later ones stay in memory.

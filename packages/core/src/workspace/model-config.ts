@@ -37,8 +37,7 @@ export interface ModelConfig {
 export type RunConfig = Omit<ModelConfig, 'targets'>;
 
 /** @internal The config without its target records (see {@link RunConfig}); the other fields are shared, not copied. */
-export function runConfigOf(config: ModelConfig | RunConfig): RunConfig {
-  if (!('targets' in config)) return config;
+export function runConfigOf(config: ModelConfig): RunConfig {
   const { targets: _targets, ...rest } = config;
   return rest;
 }

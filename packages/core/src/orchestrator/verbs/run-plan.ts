@@ -136,7 +136,7 @@ async function executePlan(studio: StudioContext, plan: Plan, options: RunOption
     done: estimate.alreadyDone,
     succeeded,
   });
-  if (!unitContext.submitSignal.aborted) await finishEarlierCopies(unitContext, plan.units, new Set(pending), summary);
+  if (!unitContext.submitSignal.aborted) await finishEarlierCopies(unitContext, plan.units, pending, summary);
   summary.copyFailures.sort((a, b) => byText(a.key, b.key) || byText(a.store, b.store));
   summary.outcome = outcomeOfRun(summary, stops, options);
   summary.outputs = outputsOf(pending, succeeded, last);
@@ -233,10 +233,11 @@ function storageStopError(message: string): StorageError {
 async function finishEarlierCopies(
   context: UnitContext,
   units: readonly PlannedUnit[],
-  ranNow: ReadonlySet<PlannedUnit>,
+  pending: readonly PlannedUnit[],
   summary: RunSummary,
 ): Promise<void> {
   if ((context.settings.resultStores?.length ?? 0) === 0) return;
+  const ranNow = new Set(pending);
   for (const unit of units) {
     if (ranNow.has(unit)) continue;
     const keys = context.stages.map((stage) => stage.outputKey(unit));
