@@ -40,7 +40,12 @@ async function readConsentFile(path: string): Promise<ConsentRecord> {
   return parsed.data as ConsentRecord;
 }
 
-/** The prototype's bucket (`--s3 <bucket>[/<prefix>]`), signed in with the S3 settings (endpoint, keys) when set. */
+/**
+ * The prototype's bucket (`--s3 <bucket>[/<prefix>]`), signed in with the `S3_*` settings when set (endpoint, keys,
+ * session token, path style), through `s3StorageOptionsFromEnv` as the workspace's S3 storage is: the bucket and the
+ * folder are the flag's, not `S3_BUCKET` and `S3_PREFIX`. The region is `S3_REGION`, else `AWS_REGION`, else
+ * `us-east-2` (where the prototype's bucket was).
+ */
 async function prototypeBucket(
   context: CliContext,
   location: string,
@@ -48,19 +53,12 @@ async function prototypeBucket(
   const [bucket = '', ...rest] = location.replace(/^s3:\/\//, '').split('/');
   if (bucket === '') throw new UsageError('--s3 needs a bucket name: --s3 <bucket>[/<prefix>].');
   const prefix = rest.join('/').replace(/\/+$/, '');
-  const { S3Storage } = await import('@model-studio/storage-s3');
+  const { S3Storage, s3StorageOptionsFromEnv } = await import('@model-studio/storage-s3');
   const { prototypeStorage } = await import('@model-studio/core');
-  const s3 = context.settings.s3;
-  const options: ConstructorParameters<typeof S3Storage>[0] = {
-    bucket,
-    region: s3?.region ?? process.env.AWS_REGION ?? 'us-east-2',
-  };
-  if (prefix) options.prefix = prefix;
-  if (s3?.endpoint) options.endpoint = s3.endpoint;
-  if (s3?.forcePathStyle !== undefined) options.forcePathStyle = s3.forcePathStyle;
-  if (s3?.accessKeyId && s3.secretAccessKey) {
-    options.credentials = { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey };
-  }
+  const env = context.settings.s3Env ?? {};
+  const region = env.S3_REGION ?? process.env.AWS_REGION ?? 'us-east-2';
+  // A bucket is given, so options are always returned.
+  const options = s3StorageOptionsFromEnv(env, { bucket, prefix, region })!;
   const storage = new S3Storage(options);
   const description = `s3://${bucket}${prefix ? `/${prefix}` : ''}`;
   return { files: prototypeStorage(storage, { description }), close: () => storage.destroy() };
