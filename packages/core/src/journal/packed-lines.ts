@@ -141,13 +141,15 @@ export class PackedLines {
     if (!this.spill) throw new Error(`packed line ${line} was read after its store was closed`);
     const length = this.lengths[number]!;
     // A chunk of the usual size reuses the buffer of the last one read; a longer line's chunk gets its own.
-    const reuse = this.readBack && this.readBack.bytes.length >= length && length <= this.chunkBytes;
-    const bytes = reuse ? this.readBack!.bytes : Buffer.allocUnsafeSlow(Math.max(length, this.chunkBytes));
+    const previous = this.readBack;
+    // Forgotten first: a read that fails half-way must not leave another chunk's number on overwritten bytes.
+    this.readBack = undefined;
+    const reuse = previous && previous.bytes.length >= length && length <= this.chunkBytes;
+    const bytes = reuse ? previous.bytes : Buffer.allocUnsafeSlow(Math.max(length, this.chunkBytes));
     let got = 0;
     while (got < length) {
       const more = readSync(this.spill.fd, bytes, got, length - got, this.offsets[number]! + got);
       if (more === 0) {
-        this.readBack = undefined;
         throw new StorageError(
           `Packed line ${line} is cut short in its spill file (the temp folder changed under it).`,
           { operation: 'get' },
