@@ -78,8 +78,12 @@ describe('journal auto-compaction', () => {
     await journal.close();
 
     const compacted = await linesOnDisk();
-    expect(compacted.length).toBe(units + 2);
-    expect(compacted.slice(0, -1).every((text) => JSON.parse(text).type === 'snapshot')).toBe(true);
+    // A snapshot per unit, then the event appended while the compaction was written (which the snapshot of its unit,
+    // read while being written, may already hold: loading it again over the snapshot gives the same state).
+    expect(compacted.length).toBeGreaterThanOrEqual(units + 2);
+    expect(compacted.length).toBeLessThanOrEqual(units + 3);
+    expect(JSON.parse(compacted.at(-1)!)).toMatchObject({ type: 'planned', unitId: 'm:s3:t000001:sfw:enhanced' });
+    expect(compacted.slice(0, units + 1).every((text) => JSON.parse(text).type === 'snapshot')).toBe(true);
     const reread = await openJournal(path, { fsync: false });
     expect(reread.units().slice(0, -1)).toEqual(before);
     expect(reread.state('m:s1:t000007:sfw:enhanced')).toMatchObject({
@@ -129,7 +133,10 @@ describe('journal auto-compaction', () => {
     await expect(journal.append({ type: 'planned', unitId: 'm:s9:t000002:sfw:enhanced' })).rejects.toThrow(/closed/);
     await closing;
     const compacted = await linesOnDisk();
-    expect(compacted.length).toBe(units + 1);
+    // The run's last appends started a compaction in the background (see the test of compaction while appending):
+    // the deferred event is in the snapshot of its unit, and may follow it too.
+    expect(compacted.length).toBeGreaterThanOrEqual(units + 1);
+    expect(compacted.length).toBeLessThanOrEqual(units + 2);
     const reread = await openJournal(path, { fsync: false });
     expect(reread.has('m:s9:t000001:sfw:enhanced')).toBe(true);
     expect(reread.has('m:s9:t000002:sfw:enhanced')).toBe(false);

@@ -3,7 +3,7 @@
 // holds the SDK and this run, not tsx and the benchmark's other helpers.
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, statfsSync } from 'node:fs';
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -16,7 +16,6 @@ import {
   storageKeys,
 } from '@model-studio/core';
 import { createMaxStudio, createMaxStudioProvider } from '@model-studio/maxstudio';
-import sharp from 'sharp';
 import { collectLines, exited } from '../test/helpers/child-process.js';
 import { splitThreadCpu, threadCpu } from './thread-cpu.js';
 
@@ -147,9 +146,9 @@ export async function runOnce(units: number, concurrency: number, dir = workspac
     const model = 'bench';
     await workspace.createModel(model, { thresholds: { minShortSide: 64 } });
     await workspace.setConsent(model, sfwConsent());
-    const image = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#b08070' } })
-      .jpeg()
-      .toBuffer();
+    // A committed 64x64 JPEG (292 bytes), not one made with sharp: sharp's native library would add about 19 MB to the
+    // measured process, which a run with these pass-through checks never loads.
+    const image = await readFile(new URL('./sample-64x64.jpg', import.meta.url));
     await storage.put(storageKeys.source(model, 1), image);
     for (let n = 1; n <= units; n++) await storage.put(storageKeys.target(model, 'sfw', n), image);
     await workspace.recordTargets(
@@ -182,6 +181,8 @@ export async function runOnce(units: number, concurrency: number, dir = workspac
     // reservation, which is written right before the first request is sent.
     const planned = performance.now();
     const plan = await studio.plan(model, { ratings: ['sfw'] });
+    // The peak so far: the workspace's setup (the bench's targets and their records) and the plan.
+    const planPeakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
     let firstSubmissionMs: number | undefined;
     const threadsBefore = threadCpu();
     const sandboxCpuBefore = processCpuMs(sandbox.pid);
@@ -226,6 +227,7 @@ export async function runOnce(units: number, concurrency: number, dir = workspac
       units,
       concurrency,
       runPeakRssMb,
+      planPeakRssMb,
       succeeded: summary.succeeded,
       firstSubmissionMs: firstSubmissionMs ?? null,
       apiRequests,

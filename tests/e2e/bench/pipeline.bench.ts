@@ -69,7 +69,7 @@ async function peakRssRuns() {
   for (const units of RSS_UNITS) {
     const run = await runChild(workspacesDir, units);
     console.log(
-      `peak RSS with ${units} units (fresh process, ${run.harness}): ${run.peakRssMb} MB (${run.startRssMb} MB before the run), ${run.wallMs} ms`,
+      `peak RSS with ${units} units (fresh process, ${run.harness}): ${run.peakRssMb} MB (${run.startRssMb} MB before the run, ${run.planPeakRssMb} MB up to the plan), ${run.wallMs} ms`,
     );
     runs.push(run);
   }

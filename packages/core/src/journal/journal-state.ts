@@ -1,4 +1,5 @@
 import type { ImportedMark, JournalEvent, JournalEventInput, SnapshotEvent } from './journal-event.js';
+import { sealSnapshotLine } from './sealed-snapshot.js';
 
 /**
  * Where one operation of a unit stands:
@@ -247,7 +248,8 @@ function unitStatus(ops: Record<string, OpState>): UnitStatus {
 /**
  * @internal The `snapshot` line of a unit (without its newline), lean: what loading restores is left out (the unit's
  * `updatedAt` is the line's `at`, an op's name is its key, an op's `updatedAt` is left out when it equals the unit's).
- * Loading fills them in again. Also the packed form of a done unit in memory (see {@link packable}).
+ * Loading fills them in again. Sealed with a checksum (see sealSnapshotLine), so loading takes it without parsing it.
+ * Also the packed form of a done unit in memory (see {@link packable}).
  */
 export function snapshotLineOf(unit: MutableUnitState): string {
   const { updatedAt, ops } = unit;
@@ -269,13 +271,15 @@ export function snapshotLineOf(unit: MutableUnitState): string {
       updatedAt: op.updatedAt === updatedAt ? undefined : op.updatedAt,
     };
   }
-  return JSON.stringify({
-    seq: unit.seq,
-    at: updatedAt,
-    type: 'snapshot',
-    unitId: unit.unitId,
-    state: { unitId: unit.unitId, status: unit.status, outputKeys: unit.outputKeys, ops: leanOps },
-  });
+  return sealSnapshotLine(
+    JSON.stringify({
+      seq: unit.seq,
+      at: updatedAt,
+      type: 'snapshot',
+      unitId: unit.unitId,
+      state: { unitId: unit.unitId, status: unit.status, outputKeys: unit.outputKeys, ops: leanOps },
+    }),
+  );
 }
 
 /**

@@ -47,6 +47,11 @@ export interface JsonLinesFileOptions<T> {
    * from `start` to `end` (a buffer reused for the next lines: copy what is kept).
    */
   onRecord: (record: T, text: string, bytes: Buffer, start: number, end: number) => void;
+  /**
+   * Called first for each line (arguments as for `onRecord`): returns true when it took the line without parsing it,
+   * a reason string when the line is corrupt, false to have it parsed, decoded and given to `onRecord`.
+   */
+  takeLine?: (text: string, bytes: Buffer, start: number, end: number) => boolean | string;
   /** When given, corrupt lines in the middle of the file are skipped and reported here instead of thrown. */
   onCorruptLine?: ((info: CorruptLine) => void) | undefined;
   /** fsync (fdatasync) after each batch of appended lines. */
@@ -183,6 +188,26 @@ export class JsonLinesFile {
     return this.enqueue((resolve, reject) => this.replaceTask(() => lines, resolve, reject));
   }
 
+  /**
+   * Replaces the file's contents as {@link JsonLinesFile.replace} does, as housekeeping that may fail without harm:
+   * `lines()` is called when the task runs and read while it is written, so it may already hold records appended
+   * after this call, which are also written after it (the caller's records must give the same state when read again
+   * over lines that hold them, as a journal's events do over a unit's snapshot). A failure before the rename leaves the
+   * old file in use, whole, and resolves `false`; a failure after it (syncing the directory) marks the file broken.
+   * Resolves `true` once the new file is in place.
+   */
+  replaceInBackground(lines: () => Iterable<string>): Promise<boolean> {
+    let replaced = false;
+    return this.enqueue((resolve, reject) => ({
+      kind: 'task',
+      resolve,
+      reject,
+      run: async () => {
+        replaced = await this.writeReplacement(lines, true);
+      },
+    })).then(() => replaced);
+  }
+
   /** The task of {@link JsonLinesFile.replace}: `lines()` is called, and read one line at a time, when it runs. */
   private replaceTask(
     lines: () => Iterable<string>,
@@ -196,45 +221,60 @@ export class JsonLinesFile {
       reject,
       last,
       run: async () => {
-        const all = lines();
-        let count = 0;
-        const temp = `${this.path}.${process.pid}.${Date.now().toString(36)}${TEMP_SUFFIX}`;
-        const next = await open(temp, appendFlags(this.fsync));
-        try {
-          const chunk: string[] = [];
-          let size = 0;
-          // One buffer for every chunk (grown when a chunk needs more): compacting 100 MB of lines does not leave
-          // 100 buffers of garbage outside the heap for the collector to find.
-          let out: Buffer | undefined;
-          const writeChunk = async () => {
-            const text = chunk.join('');
-            // Room for the longest encoding: 3 bytes per UTF-16 unit.
-            if (!out || 3 * text.length > out.length) out = Buffer.allocUnsafeSlow(3 * text.length);
-            await writeAll(next, out.subarray(0, out.write(text, 'utf8')));
-            chunk.length = 0;
-            size = 0;
-          };
-          for (const line of all) {
-            count++;
-            chunk.push(line);
-            size += line.length;
-            if (size >= CHUNK_SIZE) await writeChunk();
-          }
-          if (chunk.length > 0) await writeChunk();
-          await next.sync();
-          await rename(temp, this.path);
-          await syncDirectory(dirname(this.path));
-        } catch (error) {
-          await next.close().catch(() => undefined);
-          await unlink(temp).catch(() => undefined);
-          throw error;
-        }
-        const previous = this.handle;
-        this.handle = next;
-        this.lines = count;
-        await previous.close().catch(() => undefined);
+        await this.writeReplacement(lines, false);
       },
     };
+  }
+
+  /**
+   * Writes `lines()` to a temp file beside the file, fsyncs it, renames it over the file, fsyncs the directory, and
+   * appends to the new file from then on. With `optional`, a failure before the rename is swallowed (the temp file is
+   * removed, the old file stays in use): returns whether the file was replaced.
+   */
+  private async writeReplacement(lines: () => Iterable<string>, optional: boolean): Promise<boolean> {
+    const linesBefore = this.lines;
+    const temp = `${this.path}.${process.pid}.${Date.now().toString(36)}${TEMP_SUFFIX}`;
+    let next: FileHandle | undefined;
+    let renamed = false;
+    let count = 0;
+    try {
+      next = await open(temp, appendFlags(this.fsync));
+      const chunk: string[] = [];
+      let size = 0;
+      // One buffer for every chunk (grown when a chunk needs more): compacting 100 MB of lines does not leave
+      // 100 buffers of garbage outside the heap for the collector to find.
+      let out: Buffer | undefined;
+      const writeChunk = async (handle: FileHandle) => {
+        const text = chunk.join('');
+        // Room for the longest encoding: 3 bytes per UTF-16 unit.
+        if (!out || 3 * text.length > out.length) out = Buffer.allocUnsafeSlow(3 * text.length);
+        await writeAll(handle, out.subarray(0, out.write(text, 'utf8')));
+        chunk.length = 0;
+        size = 0;
+      };
+      for (const line of lines()) {
+        count++;
+        chunk.push(line);
+        size += line.length;
+        if (size >= CHUNK_SIZE) await writeChunk(next);
+      }
+      if (chunk.length > 0) await writeChunk(next);
+      await next.sync();
+      await rename(temp, this.path);
+      renamed = true;
+      await syncDirectory(dirname(this.path));
+    } catch (error) {
+      await next?.close().catch(() => undefined);
+      if (!renamed) await unlink(temp).catch(() => undefined);
+      if (optional && !renamed) return false;
+      throw error;
+    }
+    const previous = this.handle;
+    this.handle = next;
+    // Lines appended while it was written are written after it.
+    this.lines = count + (this.lines - linesBefore);
+    await previous.close().catch(() => undefined);
+    return true;
   }
 
   /**
@@ -397,19 +437,22 @@ async function readRecords<T>(
   ) => {
     lineNumber++;
     if (from === to) return;
-    let record: T | string;
-    try {
-      record = options.decode(JSON.parse(text));
-    } catch (error) {
-      if (text.trim() === '') return;
-      record = error instanceof Error ? error.message : String(error);
-    }
+    const taken = options.takeLine ? options.takeLine(text, data, from, to) : false;
+    let record: T | string | undefined;
+    if (taken === false) {
+      try {
+        record = options.decode(JSON.parse(text));
+      } catch (error) {
+        if (text.trim() === '') return;
+        record = error instanceof Error ? error.message : String(error);
+      }
+    } else if (typeof taken === 'string') record = taken;
     reportBad();
     if (typeof record === 'string') {
       bad = { path, line: lineNumber, text: text.slice(0, 200), reason: record, start: offset };
       return;
     }
-    options.onRecord(record, text, data, from, to);
+    if (record !== undefined) options.onRecord(record, text, data, from, to);
     lastEnd = offset + (to - from) + (terminated ? 1 : 0);
     lastTerminated = terminated;
   };

@@ -18,6 +18,7 @@ import {
 import { type AppendOptions, type CorruptLine, JsonLinesFile, type TailRepair } from './json-lines-file.js';
 import { PackedIndex } from './packed-index.js';
 import { PackedLines } from './packed-lines.js';
+import { readSealedSnapshot } from './sealed-snapshot.js';
 
 /** Where {@link PackedUnits} has a unit kept as objects (any other value is the number of its packed line). */
 const LIVE = -(2 ** 31);
@@ -39,19 +40,24 @@ export interface JournalOptions {
   now?: () => Date;
   /**
    * Compact the file when it holds many more lines than units (at least {@link autoCompactMinLines} lines, and
-   * {@link autoCompactRatio} per unit or more), so the next open reads one snapshot per unit instead of every event:
-   * after loading it, in the background (write-then-rename, like {@link ProgressJournal.compact}; appends made
-   * meanwhile wait for it and go to the new file), and on {@link ProgressJournal.close}, so the journal a run leaves
-   * is compact (a failure there leaves the file as appended, whole, and is not reported: nothing is lost).
+   * {@link autoCompactRatio} per unit or more), so that an open reads one snapshot per unit and the events since,
+   * instead of every event: after loading it, and whenever appends make it that long again, in the background
+   * (write-then-rename, like {@link ProgressJournal.compact}; appends go on meanwhile and are written after it; a
+   * compaction that cannot be written leaves the file in use as it was), and on {@link ProgressJournal.close}, so the
+   * journal a run leaves is compact (a failure there leaves the file as appended, whole, and is not reported: nothing
+   * is lost). A crash then leaves at most that many lines per unit, whatever the length of the run.
    * @default true
    */
   autoCompact?: boolean;
 }
 
-/** Fewest lines a journal must hold before it is compacted when opened (see {@link JournalOptions.autoCompact}). */
+/** Fewest lines a journal must hold before it is compacted (see {@link JournalOptions.autoCompact}). */
 export const autoCompactMinLines = 100_000;
-/** Lines per unit from which a journal is compacted when opened (see {@link JournalOptions.autoCompact}). */
-export const autoCompactRatio = 4;
+/**
+ * Lines per unit from which a journal is compacted (see {@link JournalOptions.autoCompact}): a run's journal is
+ * compacted each time it has appended about one event per unit since the last compaction.
+ */
+export const autoCompactRatio = 2;
 
 /** A submitted op whose job id is known: after a restart, poll this job instead of submitting again. */
 export interface InFlightOp {
@@ -176,6 +182,16 @@ export async function openJournal(path: string, options: JournalOptions = {}): P
     fsync: options.fsync ?? true,
     onCorruptLine: options.onCorruptLine,
     decode: decodeJournalEvent,
+    // A sealed snapshot line (see sealSnapshotLine) of a done unit, or of one only planned, is kept as it is, without
+    // parsing it: what a compacted journal mostly holds.
+    takeLine: (text, bytes, start, end) => {
+      const sealed = readSealedSnapshot(text, bytes, start, end);
+      if (sealed === undefined || typeof sealed === 'string') return sealed ?? false;
+      if (sealed.status === 'done' ? text.includes('"status":"submitting"') : !sealed.onlyPlanned) return false;
+      units.loadPacked(sealed.unitId, sealed.status === 'done', bytes, start, end);
+      if (sealed.seq > lastSeq) lastSeq = sealed.seq;
+      return true;
+    },
     onRecord: (event, text, bytes, start, end) => {
       // A done unit's snapshot (what a compacted journal mostly holds) is kept as its line: no objects to build.
       if (event.type === 'snapshot' && text.startsWith(`{"seq":${event.seq},`))
@@ -191,10 +207,7 @@ export async function openJournal(path: string, options: JournalOptions = {}): P
   units.packSettled();
   const autoCompact = options.autoCompact ?? true;
   const journal = new FileProgressJournal(file, units, lastSeq, options.now ?? (() => new Date()), autoCompact);
-  if (autoCompact && worthCompacting(file.lines, units.size)) {
-    // A failed compaction leaves the old file whole and marks the journal broken: the next append reports it.
-    journal.compact().catch(() => undefined);
-  }
+  journal.compactIfWorth();
   return journal;
 }
 
@@ -274,6 +287,15 @@ class PackedUnits implements UnitStateTable {
   load(event: SnapshotEvent, line: string, bytes: Buffer, start: number, end: number): void {
     if (event.state.status !== 'done' || line.includes('"status":"submitting"')) this.apply(event, false);
     else this.pack(event.unitId, this.lines.addBytes(bytes, start, end));
+  }
+
+  /**
+   * Keeps a sealed snapshot line read from the file (its bytes from `start` to `end` of `bytes`) as the unit's packed
+   * line: as done, or as only planned (see readSealedSnapshot).
+   */
+  loadPacked(unitId: string, done: boolean, bytes: Buffer, start: number, end: number): void {
+    const n = this.lines.addBytes(bytes, start, end);
+    this.pack(unitId, done ? n : -n - 1);
   }
 
   has(unitId: string): boolean {
@@ -390,6 +412,37 @@ class FileProgressJournal implements ProgressJournal {
 
   /** The timestamp of the last event appended (see toEvent). */
   private lastAt = '';
+  /** Set while a background compaction is queued or being written (see compactIfWorth). */
+  private compacting = false;
+  /** After a background compaction failed: the line count before which it is not tried again. */
+  private retryAt = 0;
+
+  /**
+   * Starts a compaction in the background when the file holds many more lines than units (see
+   * {@link JournalOptions.autoCompact}): after loading, and while events are appended, so what a crash leaves is a
+   * snapshot per unit and the events since, not every event of the run. Appends go on meanwhile (queued behind it,
+   * they are written after it). A failure before the new file is in place leaves the old one in use, whole, and is
+   * tried again after as many lines again; a failure after it marks the journal broken (the next append reports it).
+   */
+  compactIfWorth(): void {
+    const lines = this.file.lines;
+    if (!this.autoCompact || this.compacting || lines < this.retryAt || !worthCompacting(lines, this.byId.size)) return;
+    this.compacting = true;
+    // Read while it is written, a unit's snapshot may already hold events appended after this call, which are also
+    // written after it: replayed over the snapshot when loading, they give the same state (applyJournalEvent sets
+    // what each event says, whatever was there).
+    this.file
+      .replaceInBackground(() => this.byId.snapshotLines())
+      .then(
+        (replaced) => {
+          this.compacting = false;
+          if (!replaced) this.retryAt = this.file.lines + Math.max(autoCompactMinLines, this.byId.size);
+        },
+        () => {
+          this.compacting = false;
+        },
+      );
+  }
 
   get path(): string {
     return this.file.path;
@@ -406,7 +459,9 @@ class FileProgressJournal implements ProgressJournal {
       const event = this.toEvent(input);
       this.byId.apply(event);
       this.lastSeq = event.seq;
-      return this.file.append(`${JSON.stringify(event)}\n`, options).then(() => event);
+      const written = this.file.append(`${JSON.stringify(event)}\n`, options).then(() => event);
+      this.compactIfWorth();
+      return written;
     } catch (error) {
       return Promise.reject(error);
     }
@@ -429,6 +484,7 @@ class FileProgressJournal implements ProgressJournal {
     }
     const written =
       lines.length === 0 ? Promise.resolve() : this.file.append(`${lines.join('\n')}\n`, options, lines.length);
+    this.compactIfWorth();
     return refusal === undefined ? written : written.then(() => Promise.reject(refusal));
   }
 

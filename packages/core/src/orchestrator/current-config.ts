@@ -14,15 +14,20 @@ export async function configEtag(context: StudioContext, model: string): Promise
   return (await context.storage.head(storageKeys.config(model)))?.etag;
 }
 
-/** Keeps the config a plan read under `etag` (without its target records) for the run that follows it. */
+/**
+ * Keeps the config a plan read under `etag` (without its target records) for the run that follows it; returns that
+ * run config.
+ */
 export function rememberRunConfig(
   context: StudioContext,
   model: string,
   etag: string | undefined,
   config: ModelConfig,
-): void {
+): RunConfig {
+  const runConfig = runConfigOf(config);
   if (etag === undefined) context.runConfigs.delete(model);
-  else context.runConfigs.set(model, { etag, config: runConfigOf(config) });
+  else context.runConfigs.set(model, { etag, config: runConfig });
+  return runConfig;
 }
 
 /**
@@ -40,6 +45,5 @@ export async function runConfigFor(
   const known = context.runConfigs.get(model);
   if (etag !== undefined && known?.etag === etag) return known;
   const config = await context.workspace.getModel(model);
-  rememberRunConfig(context, model, etag, config);
-  return { etag, config: runConfigOf(config) };
+  return { etag, config: rememberRunConfig(context, model, etag, config) };
 }
