@@ -183,6 +183,35 @@ function fold(events: readonly JournalEvent[], start?: MutableUnitState): Mutabl
   return units.values().next().value!;
 }
 
+describe('compaction of long and non-ASCII lines', () => {
+  it('writes lines longer than its megabyte buffer, and multi-byte text, as they were', async () => {
+    const journal = await journalAt();
+    // 400,000 characters of two bytes each: a line longer than the buffer lines are encoded into.
+    const message = `échec ${'é'.repeat(400_000)} 🙂`;
+    for (let k = 0; k < 3000; k++) {
+      const unitId = unitIdOf(k);
+      await journal.append({ type: 'planned', unitId, ops: ['swap'] });
+      await journal.append({ type: 'submitting', unitId, op: 'swap' });
+      if (k === 1500) {
+        await journal.append({ type: 'failed', unitId, op: 'swap', code: 'X', message, retryable: false });
+        continue;
+      }
+      await journal.append({ type: 'submitted', unitId, op: 'swap', jobId: `job-ü-${k}`, provider: 'maxstudio' });
+      await journal.append({ type: 'completed', unitId, op: 'swap', outputKeys: [`out/Zoë-${k}.jpg`] });
+      await journal.append({ type: 'completed', unitId, outputKeys: [`out/Zoë-${k}.jpg`] });
+    }
+    const before = structuredClone(journal.units());
+    await journal.compact();
+    const lines = await linesOnDisk();
+    expect(lines).toHaveLength(3000);
+    expect(lines[1500]!.length).toBeGreaterThan(400_000);
+    const reread = await openJournal(path, { fsync: false, autoCompact: false });
+    expect(reread.units()).toEqual(before);
+    expect(reread.state(unitIdOf(1500))!.ops.swap!.error!.message).toBe(message);
+    await reread.close();
+  });
+});
+
 describe("a unit's snapshot followed by events it already holds", () => {
   it('loads to the state of all its events, wherever the snapshot was taken and the replay starts', () => {
     const events = unitHistory('m:s1:t000001:sfw:enhanced');
