@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openJournal } from '../src/journal/index.js';
 import { openLedger } from '../src/ledger/index.js';
+import { prng } from './helpers/prng.js';
 
 const CHILD = fileURLToPath(new URL('./helpers/crash-child.ts', import.meta.url));
 const KILLS = 50;
@@ -29,18 +30,6 @@ const LABELS = [
 ];
 /** Kills at these leave an uncertain submission: charged (job id lost) and not charged (submission lost). */
 const MUST_HIT = ['billed-before-submitted', 'before-submit'];
-
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface ChildRun {
   killed: boolean;

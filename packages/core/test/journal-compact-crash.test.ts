@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { autoCompactMinLines, openJournal } from '../src/journal/index.js';
+import { prng } from './helpers/prng.js';
 
 const CHILD = fileURLToPath(new URL('./helpers/compact-crash-child.ts', import.meta.url));
 const UNITS = Math.ceil((1.5 * autoCompactMinLines) / 8);
@@ -64,18 +65,6 @@ function runChild(path: string, kill: { afterMs?: number; onTemp?: boolean }): P
     child.on('error', reject);
     child.on('close', () => resolve(run));
   });
-}
-
-/** mulberry32: a small seeded PRNG. */
-function prng(start: number): () => number {
-  let a = start >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 let dir: string;
