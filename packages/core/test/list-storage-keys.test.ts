@@ -2,9 +2,9 @@
  * `listStorageKeys` and `LocalStorage.listKeys` over real files: the keys `list` gives, from the directory listings
  * alone, and the fallback to `list` for a storage without `listKeys` (as S3Storage is).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { LocalStorage, listStorageKeys, type Storage, StorageError, ValidationError } from '@model-studio/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -36,6 +36,35 @@ describe('listStorageKeys', () => {
     for await (const info of storage.list({ prefix: 'm/a' })) viaList.push(info.key);
     expect(listed).toEqual(viaList);
     expect(await collect(listStorageKeys(storage, { prefix: 'nothing/' }))).toEqual([]);
+  });
+
+  it('lists folders of more files than a batch, between subfolders, in key order, for every page size', async () => {
+    // Files are read 1,000 at a time per folder and paged from those batches: 2,345 files in one folder, with a
+    // subfolder sorting among them and one after them, cross every batch edge.
+    const keys: string[] = [];
+    for (let n = 1; n <= 2345; n++) keys.push(`big/f-${String(n).padStart(4, '0')}.jpg`);
+    keys.push('big/f-1000/inside.jpg', 'big/zz/last.jpg', 'big/zz/more/deep.jpg');
+    // Written as plain files (a put per file would fsync each).
+    for (const key of keys) {
+      await mkdir(dirname(join(root, key)), { recursive: true });
+      await writeFile(join(root, key), 'x');
+    }
+    const expected = [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    expect(await collect(storage.listKeys({ prefix: 'big/' }))).toEqual(expected);
+    for (const pageSize of [1, 7, 1000, 1001]) {
+      const viaList: string[] = [];
+      const sizes = new Set<number>();
+      for await (const info of storage.list({ prefix: 'big/', pageSize })) {
+        sizes.add(info.size);
+        viaList.push(info.key);
+      }
+      expect(viaList).toEqual(expected);
+      expect([...sizes]).toEqual([1]);
+    }
+    // A prefix inside the folder lists only what starts with it.
+    expect(await collect(storage.listKeys({ prefix: 'big/f-10' }))).toEqual(
+      expected.filter((key) => key.startsWith('big/f-10')),
+    );
   });
 
   it('falls back to list for a storage without listKeys', async () => {

@@ -391,4 +391,79 @@ describe('plan checks the sources and targets it is asked for', () => {
     expect(summary.outputs).toEqual([resultKey('emma', 1, 1, 'enhanced'), resultKey('emma', 1, 2, 'enhanced')]);
     expect(r.calls).toEqual({ swap: 4, enhance: 2 });
   });
+
+  it('checks a large group of targets with one listing of their folder, a small one with a head per photo', async () => {
+    // A real LocalStorage that counts what it is asked (heads per key, listings per prefix).
+    class CountingStorage extends LocalStorage {
+      heads: string[] = [];
+      listings: string[] = [];
+      override head(...args: Parameters<LocalStorage['head']>) {
+        this.heads.push(args[0]);
+        return super.head(...args);
+      }
+      override listKeys(...args: Parameters<LocalStorage['listKeys']>) {
+        this.listings.push(args[0]?.prefix ?? '');
+        return super.listKeys(...args);
+      }
+    }
+    const root = await tempDir('studio-core-');
+    const storage = new CountingStorage({ root });
+    const workspace = await openWorkspace({ root, storage });
+    const calls: Calls = { swap: 0, enhance: 0 };
+    const studio = createStudio({ workspace, ...provider(calls), faceChecker, imageProcessor });
+    cleanups.push(async () => {
+      await studio.close();
+      await storage.close();
+    });
+    await workspace.createModel('fern', { thresholds: { minShortSide: 20 } });
+    await workspace.setConsent('fern', consent);
+    await storage.put(storageKeys.source('fern', 1), jpeg);
+    const count = 1200;
+    for (let n = 1; n <= count; n++) await storage.put(storageKeys.target('fern', 'sfw', n), jpeg);
+    await workspace.recordTargets(
+      'fern',
+      'sfw',
+      Array.from({ length: count }, (_, i) => ({ n: i + 1, origin: 'core test', rightsStatement: 'made for it' })),
+    );
+    const plan = await studio.plan('fern', { ratings: ['sfw'] });
+    const gone = [2, 999, 1200];
+    await storage.delete(gone.map((n) => storageKeys.target('fern', 'sfw', n)));
+    // Stopped once the first unit starts: the photos are checked before any unit runs.
+    const stop = new AbortController();
+    storage.heads = [];
+    storage.listings = [];
+    await studio
+      .run(plan, {
+        signal: stop.signal,
+        onEvent: (event) => {
+          if (event.type === 'unit-start') stop.abort();
+        },
+      })
+      .catch(() => undefined);
+    const targetPrefix = storageKeys.targetPrefix('fern', 'sfw');
+    expect(storage.listings).toEqual([targetPrefix]);
+    // Only the photos the listing does not show are asked for (a listing may lag behind the writes).
+    expect(storage.heads.filter((key) => key.startsWith(targetPrefix)).sort()).toEqual(
+      gone.map((n) => storageKeys.target('fern', 'sfw', n)).sort(),
+    );
+    const failed = (await studio.status('fern')).failed;
+    expect(failed.map(({ unitId, code }) => ({ unitId, code })).sort(byUnit)).toEqual(
+      gone.map((n) => ({ unitId: `fern:s1:t${String(n).padStart(3, '0')}:sfw`, code: 'missing-target' })).sort(byUnit),
+    );
+
+    // A plan of a few targets asks for each of them (here one is gone too), and lists nothing.
+    const few = await studio.plan('fern', { ratings: ['sfw'], targets: [5, 6, 7] });
+    await storage.delete([storageKeys.target('fern', 'sfw', 6)]);
+    storage.heads = [];
+    storage.listings = [];
+    const summary = await studio.run(few);
+    expect(storage.listings).toEqual([]);
+    expect(storage.heads.filter((key) => key.startsWith(targetPrefix)).sort()).toEqual(
+      [5, 6, 7].map((n) => storageKeys.target('fern', 'sfw', n)),
+    );
+    expect(summary.failed.map(({ unitId, code }) => ({ unitId, code }))).toEqual([
+      { unitId: 'fern:s1:t006:sfw', code: 'missing-target' },
+    ]);
+    expect(summary.succeeded).toBe(2);
+  });
 });

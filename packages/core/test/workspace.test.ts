@@ -425,6 +425,28 @@ describe('workspace: corrupt files and migration', () => {
     }
   });
 
+  it('writes target records as the schema would: valid ones as given, odd ones trimmed, stripped or refused', async () => {
+    const { ws } = await open();
+    await ws.createModel('andie');
+    const record = { n: 1, origin: '/a.jpg', rightsStatement: 'own photo', recordedAt: '2026-01-01T00:00:00.000Z' };
+    const update = (changes: object) =>
+      ws.updateModel('andie', () => ({ targets: { sfw: [{ ...record, ...changes }] } }));
+    expect((await update({})).targets).toEqual({ sfw: [record] });
+    expect((await update({ rightsStatement: '  own photo ' })).targets.sfw?.[0]?.rightsStatement).toBe('own photo');
+    expect((await update({ note: 'left by hand' })).targets.sfw).toEqual([record]);
+    expect((await ws.getModel('andie')).targets.sfw).toEqual([record]);
+    for (const bad of [{ n: 0 }, { origin: '' }, { rightsStatement: '   ' }, { recordedAt: 'yesterday' }]) {
+      const refused = await rejection(update(bad));
+      expect(ValidationError.isInstance(refused)).toBe(true);
+      expect((refused as Error).message).toMatch(/targets\.sfw\[0\]\./);
+    }
+    const badRating = await rejection(ws.updateModel('andie', () => ({ targets: { 'not a rating': [record] } })));
+    expect(ValidationError.isInstance(badRating)).toBe(true);
+    // Nothing refused was written.
+    expect((await ws.getModel('andie')).targets).toEqual({ sfw: [record] });
+    await ws.close();
+  });
+
   it('migrateModelConfig names the file in errors for a broken v0 config', () => {
     expect(() => migrateModelConfig({ trigger: 'x' }, { source: 'old.json' })).toThrow(
       /old\.json has no "version" field/,

@@ -259,6 +259,14 @@ class PackedUnits implements UnitStateTable {
    */
   apply(event: JournalEvent, pack = true): void {
     const unitId = event.unitId;
+    if (pack && event.type === 'planned' && !this.index.has(unitId)) {
+      // A new unit, only planned (what a run's plan appends for each of its units): packed straight away, without
+      // passing through the objects table.
+      const fresh = new OneUnit();
+      applyJournalEvent(fresh, event);
+      this.pack(unitId, -this.lines.add(snapshotLineOf(fresh.unit!)) - 1);
+      return;
+    }
     if (!this.objects.has(unitId)) {
       const at = this.index.get(unitId);
       if (at !== undefined) this.set(unitId, unpackUnit(this.lineOf(at)));
@@ -398,6 +406,19 @@ class PackedUnits implements UnitStateTable {
   /** A packed unit's line. */
   private lineOf(at: number): string {
     return this.lines.line(at < 0 ? -at - 1 : at);
+  }
+}
+
+/** A table of the one unit an event creates (see PackedUnits.apply). */
+class OneUnit implements UnitStateTable {
+  unit: MutableUnitState | undefined;
+
+  get(): MutableUnitState | undefined {
+    return this.unit;
+  }
+
+  set(_unitId: string, unit: MutableUnitState): void {
+    this.unit = unit;
   }
 }
 

@@ -1,5 +1,7 @@
 import type { Storage } from '../interfaces/storage.js';
+import { parseSourceName, parseTargetName, storageKeys } from '../naming/index.js';
 import { mapConcurrent } from '../storage/list-files.js';
+import { listStorageKeys } from '../storage/list-storage-keys.js';
 import type { RunRecorder } from './run-recorder.js';
 import { stageIdOf, type UnitOutcome } from './run-unit.js';
 import type { PaidStage, StagePhoto } from './stage.js';
@@ -11,13 +13,21 @@ type Failed = Extract<UnitOutcome, { kind: 'failed' }>;
 type PhotoGroup = { photo: StagePhoto; readers: Map<number, PlannedUnit> };
 
 /**
+ * From this many photos of one group on, the group's folder is listed once (a page of up to 1,000 keys per request on
+ * S3, directory listings only on a local disk) instead of asking for each photo: 100,000 targets cost 100 listing
+ * requests, not 100,000 heads.
+ */
+const LIST_FROM = 1000;
+
+/**
  * Units whose source or target file no longer exists (deleted after they were planned), each failed with its reason
  * and the failure journaled on its first stage not done. A stage needs the photos it `reads` until it is sent: a
  * stage done or in flight needs none.
  *
- * Each photo is checked once, a few at a time (a remote storage answers every head with a round trip). The photos are
- * held as numbers with one unit that reads each, and a unit's needs are worked out again only for the units whose
- * photo is gone: a plan of 100,000 units holds no key or set per unit while the heads run.
+ * Each photo is checked once, a few at a time (a remote storage answers every head with a round trip), or, for a group
+ * of {@link LIST_FROM} photos or more, by listing its folder once (and asking for each photo the listing misses). The photos are held as numbers with one unit that
+ * reads each, and a unit's needs are worked out again only for the units whose photo is gone: a plan of 100,000 units
+ * holds no key or set per unit while the photos are checked.
  */
 export async function missingInputsOf(
   units: readonly PlannedUnit[],
@@ -39,12 +49,16 @@ export async function missingInputsOf(
   const gone = new Map<string, Set<number>>();
   for (const [name, { photo, readers }] of groups) {
     const readerList = [...readers.values()];
+    const listed = readerList.length >= LIST_FROM ? await listedNumbers(readerList[0]!, photo, context) : undefined;
+    // A photo the listing does not show is asked for all the same (a storage whose listings lag behind its writes, as
+    // OpenStack Swift's can, must not fail a unit whose photo is there).
+    const unlisted = listed ? readerList.filter((unit) => !listed.has(numberOf(unit, photo))) : readerList;
     const found = await mapConcurrent(
-      readerList,
+      unlisted,
       8,
       async (unit) => (await context.storage.head(keyOf(unit, photo), { signal: context.signal })) !== undefined,
     );
-    const missingNumbers = new Set(readerList.filter((_, index) => !found[index]).map((unit) => numberOf(unit, photo)));
+    const missingNumbers = new Set(unlisted.filter((_, index) => !found[index]).map((unit) => numberOf(unit, photo)));
     if (missingNumbers.size > 0) gone.set(name, missingNumbers);
   }
   const missing = new Map<string, Failed>();
@@ -63,6 +77,27 @@ export async function missingInputsOf(
     missing.set(unit.id, { kind: 'failed', failure });
   }
   return missing;
+}
+
+/**
+ * The numbers of the photos stored in the folder of `unit`'s group (its model's sources, or its model's targets of its
+ * rating), from one listing: a number is there when the key {@link keyOf} gives for it is listed.
+ */
+async function listedNumbers(
+  unit: PlannedUnit,
+  photo: StagePhoto,
+  context: { storage: Storage; signal: AbortSignal },
+): Promise<Set<number>> {
+  const prefix =
+    photo === 'source' ? storageKeys.sourcePrefix(unit.model) : storageKeys.targetPrefix(unit.model, unit.rating);
+  const numbers = new Set<number>();
+  for await (const key of listStorageKeys(context.storage, { prefix, signal: context.signal })) {
+    const name = key.slice(prefix.length);
+    const parsed = photo === 'source' ? parseSourceName(name) : parseTargetName(name);
+    if (parsed?.model !== unit.model) continue;
+    numbers.add('source' in parsed ? parsed.source : parsed.target);
+  }
+  return numbers;
 }
 
 /** The photos a unit's stages still read: those of each stage neither done nor in flight. */

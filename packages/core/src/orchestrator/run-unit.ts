@@ -4,6 +4,7 @@ import { formatResultName, type ResultStage, stageId, storageKeys, type UnitStag
 import type { RunConfig } from '../workspace/index.js';
 import { mirrorResults } from './mirror-results.js';
 import { type PaidCallContext, runPaidCall, UncertainSubmission } from './paid-call.js';
+import { LeanPlannedUnit } from './planned-unit.js';
 import { readAll } from './read-all.js';
 import type { RunRecorder } from './run-recorder.js';
 import { isRunStopping, toFailure } from './run-stop.js';
@@ -31,6 +32,8 @@ export type UnitOutcome =
 
 /** The id of `stage` of `unit` (`<unit id>:<result stage>`). */
 export function stageIdOf(unit: PlannedUnit, stage: { result: UnitStage }): string {
+  // A unit the planner made was checked when it was made (see LeanPlannedUnit).
+  if (unit instanceof LeanPlannedUnit) return unit.stageId(stage.result);
   return stageId({
     model: unit.model,
     source: unit.source,

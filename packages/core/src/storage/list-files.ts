@@ -44,12 +44,16 @@ async function linkEntry(dirPath: string, name: string, realRoot: string): Promi
   }
 }
 
+/** How many files {@link listFilesSorted} yields at a time (at most). */
+const BATCH = 1000;
+
 /**
  * Walks `dirPath` depth-first and yields the files whose key starts with `prefix`, in key order (code point order),
- * reading one directory at a time. Names that cannot be keys (temp files, hidden files, Windows device names) are
- * skipped, and so are symbolic links to directories and links leading outside the root. A directory of 100,000
- * files costs one small object per file while it is read (no promise or path per file): paths are joined as they are
- * yielded, and only symbolic links are resolved.
+ * in batches of up to 1,000, reading one directory at a time. Names that cannot be keys (temp files, hidden files,
+ * Windows device names) are skipped, and so are symbolic links to directories and links leading outside the root. A
+ * directory of 100,000 files costs one small object per file while it is read (no promise per file: the batches go
+ * up the folders' generators, not each file; paths are joined as they are yielded), and only symbolic links are
+ * resolved.
  *
  * @param dirKey - The key prefix of `dirPath`: `''` for the root, else ending in `/`.
  * @internal
@@ -59,7 +63,7 @@ export async function* listFilesSorted(
   dirKey: string,
   prefix: string,
   realRoot: string,
-): AsyncGenerator<ListedFile> {
+): AsyncGenerator<ListedFile[]> {
   let dirents: Dirent[];
   try {
     dirents = await readdir(dirPath, { withFileTypes: true });
@@ -80,16 +84,25 @@ export async function* listFilesSorted(
     if (entry) entries.push(entry);
   }
   entries.sort((a, b) => compareStorageKeys(a.sortName, b.sortName));
+  // Names are single segments (checked above), so a file's path is its folder's path, a separator and its name.
+  const folder = dirPath.endsWith(sep) ? dirPath : dirPath + sep;
+  let batch: ListedFile[] = [];
   for (const entry of entries) {
     const key = dirKey + entry.sortName;
     if (entry.directory) {
       if (key.startsWith(prefix) || prefix.startsWith(key)) {
-        yield* listFilesSorted(join(dirPath, entry.name), key, prefix, realRoot);
+        if (batch.length > 0) yield batch;
+        batch = [];
+        yield* listFilesSorted(folder + entry.name, key, prefix, realRoot);
       }
     } else if (key.startsWith(prefix)) {
-      yield { key, path: entry.linkTarget ?? join(dirPath, entry.name) };
+      batch.push({ key, path: entry.linkTarget ?? folder + entry.name });
+      if (batch.length < BATCH) continue;
+      yield batch;
+      batch = [];
     }
   }
+  if (batch.length > 0) yield batch;
 }
 
 /** Maps `items` through `fn` with at most `limit` calls in flight, keeping order. @internal */

@@ -18,7 +18,7 @@ import { contentTypeOf } from './content-type.js';
 import { removeDeadTempFiles } from './dead-temp-files.js';
 import { fileReadStream } from './file-read-stream.js';
 import { type FsError, isFsError, isMissing, keyNotFound, outsideRoot, toStorageError } from './fs-error.js';
-import { isInside, listFilesSorted, mapConcurrent } from './list-files.js';
+import { isInside, type ListedFile, listFilesSorted, mapConcurrent } from './list-files.js';
 import type { LocalStorageOptions, LocalStorageSignedUrlOptions } from './local-storage-options.js';
 import { makeDirectory } from './make-directory.js';
 import { OpenFile } from './open-file.js';
@@ -333,17 +333,27 @@ export class LocalStorage implements Storage {
         value: pageSize,
       });
     }
-    const files = this.#walk(options);
-    for (let done = false; !done; ) {
-      const page: { key: string; path: string }[] = [];
+    const batches = this.#walk(options);
+    // The batch being paged through (see listFilesSorted), and where in it the next page starts.
+    let batch: ListedFile[] = [];
+    let at = 0;
+    let ended = false;
+    for (;;) {
+      const page: ListedFile[] = [];
       while (page.length < pageSize) {
-        const next = await files.next();
-        if (next.done) {
-          done = true;
+        if (at < batch.length) {
+          page.push(batch[at++]!);
+          continue;
+        }
+        const next = ended ? undefined : await batches.next();
+        if (!next || next.done) {
+          ended = true;
           break;
         }
-        page.push(next.value);
+        batch = next.value;
+        at = 0;
       }
+      if (page.length === 0) break;
       const infos = await mapConcurrent(page, statConcurrency, async ({ key, path }) => {
         try {
           const stats = await stat(path, { bigint: true });
@@ -366,16 +376,15 @@ export class LocalStorage implements Storage {
    * @throws {ValidationError} For a prefix whose directory part is not a valid key.
    */
   async *listKeys(options: StorageListOptions = {}): AsyncGenerator<string> {
-    let read = 0;
-    for await (const { key } of this.#walk(options)) {
-      if (++read % defaultPageSize === 0) options.signal?.throwIfAborted();
-      yield key;
+    for await (const batch of this.#walk(options)) {
+      options.signal?.throwIfAborted();
+      for (const { key } of batch) yield key;
     }
     options.signal?.throwIfAborted();
   }
 
-  /** The files under `options.prefix`, in key order, with their paths (see {@link listFilesSorted}). */
-  async *#walk(options: StorageListOptions): AsyncGenerator<{ key: string; path: string }> {
+  /** The files under `options.prefix`, in key order, with their paths, in batches (see {@link listFilesSorted}). */
+  async *#walk(options: StorageListOptions): AsyncGenerator<ListedFile[]> {
     const { prefix = '', signal } = options;
     if (typeof prefix !== 'string') {
       throw new ValidationError('The list prefix must be a string, such as "models/andie/".', { field: 'prefix' });

@@ -31,6 +31,7 @@ import {
   modelSettingsSchema,
 } from './model-settings.js';
 import { describeKey, readJson, writeJson } from './storage-json.js';
+import { targetsAsRead } from './targets-as-read.js';
 import { validationErrorFromZod } from './zod-issues.js';
 
 /**
@@ -540,7 +541,13 @@ export class Workspace {
   }
 
   #validate(name: string, candidate: unknown): ModelConfig {
-    const parsed = modelConfigSchema.safeParse(candidate);
+    // Target records already as the schema returns them (what recordTargets and most updates write) are checked in
+    // place: zod would copy each of 100,000 records into short-lived objects (see targetsAsRead).
+    const targets = targetsAsRead((candidate as { targets?: unknown }).targets);
+    const parsed = modelConfigSchema.safeParse(
+      targets ? { ...(candidate as Record<string, unknown>), targets: {} } : candidate,
+    );
+    if (parsed.success && targets) (parsed.data as ModelConfig).targets = targets;
     if (!parsed.success) {
       throw validationErrorFromZod(
         `Invalid config for model "${name}"`,
