@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openJournal } from '../src/journal/index.js';
 import { openLedger } from '../src/ledger/index.js';
-import { prng } from './helpers/prng.js';
+import { mulberry32 } from '../src/testing/mulberry32.js';
 
 const CHILD = fileURLToPath(new URL('./helpers/crash-child.ts', import.meta.url));
 const KILLS = 50;
@@ -115,7 +115,7 @@ afterAll(async () => {
 describe('crash safety (SIGKILL)', () => {
   it(`survives ${KILLS} SIGKILLs without losing work or paying twice (seed ${seed})`, async () => {
     console.log(`crash test seed ${seed}: rerun with CRASH_SEED=${seed}`);
-    const random = prng(seed);
+    const random = mulberry32(seed);
     const reportedDone = new Set<string>();
     const seenDone = new Set<string>();
     const stats = { kills: 0, checkpointKills: 0, timedKills: 0, cleanExits: 0, reattached: 0, uncertainSeen: 0 };

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { autoCompactMinLines, openJournal } from '../src/journal/index.js';
-import { prng } from './helpers/prng.js';
+import { mulberry32 } from '../src/testing/mulberry32.js';
 
 const CHILD = fileURLToPath(new URL('./helpers/compact-crash-child.ts', import.meta.url));
 const UNITS = Math.ceil((1.5 * autoCompactMinLines) / 8);
@@ -78,7 +78,7 @@ afterAll(async () => {
 describe('journal compaction while appending, under SIGKILL', () => {
   it(`loses nothing reported done when killed while a compaction is written or at random moments (seed ${seed})`, async () => {
     const path = join(dir, 'progress.jsonl');
-    const random = prng(seed);
+    const random = mulberry32(seed);
     const reportedDone = new Set<number>();
     let killedInCompaction = 0;
     for (let attempt = 0; attempt < 6; attempt++) {

@@ -308,7 +308,11 @@ export function onlyPlanned(unit: MutableUnitState): boolean {
 
 /** @internal The state of a packed unit: its snapshot line (written by {@link snapshotLineOf} or read from the file). */
 export function unpackUnit(line: string): MutableUnitState {
-  const event = JSON.parse(line) as SnapshotEvent;
+  return newUnitState(JSON.parse(line) as SnapshotEvent);
+}
+
+/** @internal The state `event` makes of a unit that had none (a snapshot, or a unit's first event). */
+export function newUnitState(event: JournalEvent): MutableUnitState {
   const units = new Map<string, MutableUnitState>();
   applyJournalEvent(units, event);
   return units.get(event.unitId)!;

@@ -5,6 +5,7 @@ import {
   checkTransition,
   type MutableUnitState,
   markInterruptedSubmissions,
+  newUnitState,
   type OpState,
   type OpStatus,
   onlyPlanned,
@@ -262,9 +263,7 @@ class PackedUnits implements UnitStateTable {
     if (pack && event.type === 'planned' && !this.index.has(unitId)) {
       // A new unit, only planned (what a run's plan appends for each of its units): packed straight away, without
       // passing through the objects table.
-      const fresh = new OneUnit();
-      applyJournalEvent(fresh, event);
-      this.pack(unitId, -this.lines.add(snapshotLineOf(fresh.unit!)) - 1);
+      this.pack(unitId, -this.lines.add(snapshotLineOf(newUnitState(event))) - 1);
       return;
     }
     if (!this.objects.has(unitId)) {
@@ -406,19 +405,6 @@ class PackedUnits implements UnitStateTable {
   /** A packed unit's line. */
   private lineOf(at: number): string {
     return this.lines.line(at < 0 ? -at - 1 : at);
-  }
-}
-
-/** A table of the one unit an event creates (see PackedUnits.apply). */
-class OneUnit implements UnitStateTable {
-  unit: MutableUnitState | undefined;
-
-  get(): MutableUnitState | undefined {
-    return this.unit;
-  }
-
-  set(_unitId: string, unit: MutableUnitState): void {
-    this.unit = unit;
   }
 }
 

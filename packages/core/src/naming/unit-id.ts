@@ -1,5 +1,4 @@
 import { ValidationError } from '../errors/validation-error.js';
-import { padTargetNumber } from './image-number.js';
 import { assertResultNameParts, type ResultNameParts, resultPartsFromMatch } from './result-name.js';
 import { quoteValue } from './slug-rules.js';
 
@@ -45,7 +44,12 @@ export function unitId(parts: UnitIdParts): string {
     });
   }
   assertResultNameParts({ ...parts, stage: 'swapped' });
-  return `${parts.model}:s${parts.source}:t${padTargetNumber(parts.target)}:${parts.rating}`;
+  return formatUnitId(parts);
+}
+
+/** @internal `<model>:s<n>:t<ttt>:<rating>` of parts already checked (see {@link unitId}, which checks them). */
+export function formatUnitId(parts: UnitIdParts): string {
+  return `${parts.model}:s${parts.source}:t${String(parts.target).padStart(3, '0')}:${parts.rating}`;
 }
 
 /**
@@ -60,7 +64,7 @@ export function unitId(parts: UnitIdParts): string {
 export function stageId(parts: StageIdParts): string {
   assertUnitStage(parts.stage);
   assertResultNameParts({ ...parts, stage: 'swapped' });
-  return `${parts.model}:s${parts.source}:t${padTargetNumber(parts.target)}:${parts.rating}:${parts.stage}`;
+  return `${formatUnitId(parts)}:${parts.stage}`;
 }
 
 const idPattern = /^([^:]+):s(\d+):t(\d{3,}):([^:]+)(?::([^:]+))?$/;

@@ -1,7 +1,6 @@
 import type { Storage } from '../interfaces/storage.js';
-import { parseSourceName, parseTargetName, storageKeys } from '../naming/index.js';
 import { mapConcurrent } from '../storage/list-files.js';
-import { listStorageKeys } from '../storage/list-storage-keys.js';
+import { storedPhotoNumbers } from '../workspace/stored-photo-numbers.js';
 import type { RunRecorder } from './run-recorder.js';
 import { stageIdOf, type UnitOutcome } from './run-unit.js';
 import type { PaidStage, StagePhoto } from './stage.js';
@@ -25,9 +24,9 @@ const LIST_FROM = 1000;
  * stage done or in flight needs none.
  *
  * Each photo is checked once, a few at a time (a remote storage answers every head with a round trip), or, for a group
- * of {@link LIST_FROM} photos or more, by listing its folder once (and asking for each photo the listing misses). The photos are held as numbers with one unit that
- * reads each, and a unit's needs are worked out again only for the units whose photo is gone: a plan of 100,000 units
- * holds no key or set per unit while the photos are checked.
+ * of {@link LIST_FROM} photos or more, by listing its folder once and asking only for the photos the listing misses.
+ * The photos are held as numbers with one unit that reads each, and a unit's needs are worked out again only for the
+ * units whose photo is gone: a plan of 100,000 units holds no key or set per unit while the photos are checked.
  */
 export async function missingInputsOf(
   units: readonly PlannedUnit[],
@@ -49,7 +48,7 @@ export async function missingInputsOf(
   const gone = new Map<string, Set<number>>();
   for (const [name, { photo, readers }] of groups) {
     const readerList = [...readers.values()];
-    const listed = readerList.length >= LIST_FROM ? await listedNumbers(readerList[0]!, photo, context) : undefined;
+    const listed = readerList.length >= LIST_FROM ? await storedNumbers(readerList[0]!, photo, context) : undefined;
     // A photo the listing does not show is asked for all the same (a storage whose listings lag behind its writes, as
     // OpenStack Swift's can, must not fail a unit whose photo is there).
     const unlisted = listed ? readerList.filter((unit) => !listed.has(numberOf(unit, photo))) : readerList;
@@ -79,25 +78,10 @@ export async function missingInputsOf(
   return missing;
 }
 
-/**
- * The numbers of the photos stored in the folder of `unit`'s group (its model's sources, or its model's targets of its
- * rating), from one listing: a number is there when the key {@link keyOf} gives for it is listed.
- */
-async function listedNumbers(
-  unit: PlannedUnit,
-  photo: StagePhoto,
-  context: { storage: Storage; signal: AbortSignal },
-): Promise<Set<number>> {
-  const prefix =
-    photo === 'source' ? storageKeys.sourcePrefix(unit.model) : storageKeys.targetPrefix(unit.model, unit.rating);
-  const numbers = new Set<number>();
-  for await (const key of listStorageKeys(context.storage, { prefix, signal: context.signal })) {
-    const name = key.slice(prefix.length);
-    const parsed = photo === 'source' ? parseSourceName(name) : parseTargetName(name);
-    if (parsed?.model !== unit.model) continue;
-    numbers.add('source' in parsed ? parsed.source : parsed.target);
-  }
-  return numbers;
+/** The numbers of the photos stored in the folder of `unit`'s group, from one listing. */
+async function storedNumbers(unit: PlannedUnit, photo: StagePhoto, context: { storage: Storage; signal: AbortSignal }) {
+  const rating = photo === 'source' ? undefined : unit.rating;
+  return new Set(await storedPhotoNumbers(context.storage, unit.model, rating, { signal: context.signal }));
 }
 
 /** The photos a unit's stages still read: those of each stage neither done nor in flight. */

@@ -1,4 +1,5 @@
 import { assertUnitStage, storageKeys, type UnitStage, unitId } from '../naming/index.js';
+import { formatUnitId } from '../naming/unit-id.js';
 import type { PlannedUnit } from './studio-types.js';
 
 /**
@@ -25,7 +26,7 @@ export class LeanPlannedUnit implements PlannedUnit {
 
   /** `<model>:s<n>:t<ttt>:<rating>` (see `unitId()`). */
   get id(): string {
-    return `${this.model}:s${this.source}:t${String(this.target).padStart(3, '0')}:${this.rating}`;
+    return formatUnitId(this);
   }
 
   /** The id of the unit's stage `stage`: `<unit id>:<stage>` (see `stageId()`). */

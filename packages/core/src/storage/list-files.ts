@@ -52,7 +52,7 @@ const BATCH = 1000;
  * in batches of up to 1,000, reading one directory at a time. Names that cannot be keys (temp files, hidden files,
  * Windows device names) are skipped, and so are symbolic links to directories and links leading outside the root. A
  * directory of 100,000 files costs one small object per file while it is read (no promise per file: the batches go
- * up the folders' generators, not each file; paths are joined as they are yielded), and only symbolic links are
+ * up the folders' generators, not each file; a path is built only as its file is yielded), and only symbolic links are
  * resolved.
  *
  * @param dirKey - The key prefix of `dirPath`: `''` for the root, else ending in `/`.

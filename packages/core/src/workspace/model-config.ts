@@ -204,19 +204,27 @@ export function migrateModelConfig(raw: unknown, options: MigrateModelConfigOpti
     current = step(current, settings);
     version += 1;
   }
-  // The targets' records are checked where they are when they are valid as stored (see targetsAsRead).
-  const targets = targetsAsRead(current.targets);
-  const parsed = modelConfigSchema.safeParse(targets ? { ...current, targets: {} } : current);
-  if (!parsed.success) {
-    throw validationErrorFromZod(
+  return sharedTargetStrings(
+    parseModelConfig(
+      current,
       `${settings.source} is not a valid model config`,
-      parsed.error,
       'Fix that field in the file (or restore it from a backup) and retry.',
-    );
-  }
+    ),
+  );
+}
+
+/**
+ * @internal Checks `candidate` with {@link modelConfigSchema}, as read from a file or before it is written. Target
+ * records already as the schema returns them are checked in place (see targetsAsRead): zod would copy each of
+ * 100,000 records into short-lived objects. Throws a `ValidationError` of `message`, the field and `hint`.
+ */
+export function parseModelConfig(candidate: Record<string, unknown>, message: string, hint: string): ModelConfig {
+  const targets = targetsAsRead(candidate.targets);
+  const parsed = modelConfigSchema.safeParse(targets ? { ...candidate, targets: {} } : candidate);
+  if (!parsed.success) throw validationErrorFromZod(message, parsed.error, hint);
   const config = parsed.data as ModelConfig;
   if (targets) config.targets = targets;
-  return sharedTargetStrings(config);
+  return config;
 }
 
 /**

@@ -10,17 +10,10 @@ import {
 } from '../consent/target-provenance.js';
 import { ModelBusyError, NotFoundError, ValidationError } from '../errors/index.js';
 import type { Storage } from '../interfaces/storage.js';
-import {
-  assertModelName,
-  assertRating,
-  modelRecordFiles,
-  parseSourceName,
-  parseTargetName,
-  storageKeys,
-} from '../naming/index.js';
+import { assertModelName, assertRating, modelRecordFiles, storageKeys } from '../naming/index.js';
 import { listStorageKeys } from '../storage/list-storage-keys.js';
 import { KeyedLock } from './keyed-lock.js';
-import { MODEL_CONFIG_VERSION, type ModelConfig, migrateModelConfig, modelConfigSchema } from './model-config.js';
+import { MODEL_CONFIG_VERSION, type ModelConfig, migrateModelConfig, parseModelConfig } from './model-config.js';
 import { type ModelOverview, modelOverview } from './model-overview.js';
 import { type ModelSummary, readModelRegistry, writeModelRegistry } from './model-registry.js';
 import { type ModelRunLockWaitOptions, modelRunLockHolder, withModelRunLock } from './model-run-lock.js';
@@ -31,7 +24,7 @@ import {
   modelSettingsSchema,
 } from './model-settings.js';
 import { describeKey, readJson, writeJson } from './storage-json.js';
-import { targetsAsRead } from './targets-as-read.js';
+import { storedPhotoNumbers } from './stored-photo-numbers.js';
 import { validationErrorFromZod } from './zod-issues.js';
 
 /**
@@ -479,27 +472,13 @@ export class Workspace {
 
   /** The numbers of the model's stored source photos (`<model>-source-<n>.jpg`), ascending. */
   async sourceNumbers(model: string, options: { signal?: AbortSignal } = {}): Promise<number[]> {
-    const prefix = storageKeys.sourcePrefix(model);
-    return this.#numbersUnder(
-      prefix,
-      (name) => parseSourceName(name),
-      (parsed) => parsed.source,
-      model,
-      options,
-    );
+    return storedPhotoNumbers(this.storage, model, undefined, options);
   }
 
   /** The numbers of the model's stored targets of `rating` (`<model>-t<ttt>.jpg`), ascending. */
   async targetNumbers(model: string, rating: string, options: { signal?: AbortSignal } = {}): Promise<number[]> {
     assertRating(rating);
-    const prefix = storageKeys.targetPrefix(model, rating);
-    return this.#numbersUnder(
-      prefix,
-      (name) => parseTargetName(name),
-      (parsed) => parsed.target,
-      model,
-      options,
-    );
+    return storedPhotoNumbers(this.storage, model, rating, options);
   }
 
   /** The number the next imported source photo gets: one more than the highest stored (1 when none). */
@@ -520,42 +499,17 @@ export class Workspace {
     return nextNumber([...stored, ...(config?.targets[rating] ?? []).map((record) => record.n)]);
   }
 
-  async #numbersUnder<Parsed extends { model: string }>(
-    prefix: string,
-    parse: (name: string) => Parsed | undefined,
-    numberOf: (parsed: Parsed) => number,
-    model: string,
-    options: { signal?: AbortSignal },
-  ): Promise<number[]> {
-    const numbers: number[] = [];
-    for await (const key of listStorageKeys(this.storage, { prefix, signal: options.signal })) {
-      const parsed = parse(key.slice(prefix.length));
-      if (parsed?.model === model) numbers.push(numberOf(parsed));
-    }
-    return numbers.sort((a, b) => a - b);
-  }
-
   /** Closes the storage the workspace created itself (the default LocalStorage). Storages you passed stay open. */
   async close(): Promise<void> {
     await this.#owned?.close();
   }
 
-  #validate(name: string, candidate: unknown): ModelConfig {
-    // Target records already as the schema returns them (what recordTargets and most updates write) are checked in
-    // place: zod would copy each of 100,000 records into short-lived objects (see targetsAsRead).
-    const targets = targetsAsRead((candidate as { targets?: unknown }).targets);
-    const parsed = modelConfigSchema.safeParse(
-      targets ? { ...(candidate as Record<string, unknown>), targets: {} } : candidate,
+  #validate(name: string, candidate: Record<string, unknown>): ModelConfig {
+    return parseModelConfig(
+      candidate,
+      `Invalid config for model "${name}"`,
+      'Nothing was written; correct that value and retry.',
     );
-    if (parsed.success && targets) (parsed.data as ModelConfig).targets = targets;
-    if (!parsed.success) {
-      throw validationErrorFromZod(
-        `Invalid config for model "${name}"`,
-        parsed.error,
-        'Nothing was written; correct that value and retry.',
-      );
-    }
-    return parsed.data as ModelConfig;
   }
 
   async #update(
