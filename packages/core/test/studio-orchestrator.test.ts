@@ -18,6 +18,7 @@ import {
   LocalStorage,
   openWorkspace,
   type ProviderJob,
+  StorageError,
   type Studio,
   type StudioEvent,
   storageKeys,
@@ -401,8 +402,11 @@ describe('plan checks the sources and targets it is asked for', () => {
         this.heads.push(args[0]);
         return super.head(...args);
       }
+      /** A listing failure to give, as a storage that cannot be read would. */
+      listingFailure: Error | undefined;
       override listKeys(...args: Parameters<LocalStorage['listKeys']>) {
         this.listings.push(args[0]?.prefix ?? '');
+        if (this.listingFailure) throw this.listingFailure;
         return super.listKeys(...args);
       }
     }
@@ -465,5 +469,14 @@ describe('plan checks the sources and targets it is asked for', () => {
       { unitId: 'fern:s1:t006:sfw', code: 'missing-target' },
     ]);
     expect(summary.succeeded).toBe(2);
+
+    // A listing that fails stops the run before anything is paid for, with the storage's error.
+    const paidBefore = { ...calls };
+    const all = await studio.plan('fern', { ratings: ['sfw'] });
+    storage.listingFailure = new StorageError('listing refused (test)', { operation: 'list', key: targetPrefix });
+    const refused = await studio.run(all).catch((error: unknown) => error);
+    expect(StorageError.isInstance(refused)).toBe(true);
+    expect((refused as Error).message).toContain('listing refused (test)');
+    expect(calls).toEqual(paidBefore);
   });
 });
