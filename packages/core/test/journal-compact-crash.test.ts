@@ -14,7 +14,8 @@ import { autoCompactMinLines, openJournal } from '../src/journal/index.js';
 import { mulberry32 } from '../src/testing/mulberry32.js';
 
 const CHILD = fileURLToPath(new URL('./helpers/compact-crash-child.ts', import.meta.url));
-const UNITS = Math.ceil((1.5 * autoCompactMinLines) / 8);
+// Long enough that kills 200 to 1,700 ms in land mid-run, with several compactions before the end.
+const UNITS = Math.max(18_750, Math.ceil((1.5 * autoCompactMinLines) / 8));
 const seed = Number(process.env.CRASH_SEED ?? 20261207);
 
 interface ChildRun {

@@ -8,11 +8,13 @@ import {
   autoCompactMinLines,
   autoCompactRatio,
   type CorruptLine,
+  INTERRUPTED_SUBMISSION_REASON,
   openJournal,
   type ProgressJournal,
 } from '../src/journal/index.js';
 import type { JournalEvent } from '../src/journal/journal-event.js';
 import { applyJournalEvent, type MutableUnitState, snapshotLineOf, unpackUnit } from '../src/journal/journal-state.js';
+import { sealSnapshotLine } from '../src/journal/sealed-snapshot.js';
 
 // While a run appends, the journal compacts itself in the background (see FileProgressJournal.compactIfWorth), so a
 // crash leaves a snapshot per unit and the events since, not every event of the run. The snapshot is read while it is
@@ -285,6 +287,80 @@ describe('sealed snapshot lines', () => {
     expect((await linesOnDisk())[0]).toMatch(/^\{"crc":"[0-9a-f]{8}",/);
     const reread = await journalAt();
     expect(reread.state(unitId)).toMatchObject({ unitId, status: 'done', ops: { swap: { jobId: 'job-odd' } } });
+  });
+
+  it('seal only units kept packed: a unit in flight, part done, or done with an op left submitting is parsed', async () => {
+    const journal = await openJournal(path, { fsync: false });
+    const [done, inFlight, partDone, doneSubmitting, planned] = [1, 2, 3, 4, 5].map(unitIdOf) as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    for (const unitId of [done, inFlight, partDone, doneSubmitting, planned]) {
+      await journal.append({ type: 'planned', unitId, ops: ['swap', 'enhance'] });
+    }
+    for (const unitId of [done, inFlight, partDone]) {
+      await journal.append({ type: 'submitting', unitId, op: 'swap' });
+      await journal.append({ type: 'submitted', unitId, op: 'swap', jobId: `job-${unitId}`, provider: 'maxstudio' });
+    }
+    for (const unitId of [done, partDone]) {
+      await journal.append({ type: 'completed', unitId, op: 'swap', outputKeys: [`out/${unitId}.jpg`] });
+    }
+    await journal.append({ type: 'completed', unitId: done, outputKeys: ['out/done.jpg'] });
+    // Done while an op was still being sent (only a hand-written event does that): the op may have been charged.
+    await journal.append({ type: 'submitting', unitId: doneSubmitting, op: 'enhance' });
+    await journal.append({ type: 'completed', unitId: doneSubmitting, outputKeys: ['out/odd.jpg'] });
+    await journal.compact();
+    await journal.close();
+    const sealed = (await linesOnDisk()).map((line) => [JSON.parse(line).unitId, line.startsWith('{"crc":"')]);
+    expect(sealed).toEqual([
+      [done, true],
+      [inFlight, false],
+      [partDone, false],
+      [doneSubmitting, false],
+      [planned, true],
+    ]);
+    const reread = await journalAt();
+    expect(reread.counts()).toMatchObject({ done: 2, 'in-flight': 1, pending: 2 });
+    expect(reread.inFlight().map((op) => op.jobId)).toEqual([`job-${inFlight}`]);
+    expect(reread.notStarted(partDone)).toBe(false);
+    expect(reread.state(partDone)?.ops.swap?.status).toBe('completed');
+    expect(reread.notStarted(planned)).toBe(true);
+    expect(reread.state(doneSubmitting)?.ops.enhance).toMatchObject({
+      status: 'uncertain',
+      reason: INTERRUPTED_SUBMISSION_REASON,
+    });
+  });
+
+  it('parse a sealed line of a unit part done (as the build before wrote one), never taking it as only planned', async () => {
+    const unitId = unitIdOf(1);
+    const state: MutableUnitState = {
+      unitId,
+      status: 'pending',
+      ops: {
+        swap: {
+          op: 'swap',
+          status: 'completed',
+          attempt: 1,
+          jobId: 'job-1',
+          outputKeys: ['out/1.jpg'],
+          updatedAt: 'x',
+        },
+        enhance: { op: 'enhance', status: 'planned', attempt: 0, updatedAt: 'x' },
+      },
+      outputKeys: [],
+      updatedAt: '2026-12-07T00:00:00.000Z',
+      seq: 7,
+    };
+    const unsealed = snapshotLineOf(state);
+    expect(unsealed.startsWith('{"seq":7,')).toBe(true);
+    await writeFile(path, `${sealSnapshotLine(unsealed)}\n`);
+    const journal = await journalAt();
+    expect(journal.notStarted(unitId)).toBe(false);
+    expect(journal.state(unitId)?.ops.swap).toMatchObject({ status: 'completed', jobId: 'job-1' });
+    expect(journal.pending().map((unit) => unit.unitId)).toEqual([unitId]);
   });
 
   it('load by parsing once the checksum is removed (an edit on purpose), as lines of older versions do', async () => {

@@ -51,4 +51,27 @@ describe('PackedIndex', () => {
     expect(index.size).toBe(keys.length);
     expect(Array.from({ length: index.size }, (_, entry) => index.keyAt(entry))).toEqual(keys);
   });
+
+  it('indexes a key given as its UTF-8 bytes (read from a file) as the same key given as a string', () => {
+    const index = new PackedIndex();
+    const keys = ['andie:s1:t0001:sfw:swapped', 'zoë:s2:t0002:nsfw:enhanced 🙂', '', 'a'.repeat(300)];
+    // Each key inside a larger buffer, as a line read from a file holds it.
+    const line = Buffer.from(`{"unitId":"${keys.join('","unitId":"')}"}`);
+    let from = 0;
+    for (const [n, k] of keys.entries()) {
+      const start = line.indexOf('"unitId":"', from) + 10;
+      const end = start + Buffer.byteLength(k);
+      expect(index.setUtf8(line, start, end, n)).toBeUndefined();
+      from = end;
+    }
+    expect(keys.map((k) => index.get(k))).toEqual([0, 1, 2, 3]);
+    expect(Array.from({ length: index.size }, (_, entry) => index.keyAt(entry))).toEqual(keys);
+    // Set again as a string, and as bytes again: the same entry, its earlier value returned.
+    expect(index.set(keys[1]!, 10)).toBe(1);
+    const bytes = Buffer.from(`x${keys[1]}y`);
+    expect(index.setUtf8(bytes, 1, bytes.length - 1, 11)).toBe(10);
+    expect(index.get(keys[1]!)).toBe(11);
+    expect(index.size).toBe(keys.length);
+    expect(index.get('zoë:s2:t0002:nsfw:enhanced')).toBeUndefined();
+  });
 });

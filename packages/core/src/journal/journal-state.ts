@@ -248,8 +248,10 @@ function unitStatus(ops: Record<string, OpState>): UnitStatus {
 /**
  * @internal The `snapshot` line of a unit (without its newline), lean: what loading restores is left out (the unit's
  * `updatedAt` is the line's `at`, an op's name is its key, an op's `updatedAt` is left out when it equals the unit's).
- * Loading fills them in again. Sealed with a checksum (see sealSnapshotLine), so loading takes it without parsing it.
- * Also the packed form of a done unit in memory (see {@link packable}).
+ * Loading fills them in again. The line of a unit kept packed (done, see {@link packable}, or only planned, see
+ * {@link onlyPlanned}) is sealed with a checksum (see sealSnapshotLine), so loading keeps it packed without parsing it
+ * or looking inside it; any other unit's line (in flight, failed, uncertain, part done) is left unsealed and is parsed.
+ * Also the packed form of a unit in memory.
  */
 export function snapshotLineOf(unit: MutableUnitState): string {
   const { updatedAt, ops } = unit;
@@ -271,15 +273,14 @@ export function snapshotLineOf(unit: MutableUnitState): string {
       updatedAt: op.updatedAt === updatedAt ? undefined : op.updatedAt,
     };
   }
-  return sealSnapshotLine(
-    JSON.stringify({
-      seq: unit.seq,
-      at: updatedAt,
-      type: 'snapshot',
-      unitId: unit.unitId,
-      state: { unitId: unit.unitId, status: unit.status, outputKeys: unit.outputKeys, ops: leanOps },
-    }),
-  );
+  const json = JSON.stringify({
+    seq: unit.seq,
+    at: updatedAt,
+    type: 'snapshot',
+    unitId: unit.unitId,
+    state: { unitId: unit.unitId, status: unit.status, outputKeys: unit.outputKeys, ops: leanOps },
+  });
+  return packable(unit) || onlyPlanned(unit) ? sealSnapshotLine(json) : json;
 }
 
 /**

@@ -3,6 +3,9 @@ const FIRST_ENTRIES = 1024;
 /** The first byte of a key stored as UTF-16 (see {@link PackedIndex.encode}). */
 const UTF16 = 0xff;
 const surrogate = /[\uD800-\uDFFF]/;
+/** FNV-1a (32-bit): offset basis and prime. */
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 
 /**
  * @internal A map from strings to whole numbers (32-bit), in first-set order, held outside the JavaScript heap: the
@@ -47,17 +50,46 @@ export class PackedIndex {
   /** Sets the value of `key` (a new key goes last in the order); returns its earlier value, if it had one. */
   set(key: string, value: number): number | undefined {
     const hash = this.encode(key);
+    return this.setEncoded(this.scratch, 0, this.scratchLength, hash, value);
+  }
+
+  /**
+   * {@link PackedIndex.set} for the key whose UTF-8 bytes are `bytes` from `start` to `end`: for keys read from a file,
+   * no string to make and encode (unless the key has a character outside the Basic Multilingual Plane, which is kept
+   * as UTF-16, see {@link PackedIndex.encode}).
+   */
+  setUtf8(bytes: Uint8Array, start: number, end: number, value: number): number | undefined {
+    let hash = FNV_OFFSET;
+    for (let i = start; i < end; i++) {
+      const byte = bytes[i]!;
+      // The first byte of a 4-byte sequence: a surrogate pair in UTF-16.
+      if (byte >= 0xf0) {
+        return this.set(Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString(), value);
+      }
+      hash = Math.imul(hash ^ byte, FNV_PRIME);
+    }
+    return this.setEncoded(bytes, start, end - start, hash >>> 0, value);
+  }
+
+  /** Sets the value of the key encoded as `bytes` from `start` (`length` bytes), whose hash is `hash`. */
+  private setEncoded(
+    bytes: Uint8Array,
+    start: number,
+    length: number,
+    hash: number,
+    value: number,
+  ): number | undefined {
     const mask = this.table.length - 1;
     let slot = hash & mask;
     for (let at = this.table[slot]!; at !== 0; at = this.table[slot]!) {
-      if (this.matches(at - 1, hash)) {
+      if (this.matches(at - 1, hash, bytes, start, length)) {
         const earlier = this.values[at - 1];
         this.values[at - 1] = value;
         return earlier;
       }
       slot = (slot + 1) & mask;
     }
-    const entry = this.append(hash, value);
+    const entry = this.append(hash, value, bytes, start, length);
     this.table[slot] = entry + 1;
     if (2 * this.count > this.table.length) this.rehash();
     return undefined;
@@ -82,7 +114,7 @@ export class PackedIndex {
     const mask = this.table.length - 1;
     let slot = hash & mask;
     for (let at = this.table[slot]!; at !== 0; at = this.table[slot]!) {
-      if (this.matches(at - 1, hash)) return at - 1;
+      if (this.matches(at - 1, hash, this.scratch, 0, this.scratchLength)) return at - 1;
       slot = (slot + 1) & mask;
     }
     return -1;
@@ -94,26 +126,35 @@ export class PackedIndex {
    */
   private encode(key: string): number {
     if (3 * key.length + 1 > this.scratch.length) this.scratch = Buffer.allocUnsafeSlow(3 * key.length + 1);
-    let length: number;
-    if (surrogate.test(key)) {
-      this.scratch[0] = UTF16;
-      length = 1 + this.scratch.write(key, 1, 'utf16le');
-    } else length = this.scratch.write(key, 0, 'utf8');
+    const scratch = this.scratch;
+    // ASCII (every id the SDK makes) is copied as it is checked, without a call into Buffer's encoder.
+    let length = 0;
+    while (length < key.length) {
+      const code = key.charCodeAt(length);
+      if (code >= 0x80) break;
+      scratch[length++] = code;
+    }
+    if (length < key.length) {
+      if (surrogate.test(key)) {
+        scratch[0] = UTF16;
+        length = 1 + scratch.write(key, 1, 'utf16le');
+      } else length = scratch.write(key, 0, 'utf8');
+    }
     this.scratchLength = length;
-    let hash = 0x811c9dc5;
-    for (let i = 0; i < length; i++) hash = Math.imul(hash ^ this.scratch[i]!, 0x01000193);
-    return hash >>> 0;
+    return fnv1a(scratch, 0, length);
   }
 
-  /** Whether entry `entry` holds the key just encoded (whose hash is `hash`). */
-  private matches(entry: number, hash: number): boolean {
-    if (this.hashes[entry] !== hash || this.lengths[entry] !== this.scratchLength) return false;
+  /** Whether entry `entry` holds the key encoded as `bytes` from `from` (`length` bytes), whose hash is `hash`. */
+  private matches(entry: number, hash: number, bytes: Uint8Array, from: number, length: number): boolean {
+    if (this.hashes[entry] !== hash || this.lengths[entry] !== length) return false;
+    const keys = this.keys;
     const start = this.starts[entry]!;
-    return this.keys.compare(this.scratch, 0, this.scratchLength, start, start + this.scratchLength) === 0;
+    for (let i = 0; i < length; i++) if (keys[start + i] !== bytes[from + i]) return false;
+    return true;
   }
 
-  /** Adds an entry for the key just encoded; returns its number. */
-  private append(hash: number, value: number): number {
+  /** Adds an entry for the key encoded as `bytes` from `from` (`length` bytes); returns its number. */
+  private append(hash: number, value: number, bytes: Uint8Array, from: number, length: number): number {
     if (this.count === this.values.length) {
       const size = 2 * this.count;
       this.starts = grown(this.starts, new Uint32Array(size));
@@ -121,18 +162,21 @@ export class PackedIndex {
       this.hashes = grown(this.hashes, new Uint32Array(size));
       this.values = grown(this.values, new Int32Array(size));
     }
-    if (this.keysUsed + this.scratchLength > this.keys.length) {
-      const keys = Buffer.allocUnsafeSlow(Math.max(2 * this.keys.length, this.keysUsed + this.scratchLength));
+    if (this.keysUsed + length > this.keys.length) {
+      const keys = Buffer.allocUnsafeSlow(Math.max(2 * this.keys.length, this.keysUsed + length));
       this.keys.copy(keys, 0, 0, this.keysUsed);
       this.keys = keys;
     }
-    this.scratch.copy(this.keys, this.keysUsed, 0, this.scratchLength);
+    // Byte by byte: keys are short, and Buffer#copy makes a view per call.
+    const keys = this.keys;
+    const at = this.keysUsed;
+    for (let i = 0; i < length; i++) keys[at + i] = bytes[from + i]!;
     const entry = this.count++;
-    this.starts[entry] = this.keysUsed;
-    this.lengths[entry] = this.scratchLength;
+    this.starts[entry] = at;
+    this.lengths[entry] = length;
     this.hashes[entry] = hash;
     this.values[entry] = value;
-    this.keysUsed += this.scratchLength;
+    this.keysUsed += length;
     return entry;
   }
 
@@ -147,6 +191,13 @@ export class PackedIndex {
     }
     this.table = table;
   }
+}
+
+/** FNV-1a (32-bit) of `bytes` from `start` to `end`. */
+function fnv1a(bytes: Uint8Array, start: number, end: number): number {
+  let hash = FNV_OFFSET;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, FNV_PRIME);
+  return hash >>> 0;
 }
 
 /** `into` with the contents of `from` at its start. */

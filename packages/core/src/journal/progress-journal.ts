@@ -19,7 +19,7 @@ import {
 import { type AppendOptions, type CorruptLine, JsonLinesFile, type TailRepair } from './json-lines-file.js';
 import { PackedIndex } from './packed-index.js';
 import { PackedLines } from './packed-lines.js';
-import { readSealedSnapshot } from './sealed-snapshot.js';
+import { readSealedSnapshot, type SealedSnapshot } from './sealed-snapshot.js';
 
 /** Where {@link PackedUnits} has a unit kept as objects (any other value is the number of its packed line). */
 const LIVE = -(2 ** 31);
@@ -52,13 +52,18 @@ export interface JournalOptions {
   autoCompact?: boolean;
 }
 
-/** Fewest lines a journal must hold before it is compacted (see {@link JournalOptions.autoCompact}). */
-export const autoCompactMinLines = 100_000;
+/**
+ * Fewest lines a journal must hold before it is compacted (see {@link JournalOptions.autoCompact}): below it, loading
+ * every event takes a few tens of milliseconds.
+ */
+export const autoCompactMinLines = 10_000;
 /**
  * Lines per unit from which a journal is compacted (see {@link JournalOptions.autoCompact}): a run's journal is
- * compacted each time it has appended about one event per unit since the last compaction.
+ * compacted each time it has appended about half an event per unit since the last compaction (about 16 times in a run
+ * of 8 events per unit, whatever its length, each writing a line per unit), so a crash leaves at most one and a half
+ * lines per unit: a snapshot per unit, which loads without parsing (see snapshotLineOf), and the events since.
  */
-export const autoCompactRatio = 2;
+export const autoCompactRatio = 1.5;
 
 /** A submitted op whose job id is known: after a restart, poll this job instead of submitting again. */
 export interface InFlightOp {
@@ -184,12 +189,12 @@ export async function openJournal(path: string, options: JournalOptions = {}): P
     onCorruptLine: options.onCorruptLine,
     decode: decodeJournalEvent,
     // A sealed snapshot line (see sealSnapshotLine) of a done unit, or of one only planned, is kept as it is, without
-    // parsing it: what a compacted journal mostly holds.
+    // parsing it: what a compacted journal mostly holds. Only such lines are sealed (see snapshotLineOf): a done
+    // unit's has no op left `submitting`. (A pending line is checked to be only planned all the same.)
     takeLine: (text, bytes, start, end) => {
       const sealed = readSealedSnapshot(text, bytes, start, end);
       if (sealed === undefined || typeof sealed === 'string') return sealed ?? false;
-      if (sealed.status === 'done' ? text.includes('"status":"submitting"') : !sealed.onlyPlanned) return false;
-      units.loadPacked(sealed.unitId, sealed.status === 'done', bytes, start, end);
+      units.loadPacked(text, sealed, bytes, start, end);
       if (sealed.seq > lastSeq) lastSeq = sealed.seq;
       return true;
     },
@@ -297,12 +302,17 @@ class PackedUnits implements UnitStateTable {
   }
 
   /**
-   * Keeps a sealed snapshot line read from the file (its bytes from `start` to `end` of `bytes`) as the unit's packed
-   * line: as done, or as only planned (see readSealedSnapshot).
+   * Keeps a sealed snapshot line read from the file (its text, and its bytes from `start` to `end` of `bytes`) as the
+   * unit's packed line: as done, or as only planned (see readSealedSnapshot).
    */
-  loadPacked(unitId: string, done: boolean, bytes: Buffer, start: number, end: number): void {
+  loadPacked(text: string, sealed: SealedSnapshot, bytes: Buffer, start: number, end: number): void {
     const n = this.lines.addBytes(bytes, start, end);
-    this.pack(unitId, done ? n : -n - 1);
+    const at = sealed.done ? n : -n - 1;
+    // While no unit is kept as objects (reading the snapshots a compaction wrote), the id is indexed from its bytes,
+    // which in an ASCII line (as long in characters as in bytes) are where its characters are.
+    if (this.objects.size === 0 && end - start === text.length) {
+      this.count(this.index.setUtf8(bytes, start + sealed.idStart, start + sealed.idEnd, at), at);
+    } else this.pack(text.slice(sealed.idStart, sealed.idEnd), at);
   }
 
   has(unitId: string): boolean {
@@ -397,7 +407,11 @@ class PackedUnits implements UnitStateTable {
 
   /** Records where the unit's state is, and keeps the packed counts. */
   private place(unitId: string, at: number): void {
-    const earlier = this.index.set(unitId, at);
+    this.count(this.index.set(unitId, at), at);
+  }
+
+  /** Keeps the packed counts when a unit's place changes from `earlier` to `at`. */
+  private count(earlier: number | undefined, at: number): void {
     if (earlier !== undefined && earlier !== LIVE) this.packed[earlier >= 0 ? 'done' : 'planned']--;
     if (at !== LIVE) this.packed[at >= 0 ? 'done' : 'planned']++;
   }

@@ -25,18 +25,20 @@ export function sealSnapshotLine(json: string): string {
 /** @internal What loading needs of a sealed snapshot line, read without parsing it. */
 export interface SealedSnapshot {
   seq: number;
-  unitId: string;
-  /** The unit's status (`done`, `pending`...). */
-  status: string;
-  /** Whether every op is only planned (never submitted), as a plan leaves a unit. */
-  onlyPlanned: boolean;
+  /** Where the unit's id is in the line's text: from `idStart` (its first character) to `idEnd` (the closing quote). */
+  idStart: number;
+  idEnd: number;
+  /** Whether the unit is done (else it is pending: only planned, see {@link readSealedSnapshot}). */
+  done: boolean;
 }
 
 /**
  * @internal Reads a line written by {@link sealSnapshotLine} (its text, and its UTF-8 bytes from `start` to `end` of
  * `bytes`): when its checksum matches, the line is byte for byte what `JSON.stringify` wrote, so its fields are found
- * by their place. Returns `undefined` when the line is not sealed or not laid out as snapshotLineOf writes (it is then
- * parsed as any line), and a reason string when the checksum does not match (the line changed after it was written).
+ * by their place. Returns `undefined` when the line is not sealed, not laid out as snapshotLineOf writes, or not of a
+ * unit done or only planned (it is then parsed as any line), and a reason string when the checksum does not match (the
+ * line changed after it was written). Only units kept packed are sealed (see snapshotLineOf); a pending line is checked
+ * to be only planned all the same (a build before sealed every line).
  */
 export function readSealedSnapshot(
   text: string,
@@ -54,29 +56,31 @@ export function readSealedSnapshot(
     );
   }
   if (!text.startsWith('"seq":', SEAL_LENGTH)) return undefined;
-  const seqEnd = text.indexOf(',', SEAL_LENGTH + 6);
-  const seq = Number(text.slice(SEAL_LENGTH + 6, seqEnd));
-  const idStart = text.indexOf(ID_MARK, seqEnd);
-  if (!Number.isSafeInteger(seq) || idStart < 0) return undefined;
-  const from = idStart + ID_MARK.length;
-  const idEnd = text.indexOf('"', from);
-  const unitId = text.slice(from, idEnd);
-  // An id with an escape is left to JSON.parse.
-  if (unitId.includes('\\')) return undefined;
-  // The state's own unitId, the same, then its status.
-  let at = idEnd + STATE_MARK.length;
-  if (!text.startsWith(STATE_MARK, idEnd) || !text.startsWith(unitId, at)) return undefined;
-  at += unitId.length;
-  if (!text.startsWith(STATUS_MARK, at)) return undefined;
-  const statusStart = at + STATUS_MARK.length;
-  const statusEnd = text.indexOf('"', statusStart);
-  const status = text.slice(statusStart, statusEnd);
-  let onlyPlanned = false;
-  if (status === 'pending') {
-    const opsStart = text.indexOf('"ops":{', statusEnd);
-    onlyPlanned = opsStart > 0 && ONLY_PLANNED_OPS.test(text.slice(opsStart + 7));
+  // The seq, digit by digit up to the comma (at most 15 digits: a safe integer).
+  let seq = 0;
+  let at = SEAL_LENGTH + 6;
+  for (let c = text.charCodeAt(at); c !== 44; c = text.charCodeAt(++at)) {
+    if (c < 48 || c > 57 || at >= SEAL_LENGTH + 21) return undefined;
+    seq = seq * 10 + c - 48;
   }
-  return { seq, unitId, status, onlyPlanned };
+  const idMark = text.indexOf(ID_MARK, at);
+  if (at === SEAL_LENGTH + 6 || idMark < 0) return undefined;
+  const idStart = idMark + ID_MARK.length;
+  const idEnd = text.indexOf('"', idStart);
+  // The state's own unitId, the same, then its status. An id with an escape (a backslash) is left to JSON.parse.
+  at = idEnd + STATE_MARK.length;
+  if (idEnd < 0 || !text.startsWith(STATE_MARK, idEnd)) return undefined;
+  for (let i = idStart; i < idEnd; i++, at++) {
+    const c = text.charCodeAt(i);
+    if (c === 92 || text.charCodeAt(at) !== c) return undefined;
+  }
+  if (!text.startsWith(STATUS_MARK, at)) return undefined;
+  at += STATUS_MARK.length;
+  if (text.startsWith('done"', at)) return { seq, idStart, idEnd, done: true };
+  if (!text.startsWith('pending"', at)) return undefined;
+  const opsStart = text.indexOf('"ops":{', at);
+  if (opsStart < 0 || !ONLY_PLANNED_OPS.test(text.slice(opsStart + 7))) return undefined;
+  return { seq, idStart, idEnd, done: false };
 }
 
 /** The number written as 8 lowercase hex digits at `at` of `text`, or -1. */
