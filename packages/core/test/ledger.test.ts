@@ -114,6 +114,33 @@ describe('cost ledger', () => {
     expect(ledger.totals('credits').uncertain).toBe(0);
   });
 
+  it('lists its units of account in first-seen order, with running totals equal to the summary, after a reopen too', async () => {
+    let ledger = await ledgerAt();
+    expect(ledger.unitsOfAccount()).toEqual([]);
+    await ledger.record(swap('u1', { kind: 'reserved' }));
+    await ledger.record(swap('u1', { kind: 'actual', jobId: 'a' })); // settles the reservation
+    await ledger.record(swap('u2', { kind: 'reserved', amount: 7 }));
+    await ledger.record(swap('u2', { kind: 'release' }));
+    await ledger.record(swap('u3', { kind: 'uncertain', attempt: 1 }));
+    await ledger.record(swap('u4', { kind: 'uncertain', attempt: 1 }));
+    await ledger.record(swap('u4', { kind: 'release', releases: 'uncertain', attempt: 1 }));
+    await ledger.record({ ...base, itemId: 'c1', op: 'caption', amount: 0.25, unitOfAccount: 'USD', kind: 'actual' });
+    await ledger.record(swap('u5', { kind: 'estimate', amount: 3 }));
+    await ledger.record(swap('u6', { kind: 'reserved', amount: 4 }));
+    const expected = [
+      { unitOfAccount: 'credits', actual: 10, reserved: 4, uncertain: 10, estimate: 3, committed: 24 },
+      { unitOfAccount: 'USD', actual: 0.25, reserved: 0, uncertain: 0, estimate: 0, committed: 0.25 },
+    ];
+    for (let round = 0; round < 2; round++) {
+      expect(ledger.unitsOfAccount()).toEqual(['credits', 'USD']);
+      const totals = ledger.unitsOfAccount().map((unit) => ledger.totals(unit));
+      expect(totals).toEqual(expected);
+      const summarised = ledger.summary({ by: [] }).totals;
+      for (const row of totals) expect(summarised.find((s) => s.unitOfAccount === row.unitOfAccount)).toEqual(row);
+      ledger = await reopen();
+    }
+  });
+
   it('summarises per model, op, rating and unit, and says where actual amounts come from', async () => {
     const ledger = await ledgerAt();
     await ledger.record(swap('u1', { kind: 'estimate' }));

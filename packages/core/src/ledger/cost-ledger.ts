@@ -73,6 +73,11 @@ export interface CostLedger {
   /** Amounts in one unit of account (zeros when there are none). */
   totals(unitOfAccount: string): LedgerTotals;
   /**
+   * Every unit of account an entry was recorded in, in first-seen order: with {@link CostLedger.totals}, the totals of
+   * the whole ledger from its running sums, without reading back every entry as {@link CostLedger.summary} does.
+   */
+  unitsOfAccount(): string[];
+  /**
    * Totals grouped by model, op, rating, provider or item (and always unit of account), with where the actual
    * amounts come from and, when any come from the price table, a `note` to show beside them.
    */
@@ -353,6 +358,10 @@ class FileCostLedger implements CostLedger {
   hasActual(itemId: string, op: string, jobId?: string): boolean {
     const slot = this.state.slot(`${itemId}\u0000${op}`);
     return slot !== undefined && actualOf(slot, jobId) !== undefined;
+  }
+
+  unitsOfAccount(): string[] {
+    return [...this.state.totals.keys()];
   }
 
   totals(unitOfAccount: string): LedgerTotals {

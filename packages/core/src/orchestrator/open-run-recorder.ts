@@ -405,9 +405,12 @@ class JournalLedgerRecorder implements RunRecorder {
   }
 
   ledgerTotals(): Record<string, { actual: number; uncertain: number }> {
+    // From the ledger's running sums: a summary would read back every settled charge (200,000 after a run of
+    // 100,000 units, about 0.4 s and tens of MB of garbage at the end of the run).
     const totals: Record<string, { actual: number; uncertain: number }> = {};
-    for (const row of this.ledger.summary({ by: [] }).totals) {
-      totals[row.unitOfAccount] = { actual: row.actual, uncertain: row.uncertain };
+    for (const unit of this.ledger.unitsOfAccount()) {
+      const { actual, uncertain } = this.ledger.totals(unit);
+      totals[unit] = { actual, uncertain };
     }
     return totals;
   }

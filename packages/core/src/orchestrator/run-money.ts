@@ -7,7 +7,9 @@ import type { PlannedUnit, RunMoney, StudioSettings } from './studio-types.js';
 
 /**
  * The money a run moved: actual and uncertain amounts recorded since `before` (a reading of the ledger at the start),
- * and the price of every planned stage left in flight (accepted by the provider, so charged, result not fetched).
+ * and the price of every stage of `units` left in flight (accepted by the provider, so charged, result not fetched).
+ * `units` are the planned units that may have one: the plan's, less those that succeeded in the run (see
+ * {@link unitsNotSucceeded}), so a run of 100,000 units that all succeeded looks up no stage here.
  */
 export function runMoney(
   before: Record<string, { actual: number; uncertain: number }>,
@@ -16,7 +18,7 @@ export function runMoney(
     stages: readonly PaidStage[];
     config: RunConfig;
     settings: StudioSettings;
-    units: readonly PlannedUnit[];
+    units: Iterable<PlannedUnit>;
   },
 ): RunMoney {
   const money: RunMoney = { charged: {}, inFlight: {}, uncertain: {} };
@@ -34,6 +36,25 @@ export function runMoney(
     }
   }
   return money;
+}
+
+/**
+ * The units of `units` (a plan's) except those of `ran` (an ordered part of them, as the run took them) with
+ * `succeeded[i]` set: every stage of a unit that succeeded is done, so none is in flight. Were `ran` not in the
+ * order of `units`, the units from the first out of place on would all be yielded: checked, never wrongly skipped.
+ */
+export function* unitsNotSucceeded(
+  units: readonly PlannedUnit[],
+  ran: readonly PlannedUnit[],
+  succeeded: Uint8Array,
+): Generator<PlannedUnit> {
+  let next = 0;
+  for (const unit of units) {
+    if (next < ran.length && ran[next] === unit) {
+      if (succeeded[next++] === 1) continue;
+    }
+    yield unit;
+  }
 }
 
 /** Charged + in flight + uncertain, per unit of account. */

@@ -189,7 +189,11 @@ export interface RunSummary {
    * that fit, in plan order, so no unit is left half paid. Empty without a budget.
    */
   overBudget: string[];
-  /** Storage keys of the enhanced results. */
+  /**
+   * Storage keys of the results of the units that succeeded in this run (the last stage's: the enhanced results), in
+   * order. Built when first read (then kept): a run of 100,000 units does not make 100,000 keys at its end unless they
+   * are asked for (about 10 MB once made). It reads, spreads and serializes as a plain array property.
+   */
   outputs: string[];
   /** Copies made to result stores (mirrors). */
   mirrored: number;

@@ -7,9 +7,9 @@ import { missingInputsOf } from '../missing-inputs.js';
 import { contextOfPlan } from '../plan-stages.js';
 import { requireAdapter } from '../require-adapter.js';
 import { applyBudget, unitsWithinBudget } from '../run-budget.js';
-import { moneySpent, runMoney } from '../run-money.js';
+import { moneySpent, runMoney, unitsNotSucceeded } from '../run-money.js';
 import { outcomeOf, stopKind, storageFailuresInARow } from '../run-stop.js';
-import { addUnitOutcome, byText, newRunSummary, outputsOf } from '../run-summary.js';
+import { addUnitOutcome, byText, newRunSummary, outputsOf, setOutputsWhenRead } from '../run-summary.js';
 import { runUnit, stageIdOf, type UnitContext, type UnitOutcome, unitFileName } from '../run-unit.js';
 import { sourceEmbeddings } from '../source-embeddings.js';
 import type { PaidStage } from '../stage.js';
@@ -139,8 +139,14 @@ async function executePlan(studio: StudioContext, plan: Plan, options: RunOption
   if (!unitContext.submitSignal.aborted) await finishEarlierCopies(unitContext, plan.units, pending, summary);
   summary.copyFailures.sort((a, b) => byText(a.key, b.key) || byText(a.store, b.store));
   summary.outcome = outcomeOfRun(summary, stops, options);
-  summary.outputs = outputsOf(pending, succeeded, last);
-  summary.money = runMoney(before, { recorder, stages: context.stages, config, settings, units: plan.units });
+  setOutputsWhenRead(summary, () => outputsOf(pending, succeeded, last));
+  summary.money = runMoney(before, {
+    recorder,
+    stages: context.stages,
+    config,
+    settings,
+    units: unitsNotSucceeded(plan.units, pending, succeeded),
+  });
   summary.spent = moneySpent(summary.money);
   // Deferred journal and ledger records are on disk before the run reports its end.
   await Promise.all([recorder.flush(), captions?.flush()]);
