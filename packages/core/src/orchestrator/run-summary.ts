@@ -36,7 +36,7 @@ export function addUnitOutcome(
     summary.reattached += outcome.reattached;
     summary.mirrored += outcome.mirrored;
     summary.copyFailures.push(...outcome.copyFailures);
-    // Its output key is added to `summary.outputs` when the run ends (see outputsOf), not held while it runs.
+    // Its output key is not held while the run goes on: `summary.outputs` is built when read (see outputsOf).
     return { type: 'unit-end', unitId, ok: true, outputKey: outcome.outputKey, ...progress };
   }
   if (outcome.kind === 'failed') {
@@ -66,8 +66,8 @@ export function setOutputsWhenRead(summary: RunSummary, build: () => string[]): 
 }
 
 /**
- * The output keys of the units that succeeded in this run (`succeeded[i]` is 1 for `units[i]`), sorted: built when
- * the run ends from a byte per unit, so a run of 100,000 units does not hold a key per unit while it runs.
+ * The output keys of the units that succeeded in this run (`succeeded[i]` is 1 for `units[i]`), sorted: built from a
+ * byte per unit when `summary.outputs` is first read (see setOutputsWhenRead), so a run holds no key per unit.
  */
 export function outputsOf(units: readonly PlannedUnit[], succeeded: Uint8Array, last: PaidStage): string[] {
   const outputs: string[] = [];
