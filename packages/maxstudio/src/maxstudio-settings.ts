@@ -37,8 +37,9 @@ export interface MaxStudioSettings {
   /**
    * The fetch ky sends requests with. ky calls it with a `Request` (method, headers, JSON body, and
    * `redirect: 'manual'`: the client follows redirects itself, so that `x-api-key` never goes to another origin) and
-   * an init that carries the request's `signal` (the caller's abort and the client's timeout) with ky's extra
-   * options: pass the init on, or the request cannot be aborted. When omitted, `globalThis.fetch` is read at each request, so undici's
+   * an init with ky's extra options and `signal: null`: the client does not hand fetch a signal (on Node 20 that kept
+   * every request's state alive until a full garbage collection); on the caller's abort or the client's timeout it
+   * gives the request up itself, and cancels its answer if one still comes. Pass the init on. When omitted, `globalThis.fetch` is read at each request, so undici's
    * `setGlobalDispatcher` (a proxy, a keep-alive `Agent`) applies. Pass a fetch bound to a dispatcher to tune one client
    * alone, e.g. `(input, init) => undiciFetch(input, { ...init, dispatcher })`.
    * @default globalThis.fetch

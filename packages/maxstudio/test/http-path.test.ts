@@ -1,7 +1,7 @@
 /**
  * The client's HTTP path (ky over the built-in fetch) against real loopback servers: decompression, the response size
  * cap, redirects (the API key never leaves the origin), keep-alive reuse, cut-off bodies, and what a `fetch` setting
- * receives.
+ * receives, and how a request is given up (fetch gets no signal: the client races it).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -59,6 +59,7 @@ describe('the HTTP path (ky over fetch)', () => {
   let api: Awaited<ReturnType<typeof startServer>>;
   let other: Awaited<ReturnType<typeof startServer>>;
   const key = 'sk-http-path-secret';
+  const slowAnswered: number[] = [];
   const settings = (extra: MaxStudioSettings = {}): MaxStudioSettings => ({
     baseURL: api.url,
     apiKey: key,
@@ -100,6 +101,18 @@ describe('the HTTP path (ky over fetch)', () => {
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
         res.write('{"job');
         setTimeout(() => res.socket?.destroy(), 20);
+      },
+      // Answers after 3 s (the slow answer is recorded when it is sent).
+      '/swap-image/slow': (_req, res) => {
+        setTimeout(() => {
+          slowAnswered.push(Date.now());
+          if (!res.destroyed) json(200, completed)(_req, res);
+        }, 3000);
+      },
+      // Headers at once, then part of the body, then nothing (the connection stays open until the server closes).
+      '/swap-image/stall': (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+        res.write('{"status":"comp');
       },
       '/results/big.jpg': (_req, res) =>
         res.writeHead(200, { 'content-type': 'image/jpeg' }).end(Buffer.alloc(8192, 1)),
@@ -246,5 +259,33 @@ describe('the HTTP path (ky over fetch)', () => {
     expect(requests[0]).toBeInstanceOf(Request);
     expect(requests[0]?.redirect).toBe('manual');
     expect(requests[0]?.headers.get('x-api-key')).toBe(key);
+  });
+
+  it('gives fetch no signal, and gives up a request the server has not answered when the timeout passes', async () => {
+    const signals: unknown[] = [];
+    const recording: typeof fetch = (input, init) => {
+      signals.push(init && 'signal' in init ? init.signal : 'absent');
+      return fetch(input, init);
+    };
+    const client = createMaxStudio(settings({ fetch: recording, timeout: 200, retry: { retries: 0 } }));
+    const error = await caught(client.getSwapJob('slow'));
+    // Given up at the timeout, not when the answer came 3 s later.
+    expect(slowAnswered).toHaveLength(0);
+    expect(error).toMatchObject({ reason: 'network', isRetryable: true });
+    expect(error.message).toMatch(/no response within 200 ms/);
+    // null, not undefined: fetch would otherwise take the signal of ky's Request.
+    expect(signals).toEqual([null]);
+  });
+
+  it('gives up a body that stops coming when the timeout passes, and when the caller aborts', async () => {
+    const client = createMaxStudio(settings({ timeout: 200, retry: { retries: 0 } }));
+    const stalled = await caught(client.getSwapJob('stall'));
+    expect(stalled).toMatchObject({ reason: 'network', isRetryable: true });
+    expect(stalled.message).toMatch(/no response within 200 ms/);
+    const controller = new AbortController();
+    const patient = createMaxStudio(settings({ timeout: 60_000, retry: { retries: 0 } }));
+    setTimeout(() => controller.abort(new Error('stop')), 100);
+    const aborted = await caught(patient.getSwapJob('stall', { signal: controller.signal }));
+    expect(aborted).toMatchObject({ reason: 'aborted' });
   });
 });
