@@ -99,8 +99,8 @@ async function readCapped(response: Response, limit: number, signal: AbortSignal
  * Why not hand the signal to fetch: on Node 20, fetch keeps a request made with a signal reachable through a weak
  * reference and a finalizer until a full garbage collection (a `FinalizationRegistry` entry whose target the young
  * generation's collector treats as strong), and that keeps the request's whole state (its promise, response and
- * connection handlers) alive: every request left that garbage in the old generation, about 18 MB more peak RSS at
- * 10,000 units (measured: 213 against 195 MB, the pipeline bench at 1 ms). The cost: a request given up while the
+ * connection handlers) alive: every request left that garbage in the old generation, about 15 MB more peak RSS at
+ * 10,000 units (measured: 213 against 198 MB, the pipeline bench at 1 ms). The cost: a request given up while the
  * server has not answered keeps its connection until the answer comes or fetch's own limits end it (5 minutes for
  * headers or body, undici's defaults); the client's concurrency slot is freed at once.
  */
